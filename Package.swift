@@ -1,0 +1,114 @@
+// swift-tools-version:6.1
+// Observatoire 360 — pipeline batch : lecture → validation → stockage → calcul → restitution.
+import PackageDescription
+
+let package = Package(
+    name: "Observatoire360",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "c360", targets: ["c360"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    ],
+    targets: [
+        // libxlsxwriter (C), found through pkg-config; the Makefile installs it when missing.
+        .systemLibrary(
+            name: "CXlsxWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
+        ),
+        // Domain values, configuration, workspace, normalisation rules shared by every stage.
+        .target(
+            name: "ObservatoireCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Store: the SQLite schema (GRDB migrations), the import ledger and the rejects.
+        .target(
+            name: "ObservatoireStore",
+            dependencies: [
+                "ObservatoireCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // Read and validate: CSV and XLSX readers, mapping profiles, validation, import runs.
+        .target(
+            name: "ObservatoireImport",
+            dependencies: [
+                "ObservatoireCore",
+                "ObservatoireStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
+        // Compute: runs the SQL files of Queries/ and builds the indicator table.
+        .target(
+            name: "ObservatoireIndicateurs",
+            dependencies: [
+                "ObservatoireCore",
+                "ObservatoireStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            resources: [.copy("../../Queries")]
+        ),
+        // Render: XLSX (libxlsxwriter), HTML and SVG from the templates of Reports/.
+        .target(
+            name: "ObservatoireRapports",
+            dependencies: [
+                "ObservatoireCore",
+                "ObservatoireStore",
+                "ObservatoireIndicateurs",
+                "CXlsxWriter",
+                .product(name: "Ink", package: "Ink"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: [.copy("../../Reports")]
+        ),
+        // Synthetic canonical exports for demos, tests and benchmarks.
+        .target(
+            name: "ObservatoireDemo",
+            dependencies: ["ObservatoireCore"]
+        ),
+        // The command-line tool: it only wires the stages together.
+        .executableTarget(
+            name: "c360",
+            dependencies: [
+                "ObservatoireCore",
+                "ObservatoireStore",
+                "ObservatoireImport",
+                "ObservatoireIndicateurs",
+                "ObservatoireRapports",
+                "ObservatoireDemo",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "ObservatoireTests",
+            dependencies: [
+                "c360",
+                "ObservatoireCore",
+                "ObservatoireStore",
+                "ObservatoireImport",
+                "ObservatoireIndicateurs",
+                "ObservatoireRapports",
+                "ObservatoireDemo",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            resources: [.copy("Fixtures")]
+        ),
+    ],
+    swiftLanguageModes: [.v5]
+)

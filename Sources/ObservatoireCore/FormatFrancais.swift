@@ -1,0 +1,58 @@
+import Foundation
+
+/// French number formatting for what people read (terminal, HTML): `5 000`, `25,6`, `72,4 %`.
+/// Machine outputs (JSON, CSV) keep plain numbers.
+///
+/// ```swift
+/// FormatFrancais.entier(5000)          // "5 000"
+/// FormatFrancais.decimal(25.64, 1)     // "25,6"
+/// FormatFrancais.pourcentage(72.4)     // "72,4 %"
+/// ```
+public enum FormatFrancais {
+    /// The thousands separator and the space before `%`. A plain space suits terminals;
+    /// HTML uses a non-breaking space so that `5 000` is never cut at the end of a line.
+    public static var espace = " "
+
+    public static func entier(_ n: Int, espace: String = FormatFrancais.espace) -> String {
+        let chiffres = String(abs(n))
+        var groupes: [Substring] = []
+        var fin = chiffres.endIndex
+        while fin > chiffres.startIndex {
+            let debut = chiffres.index(fin, offsetBy: -3, limitedBy: chiffres.startIndex) ?? chiffres.startIndex
+            groupes.insert(chiffres[debut..<fin], at: 0)
+            fin = debut
+        }
+        return (n < 0 ? "−" : "") + groupes.joined(separator: espace)
+    }
+
+    /// A number with `decimales` digits after a decimal comma, thousands grouped.
+    public static func decimal(_ x: Double, _ decimales: Int, espace: String = FormatFrancais.espace) -> String {
+        guard x.isFinite else { return "—" }
+        let facteur = pow(10.0, Double(decimales))
+        let arrondi = (abs(x) * facteur).rounded() / facteur
+        let partieEntiere = Int(arrondi.rounded(.down))
+        var texte = entier(partieEntiere, espace: espace)
+        if decimales > 0 {
+            let fraction = Int(((arrondi - Double(partieEntiere)) * facteur).rounded())
+            texte += "," + String(format: "%0\(decimales)d", fraction)
+        }
+        return (x < 0 && arrondi != 0 ? "−" : "") + texte
+    }
+
+    /// A percentage already expressed in percent (72.4 → `72,4 %`), one decimal.
+    public static func pourcentage(_ x: Double, espace: String = FormatFrancais.espace) -> String {
+        decimal(x, 1, espace: espace) + espace + "%"
+    }
+
+    /// A value that is a whole number when it can be (ETP `3` rather than `3,00` is not
+    /// wanted: ETP always show two decimals, so use `decimal` for them).
+    public static func nombre(_ x: Double, decimalesMax: Int = 1, espace: String = FormatFrancais.espace) -> String {
+        x == x.rounded() ? entier(Int(x), espace: espace) : decimal(x, decimalesMax, espace: espace)
+    }
+
+    /// Rounds a rate to one decimal, the precision of every published rate.
+    public static func arrondi(_ x: Double, _ decimales: Int = 1) -> Double {
+        let f = pow(10.0, Double(decimales))
+        return (x * f).rounded() / f
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+
+/// The matching rule of `spec/format-export.md` for header names and enumerated values:
+/// case, accents, spaces, hyphens, underscores, apostrophes and other punctuation are
+/// ignored, and ligatures are unfolded.
+///
+/// ```swift
+/// Normalisation.cle("Membre cœur")        // "membrecoeur"
+/// Normalisation.cle("membre_coeur")       // "membrecoeur"
+/// Normalisation.cle("Acceptée")           // "acceptee"
+/// Normalisation.cle("Adulte SH") == Normalisation.cle("adulte-sh")   // true
+/// ```
+///
+/// Only letters and digits are kept: this is slightly broader than the spec's list (a header
+/// such as `Repérage (O/N)` matches `reperage_o_n`), and never merges two values of the spec.
+public enum Normalisation {
+    public static func cle<S: StringProtocol>(_ texte: S) -> String {
+        // Fast path: pure ASCII, the common case for headers and enumerated values.
+        var ascii = true
+        for b in texte.utf8 where b >= 0x80 { ascii = false; break }
+        if ascii {
+            var octets: [UInt8] = []
+            octets.reserveCapacity(texte.utf8.count)
+            for b in texte.utf8 {
+                switch b {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    octets.append(b)
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                    octets.append(b + 32)
+                default:
+                    continue
+                }
+            }
+            return String(decoding: octets, as: UTF8.self)
+        }
+        var resultat = String.UnicodeScalarView()
+        for scalaire in String(texte).decomposedStringWithCanonicalMapping.unicodeScalars {
+            switch scalaire {
+            case "œ", "Œ": resultat.append(contentsOf: "oe".unicodeScalars)
+            case "æ", "Æ": resultat.append(contentsOf: "ae".unicodeScalars)
+            case "ß": resultat.append(contentsOf: "ss".unicodeScalars)
+            default:
+                if scalaire.properties.generalCategory == .nonspacingMark { continue }
+                guard scalaire.properties.isAlphabetic || scalaire.properties.numericType != nil else { continue }
+                for s in scalaire.properties.lowercaseMapping.unicodeScalars { resultat.append(s) }
+            }
+        }
+        return String(resultat)
+    }
+
+    /// Trims spaces (including non-breaking ones) and collapses inner runs of white space,
+    /// the treatment of free text values such as a territory or an organisation name.
+    public static func texte<S: StringProtocol>(_ texte: S) -> String {
+        var morceaux: [Substring] = []
+        for m in texte.split(whereSeparator: { $0.isWhitespace }) { morceaux.append(Substring(m)) }
+        return morceaux.joined(separator: " ")
+    }
+
+    /// The distance between two strings (Levenshtein), used to suggest the closest known
+    /// name when a column or a value is not recognised.
+    public static func distance(_ a: String, _ b: String) -> Int {
+        let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
+        if x.isEmpty { return y.count }
+        if y.isEmpty { return x.count }
+        var precedent = Array(0...y.count)
+        var courant = [Int](repeating: 0, count: y.count + 1)
+        for i in 1...x.count {
+            courant[0] = i
+            for j in 1...y.count {
+                let cout = x[i - 1] == y[j - 1] ? 0 : 1
+                courant[j] = min(precedent[j] + 1, courant[j - 1] + 1, precedent[j - 1] + cout)
+            }
+            swap(&precedent, &courant)
+        }
+        return precedent[y.count]
+    }
+
+    /// The candidates closest to `valeur` (after normalisation), best first.
+    public static func plusProches(_ valeur: String, parmi candidats: [String], maximum: Int = 3) -> [String] {
+        let v = cle(valeur)
+        let notes = candidats.map { c -> (String, Int) in
+            let n = cle(c)
+            var d = distance(v, n)
+            if !v.isEmpty && (n.contains(v) || v.contains(n)) { d = min(d, 1) }
+            return (c, d)
+        }
+        let seuil = max(2, v.count / 2)
+        return notes.filter { $0.1 <= seuil }.sorted { $0.1 < $1.1 }.prefix(maximum).map { $0.0 }
+    }
+}

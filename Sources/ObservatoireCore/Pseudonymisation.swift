@@ -1,0 +1,99 @@
+import Crypto
+import Foundation
+
+/// The workspace key for person pseudonyms: 32 random bytes, written in hexadecimal in a file
+/// of mode 0600. Losing it means new imports can no longer be linked to the stored persons,
+/// so `c360` never replaces it silently.
+public struct ClePseudonymisation: Sendable {
+    let octets: [UInt8]
+
+    public init(octets: [UInt8]) { self.octets = octets }
+
+    /// Creates a new key file; refuses to overwrite an existing one.
+    public static func creer(_ url: URL) throws -> ClePseudonymisation {
+        var generateur = SystemRandomNumberGenerator()
+        let octets = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generateur) }
+        try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else {
+            if errno == EEXIST {
+                throw ErreurObservatoire(.usage, "Une clé de pseudonymisation existe déjà : « \(url.path) ».",
+                                         conseil: "Elle est conservée telle quelle ; ne la remplacez jamais sans avoir sauvegardé l'ancienne.")
+            }
+            throw ErreurObservatoire.ecriture(url.path, String(cString: strerror(errno)))
+        }
+        defer { close(fd) }
+        let texte = Array((octets.map { String(format: "%02x", $0) }.joined() + "\n").utf8)
+        let ecrits = texte.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard ecrits == texte.count, fsync(fd) == 0 else {
+            unlink(url.path)
+            throw ErreurObservatoire.ecriture(url.path, String(cString: strerror(errno)))
+        }
+        return ClePseudonymisation(octets: octets)
+    }
+
+    /// Reads an existing key file, or returns nil when there is none.
+    public static func lire(_ url: URL) throws -> ClePseudonymisation? {
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        guard let texte = try? String(contentsOf: url, encoding: .utf8) else {
+            throw ErreurObservatoire(.usage, "La clé de pseudonymisation « \(url.path) » est illisible.",
+                                     conseil: "Vérifiez ses droits (le compte qui lance c360 doit pouvoir la lire) ou restaurez-la depuis votre sauvegarde.")
+        }
+        let hex = texte.trimmingCharacters(in: .whitespacesAndNewlines)
+        var octets: [UInt8] = []
+        var i = hex.startIndex
+        while i < hex.endIndex {
+            let j = hex.index(i, offsetBy: 2, limitedBy: hex.endIndex) ?? hex.endIndex
+            guard let b = UInt8(hex[i..<j], radix: 16) else { octets = []; break }
+            octets.append(b)
+            i = j
+        }
+        guard octets.count == 32 else {
+            throw ErreurObservatoire(.usage, "La clé de pseudonymisation « \(url.path) » est abîmée (64 caractères hexadécimaux attendus).",
+                                     conseil: "Restaurez-la depuis votre sauvegarde. Ne créez pas de nouvelle clé si la base contient déjà des données.")
+        }
+        return ClePseudonymisation(octets: octets)
+    }
+
+    /// Whether the key file can be read by others than its owner (it should be mode 0600).
+    public static func droitsTropOuverts(_ url: URL) -> Bool {
+        var s = stat()
+        guard stat(url.path, &s) == 0 else { return false }
+        return s.st_mode & 0o077 != 0
+    }
+}
+
+/// Turns the identifier of a person in the source tool into a pseudonym:
+/// HMAC-SHA256 under the workspace key, truncated to 128 bits and written in hexadecimal.
+/// The same person gets the same pseudonym in every import of the workspace; without the key,
+/// the pseudonym cannot be linked back to the identifier.
+///
+/// ```swift
+/// let p = Pseudonymiseur(cle: cle)
+/// p.pseudonyme("DOSSIER-00042")   // "3f1c…" (32 hexadecimal characters)
+/// ```
+public struct Pseudonymiseur: @unchecked Sendable {
+    /// HMAC state after the key has been absorbed: copying it saves re-deriving the padded
+    /// keys for every row.
+    private let initial: HMAC<SHA256>
+
+    public init(cle: ClePseudonymisation) {
+        initial = HMAC<SHA256>(key: SymmetricKey(data: cle.octets))
+    }
+
+    public func pseudonyme(_ identifiant: String) -> String {
+        var h = initial
+        var id = identifiant
+        id.withUTF8 { h.update(data: UnsafeRawBufferPointer($0)) }
+        let code = h.finalize()
+        return code.withUnsafeBytes { octets in
+            var sortie = [UInt8](repeating: 0, count: 32)
+            let chiffres = Array("0123456789abcdef".utf8)
+            for i in 0..<16 {
+                sortie[2 * i] = chiffres[Int(octets[i] >> 4)]
+                sortie[2 * i + 1] = chiffres[Int(octets[i] & 0x0f)]
+            }
+            return String(decoding: sortie, as: UTF8.self)
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+/// The rules a row can break, with stable names (they appear in `motifs` of the JSON output,
+/// in the rejects table and in reports; scripts rely on them).
+public enum RegleRejet: String, CaseIterable, Sendable, Codable {
+    /// A required value is empty.
+    case valeurManquante = "valeur_manquante"
+    /// An enumerated value (profil, décision…) is not one of the spec's.
+    case valeurInconnue = "valeur_inconnue"
+    /// A territory not in the configured list.
+    case territoireInconnu = "territoire_inconnu"
+    /// An unparseable or impossible date (31/02).
+    case dateInvalide = "date_invalide"
+    /// A date after today.
+    case dateFuture = "date_future"
+    /// Dates in the wrong order (a proposition before its request, a closure before the request…).
+    case dateIncoherente = "date_incoherente"
+    /// A number that cannot be read.
+    case nombreInvalide = "nombre_invalide"
+    /// A value outside its bounds (`etp` outside (0, 1], a year out of range).
+    case horsBornes = "hors_bornes"
+    /// A boolean that is none of oui/non, o/n, 1/0, true/false, vrai/faux, x/empty.
+    case booleenInvalide = "booleen_invalide"
+    /// A reference to a request or an actor that does not exist.
+    case referenceInconnue = "reference_inconnue"
+    /// An identifier already seen in the same file.
+    case doublon = "doublon"
+    /// A row with more non-empty fields than the header has columns, or a quote never closed.
+    case ligneMalformee = "ligne_malformee"
+    /// A field over the size limit.
+    case champTropLong = "champ_trop_long"
+    /// Bytes that are not text in the file's encoding (mixed encodings, NUL byte).
+    case encodageInvalide = "encodage_invalide"
+
+    /// A short French label for summaries and reports.
+    public var libelle: String {
+        switch self {
+        case .valeurManquante: return "valeur obligatoire manquante"
+        case .valeurInconnue: return "valeur non prévue par le format"
+        case .territoireInconnu: return "territoire absent de la configuration"
+        case .dateInvalide: return "date illisible ou impossible"
+        case .dateFuture: return "date dans le futur"
+        case .dateIncoherente: return "dates dans le désordre"
+        case .nombreInvalide: return "nombre illisible"
+        case .horsBornes: return "valeur hors des bornes"
+        case .booleenInvalide: return "oui/non illisible"
+        case .referenceInconnue: return "référence inconnue"
+        case .doublon: return "identifiant en double dans le fichier"
+        case .ligneMalformee: return "ligne mal formée"
+        case .champTropLong: return "champ trop long"
+        case .encodageInvalide: return "caractères illisibles"
+        }
+    }
+}
+
+/// A rejected row: where it is, the column and value at fault, the rule broken and a French
+/// message saying what to do.
+public struct Rejet: Equatable, Sendable {
+    /// Line of the file where the row starts (the header is line 1).
+    public var ligne: Int
+    public var colonne: String?
+    /// The offending value, truncated; never kept for `personne_id`.
+    public var valeur: String?
+    public var regle: RegleRejet
+    public var message: String
+
+    public init(ligne: Int, colonne: String?, valeur: String?, regle: RegleRejet, message: String) {
+        self.ligne = ligne
+        self.colonne = colonne
+        if colonne == "personne_id" {
+            self.valeur = nil
+        } else if let v = valeur, v.count > 120 {
+            self.valeur = String(v.prefix(120)) + "…"
+        } else {
+            self.valeur = valeur
+        }
+        self.regle = regle
+        self.message = message
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+
+/// The kind of value a column of the canonical export holds.
+public enum TypeColonne: Equatable, Sendable {
+    case texte
+    case date
+    case booleen
+    case decimal
+    case entier
+    /// One of the listed values (matched after normalisation).
+    case enumeration([String])
+    /// Several values of the configured problem typology.
+    case liste
+}
+
+/// When a column must hold a value.
+public enum Obligation: Equatable, Sendable {
+    case oui
+    case non
+    /// Required when `type_demande` is `recherche_solution` (the `problematiques` column).
+    case siRechercheSolution
+}
+
+/// One column of a canonical table, as `spec/format-export.md` lists it.
+public struct Colonne: Equatable, Sendable {
+    public let nom: String
+    public let type: TypeColonne
+    public let obligation: Obligation
+
+    public init(_ nom: String, _ type: TypeColonne, _ obligation: Obligation) {
+        self.nom = nom
+        self.type = type
+        self.obligation = obligation
+    }
+
+    /// The column must be present in the header of a file.
+    public var enTeteObligatoire: Bool { obligation != .non }
+}
+
+/// The five tables of the canonical export, in the order they must be imported
+/// (a table only references tables before it).
+public enum TableCanonique: String, CaseIterable, Comparable, Sendable {
+    case acteurs
+    case equipe
+    case membresCoeur = "membres_coeur"
+    case sollicitations
+    case propositions
+
+    public static func < (a: TableCanonique, b: TableCanonique) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+
+    private static func valeurs<E: RawRepresentable & CaseIterable>(_: E.Type) -> TypeColonne where E.RawValue == String {
+        .enumeration(E.allCases.map(\.rawValue))
+    }
+
+    /// The columns, in the spec's order (the order validation checks them in).
+    public var colonnes: [Colonne] {
+        switch self {
+        case .sollicitations:
+            return [
+                Colonne("id_sollicitation", .texte, .oui),
+                Colonne("date_sollicitation", .date, .oui),
+                Colonne("personne_id", .texte, .oui),
+                Colonne("profil", Self.valeurs(Profil.self), .oui),
+                Colonne("type_demande", Self.valeurs(TypeDemande.self), .oui),
+                Colonne("problematiques", .liste, .siRechercheSolution),
+                Colonne("origine", Self.valeurs(Origine.self), .oui),
+                Colonne("accompagnee", .booleen, .oui),
+                Colonne("projet_vie_co_construit", Self.valeurs(ProjetVieCoConstruit.self), .non),
+                Colonne("territoire", .texte, .oui),
+                Colonne("departement", .texte, .non),
+                Colonne("canal", Self.valeurs(Canal.self), .non),
+                Colonne("niveau_intervention", .entier, .non),
+                Colonne("orientation_rapt", .booleen, .non),
+                Colonne("tranche_age", Self.valeurs(TrancheAge.self), .non),
+                Colonne("date_cloture", .date, .non),
+            ]
+        case .propositions:
+            return [
+                Colonne("id_proposition", .texte, .oui),
+                Colonne("id_sollicitation", .texte, .oui),
+                Colonne("date_proposition", .date, .oui),
+                Colonne("evaluation_preexistante", .booleen, .oui),
+                Colonne("ad_hoc_partenaires", .booleen, .oui),
+                Colonne("milieu_ordinaire", .booleen, .oui),
+                Colonne("decision", Self.valeurs(Decision.self), .oui),
+                Colonne("date_decision", .date, .non),
+                Colonne("acteur_id", .texte, .non),
+            ]
+        case .acteurs:
+            return [
+                Colonne("acteur_id", .texte, .oui),
+                Colonne("nom", .texte, .oui),
+                Colonne("categorie", Self.valeurs(Categorie.self), .oui),
+                Colonne("membre_coeur", .booleen, .oui),
+                Colonne("partenaire", .booleen, .oui),
+                Colonne("date_referencement", .date, .oui),
+                Colonne("date_sortie", .date, .non),
+            ]
+        case .equipe:
+            return [
+                Colonne("poste_id", .texte, .oui),
+                Colonne("fonction", Self.valeurs(Fonction.self), .oui),
+                Colonne("etp", .decimal, .oui),
+                Colonne("recherche_solutions", .booleen, .oui),
+                Colonne("date_debut", .date, .oui),
+                Colonne("date_fin", .date, .non),
+            ]
+        case .membresCoeur:
+            return [
+                Colonne("annee", .entier, .oui),
+                Colonne("membre", .texte, .oui),
+                Colonne("etp", .decimal, .oui),
+            ]
+        }
+    }
+
+    /// The columns whose values identify a row (unique within a file; a later import with the
+    /// same identifier updates the row).
+    public var identifiant: [String] {
+        switch self {
+        case .sollicitations: return ["id_sollicitation"]
+        case .propositions: return ["id_proposition"]
+        case .acteurs: return ["acteur_id"]
+        case .equipe: return ["poste_id"]
+        case .membresCoeur: return ["annee", "membre"]
+        }
+    }
+
+    /// A French label for messages (« le fichier des sollicitations »).
+    public var libelle: String {
+        switch self {
+        case .sollicitations: return "sollicitations"
+        case .propositions: return "propositions"
+        case .acteurs: return "acteurs (annuaire)"
+        case .equipe: return "équipe"
+        case .membresCoeur: return "membres cœur"
+        }
+    }
+
+    /// The table a file name designates (`sollicitations-2025-03.csv`, `Membres cœur.xlsx`),
+    /// if exactly one.
+    public static func depuisNomDeFichier(_ nom: String) -> TableCanonique? {
+        let n = Normalisation.cle(nom)
+        let trouvees = allCases.filter { n.contains(Normalisation.cle($0.rawValue)) }
+        return trouvees.count == 1 ? trouvees[0] : nil
+    }
+
+    /// The table named by the user (`--table`), matched after normalisation.
+    public static func depuisNom(_ nom: String) -> TableCanonique? {
+        let n = Normalisation.cle(nom)
+        return allCases.first { Normalisation.cle($0.rawValue) == n }
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+
+/// The workspace lock: one writing run at a time (`importer`, `executer`, `demo`).
+///
+/// It is an advisory `flock` on `.verrou` at the root of the workspace. The kernel releases it
+/// when the process ends, even by a crash or SIGKILL, so a lock left by a crashed run never
+/// blocks the next one: the next run takes it over and says so in its log.
+///
+/// ```swift
+/// let verrou = try Verrou.prendre(espace)   // throws code 75 if another run holds it
+/// defer { verrou.liberer() }
+/// ```
+public final class Verrou {
+    private var fd: Int32
+    /// The owner recorded by a previous run that ended without releasing the lock (a crash).
+    public let repriseApresInterruption: String?
+
+    private init(fd: Int32, reprise: String?) {
+        self.fd = fd
+        self.repriseApresInterruption = reprise
+    }
+
+    public static func prendre(_ espace: EspaceDeTravail) throws -> Verrou {
+        let chemin = espace.fichierVerrou.path
+        let fd = open(chemin, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw ErreurObservatoire(.ecritureImpossible,
+                "Impossible de créer le verrou « \(chemin) » : \(String(cString: strerror(errno))).",
+                conseil: "L'espace de travail doit être accessible en écriture par le compte qui lance c360.")
+        }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            let proprietaire = lireContenu(fd)
+            close(fd)
+            throw ErreurObservatoire(.verrouille,
+                "Une autre exécution utilise déjà cet espace de travail (\(proprietaire.isEmpty ? "processus inconnu" : proprietaire)).",
+                conseil: "Réessayez quand elle sera terminée ; rien n'a été modifié.")
+        }
+        // We hold the lock: a content left there is the trace of a run that did not end cleanly.
+        let ancien = lireContenu(fd)
+        let trace = "processus \(getpid()), démarré le \(ISO8601DateFormatter().string(from: Date()))"
+        _ = ftruncate(fd, 0)
+        _ = lseek(fd, 0, SEEK_SET)
+        let octets = Array(trace.utf8)
+        _ = octets.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        return Verrou(fd: fd, reprise: ancien.isEmpty ? nil : ancien)
+    }
+
+    private static func lireContenu(_ fd: Int32) -> String {
+        var tampon = [UInt8](repeating: 0, count: 256)
+        let n = pread(fd, &tampon, tampon.count, 0)
+        guard n > 0 else { return "" }
+        return String(decoding: tampon[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Releases the lock and clears the trace (a clean end).
+    public func liberer() {
+        guard fd >= 0 else { return }
+        _ = ftruncate(fd, 0)
+        flock(fd, LOCK_UN)
+        close(fd)
+        fd = -1
+    }
+
+    deinit { liberer() }
+}

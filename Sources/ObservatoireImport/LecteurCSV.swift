@@ -1,0 +1,419 @@
+import Crypto
+import Foundation
+import ObservatoireCore
+
+/// A streaming CSV reader implementing the reading rules of `spec/format-export.md`.
+///
+/// - Encoding: UTF-8 with or without BOM, or Windows-1252 (what French Excel writes). The
+///   file's encoding is decided by its first non-ASCII bytes; a later record that does not
+///   fit it (mixed encodings) is flagged, not guessed.
+/// - Separator `;`, `,` or tab, detected from the header line.
+/// - Quoted fields with separators, doubled quotes and line breaks; CRLF, LF or CR line ends.
+///
+/// Written by hand rather than with a CSV package: it works on bytes in fixed-size chunks
+/// (memory does not grow with the file), hashes the bytes as it reads them, bounds field size
+/// and count (hostile files), and decodes each record once its encoding is known — none of
+/// which the available packages (SwiftCSV, CSV.swift) do together.
+///
+/// ```swift
+/// let lecteur = try LecteurCSV(url: url)
+/// lecteur.entete                     // ["id_sollicitation", "date_sollicitation", …]
+/// while let r = try lecteur.suivant() { print(r.ligne, r.champs) }
+/// ```
+public final class LecteurCSV: SourceTabulaire {
+    public enum Encodage: String, Sendable {
+        case indetermine = "ASCII"
+        case utf8 = "UTF-8"
+        case windows1252 = "Windows-1252"
+    }
+
+    public private(set) var entete: [String] = []
+    public private(set) var separateur: UInt8 = UInt8(ascii: ";")
+    public private(set) var encodage: Encodage = .indetermine
+    public private(set) var lignesVides = 0
+    public private(set) var octetsLus = 0
+    public let tailleTotale: Int
+
+    /// Largest field kept, in bytes; a longer one flags its record.
+    public let limiteChamp: Int
+    /// Largest number of fields kept in a record.
+    public let limiteChamps: Int
+
+    private let url: URL
+    private let fd: Int32
+    private var tampon: [UInt8]
+    private var position = 0
+    private var fin = 0
+    private var finDeFichier = false
+    private var hachage = SHA256()
+    private var ligneCourante = 1
+    private var bomUTF8 = false
+
+    // Record being built: the bytes of its fields end to end, and where each field ends.
+    private var octets: [UInt8] = []
+    private var bornes: [Int] = []
+
+    public init(url: URL, limiteChamp: Int = 100_000, limiteChamps: Int = 1_000, tailleTampon: Int = 1 << 20) throws {
+        self.url = url
+        self.limiteChamp = limiteChamp
+        self.limiteChamps = limiteChamps
+        let nom = url.lastPathComponent
+        fd = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw FichierIllisible(fichier: nom, raison: "impossible de l'ouvrir (\(String(cString: strerror(errno))))",
+                                   conseil: "Vérifiez que le fichier existe et que vous avez le droit de le lire.")
+        }
+        var s = stat()
+        fstat(fd, &s)
+        if (s.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw FichierIllisible(fichier: nom, raison: "c'est un dossier", conseil: "Indiquez un fichier .csv, .txt ou .xlsx.")
+        }
+        tailleTotale = Int(s.st_size)
+        tampon = [UInt8](repeating: 0, count: tailleTampon)
+        do {
+            try remplir()
+            try lireDebut(nom: nom)
+        } catch {
+            close(fd)
+            throw error
+        }
+    }
+
+    deinit { close(fd) }
+
+    public var description: String {
+        let sep: String
+        switch separateur {
+        case UInt8(ascii: ";"): sep = "point-virgule"
+        case UInt8(ascii: ","): sep = "virgule"
+        default: sep = "tabulation"
+        }
+        return "CSV, séparateur \(sep), encodage \(encodage == .indetermine ? "ASCII" : encodage.rawValue)\(bomUTF8 ? " avec BOM" : "")"
+    }
+
+    // MARK: - Reading bytes
+
+    /// Moves unread bytes to the front and fills the rest of the buffer.
+    private func remplir() throws {
+        if position > 0 {
+            let reste = fin - position
+            if reste > 0 {
+                tampon.withUnsafeMutableBufferPointer { p in
+                    _ = memmove(p.baseAddress!, p.baseAddress! + position, reste)
+                }
+            }
+            fin = reste
+            position = 0
+        }
+        while fin < tampon.count && !finDeFichier {
+            let n = tampon.withUnsafeMutableBufferPointer { p in
+                read(fd, p.baseAddress! + fin, p.count - fin)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FichierIllisible(fichier: url.lastPathComponent, raison: "erreur de lecture (\(String(cString: strerror(errno))))",
+                                       conseil: "Copiez le fichier sur un disque local puis recommencez.")
+            }
+            if n == 0 { finDeFichier = true; break }
+            tampon.withUnsafeBufferPointer { p in
+                hachage.update(bufferPointer: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: p[fin..<(fin + n)])))
+            }
+            fin += n
+            octetsLus += n
+        }
+    }
+
+    public func empreinte() throws -> String {
+        // Read (and hash) whatever the caller did not consume.
+        while !finDeFichier {
+            position = fin
+            try remplir()
+        }
+        return hachage.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    // MARK: - Start of file: signature, BOM, separator, header
+
+    private func lireDebut(nom: String) throws {
+        let debut = Array(tampon[0..<min(fin, 8)])
+        if fin == 0 {
+            throw FichierIllisible(fichier: nom, raison: "le fichier est vide", conseil: "Exportez à nouveau le tableau depuis votre outil de suivi.")
+        }
+        if debut.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+            throw FichierIllisible(fichier: nom, raison: "c'est un classeur Excel (.xlsx) et non un fichier CSV",
+                                   conseil: "Renommez-le avec l'extension .xlsx, ou enregistrez-le au format CSV.")
+        }
+        if debut.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
+            throw FichierIllisible(fichier: nom, raison: "c'est un classeur Excel 97-2003 (.xls), format non pris en charge",
+                                   conseil: "Ouvrez-le dans Excel ou LibreOffice et enregistrez-le au format .xlsx ou CSV UTF-8.")
+        }
+        if debut.starts(with: [0xFF, 0xFE]) || debut.starts(with: [0xFE, 0xFF]) {
+            throw FichierIllisible(fichier: nom, raison: "le fichier est encodé en UTF-16 (« Texte Unicode »)",
+                                   conseil: "Enregistrez-le au format « CSV UTF-8 (délimité par des points-virgules) ».")
+        }
+        if debut.starts(with: [0xEF, 0xBB, 0xBF]) {
+            bomUTF8 = true
+            encodage = .utf8
+            position = 3
+        }
+        separateur = detecterSeparateur()
+        // Header: the first non-blank record.
+        while true {
+            guard let brut = try lireEnregistrement() else {
+                throw FichierIllisible(fichier: nom, raison: "le fichier ne contient aucune ligne",
+                                       conseil: "Exportez à nouveau le tableau, avec sa ligne d'en-tête.")
+            }
+            if brut.anomalie != nil {
+                throw FichierIllisible(fichier: nom, raison: "la ligne d'en-tête est illisible (\(LecteurCSV.texte(brut.anomalie!)))",
+                                       conseil: "La première ligne doit contenir les noms des colonnes ; vérifiez qu'il s'agit bien d'un export CSV.")
+            }
+            if brut.champs.contains(where: { !$0.isEmpty }) {
+                entete = brut.champs.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                break
+            }
+        }
+    }
+
+    /// Counts `;`, tab and `,` outside quotes on the first line; the most frequent wins
+    /// (`;` on a tie, French Excel's separator).
+    private func detecterSeparateur() -> UInt8 {
+        var compte: [UInt8: Int] = [UInt8(ascii: ";"): 0, 9: 0, UInt8(ascii: ","): 0]
+        var cite = false
+        var i = position
+        while i < fin {
+            let b = tampon[i]
+            if b == UInt8(ascii: "\"") { cite.toggle() }
+            else if !cite && (b == 10 || b == 13) { break }
+            else if !cite, compte[b] != nil { compte[b]! += 1 }
+            i += 1
+        }
+        let ordre: [UInt8] = [UInt8(ascii: ";"), 9, UInt8(ascii: ",")]
+        var meilleur = ordre[0]
+        for s in ordre where compte[s]! > compte[meilleur]! { meilleur = s }
+        return meilleur
+    }
+
+    // MARK: - Records
+
+    public func parcourir(_ traiter: (EnregistrementBrut) throws -> Void) throws {
+        while let r = try suivant() { try traiter(r) }
+    }
+
+    /// The next record after the header, or nil at the end; blank records are skipped and counted.
+    public func suivant() throws -> EnregistrementBrut? {
+        while let r = try lireEnregistrement() {
+            if r.anomalie == nil && r.champs.allSatisfy({ $0.isEmpty }) {
+                lignesVides += 1
+                continue
+            }
+            return r
+        }
+        return nil
+    }
+
+    private enum Etat { case debutChamp, nonCite, cite, guillemetDansCite }
+
+    /// Reads one record (possibly blank), or nil at the end of the file.
+    private func lireEnregistrement() throws -> EnregistrementBrut? {
+        octets.removeAll(keepingCapacity: true)
+        bornes.removeAll(keepingCapacity: true)
+        let ligneDebut = ligneCourante
+        var etat = Etat.debutChamp
+        var anomalie: AnomalieLecture?
+        var tailleChamp = 0
+        var nonASCII = false
+        var nul = false
+        var vu = false
+        let sep = separateur
+        let guillemet = UInt8(ascii: "\"")
+
+        func finirChamp() {
+            if bornes.count < limiteChamps {
+                bornes.append(octets.count)
+            } else if anomalie == nil {
+                anomalie = .tropDeChamps(bornes.count + 1)
+            }
+            tailleChamp = 0
+        }
+        func ajouter(_ b: UInt8) {
+            tailleChamp += 1
+            if tailleChamp > limiteChamp {
+                if anomalie == nil { anomalie = .champTropLong(colonne: bornes.count, taille: limiteChamp) }
+                return
+            }
+            if bornes.count >= limiteChamps { return }
+            if b >= 0x80 { nonASCII = true } else if b == 0 { nul = true }
+            octets.append(b)
+        }
+
+        while true {
+            if position >= fin {
+                if finDeFichier { break }
+                try remplir()
+                if position >= fin { break }
+            }
+            let b = tampon[position]
+            position += 1
+            vu = true
+            switch etat {
+            case .debutChamp, .nonCite:
+                if b == sep {
+                    finirChamp()
+                    etat = .debutChamp
+                } else if b == 10 || b == 13 {
+                    if b == 13 { try sauterLF() }
+                    ligneCourante += 1
+                    finirChamp()
+                    return try terminer(ligneDebut, anomalie, nonASCII: nonASCII, nul: nul)
+                } else if b == guillemet && etat == .debutChamp {
+                    etat = .cite
+                } else {
+                    ajouter(b)
+                    etat = .nonCite
+                }
+            case .cite:
+                if b == guillemet {
+                    etat = .guillemetDansCite
+                } else {
+                    if b == 10 { ligneCourante += 1 }
+                    else if b == 13 {
+                        // A CR alone is a line break too; CRLF counts once.
+                        try assurerOctet()
+                        if position >= fin || tampon[position] != 10 { ligneCourante += 1 }
+                    }
+                    ajouter(b)
+                }
+            case .guillemetDansCite:
+                if b == guillemet {
+                    ajouter(b)
+                    etat = .cite
+                } else if b == sep {
+                    finirChamp()
+                    etat = .debutChamp
+                } else if b == 10 || b == 13 {
+                    if b == 13 { try sauterLF() }
+                    ligneCourante += 1
+                    finirChamp()
+                    return try terminer(ligneDebut, anomalie, nonASCII: nonASCII, nul: nul)
+                } else {
+                    // Text after a closing quote: kept as is, as spreadsheets do.
+                    ajouter(b)
+                    etat = .nonCite
+                }
+            }
+        }
+        // End of file.
+        if !vu { return nil }
+        if etat == .cite && anomalie == nil { anomalie = .guillemetNonFerme }
+        finirChamp()
+        return try terminer(ligneDebut, anomalie, nonASCII: nonASCII, nul: nul)
+    }
+
+    private func assurerOctet() throws {
+        if position >= fin && !finDeFichier { try remplir() }
+    }
+
+    private func sauterLF() throws {
+        try assurerOctet()
+        if position < fin && tampon[position] == 10 { position += 1 }
+    }
+
+    private func terminer(_ ligne: Int, _ anomalieLecture: AnomalieLecture?, nonASCII: Bool, nul: Bool) throws -> EnregistrementBrut {
+        var anomalie = anomalieLecture
+        if nul && anomalie == nil { anomalie = .encodage("la ligne contient un caractère nul (octet 0)") }
+        var champs: [String] = []
+        champs.reserveCapacity(bornes.count)
+        if !nonASCII {
+            var debut = 0
+            for f in bornes {
+                champs.append(String(decoding: octets[debut..<f], as: UTF8.self))
+                debut = f
+            }
+            return EnregistrementBrut(ligne: ligne, champs: champs, anomalie: anomalie)
+        }
+        let valideUTF8 = LecteurCSV.estUTF8Valide(octets)
+        switch encodage {
+        case .indetermine:
+            encodage = valideUTF8 ? .utf8 : .windows1252
+        case .utf8:
+            if !valideUTF8 && anomalie == nil {
+                anomalie = .encodage("des caractères ne sont pas en UTF-8 alors que le début du fichier l'est (encodages mélangés)")
+            }
+        case .windows1252:
+            if valideUTF8 && anomalie == nil {
+                anomalie = .encodage("des caractères sont en UTF-8 alors que le début du fichier est en Windows-1252 (encodages mélangés)")
+            }
+        }
+        var debut = 0
+        for f in bornes {
+            let tranche = octets[debut..<f]
+            if encodage == .windows1252 {
+                guard let t = LecteurCSV.decoderWindows1252(tranche) else {
+                    if anomalie == nil { anomalie = .encodage("un octet ne correspond à aucun caractère Windows-1252") }
+                    champs.append(String(decoding: tranche, as: UTF8.self))
+                    debut = f
+                    continue
+                }
+                champs.append(t)
+            } else {
+                champs.append(String(decoding: tranche, as: UTF8.self))
+            }
+            debut = f
+        }
+        return EnregistrementBrut(ligne: ligne, champs: champs, anomalie: anomalie)
+    }
+
+    // MARK: - Encodings
+
+    static func estUTF8Valide<C: Collection>(_ octets: C) -> Bool where C.Element == UInt8 {
+        var it = octets.makeIterator()
+        while let b = it.next() {
+            if b < 0x80 { continue }
+            let suite: Int
+            var minimum: UInt32
+            var cp: UInt32
+            switch b {
+            case 0xC2...0xDF: suite = 1; cp = UInt32(b & 0x1F); minimum = 0x80
+            case 0xE0...0xEF: suite = 2; cp = UInt32(b & 0x0F); minimum = 0x800
+            case 0xF0...0xF4: suite = 3; cp = UInt32(b & 0x07); minimum = 0x10000
+            default: return false
+            }
+            for _ in 0..<suite {
+                guard let c = it.next(), c & 0xC0 == 0x80 else { return false }
+                cp = (cp << 6) | UInt32(c & 0x3F)
+            }
+            if cp < minimum || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) { return false }
+        }
+        return true
+    }
+
+    /// Windows-1252 bytes 0x80–0x9F (the rest is ISO-8859-1). 0 marks the five unassigned bytes.
+    private static let table1252: [UInt32] = [
+        0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
+        0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
+    ]
+
+    static func decoderWindows1252<C: Collection>(_ octets: C) -> String? where C.Element == UInt8 {
+        var scalaires = String.UnicodeScalarView()
+        for b in octets {
+            if b >= 0x80 && b <= 0x9F {
+                let cp = table1252[Int(b - 0x80)]
+                guard cp != 0, let s = Unicode.Scalar(cp) else { return nil }
+                scalaires.append(s)
+            } else {
+                scalaires.append(Unicode.Scalar(b))
+            }
+        }
+        return String(scalaires)
+    }
+
+    static func texte(_ a: AnomalieLecture) -> String {
+        switch a {
+        case .encodage(let m): return m
+        case .champTropLong(_, let t): return "un champ dépasse la taille maximale de \(FormatFrancais.entier(t)) octets"
+        case .tropDeChamps(let n): return "plus de \(n - 1) champs"
+        case .guillemetNonFerme: return "un guillemet ouvert n'est jamais fermé"
+        }
+    }
+}

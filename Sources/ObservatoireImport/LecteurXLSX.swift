@@ -1,0 +1,435 @@
+import Crypto
+import Foundation
+import ObservatoireCore
+import ZIPFoundation
+
+/// Reads a sheet of an `.xlsx` workbook as a table, streaming the sheet's XML as
+/// ZIPFoundation inflates it (the sheet is never held whole in memory).
+///
+/// - Cells: shared strings, inline strings (rich text runs joined), numbers (written without a
+///   useless `.0`), booleans (`1`/`0`), formula results, errors (kept as text, so that the row
+///   is rejected visibly), empty cells (omitted cells are placed by their reference).
+/// - Dates: native Excel date serials are plain numbers here; the validator reads them as
+///   dates in date columns.
+/// - Header: the row, among the first twenty, whose names match a canonical table best (a title
+///   row above it is skipped); a header cell merged down from the row above takes its value.
+/// - Safety: a DTD is refused, the inflated size of each part is bounded (zip bombs), a damaged
+///   or truncated package is refused with a clear message.
+public final class LecteurXLSX: SourceTabulaire {
+    public private(set) var entete: [String] = []
+    public private(set) var lignesVides = 0
+    public private(set) var octetsLus = 0
+    public let tailleTotale: Int
+    public let nomFeuille: String
+
+    /// Largest inflated size of one part of the package.
+    public static var limiteDecompression: UInt64 = 2 << 30
+    /// Largest compression ratio accepted for a part over 10 MB (zip bombs reach thousands).
+    public static let ratioMaximal: UInt64 = 200
+    let limiteChamp: Int
+    let limiteChamps: Int
+
+    private let url: URL
+    private let archive: Archive
+    private let entreeFeuille: Entry
+    private let partages: [String]
+    private let ligneEntete: Int
+    private let empreinteFichier: String
+
+    public init(url: URL, feuille: String? = nil, limiteChamp: Int = 100_000, limiteChamps: Int = 1_000) throws {
+        self.url = url
+        self.limiteChamp = limiteChamp
+        self.limiteChamps = limiteChamps
+        let nom = url.lastPathComponent
+        func illisible(_ raison: String) -> FichierIllisible {
+            FichierIllisible(fichier: nom, raison: raison,
+                             conseil: "Ouvrez-le dans Excel ou LibreOffice et enregistrez-le à nouveau au format .xlsx (ou CSV UTF-8).")
+        }
+        let (empreinte, taille, signature) = try LecteurXLSX.hacher(url, nom: nom)
+        tailleTotale = taille
+        empreinteFichier = empreinte
+        if signature.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
+            throw FichierIllisible(fichier: nom, raison: "c'est un classeur Excel 97-2003 (.xls) portant l'extension .xlsx",
+                                   conseil: "Ouvrez-le dans Excel ou LibreOffice et enregistrez-le au format .xlsx ou CSV UTF-8.")
+        }
+        guard signature.starts(with: [0x50, 0x4B]) else { throw illisible("ce n'est pas un classeur .xlsx valide (ce n'est pas une archive ZIP)") }
+        do {
+            archive = try Archive(url: url, accessMode: .read)
+        } catch {
+            throw illisible("le classeur est endommagé ou tronqué")
+        }
+        // Workbook: sheets in tab order, and where each one lives.
+        let classeur = try LecteurXLSX.lirePartie(archive, "xl/workbook.xml", nom: nom, obligatoire: true, DelegueClasseur())
+        let liens = try LecteurXLSX.lirePartie(archive, "xl/_rels/workbook.xml.rels", nom: nom, obligatoire: true, DelegueLiens())
+        guard !classeur.feuilles.isEmpty else { throw illisible("le classeur ne contient aucune feuille") }
+        let choisie: (nom: String, id: String)
+        if let feuille {
+            guard let f = classeur.feuilles.first(where: { Normalisation.cle($0.nom) == Normalisation.cle(feuille) }) else {
+                throw FichierIllisible(fichier: nom, raison: "la feuille « \(feuille) » est absente du classeur (feuilles : \(classeur.feuilles.map(\.nom).joined(separator: ", ")))",
+                                       conseil: "Corrigez le nom de la feuille dans le profil de correspondance.")
+            }
+            choisie = f
+        } else {
+            choisie = classeur.feuilles[0]
+        }
+        nomFeuille = choisie.nom
+        guard var cible = liens.cibles[choisie.id] else { throw illisible("la feuille « \(choisie.nom) » est introuvable dans le classeur") }
+        cible = cible.hasPrefix("/") ? String(cible.dropFirst()) : "xl/" + cible
+        guard let entree = archive[cible] else { throw illisible("la feuille « \(choisie.nom) » est absente de l'archive") }
+        entreeFeuille = entree
+        partages = try LecteurXLSX.lirePartie(archive, "xl/sharedStrings.xml", nom: nom, obligatoire: false, DelegueChainesPartagees()).chaines
+
+        // First pass: merged cells and the first rows, to find the header.
+        let apercu = DelegueFeuille(partages: partages, limiteChamp: limiteChamp, limiteChamps: limiteChamps)
+        apercu.apercuMax = 20
+        try LecteurXLSX.parcourirPartie(archive, entree, nom: nom, apercu)
+        guard let (ligne, noms) = LecteurXLSX.choisirEntete(apercu) else {
+            throw FichierIllisible(fichier: nom, raison: "la feuille « \(choisie.nom) » est vide",
+                                   conseil: "Vérifiez que l'export contient bien le tableau, sur la première feuille ou celle indiquée par le profil.")
+        }
+        ligneEntete = ligne
+        entete = noms
+    }
+
+    public var description: String { "classeur Excel, feuille « \(nomFeuille) »" }
+
+    public func empreinte() throws -> String { empreinteFichier }
+
+    /// Streams the rows after the header.
+    public func parcourir(_ traiter: (EnregistrementBrut) throws -> Void) throws {
+        try withoutActuallyEscaping(traiter) { traiter in
+            let d = DelegueFeuille(partages: partages, limiteChamp: limiteChamp, limiteChamps: limiteChamps)
+            d.apresLigne = ligneEntete
+            d.traiter = { [unowned self] r in
+                if r.anomalie == nil && r.champs.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+                    self.lignesVides += 1
+                    return
+                }
+                do { try traiter(r) } catch { throw ErreurDuTraitement(erreur: error) }
+            }
+            let ratio = LecteurXLSX.ratio(entreeFeuille)
+            d.progression = { [unowned self] n in self.octetsLus = Int(min(UInt64(self.tailleTotale), n / ratio)) }
+            defer { d.traiter = nil; d.progression = nil }
+            try LecteurXLSX.parcourirPartie(archive, entreeFeuille, nom: url.lastPathComponent, d)
+        }
+        octetsLus = tailleTotale
+    }
+
+    static func ratio(_ e: Entry) -> UInt64 {
+        e.compressedSize == 0 ? 1 : max(1, e.uncompressedSize / e.compressedSize)
+    }
+
+    // MARK: - Header
+
+    /// The header row: among the first rows, the one whose names best match a canonical table
+    /// (most canonical column names); the first non-empty row when none matches.
+    static func choisirEntete(_ d: DelegueFeuille) -> (Int, [String])? {
+        let lignes = d.apercu.filter { $0.champs.contains { !$0.trimmingCharacters(in: .whitespaces).isEmpty } }
+        guard !lignes.isEmpty else { return nil }
+        let toutesColonnes = Set(TableCanonique.allCases.flatMap { $0.colonnes.map { Normalisation.cle($0.nom) } })
+        var meilleure = lignes[0]
+        var meilleurScore = 0
+        for l in lignes {
+            let noms = completerFusions(l, d)
+            let score = Set(noms.map { Normalisation.cle($0) }).intersection(toutesColonnes).count
+            if score > meilleurScore { meilleure = l; meilleurScore = score }
+        }
+        return (meilleure.ligne, completerFusions(meilleure, d).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+    }
+
+    /// A header cell covered by a cell merged down from a row above takes its value.
+    static func completerFusions(_ l: EnregistrementBrut, _ d: DelegueFeuille) -> [String] {
+        var noms = l.champs
+        for f in d.fusions where f.ligne1 < l.ligne && f.ligne2 >= l.ligne {
+            guard let source = d.apercu.first(where: { $0.ligne == f.ligne1 }), f.colonne1 < source.champs.count else { continue }
+            while noms.count <= f.colonne1 { noms.append("") }
+            if noms[f.colonne1].isEmpty { noms[f.colonne1] = source.champs[f.colonne1] }
+        }
+        return noms
+    }
+
+    // MARK: - Package parts
+
+    private static func hacher(_ url: URL, nom: String) throws -> (String, Int, [UInt8]) {
+        guard let h = FileHandle(forReadingAtPath: url.path) else {
+            throw FichierIllisible(fichier: nom, raison: "impossible de l'ouvrir", conseil: "Vérifiez que le fichier existe et que vous avez le droit de le lire.")
+        }
+        defer { try? h.close() }
+        var hachage = SHA256()
+        var taille = 0
+        var debut: [UInt8] = []
+        while true {
+            let bloc = h.readData(ofLength: 1 << 20)
+            if bloc.isEmpty { break }
+            if debut.isEmpty { debut = Array(bloc.prefix(8)) }
+            hachage.update(data: bloc)
+            taille += bloc.count
+        }
+        if taille == 0 {
+            throw FichierIllisible(fichier: nom, raison: "le fichier est vide", conseil: "Exportez à nouveau le tableau depuis votre outil de suivi.")
+        }
+        return (hachage.finalize().map { String(format: "%02x", $0) }.joined(), taille, debut)
+    }
+
+    static func lirePartie<D: DelegueXML>(_ archive: Archive, _ chemin: String, nom: String, obligatoire: Bool, _ d: D) throws -> D {
+        guard let e = archive[chemin] else {
+            if obligatoire {
+                throw FichierIllisible(fichier: nom, raison: "ce n'est pas un classeur .xlsx valide (partie « \(chemin) » absente)",
+                                       conseil: "Ouvrez-le dans Excel ou LibreOffice et enregistrez-le au format .xlsx (ou CSV UTF-8).")
+            }
+            return d
+        }
+        try parcourirPartie(archive, e, nom: nom, d)
+        return d
+    }
+
+    /// Inflates one part and feeds its XML to the delegate, bounding the inflated size.
+    static func parcourirPartie<D: DelegueXML>(_ archive: Archive, _ e: Entry, nom: String, _ d: D) throws {
+        let suspect = FichierIllisible(fichier: nom, raison: "le classeur se décompresse en une taille démesurée (archive piégée ?)",
+                                       conseil: "N'ouvrez pas ce fichier ; demandez un nouvel export à l'outil de suivi.")
+        if e.uncompressedSize > limiteDecompression || (e.uncompressedSize > 10 << 20 && e.uncompressedSize / max(1, e.compressedSize) > ratioMaximal) {
+            throw suspect
+        }
+        let analyseur = AnalyseurXML(delegue: d)
+        var total: UInt64 = 0
+        do {
+            _ = try archive.extract(e, bufferSize: 64 << 10, skipCRC32: false) { donnees in
+                total += UInt64(donnees.count)
+                if total > limiteDecompression || (total > 10 << 20 && total / max(1, e.compressedSize) > ratioMaximal) {
+                    throw suspect
+                }
+                try analyseur.alimenter(donnees)
+                (d as? DelegueFeuille)?.progression?(total)
+            }
+            try analyseur.terminer()
+        } catch let f as FichierIllisible {
+            throw f
+        } catch let x as AnalyseurXML.Erreur {
+            throw FichierIllisible(fichier: nom, raison: "le contenu du classeur est illisible (\(x.description))",
+                                   conseil: "Ouvrez-le dans Excel ou LibreOffice et enregistrez-le à nouveau au format .xlsx (ou CSV UTF-8).")
+        } catch let e as ErreurDuTraitement {
+            // An error of the caller's (the database, a test's injected failure): not the file's fault.
+            throw e.erreur
+        } catch {
+            // ZIPFoundation's archive, CRC and inflate errors: a damaged package.
+            throw FichierIllisible(fichier: nom, raison: "le classeur est endommagé ou tronqué (\(error))",
+                                   conseil: "Ouvrez-le dans Excel ou LibreOffice et enregistrez-le à nouveau au format .xlsx (ou CSV UTF-8).")
+        }
+    }
+}
+
+/// Carries an error thrown by the caller's row handler through the ZIP library's consumer.
+struct ErreurDuTraitement: Error {
+    let erreur: Error
+}
+
+// MARK: - Delegates
+
+final class DelegueClasseur: DelegueXML {
+    var feuilles: [(nom: String, id: String)] = []
+    var veutTexte: Bool { false }
+    func debut(_ nom: Substring, _ attributs: [(Substring, String)], vide: Bool) throws {
+        guard nom == "sheet" else { return }
+        let n = attributs.first { $0.0 == "name" }?.1 ?? ""
+        let id = attributs.first { $0.0 == "id" }?.1 ?? ""
+        feuilles.append((n, id))
+    }
+    func fin(_ nom: Substring) throws {}
+    func texte(_ t: String) throws {}
+}
+
+final class DelegueLiens: DelegueXML {
+    var cibles: [String: String] = [:]
+    var veutTexte: Bool { false }
+    func debut(_ nom: Substring, _ attributs: [(Substring, String)], vide: Bool) throws {
+        guard nom == "Relationship", let id = attributs.first(where: { $0.0 == "Id" })?.1,
+              let cible = attributs.first(where: { $0.0 == "Target" })?.1 else { return }
+        cibles[id] = cible
+    }
+    func fin(_ nom: Substring) throws {}
+    func texte(_ t: String) throws {}
+}
+
+/// `sharedStrings.xml`: one string per `si`, rich text runs joined, phonetic runs skipped.
+final class DelegueChainesPartagees: DelegueXML {
+    var chaines: [String] = []
+    private var courante = ""
+    private var dansT = false
+    private var dansPhonetique = false
+    private var totalCaracteres = 0
+    var veutTexte: Bool { dansT && !dansPhonetique }
+    func debut(_ nom: Substring, _ attributs: [(Substring, String)], vide: Bool) throws {
+        switch nom {
+        case "si": courante = ""
+        case "t": dansT = true
+        case "rPh": dansPhonetique = true
+        default: break
+        }
+    }
+    func fin(_ nom: Substring) throws {
+        switch nom {
+        case "si":
+            chaines.append(courante)
+            totalCaracteres += courante.utf8.count
+            if totalCaracteres > 256 << 20 { throw AnalyseurXML.Erreur(description: "table des chaînes démesurée") }
+        case "t": dansT = false
+        case "rPh": dansPhonetique = false
+        default: break
+        }
+    }
+    func texte(_ t: String) throws { courante += t }
+}
+
+/// A merged range, 1-based rows and 0-based columns.
+struct Fusion {
+    let ligne1: Int, colonne1: Int, ligne2: Int, colonne2: Int
+}
+
+/// A worksheet: rows of cells, and the merged ranges.
+final class DelegueFeuille: DelegueXML {
+    let partages: [String]
+    let limiteChamp: Int
+    let limiteChamps: Int
+    /// Preview mode: keep at most this many rows, then only look for merged cells.
+    var apercuMax: Int?
+    var apercu: [EnregistrementBrut] = []
+    var fusions: [Fusion] = []
+    /// Streaming mode: rows after this one go to `traiter`.
+    var apresLigne = 0
+    var traiter: ((EnregistrementBrut) throws -> Void)?
+    var progression: ((UInt64) -> Void)?
+
+    private var ligne = 0
+    private var cellules: [(Int, String)] = []
+    private var colonne = 0
+    private var type = ""
+    private var valeur = ""
+    private var dansValeur = false
+    private var dansT = false
+    private var dansInline = false
+    private var dansPhonetique = false
+    private var anomalie: AnomalieLecture?
+    private var sauterLigne = false
+
+    init(partages: [String], limiteChamp: Int, limiteChamps: Int) {
+        self.partages = partages
+        self.limiteChamp = limiteChamp
+        self.limiteChamps = limiteChamps
+    }
+
+    var veutTexte: Bool { !sauterLigne && (dansValeur || (dansInline && dansT && !dansPhonetique)) }
+
+    func debut(_ nom: Substring, _ attributs: [(Substring, String)], vide: Bool) throws {
+        switch nom {
+        case "row":
+            let r = attributs.first { $0.0 == "r" }.flatMap { Int($0.1) }
+            ligne = r ?? (ligne + 1)
+            cellules.removeAll(keepingCapacity: true)
+            colonne = 0
+            anomalie = nil
+            if let max = apercuMax { sauterLigne = apercu.count >= max } else { sauterLigne = ligne <= apresLigne }
+        case "c":
+            if let ref = attributs.first(where: { $0.0 == "r" })?.1, let c = DelegueFeuille.colonne(ref) { colonne = c }
+            type = attributs.first { $0.0 == "t" }?.1 ?? "n"
+            valeur = ""
+        case "v": dansValeur = true
+        case "is": dansInline = true
+        case "t": dansT = true
+        case "rPh": dansPhonetique = true
+        case "mergeCell":
+            if let ref = attributs.first(where: { $0.0 == "ref" })?.1, let f = DelegueFeuille.plage(ref) { fusions.append(f) }
+        default: break
+        }
+    }
+
+    func texte(_ t: String) throws {
+        if valeur.utf8.count + t.utf8.count > limiteChamp {
+            if anomalie == nil { anomalie = .champTropLong(colonne: colonne, taille: limiteChamp) }
+            return
+        }
+        valeur += t
+    }
+
+    func fin(_ nom: Substring) throws {
+        switch nom {
+        case "v": dansValeur = false
+        case "t": dansT = false
+        case "is": dansInline = false
+        case "rPh": dansPhonetique = false
+        case "c":
+            if !sauterLigne {
+                if colonne < limiteChamps {
+                    cellules.append((colonne, texteCellule()))
+                } else if anomalie == nil {
+                    anomalie = .tropDeChamps(limiteChamps + 1)
+                }
+            }
+            colonne += 1
+        case "row":
+            if !sauterLigne { try emettre() }
+        default: break
+        }
+    }
+
+    private func texteCellule() -> String {
+        switch type {
+        case "s":
+            guard let i = Int(valeur.trimmingCharacters(in: .whitespaces)), i >= 0, i < partages.count else { return "" }
+            return partages[i]
+        case "b":
+            return valeur == "1" ? "1" : "0"
+        case "n":
+            return DelegueFeuille.nombre(valeur)
+        default:
+            return valeur
+        }
+    }
+
+    /// A number as a person would write it: `12` rather than `12.0`, `0.5`, no exponent for
+    /// whole numbers.
+    static func nombre(_ v: String) -> String {
+        let t = v.trimmingCharacters(in: .whitespaces)
+        guard let x = Double(t), x.isFinite else { return t }
+        if x == x.rounded() && abs(x) < 1e15 { return String(Int(x)) }
+        return t
+    }
+
+    private func emettre() throws {
+        var champs: [String] = []
+        if let derniere = cellules.map(\.0).max() {
+            champs = [String](repeating: "", count: derniere + 1)
+            for (c, v) in cellules { champs[c] = v }
+        }
+        let r = EnregistrementBrut(ligne: ligne, champs: champs, anomalie: anomalie)
+        if apercuMax != nil {
+            apercu.append(r)
+            return
+        }
+        try traiter?(r)
+    }
+
+    /// Column index (0-based) of a cell reference such as `AB12`.
+    static func colonne(_ ref: String) -> Int? {
+        var n = 0
+        var lettres = 0
+        for u in ref.utf8 {
+            if u >= 65 && u <= 90 { n = n * 26 + Int(u - 64); lettres += 1 }
+            else if u >= 97 && u <= 122 { n = n * 26 + Int(u - 96); lettres += 1 }
+            else { break }
+            if lettres > 3 { return nil }
+        }
+        return lettres == 0 ? nil : n - 1
+    }
+
+    static func ligne(_ ref: String) -> Int? {
+        Int(String(ref.drop(while: { $0.isLetter })))
+    }
+
+    /// A range such as `A1:C2`.
+    static func plage(_ ref: String) -> Fusion? {
+        let parties = ref.split(separator: ":").map(String.init)
+        guard parties.count == 2, let c1 = colonne(parties[0]), let l1 = ligne(parties[0]),
+              let c2 = colonne(parties[1]), let l2 = ligne(parties[1]) else { return nil }
+        return Fusion(ligne1: l1, colonne1: c1, ligne2: l2, colonne2: c2)
+    }
+}

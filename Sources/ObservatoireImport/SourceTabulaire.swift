@@ -1,0 +1,68 @@
+import Foundation
+import ObservatoireCore
+
+/// Something wrong with a raw record that the reader saw, before any validation.
+public enum AnomalieLecture: Equatable, Sendable {
+    /// Bytes that are not text in the file's encoding (mixed encodings) or a NUL byte.
+    case encodage(String)
+    /// A field over the size limit (its column index).
+    case champTropLong(colonne: Int, taille: Int)
+    /// More fields than the reader accepts in one row.
+    case tropDeChamps(Int)
+    /// The file ends inside a quoted field.
+    case guillemetNonFerme
+}
+
+/// One record as read from a file: the fields in header order, decoded to text.
+public struct EnregistrementBrut: Sendable {
+    /// Line of the file where the record starts (the header is line 1 for a CSV file,
+    /// the row number for a sheet).
+    public var ligne: Int
+    public var champs: [String]
+    public var anomalie: AnomalieLecture?
+
+    public init(ligne: Int, champs: [String], anomalie: AnomalieLecture? = nil) {
+        self.ligne = ligne
+        self.champs = champs
+        self.anomalie = anomalie
+    }
+}
+
+/// A table read row by row from a file (CSV or a sheet of a workbook). Sources stream: they
+/// never hold the whole file in memory.
+public protocol SourceTabulaire: AnyObject {
+    /// The header's column names as written in the file.
+    var entete: [String] { get }
+    /// Passes every record after the header to `traiter`, in order. Blank records are skipped
+    /// and counted. (A push interface, because a workbook's sheet is inflated in chunks pushed
+    /// by the ZIP library.)
+    func parcourir(_ traiter: (EnregistrementBrut) throws -> Void) throws
+    /// Blank records skipped so far.
+    var lignesVides: Int { get }
+    /// Bytes read so far and in total, for progress.
+    var octetsLus: Int { get }
+    var tailleTotale: Int { get }
+    /// SHA-256 of the file's bytes (hexadecimal), known once the file has been read whole.
+    func empreinte() throws -> String
+    /// What the file turned out to be, for the summary (« CSV ; séparateur ; UTF-8 »).
+    var description: String { get }
+}
+
+/// A file that cannot be read as a table at all: nothing of it is stored (exit code 65).
+public struct FichierIllisible: Error, CustomStringConvertible, Sendable {
+    public var fichier: String
+    public var raison: String
+    public var conseil: String
+
+    public init(fichier: String, raison: String, conseil: String) {
+        self.fichier = fichier
+        self.raison = raison
+        self.conseil = conseil
+    }
+
+    public var description: String { "« \(fichier) » : \(raison)\n→ \(conseil)" }
+
+    public var erreur: ErreurObservatoire {
+        ErreurObservatoire(.donneesIllisibles, "Fichier illisible « \(fichier) » : \(raison).", conseil: conseil)
+    }
+}

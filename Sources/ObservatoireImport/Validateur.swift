@@ -1,0 +1,352 @@
+import Foundation
+import ObservatoireCore
+
+extension Rejet: Error {}
+
+/// The validation rules of `spec/format-export.md` for one row of one table.
+///
+/// Columns are checked in the spec's order and the first problem found rejects the row
+/// (one reject per row, so that `lues = importees + rejetees`). Rules that need the database
+/// (a proposition's request must exist) are checked when the row is stored.
+///
+/// ```swift
+/// let v = Validateur(table: .sollicitations, configuration: config, aujourdhui: Jour.aujourdhui(),
+///                    pseudonymiseur: p)
+/// switch v.valider(valeurs, ligne: 12) {
+/// case .success(let enregistrement): …
+/// case .failure(let rejet): print(rejet.regle, rejet.message)
+/// }
+/// ```
+public struct Validateur {
+    public let table: TableCanonique
+    public let configuration: Configuration
+    public let aujourdhui: Jour
+    public let pseudonymiseur: Pseudonymiseur?
+    /// Plain numbers in date columns are Excel date serials (cells of an `.xlsx` sheet).
+    public let serielExcel: Bool
+
+    /// Normalised value → canonical value, for each enumerated column.
+    private let enumerations: [String: [String: String]]
+    private let typologie: [String: String]
+    private let territoires: [String: String]
+
+    /// Longest identifier and longest free text accepted.
+    static let longueurIdentifiant = 100
+    static let longueurTexte = 300
+
+    public init(table: TableCanonique, configuration: Configuration, aujourdhui: Jour,
+                pseudonymiseur: Pseudonymiseur?, serielExcel: Bool = false) {
+        self.table = table
+        self.configuration = configuration
+        self.aujourdhui = aujourdhui
+        self.pseudonymiseur = pseudonymiseur
+        self.serielExcel = serielExcel
+        var e: [String: [String: String]] = [:]
+        for c in table.colonnes {
+            if case .enumeration(let valeurs) = c.type {
+                e[c.nom] = Dictionary(valeurs.map { (Normalisation.cle($0), $0) }, uniquingKeysWith: { a, _ in a })
+            }
+        }
+        enumerations = e
+        typologie = Dictionary(configuration.typologie.map { (Normalisation.cle($0), $0) }, uniquingKeysWith: { a, _ in a })
+        territoires = Dictionary(configuration.territoires.map { (Normalisation.cle($0), $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    public func valider(_ valeurs: [String?], ligne: Int) -> Result<Enregistrement, Rejet> {
+        var l = Ligne(v: self, valeurs: valeurs, numero: ligne)
+        do {
+            switch table {
+            case .sollicitations: return .success(.sollicitation(try sollicitation(&l)))
+            case .propositions: return .success(.proposition(try proposition(&l)))
+            case .acteurs: return .success(.acteur(try acteur(&l)))
+            case .equipe: return .success(.poste(try poste(&l)))
+            case .membresCoeur: return .success(.membreCoeur(try membreCoeur(&l)))
+            }
+        } catch let r as Rejet {
+            return .failure(r)
+        } catch {
+            return .failure(Rejet(ligne: ligne, colonne: nil, valeur: nil, regle: .ligneMalformee, message: "\(error)"))
+        }
+    }
+
+    // MARK: - Tables
+
+    private func sollicitation(_ l: inout Ligne) throws -> Sollicitation {
+        let id = try l.identifiant("id_sollicitation")
+        let date = try l.date("date_sollicitation", obligatoire: true, passeeSeulement: true)!
+        let personneBrute = try l.identifiant("personne_id")
+        let profil: Profil = try l.enumeration("profil")!
+        let type: TypeDemande = try l.enumeration("type_demande")!
+        let problematiques = try l.problematiques(obligatoire: type == .rechercheSolution)
+        let origine: Origine = try l.enumeration("origine")!
+        let accompagnee = try l.booleen("accompagnee", obligatoire: true)!
+        let projet: ProjetVieCoConstruit? = try l.enumeration("projet_vie_co_construit")
+        let territoire = try l.territoire()
+        let departement = try l.departement()
+        let canal: Canal? = try l.enumeration("canal")
+        let niveau = try l.niveau()
+        let rapt = try l.booleen("orientation_rapt", obligatoire: false)
+        let tranche: TrancheAge? = try l.enumeration("tranche_age")
+        let cloture = try l.date("date_cloture", obligatoire: false, passeeSeulement: true)
+        if let cloture, cloture < date {
+            throw l.rejet("date_cloture", .dateIncoherente,
+                          "La date de clôture (\(cloture.francais)) est antérieure à la date de la sollicitation (\(date.francais)). Corrigez l'une des deux dates.")
+        }
+        let personne = pseudonymiseur?.pseudonyme(personneBrute) ?? personneBrute
+        return Sollicitation(idSollicitation: id, dateSollicitation: date, personne: personne, profil: profil,
+                             typeDemande: type, problematiques: problematiques, origine: origine,
+                             accompagnee: accompagnee, projetVieCoConstruit: projet, territoire: territoire,
+                             departement: departement, canal: canal, niveauIntervention: niveau,
+                             orientationRapt: rapt, trancheAge: tranche, dateCloture: cloture)
+    }
+
+    private func proposition(_ l: inout Ligne) throws -> Proposition {
+        let id = try l.identifiant("id_proposition")
+        let idSollicitation = try l.identifiant("id_sollicitation")
+        let date = try l.date("date_proposition", obligatoire: true, passeeSeulement: true)!
+        let evaluation = try l.booleen("evaluation_preexistante", obligatoire: true)!
+        let adHoc = try l.booleen("ad_hoc_partenaires", obligatoire: true)!
+        let milieu = try l.booleen("milieu_ordinaire", obligatoire: true)!
+        let decision: Decision = try l.enumeration("decision")!
+        let dateDecision = try l.date("date_decision", obligatoire: false, passeeSeulement: true)
+        let acteur = try l.identifiantFacultatif("acteur_id")
+        if let dateDecision, dateDecision < date {
+            throw l.rejet("date_decision", .dateIncoherente,
+                          "La date de décision (\(dateDecision.francais)) est antérieure à la date de la proposition (\(date.francais)). Corrigez l'une des deux dates.")
+        }
+        return Proposition(idProposition: id, idSollicitation: idSollicitation, dateProposition: date,
+                           evaluationPreexistante: evaluation, adHocPartenaires: adHoc, milieuOrdinaire: milieu,
+                           decision: decision, dateDecision: dateDecision, acteurId: acteur)
+    }
+
+    private func acteur(_ l: inout Ligne) throws -> Acteur {
+        let id = try l.identifiant("acteur_id")
+        let nom = try l.texte("nom")
+        let categorie: Categorie = try l.enumeration("categorie")!
+        let coeur = try l.booleen("membre_coeur", obligatoire: true)!
+        let partenaire = try l.booleen("partenaire", obligatoire: true)!
+        let referencement = try l.date("date_referencement", obligatoire: true, passeeSeulement: true)!
+        // An exit date may be planned: it is not refused for being in the future.
+        let sortie = try l.date("date_sortie", obligatoire: false, passeeSeulement: false)
+        if let sortie, sortie < referencement {
+            throw l.rejet("date_sortie", .dateIncoherente,
+                          "La date de sortie de l'annuaire (\(sortie.francais)) est antérieure à la date de référencement (\(referencement.francais)).")
+        }
+        return Acteur(acteurId: id, nom: nom, categorie: categorie, membreCoeur: coeur, partenaire: partenaire,
+                      dateReferencement: referencement, dateSortie: sortie)
+    }
+
+    private func poste(_ l: inout Ligne) throws -> Poste {
+        let id = try l.identifiant("poste_id")
+        let fonction: Fonction = try l.enumeration("fonction")!
+        let etp = try l.decimal("etp")
+        guard etp > 0 && etp <= 1 else {
+            throw l.rejet("etp", .horsBornes,
+                          "L'ETP d'un poste doit être strictement positif et au plus égal à 1 (trouvé : \(l.brut("etp"))). Un poste à temps plein vaut 1, un mi-temps 0,5.")
+        }
+        let recherche = try l.booleen("recherche_solutions", obligatoire: true)!
+        // Start and end of a position may be planned (a recruitment, the end of a contract).
+        let debut = try l.date("date_debut", obligatoire: true, passeeSeulement: false)!
+        let finPoste = try l.date("date_fin", obligatoire: false, passeeSeulement: false)
+        if let finPoste, finPoste < debut {
+            throw l.rejet("date_fin", .dateIncoherente,
+                          "La date de fin du poste (\(finPoste.francais)) est antérieure à sa date de début (\(debut.francais)).")
+        }
+        return Poste(posteId: id, fonction: fonction, etp: etp, rechercheSolutions: recherche, dateDebut: debut, dateFin: finPoste)
+    }
+
+    private func membreCoeur(_ l: inout Ligne) throws -> MembreCoeur {
+        let annee = try l.entier("annee")
+        guard annee >= 2000 && annee <= aujourdhui.annee + 1 else {
+            throw l.rejet("annee", .horsBornes, "L'année \(annee) est hors des bornes acceptées (de 2000 à \(aujourdhui.annee + 1)).")
+        }
+        let membre = try l.texte("membre")
+        let etp = try l.decimal("etp")
+        guard etp >= 0 && etp <= 1000 else {
+            throw l.rejet("etp", .horsBornes, "L'ETP d'un membre cœur doit être positif ou nul (trouvé : \(l.brut("etp"))).")
+        }
+        return MembreCoeur(annee: annee, membre: membre, etp: etp)
+    }
+
+    // MARK: - One row's values
+
+    /// Reads the values of one row by column name, turning each problem into a ``Rejet``.
+    private struct Ligne {
+        let v: Validateur
+        let valeurs: [String?]
+        let numero: Int
+
+        private func index(_ colonne: String) -> Int {
+            v.table.colonnes.firstIndex { $0.nom == colonne }!
+        }
+
+        func brut(_ colonne: String) -> String {
+            (valeurs[index(colonne)] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+
+        func rejet(_ colonne: String, _ regle: RegleRejet, _ message: String) -> Rejet {
+            Rejet(ligne: numero, colonne: colonne, valeur: brut(colonne), regle: regle, message: message)
+        }
+
+        func manquante(_ colonne: String, _ precision: String = "") -> Rejet {
+            rejet(colonne, .valeurManquante,
+                  "La colonne « \(colonne) » est vide alors qu'elle est obligatoire\(precision). Complétez-la dans l'outil de suivi puis exportez à nouveau.")
+        }
+
+        func identifiant(_ colonne: String) throws -> String {
+            let t = brut(colonne)
+            guard !t.isEmpty else { throw manquante(colonne) }
+            guard t.count <= Validateur.longueurIdentifiant else {
+                throw rejet(colonne, .champTropLong, "L'identifiant de « \(colonne) » dépasse \(Validateur.longueurIdentifiant) caractères.")
+            }
+            return t
+        }
+
+        func identifiantFacultatif(_ colonne: String) throws -> String? {
+            let t = brut(colonne)
+            if t.isEmpty { return nil }
+            return try identifiant(colonne)
+        }
+
+        func texte(_ colonne: String) throws -> String {
+            let t = Normalisation.texte(brut(colonne))
+            guard !t.isEmpty else { throw manquante(colonne) }
+            guard t.count <= Validateur.longueurTexte else {
+                throw rejet(colonne, .champTropLong, "Le texte de « \(colonne) » dépasse \(Validateur.longueurTexte) caractères.")
+            }
+            return t
+        }
+
+        func date(_ colonne: String, obligatoire: Bool, passeeSeulement: Bool) throws -> Jour? {
+            switch Valeurs.date(brut(colonne), pivot: v.aujourdhui.annee, serielExcel: v.serielExcel) {
+            case .vide:
+                if obligatoire { throw manquante(colonne) }
+                return nil
+            case .invalide:
+                throw rejet(colonne, .dateInvalide,
+                            "« \(brut(colonne)) » n'est pas une date valide pour « \(colonne) ». Formats acceptés : AAAA-MM-JJ, JJ/MM/AAAA ou JJ/MM/AA (jour avant mois), avec un jour qui existe.")
+            case .valeur(let j):
+                if passeeSeulement && j > v.aujourdhui {
+                    throw rejet(colonne, .dateFuture,
+                                "La date « \(brut(colonne)) » de « \(colonne) » est dans le futur (aujourd'hui : \(v.aujourdhui.francais)). Vérifiez l'année et l'ordre jour/mois.")
+                }
+                if j.annee < 1900 {
+                    throw rejet(colonne, .dateInvalide, "La date « \(brut(colonne)) » de « \(colonne) » est antérieure à 1900 : vérifiez l'année.")
+                }
+                return j
+            }
+        }
+
+        func booleen(_ colonne: String, obligatoire: Bool) throws -> Bool? {
+            switch Valeurs.booleen(brut(colonne)) {
+            case .vide:
+                if obligatoire { throw manquante(colonne, " (oui ou non)") }
+                return nil
+            case .invalide:
+                throw rejet(colonne, .booleenInvalide,
+                            "« \(brut(colonne)) » n'est pas une réponse oui/non lisible pour « \(colonne) ». Valeurs acceptées : oui/non, o/n, 1/0, vrai/faux, true/false, x/vide.")
+            case .valeur(let b):
+                return b
+            }
+        }
+
+        func enumeration<E: RawRepresentable>(_ colonne: String) throws -> E? where E.RawValue == String {
+            let t = brut(colonne)
+            let obligatoire = v.table.colonnes[index(colonne)].obligation == .oui
+            if Normalisation.cle(t).isEmpty {
+                if obligatoire { throw manquante(colonne) }
+                return nil
+            }
+            let connues = v.enumerations[colonne]!
+            guard let canonique = connues[Normalisation.cle(t)], let e = E(rawValue: canonique) else {
+                let valeurs = connues.values.sorted()
+                let proches = Normalisation.plusProches(t, parmi: valeurs, maximum: 1)
+                let suggestion = proches.isEmpty ? "" : " Vouliez-vous dire « \(proches[0]) » ?"
+                throw rejet(colonne, .valeurInconnue,
+                            "« \(t) » n'est pas une valeur prévue pour « \(colonne) » (valeurs acceptées : \(valeurs.joined(separator: ", "))).\(suggestion)")
+            }
+            return e
+        }
+
+        func decimal(_ colonne: String) throws -> Double {
+            switch Valeurs.decimal(brut(colonne)) {
+            case .vide: throw manquante(colonne)
+            case .invalide:
+                throw rejet(colonne, .nombreInvalide, "« \(brut(colonne)) » n'est pas un nombre lisible pour « \(colonne) » (exemples : 0,5 ou 0.5).")
+            case .valeur(let x): return x
+            }
+        }
+
+        func entier(_ colonne: String) throws -> Int {
+            switch Valeurs.entier(brut(colonne)) {
+            case .vide: throw manquante(colonne)
+            case .invalide:
+                throw rejet(colonne, .nombreInvalide, "« \(brut(colonne)) » n'est pas un nombre entier pour « \(colonne) ».")
+            case .valeur(let n): return n
+            }
+        }
+
+        func niveau() throws -> Int? {
+            switch Valeurs.entier(brut("niveau_intervention")) {
+            case .vide: return nil
+            case .invalide:
+                throw rejet("niveau_intervention", .nombreInvalide, "« \(brut("niveau_intervention")) » n'est pas un niveau d'intervention lisible (1, 2 ou 3).")
+            case .valeur(let n):
+                guard (1...3).contains(n) else {
+                    throw rejet("niveau_intervention", .valeurInconnue, "Le niveau d'intervention doit valoir 1, 2 ou 3 (trouvé : \(n)).")
+                }
+                return n
+            }
+        }
+
+        func problematiques(obligatoire: Bool) throws -> [String] {
+            let elements = Valeurs.liste(brut("problematiques"))
+            if elements.isEmpty {
+                if obligatoire {
+                    throw manquante("problematiques", " pour une demande de recherche de solution (type_demande = recherche_solution)")
+                }
+                return []
+            }
+            var resultat: [String] = []
+            for e in elements {
+                guard let code = v.typologie[Normalisation.cle(e)] else {
+                    let proches = Normalisation.plusProches(e, parmi: v.configuration.typologie, maximum: 1)
+                    let suggestion = proches.isEmpty ? "" : " Vouliez-vous dire « \(proches[0]) » ?"
+                    throw rejet("problematiques", .valeurInconnue,
+                                "« \(e) » ne fait pas partie de la typologie des problématiques de observatoire.yml (\(v.configuration.typologie.joined(separator: ", "))).\(suggestion)")
+                }
+                if !resultat.contains(code) { resultat.append(code) }
+            }
+            return resultat
+        }
+
+        func territoire() throws -> String {
+            let t = Normalisation.texte(brut("territoire"))
+            guard !t.isEmpty else { throw manquante("territoire") }
+            guard t.count <= Validateur.longueurTexte else {
+                throw rejet("territoire", .champTropLong, "Le nom du territoire dépasse \(Validateur.longueurTexte) caractères.")
+            }
+            if v.territoires.isEmpty { return t }
+            guard let canonique = v.territoires[Normalisation.cle(t)] else {
+                let proches = Normalisation.plusProches(t, parmi: v.configuration.territoires, maximum: 1)
+                let suggestion = proches.isEmpty ? "" : " Vouliez-vous dire « \(proches[0]) » ?"
+                throw rejet("territoire", .territoireInconnu,
+                            "Le territoire « \(t) » n'est pas dans la liste de observatoire.yml (\(v.configuration.territoires.joined(separator: ", "))).\(suggestion) Corrigez l'export, ou ajoutez le territoire à la configuration.")
+            }
+            return canonique
+        }
+
+        func departement() throws -> String {
+            var d = brut("departement").uppercased()
+            if d.isEmpty { return v.configuration.departement }
+            // Spreadsheets drop leading zeros: 1 stands for 01.
+            if d.count == 1, d.allSatisfy(\.isNumber) { d = "0" + d }
+            if d.hasSuffix(".0") { d.removeLast(2) }
+            guard Configuration.estCodeDepartement(d) else {
+                throw rejet("departement", .valeurInconnue,
+                            "« \(brut("departement")) » n'est pas un code de département INSEE (exemples : 62, 2A, 971).")
+            }
+            return d
+        }
+    }
+}

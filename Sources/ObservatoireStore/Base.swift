@@ -1,0 +1,208 @@
+import Foundation
+import GRDB
+import ObservatoireCore
+
+/// The observatory's SQLite database.
+///
+/// The schema changes only through the migrations of ``Base/migrations``; opening a database
+/// applies the missing ones. The file is created with mode 0600 (SQLite gives its journal the
+/// same mode).
+///
+/// ```swift
+/// let base = try Base.ouvrir(espace.baseDeDonnees)
+/// let n = try base.file.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sollicitations") }
+/// ```
+public final class Base {
+    public let file: DatabaseQueue
+    public let url: URL
+
+    private init(file: DatabaseQueue, url: URL) {
+        self.file = file
+        self.url = url
+    }
+
+    /// Opens (and creates when `creer`) the database, and migrates it.
+    public static func ouvrir(_ url: URL, creer: Bool = true, lectureSeule: Bool = false) throws -> Base {
+        let fm = FileManager.default
+        if !fm.fileExists(atPath: url.path) {
+            guard creer else {
+                throw ErreurObservatoire(.usage, "La base de données « \(url.path) » n'existe pas encore.",
+                                         conseil: "Importez d'abord des exports avec « c360 importer FICHIERS » ou « c360 executer ».")
+            }
+            do {
+                try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            } catch {
+                throw ErreurObservatoire.ecriture(url.deletingLastPathComponent().path, error.localizedDescription)
+            }
+            let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            guard fd >= 0 || errno == EEXIST else {
+                throw ErreurObservatoire.ecriture(url.path, String(cString: strerror(errno)))
+            }
+            if fd >= 0 { close(fd) }
+        }
+        var config = GRDB.Configuration()
+        config.readonly = lectureSeule
+        config.foreignKeysEnabled = true
+        config.label = "observatoire"
+        // Another process (a report) may read while an import writes: wait for it rather than fail.
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            // Durability: never relax synchronous on the real database.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        let file: DatabaseQueue
+        do {
+            file = try DatabaseQueue(path: url.path, configuration: config)
+        } catch {
+            throw ErreurObservatoire(.usage, "Impossible d'ouvrir la base de données « \(url.path) » : \(error).",
+                                     conseil: "Vérifiez les droits du fichier et du dossier « donnees », et qu'il s'agit bien d'une base c360.")
+        }
+        let base = Base(file: file, url: url)
+        if !lectureSeule {
+            do {
+                try migrations.migrate(file)
+            } catch let e as DatabaseError where e.resultCode == .SQLITE_FULL || e.resultCode == .SQLITE_READONLY
+                        || e.resultCode == .SQLITE_CANTOPEN || e.resultCode == .SQLITE_IOERR {
+                throw ErreurObservatoire.ecriture(url.path, Base.cause(e))
+            } catch {
+                throw ErreurObservatoire(.erreurInterne, "La mise à jour du schéma de la base a échoué : \(error).",
+                                         conseil: "La base est restée dans son état précédent. Signalez ce message à l'équipe technique.")
+            }
+        }
+        return base
+    }
+
+    /// A French phrase for the SQLite errors a user can do something about.
+    public static func cause(_ e: DatabaseError) -> String {
+        switch e.resultCode {
+        case .SQLITE_FULL: return "le disque est plein ou la base a atteint sa taille maximale"
+        case .SQLITE_READONLY: return "la base ou son dossier est en lecture seule"
+        case .SQLITE_CANTOPEN: return "le fichier ne peut pas être ouvert"
+        case .SQLITE_IOERR: return "erreur d'entrée-sortie du disque"
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB: return "le fichier est endommagé ou n'est pas une base SQLite"
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return "la base est occupée par un autre programme"
+        default: return e.message ?? "\(e.resultCode)"
+        }
+    }
+
+    // MARK: - Schema
+
+    /// The schema, one migration per change. Never edit a migration that has shipped: add one.
+    public static var migrations: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-tables-canoniques") { db in
+            // Import ledger: one row per file imported.
+            try db.execute(sql: """
+                CREATE TABLE imports (
+                    id INTEGER PRIMARY KEY,
+                    execution TEXT NOT NULL,
+                    fichier TEXT NOT NULL,
+                    table_cible TEXT NOT NULL
+                        CHECK (table_cible IN ('acteurs','equipe','membres_coeur','sollicitations','propositions')),
+                    empreinte TEXT NOT NULL,
+                    profil TEXT,
+                    lues INTEGER NOT NULL DEFAULT 0,
+                    importees INTEGER NOT NULL DEFAULT 0,
+                    rejetees INTEGER NOT NULL DEFAULT 0,
+                    lignes_vides INTEGER NOT NULL DEFAULT 0,
+                    debut TEXT NOT NULL,
+                    fin TEXT,
+                    CHECK (lues = importees + rejetees)
+                );
+                CREATE INDEX imports_empreinte ON imports(empreinte);
+
+                -- Rejected rows: where, which column and value, which rule, and the message shown.
+                -- The value is never kept for personne_id (it would be the identifier in clear).
+                CREATE TABLE rejets (
+                    id INTEGER PRIMARY KEY,
+                    import_id INTEGER NOT NULL REFERENCES imports(id),
+                    fichier TEXT NOT NULL,
+                    ligne INTEGER NOT NULL,
+                    colonne TEXT,
+                    valeur TEXT,
+                    regle TEXT NOT NULL,
+                    message TEXT NOT NULL
+                );
+                CREATE INDEX rejets_import ON rejets(import_id);
+
+                CREATE TABLE acteurs (
+                    acteur_id TEXT NOT NULL UNIQUE,
+                    nom TEXT NOT NULL,
+                    categorie TEXT NOT NULL CHECK (categorie IN ('droit_commun','specialise')),
+                    membre_coeur INTEGER NOT NULL CHECK (membre_coeur IN (0,1)),
+                    partenaire INTEGER NOT NULL CHECK (partenaire IN (0,1)),
+                    date_referencement TEXT NOT NULL,
+                    date_sortie TEXT,
+                    import_id INTEGER NOT NULL REFERENCES imports(id)
+                );
+
+                CREATE TABLE equipe (
+                    poste_id TEXT NOT NULL UNIQUE,
+                    fonction TEXT NOT NULL CHECK (fonction IN ('coordinateur','conseiller_parcours','autre')),
+                    etp REAL NOT NULL CHECK (etp > 0 AND etp <= 1),
+                    recherche_solutions INTEGER NOT NULL CHECK (recherche_solutions IN (0,1)),
+                    date_debut TEXT NOT NULL,
+                    date_fin TEXT,
+                    import_id INTEGER NOT NULL REFERENCES imports(id)
+                );
+
+                CREATE TABLE membres_coeur (
+                    annee INTEGER NOT NULL,
+                    membre TEXT NOT NULL,
+                    etp REAL NOT NULL CHECK (etp >= 0),
+                    import_id INTEGER NOT NULL REFERENCES imports(id),
+                    UNIQUE (annee, membre)
+                );
+
+                -- personne: HMAC-SHA256 pseudonym of personne_id (never the identifier itself).
+                CREATE TABLE sollicitations (
+                    id_sollicitation TEXT NOT NULL UNIQUE,
+                    date_sollicitation TEXT NOT NULL,
+                    personne TEXT NOT NULL,
+                    profil TEXT NOT NULL CHECK (profil IN ('enfant_sh','adulte_sh','aidant','professionnel')),
+                    type_demande TEXT NOT NULL CHECK (type_demande IN ('information','orientation','recherche_solution')),
+                    origine TEXT NOT NULL CHECK (origine IN ('demande','reperage_360')),
+                    accompagnee INTEGER NOT NULL CHECK (accompagnee IN (0,1)),
+                    projet_vie_co_construit TEXT CHECK (projet_vie_co_construit IN ('personne','aidant','pair_aidant','non')),
+                    territoire TEXT NOT NULL,
+                    departement TEXT NOT NULL,
+                    canal TEXT CHECK (canal IN ('numero_vert','mail','fiche_saisine','partenaire','autre')),
+                    niveau_intervention INTEGER CHECK (niveau_intervention IN (1,2,3)),
+                    orientation_rapt INTEGER CHECK (orientation_rapt IN (0,1)),
+                    tranche_age TEXT CHECK (tranche_age IN ('moins_16','16_21','plus_21')),
+                    date_cloture TEXT CHECK (date_cloture >= date_sollicitation),
+                    import_id INTEGER NOT NULL REFERENCES imports(id)
+                );
+                CREATE INDEX sollicitations_date ON sollicitations(date_sollicitation);
+                CREATE INDEX sollicitations_territoire_date ON sollicitations(territoire, date_sollicitation);
+
+                CREATE TABLE sollicitation_problematiques (
+                    id_sollicitation TEXT NOT NULL REFERENCES sollicitations(id_sollicitation),
+                    problematique TEXT NOT NULL,
+                    PRIMARY KEY (id_sollicitation, problematique)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE propositions (
+                    id_proposition TEXT NOT NULL UNIQUE,
+                    id_sollicitation TEXT NOT NULL REFERENCES sollicitations(id_sollicitation),
+                    date_proposition TEXT NOT NULL,
+                    evaluation_preexistante INTEGER NOT NULL CHECK (evaluation_preexistante IN (0,1)),
+                    ad_hoc_partenaires INTEGER NOT NULL CHECK (ad_hoc_partenaires IN (0,1)),
+                    milieu_ordinaire INTEGER NOT NULL CHECK (milieu_ordinaire IN (0,1)),
+                    decision TEXT NOT NULL CHECK (decision IN ('acceptee','refusee','en_attente','sans_suite')),
+                    date_decision TEXT CHECK (date_decision >= date_proposition),
+                    acteur_id TEXT REFERENCES acteurs(acteur_id),
+                    import_id INTEGER NOT NULL REFERENCES imports(id)
+                );
+                CREATE INDEX propositions_sollicitation ON propositions(id_sollicitation);
+
+                -- Facts about the workspace (fingerprint of the pseudonymisation key…).
+                CREATE TABLE meta (
+                    cle TEXT PRIMARY KEY,
+                    valeur TEXT NOT NULL
+                );
+                """)
+        }
+        return m
+    }
+}
