@@ -1,0 +1,37 @@
+# Observatoire 360 — commandes du projet.
+#   make demo   construit, installe ce qui manque, lance le traitement complet sur des données de démonstration
+#   make test   lance toute la suite de tests
+#   make bench  mesure les performances (jeux de données générés une fois, en cache)
+
+SWIFT     ?= swift
+DEMO_DIR  ?= sortie/demo
+SUDO      := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo)
+C360      := .build/debug/c360
+
+.PHONY: all deps build demo test bench robustesse clean
+
+all: build
+
+# System libraries: libxlsxwriter (XLSX writing) and SQLite's headers, installed with apt-get when missing.
+deps:
+	@missing=""; \
+	pkg-config --exists xlsxwriter 2>/dev/null || missing="$$missing libxlsxwriter-dev"; \
+	pkg-config --exists sqlite3 2>/dev/null || missing="$$missing libsqlite3-dev"; \
+	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installation des bibliothèques manquantes :$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build --product c360
+
+demo: build
+	$(C360) demo $(DEMO_DIR)
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+clean:
+	rm -rf .build sortie

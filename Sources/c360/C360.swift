@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import ObservatoireCore
+
+/// `c360`: the command-line tool of Observatoire 360. It only wires the stages together
+/// (read → validate → store → compute → render); each subcommand is one type.
+@main
+struct C360: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "c360",
+        abstract: "Observatoire 360 : indicateurs et rapports d'activité d'une Communauté 360.",
+        discussion: """
+        Déposez les exports de votre outil de suivi, importez-les, puis produisez le tableau des \
+        indicateurs du cahier des charges et les rapports pour le COTER et la CNSA.
+
+        Premiers pas :
+          c360 init ma-c360 --nom "Communauté 360 du Pas-de-Calais" --departement 62
+          cd ma-c360 && c360 importer a-traiter/
+          c360 indicateurs --annee 2025
+          c360 rapport --annee 2025
+
+        Codes de sortie : 0 terminé sans rejet ; 2 erreur d'utilisation ; 3 terminé avec des \
+        lignes rejetées ; 65 fichier illisible ; 73 écriture impossible ; 75 espace occupé par une \
+        autre exécution ; 1 erreur interne.
+        """,
+        version: "0.1.0",
+        subcommands: [
+            CommandeInit.self, CommandeImporter.self, CommandeDemoDonnees.self, CommandeDemo.self,
+        ],
+        helpNames: [.short, .long, .customLong("aide")]
+    )
+
+    /// Parses, runs, and turns every outcome into the exit codes of `spec/cli.md` and a French
+    /// message (ArgumentParser's own messages are translated).
+    static func main() {
+        // Reports and folders: no access for other accounts; the database, key and logs are 0600.
+        umask(0o027)
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let commande: ParsableCommand
+        do {
+            commande = try parseAsRoot(arguments)
+        } catch {
+            sortir(erreur: error)
+        }
+        do {
+            var c = commande
+            try c.run()
+            Glibc.exit(0)
+        } catch {
+            sortir(erreur: error)
+        }
+    }
+
+    static func sortir(erreur: Error) -> Never {
+        switch erreur {
+        case let e as ErreurObservatoire:
+            Sortie.erreur("Erreur : \(e.message)" + (e.conseil.map { "\n→ \($0)" } ?? ""))
+            Glibc.exit(e.code.rawValue)
+        case let e as ExitCode:
+            Glibc.exit(e.rawValue)
+        default:
+            let code = exitCode(for: erreur)
+            let message = Francais.traduire(fullMessage(for: erreur))
+            if code == .success {
+                // --help, --version: to standard output.
+                print(message)
+                Glibc.exit(0)
+            }
+            if code == .validationFailure {
+                Sortie.erreur(message)
+                Glibc.exit(CodeSortie.usage.rawValue)
+            }
+            Sortie.erreur("Erreur interne : \(message)\n→ Signalez ce message à l'équipe technique.")
+            Glibc.exit(CodeSortie.erreurInterne.rawValue)
+        }
+    }
+}
+
+/// Writing to the terminal.
+enum Sortie {
+    static func erreur(_ texte: String) {
+        FileHandle.standardError.write(Data((texte + "\n").utf8))
+    }
+
+    /// Standard output, flushed (scripts read it line by line).
+    static func ecrire(_ texte: String) {
+        FileHandle.standardOutput.write(Data((texte + "\n").utf8))
+    }
+}
+
+/// `--dossier DIR`, accepted by every subcommand: where the workspace is (default: found from
+/// the current folder upwards).
+struct OptionsEspace: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Dossier de l'espace de travail (par défaut : recherché depuis le dossier courant, en remontant).", valueName: "DOSSIER"))
+    var dossier: String?
+
+    func espace() throws -> EspaceDeTravail {
+        if let dossier {
+            return try EspaceDeTravail.ouvrir(URL(fileURLWithPath: dossier))
+        }
+        return try EspaceDeTravail.trouver(depuis: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+    }
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import ObservatoireCore
+import ObservatoireImport
+import ObservatoireStore
+
+enum FormatBilan: String, ExpressibleByArgument, CaseIterable {
+    case texte, json
+}
+
+struct CommandeImporter: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "importer",
+        abstract: "Importe des exports (.csv, .txt, .xlsx) dans la base, en une seule transaction.",
+        discussion: """
+        Un dossier désigne tous les exports qu'il contient. Les fichiers sont importés dans l'ordre \
+        des dépendances (acteurs, equipe, membres_coeur, sollicitations, propositions), quel que soit \
+        l'ordre donné. La table d'un fichier est reconnue à son nom, sinon à ses colonnes.
+        Chaque ligne lue est importée ou rejetée avec son motif (lues = importées + rejetées). Un \
+        fichier déjà importé (même contenu) ne change rien. Les colonnes hors format ne sont jamais \
+        enregistrées. Codes de sortie : 0 sans rejet, 3 avec rejets, 65 fichier illisible.
+        """
+    )
+
+    @OptionGroup var espace: OptionsEspace
+
+    @Argument(help: ArgumentHelp("Fichiers ou dossiers à importer.", valueName: "CHEMIN"))
+    var chemins: [String]
+
+    @Option(help: ArgumentHelp("Force la table de tous les fichiers : sollicitations, propositions, acteurs, equipe ou membres_coeur.", valueName: "TABLE"))
+    var table: String?
+
+    @Option(help: ArgumentHelp("Profil de correspondance (fichier profils/NOM.yml) pour un export non canonique.", valueName: "NOM"))
+    var profil: String?
+
+    @Flag(help: "Annule tout l'import si une seule ligne est rejetée (rien n'est enregistré).")
+    var strict = false
+
+    @Flag(help: "Réimporte un fichier même si le même contenu a déjà été importé.")
+    var forcer = false
+
+    @Option(help: ArgumentHelp("Présentation du bilan : texte ou json.", valueName: "FORMAT"))
+    var format: FormatBilan = .texte
+
+    func validate() throws {
+        if chemins.isEmpty { throw ValidationError("Indiquez au moins un fichier ou un dossier à importer.") }
+        if let table, TableCanonique.depuisNom(table) == nil {
+            throw ValidationError("Table « \(table) » inconnue : \(TableCanonique.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+    }
+
+    func run() throws {
+        let espace = try self.espace.espace()
+        var options = OptionsImport()
+        options.table = table.flatMap(TableCanonique.depuisNom)
+        options.strict = strict
+        options.forcer = forcer
+        if let profil { options.profil = try ProfilCorrespondance.trouver(profil, dans: espace) }
+        let urls = chemins.map { URL(fileURLWithPath: $0) }
+        let (bilan, journal) = try Execution.importer(espace: espace, urls: urls, options: options, commande: "importer")
+        switch format {
+        case .json: Sortie.ecrire(Bilans.json(bilan).texteCompact)
+        case .texte: Sortie.ecrire(Bilans.texte(bilan, espace: espace, journal: journal))
+        }
+        let code = bilan.code
+        if code != .succes { throw ExitCode(code.rawValue) }
+    }
+}
+
+/// Steps shared by `importer`, `executer` and `demo`.
+enum Execution {
+    /// Takes the workspace lock, opens the log and the database, and imports.
+    static func importer(espace: EspaceDeTravail, urls: [URL], options: OptionsImport, commande: String) throws -> (BilanImport, URL?) {
+        let verrou = try Verrou.prendre(espace)
+        defer { verrou.liberer() }
+        let (journal, urlJournal) = Journal.ouvrir(dans: espace.dossierJournaux, commande: commande)
+        if let ancien = verrou.repriseApresInterruption {
+            journal.warning("verrou d'une exécution interrompue repris", metadata: ["ancien": "\(ancien)"])
+        }
+        journal.info("import demandé", metadata: ["fichiers": "\(urls.count)"])
+        let base = try Base.ouvrir(espace.baseDeDonnees)
+        let bilan = try Importeur(espace: espace, base: base, journal: journal).importer(urls, options: options)
+        journal.info("import terminé", metadata: ["lues": "\(bilan.totalLues)", "importees": "\(bilan.totalImportees)",
+                                                  "rejetees": "\(bilan.totalRejetees)", "code": "\(bilan.code.rawValue)"])
+        return (bilan, urlJournal)
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+
+/// French for the messages swift-argument-parser writes itself (help headings, parse errors).
+enum Francais {
+    static let remplacements: [(String, String)] = [
+        ("OVERVIEW:", "PRÉSENTATION :"),
+        ("USAGE:", "UTILISATION :"),
+        ("ARGUMENTS:", "ARGUMENTS :"),
+        ("OPTIONS:", "OPTIONS :"),
+        ("SUBCOMMANDS:", "SOUS-COMMANDES :"),
+        ("Show help information.", "Affiche cette aide."),
+        ("Show the version.", "Affiche la version."),
+        ("See 'c360 help <subcommand>' for detailed help.", "Voir « c360 help <sous-commande> » pour l'aide détaillée."),
+        ("Error: ", "Erreur : "),
+        ("Missing expected argument", "Argument obligatoire manquant"),
+        ("Missing value for", "Valeur manquante pour"),
+        ("Unknown option", "Option inconnue"),
+        ("Unexpected argument", "Argument inattendu"),
+        ("Unexpected arguments", "Arguments inattendus"),
+        ("is not a valid value for", "n'est pas une valeur valide pour"),
+        ("The value", "La valeur"),
+        ("is invalid for", "n'est pas valide pour"),
+        ("Please provide one of", "Indiquez l'une des options"),
+        ("Please provide at most one of", "Indiquez au plus une des options"),
+        ("Did you mean", "Vouliez-vous dire"),
+        ("(default: ", "(par défaut : "),
+        ("(values: ", "(valeurs : "),
+        ("Help:  ", "Aide :  "),
+        ("Usage: ", "Utilisation : "),
+        ("<subcommand>", "<sous-commande>"),
+        ("Value to", "Valeur pour"),
+    ]
+
+    static func traduire(_ message: String) -> String {
+        var m = message
+        for (anglais, francais) in remplacements { m = m.replacingOccurrences(of: anglais, with: francais) }
+        return m
+    }
+}

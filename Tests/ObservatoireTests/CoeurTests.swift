@@ -1,0 +1,195 @@
+import Foundation
+import XCTest
+@testable import ObservatoireCore
+
+final class ValeursTests: XCTestCase {
+    func jour(_ texte: String, serielExcel: Bool = false) -> String? {
+        if case .valeur(let j) = Valeurs.date(texte, pivot: 2026, serielExcel: serielExcel) { return j.iso }
+        return nil
+    }
+
+    func testDatesDansLesTroisFormats() {
+        XCTAssertEqual(jour("2025-03-14"), "2025-03-14")
+        XCTAssertEqual(jour("14/03/2025"), "2025-03-14")
+        XCTAssertEqual(jour("14/03/25"), "2025-03-14")
+        XCTAssertEqual(jour("4/3/2025"), "2025-03-04", "jour et mois sur un chiffre")
+        XCTAssertEqual(jour(" 14/03/2025 00:00 "), "2025-03-14", "une heure après la date est ignorée")
+        XCTAssertEqual(jour("2025-03-14T10:22:00"), "2025-03-14")
+    }
+
+    func testDatesImpossiblesOuOrdreAmericain() {
+        XCTAssertNil(jour("31/02/2025"))
+        XCTAssertNil(jour("29/02/2025"))
+        XCTAssertEqual(jour("29/02/2024"), "2024-02-29", "année bissextile")
+        XCTAssertNil(jour("12/31/2025"), "jamais l'ordre américain mois/jour")
+        XCTAssertNil(jour("2025/03/14"))
+        XCTAssertNil(jour("14 mars 2025"))
+        XCTAssertNil(jour("45000"), "un nombre n'est une date que dans un classeur")
+        guard case .vide = Valeurs.date("  ", pivot: 2026) else { return XCTFail("vide") }
+    }
+
+    func testAnneeADeuxChiffres() {
+        XCTAssertEqual(jour("01/01/26"), "2026-01-01")
+        XCTAssertEqual(jour("01/01/95"), "1995-01-01", "20YY après l'année pivot devient 19YY")
+    }
+
+    func testSerieExcel() {
+        XCTAssertEqual(jour("45730", serielExcel: true), "2025-03-14")
+        XCTAssertEqual(jour("1", serielExcel: true), "1900-01-01")
+        XCTAssertEqual(jour("61", serielExcel: true), "1900-03-01", "le 29/02/1900 fantôme d'Excel")
+        XCTAssertEqual(jour("14/03/2025", serielExcel: true), "2025-03-14")
+    }
+
+    func testBooleens() {
+        for v in ["oui", "OUI", "o", "1", "true", "Vrai", "x", "X"] {
+            guard case .valeur(true) = Valeurs.booleen(v) else { return XCTFail(v) }
+        }
+        for v in ["non", "N", "0", "false", "FAUX"] {
+            guard case .valeur(false) = Valeurs.booleen(v) else { return XCTFail(v) }
+        }
+        guard case .vide = Valeurs.booleen(" ") else { return XCTFail("vide") }
+        guard case .invalide = Valeurs.booleen("peut-être") else { return XCTFail("invalide") }
+    }
+
+    func testDecimalesEtEntiers() {
+        guard case .valeur(0.5) = Valeurs.decimal("0,5"), case .valeur(0.5) = Valeurs.decimal("0.5"),
+              case .invalide = Valeurs.decimal("1,234.5"), case .invalide = Valeurs.decimal("un"),
+              case .valeur(2) = Valeurs.entier("2,0"), case .invalide = Valeurs.entier("2,5") else {
+            return XCTFail("décimaux")
+        }
+    }
+
+    func testListes() {
+        XCTAssertEqual(Valeurs.liste("emploi|logement_habitat"), ["emploi", "logement_habitat"])
+        XCTAssertEqual(Valeurs.liste("emploi, logement_habitat ; sante_soins"), ["emploi", "logement_habitat", "sante_soins"])
+        XCTAssertEqual(Valeurs.liste(" | "), [])
+    }
+}
+
+final class NormalisationTests: XCTestCase {
+    func testEnTetes() {
+        XCTAssertEqual(Normalisation.cle("Membre cœur"), Normalisation.cle("membre_coeur"))
+        XCTAssertEqual(Normalisation.cle("Date sollicitation"), Normalisation.cle("date_sollicitation"))
+        XCTAssertEqual(Normalisation.cle("DATE-SOLLICITATION"), "datesollicitation")
+        XCTAssertEqual(Normalisation.cle("Projet de vie co‑construit"), "projetdeviecoconstruit")
+        XCTAssertEqual(Normalisation.cle("d’accès"), "dacces")
+    }
+
+    func testValeursEnumerees() {
+        XCTAssertEqual(Normalisation.cle("Adulte SH"), Normalisation.cle("adulte_sh"))
+        XCTAssertEqual(Normalisation.cle("adulte-sh"), Normalisation.cle("adulte_sh"))
+        XCTAssertEqual(Normalisation.cle("Acceptée"), "acceptee")
+        XCTAssertEqual(Normalisation.cle("Réitérée ÆSOP"), "reitereeaesop")
+    }
+
+    func testPlusProches() {
+        XCTAssertEqual(Normalisation.plusProches("adulte", parmi: ["enfant_sh", "adulte_sh", "aidant"]).first, "adulte_sh")
+        XCTAssertEqual(Normalisation.plusProches("Boulogne", parmi: ["Arrageois", "Boulonnais"]).first, "Boulonnais")
+        XCTAssertTrue(Normalisation.plusProches("zzzzzzzz", parmi: ["aidant"]).isEmpty)
+    }
+}
+
+final class JourTests: XCTestCase {
+    func testCalendrier() {
+        let j = Jour(annee: 2024, mois: 2, jour: 29)!
+        XCTAssertEqual(j.iso, "2024-02-29")
+        XCTAssertEqual((j + 1).iso, "2024-03-01")
+        XCTAssertEqual(Jour(annee: 1970, mois: 1, jour: 1)!.numero, 0)
+        XCTAssertEqual(Jour(annee: 2025, mois: 12, jour: 31)! - Jour(annee: 2025, mois: 1, jour: 1)!, 364)
+        XCTAssertNil(Jour(annee: 2025, mois: 13, jour: 1))
+    }
+
+    func testPeriodes() {
+        let p = Periode.annee(2025)
+        XCTAssertEqual(p.nombreDeJours, 365)
+        XCTAssertEqual(p.mois.count, 12)
+        XCTAssertEqual(Periode.annee(2024).anneePrecedente, Periode.annee(2023))
+        XCTAssertEqual(Periode.mois(2024, 2).anneePrecedente, Periode.mois(2023, 2), "fin février reste fin février")
+        XCTAssertEqual(Periode.trimestre(2025, 2).fin.iso, "2025-06-30")
+        XCTAssertEqual(p.libelle, "année 2025")
+        XCTAssertEqual(Periode.mois(2025, 8).libelle, "août 2025")
+    }
+}
+
+final class FormatFrancaisTests: XCTestCase {
+    func testNombres() {
+        XCTAssertEqual(FormatFrancais.entier(5000), "5 000")
+        XCTAssertEqual(FormatFrancais.entier(1_234_567), "1 234 567")
+        XCTAssertEqual(FormatFrancais.entier(999), "999")
+        XCTAssertEqual(FormatFrancais.pourcentage(72.44), "72,4 %")
+        XCTAssertEqual(FormatFrancais.decimal(3.256, 2), "3,26")
+        XCTAssertEqual(FormatFrancais.decimal(0.05, 1), "0,1")
+        XCTAssertEqual(FormatFrancais.entier(1500, espace: "\u{00A0}"), "1\u{00A0}500")
+    }
+
+    func testJSONOrdonne() {
+        let j: JSON = .objet([("b", .entier(1)), ("a", .tableau([.texte("é\"\n"), .nul, .nombre(72.4), .nombre(3)]))])
+        XCTAssertEqual(j.texteCompact, "{\"b\":1,\"a\":[\"é\\\"\\n\",null,72.4,3]}")
+    }
+}
+
+final class ConfigurationTests: XCTestCase {
+    func testLeModeleEcritParInitEstValide() throws {
+        let c = Configuration(nom: "C360 « test » \\ \"guillemets\"", departement: "2A", territoires: ["Arrageois", "Lens-Liévin"])
+        let relue = try Configuration.analyser(ModelesEspace.configuration(c), fichier: "observatoire.yml")
+        XCTAssertEqual(relue, c)
+        XCTAssertEqual(relue.typologie, Configuration.typologieParDefaut)
+        XCTAssertEqual(relue.cibles["1.7"], Cible(valeur: 30, sens: .auPlus))
+        XCTAssertEqual(relue.seuilPetitsEffectifs, 5)
+    }
+
+    func erreur(_ yaml: String) -> ErreurObservatoire? {
+        do {
+            _ = try Configuration.analyser(yaml, fichier: "observatoire.yml")
+            return nil
+        } catch let e as ErreurObservatoire {
+            return e
+        } catch {
+            return nil
+        }
+    }
+
+    func testErreursNommentLigneCleEtAttendu() throws {
+        let base = "c360:\n  nom: \"X\"\n  departement: \"62\"\n"
+        let e1 = try XCTUnwrap(erreur(base + "confidentialite:\n  seuil: cinq\n"))
+        XCTAssertTrue(e1.message.contains("ligne 5"), e1.message)
+        XCTAssertTrue(e1.message.contains("confidentialite.seuil"), e1.message)
+        XCTAssertTrue(e1.conseil?.contains("nombre") == true)
+        XCTAssertEqual(e1.code, .usage)
+
+        let e2 = try XCTUnwrap(erreur(base + "seuill: 5\n"))
+        XCTAssertTrue(e2.message.contains("seuill"), e2.message)
+        XCTAssertTrue(e2.message.contains("ligne 4"), e2.message)
+
+        let e3 = try XCTUnwrap(erreur(base + "cibles:\n  \"1.7\": { valeur: 30, sens: \"<\" }\n"))
+        XCTAssertTrue(e3.message.contains("cibles.1.7.sens"), e3.message)
+
+        let e4 = try XCTUnwrap(erreur("c360:\n  nom: \"X\"\n  departement: \"99\"\n"))
+        XCTAssertTrue(e4.message.contains("99"), e4.message)
+
+        let e5 = try XCTUnwrap(erreur("c360:\n  nom: [\n"))
+        XCTAssertTrue(e5.message.contains("ligne"), e5.message)
+
+        let e6 = try XCTUnwrap(erreur(base + "cibles:\n  \"9.9\": { valeur: 1, sens: \">=\" }\n"))
+        XCTAssertTrue(e6.message.contains("9.9"), e6.message)
+    }
+
+    func testCheminsQuiSortentDeLEspaceRefuses() throws {
+        XCTAssertThrowsError(try EspaceDeTest { $0 = $0.replacingOccurrences(of: "rapports: rapports", with: "rapports: ../../ailleurs") }) { e in
+            XCTAssertTrue("\(e)".contains("chemins.rapports"), "\(e)")
+        }
+    }
+
+    func testInitRefuseDEcraser() throws {
+        let t = try EspaceDeTest()
+        XCTAssertThrowsError(try EspaceDeTravail.creer(dans: t.dossier, nom: "Autre", departement: "62"))
+        XCTAssertEqual(try String(contentsOf: t.espace.fichierConfiguration, encoding: .utf8).contains("C360 de test"), true)
+    }
+
+    func testEspaceIntrouvable() {
+        XCTAssertThrowsError(try EspaceDeTravail.trouver(depuis: URL(fileURLWithPath: "/"))) { e in
+            XCTAssertEqual((e as? ErreurObservatoire)?.code, .usage)
+            XCTAssertTrue((e as? ErreurObservatoire)?.conseil?.contains("c360 init") == true)
+        }
+    }
+}

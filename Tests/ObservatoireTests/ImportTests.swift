@@ -1,0 +1,301 @@
+import Foundation
+import GRDB
+import XCTest
+@testable import ObservatoireCore
+@testable import ObservatoireImport
+@testable import ObservatoireStore
+
+/// The import stage: every reject rule, nothing lost, atomicity, idempotence, key handling,
+/// and the guarantee that columns outside the spec never reach the database.
+final class ImportTests: XCTestCase {
+    let acteurs = CSV.fichier("acteur_id;nom;categorie;membre_coeur;partenaire;date_referencement;date_sortie",
+                              ["A1;MDPH;specialise;oui;oui;2020-01-01;", "A2;Mairie d'Arras;droit_commun;non;oui;2021-05-01;"])
+
+    // MARK: - Reject rules
+
+    /// Imports one request row (after a valid one) and returns the reject it produced.
+    func rejetSollicitation(_ ligne: String, territoires: [String] = []) throws -> Rejet? {
+        let t = try EspaceDeTest(territoires: territoires)
+        let url = try t.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, [CSV.sollicitation("S0"), ligne]))
+        let bilan = try t.importer([url])
+        let f = bilan.fichiers[0]
+        XCTAssertEqual(f.lues, f.importees + f.rejetees)
+        XCTAssertEqual(f.importees + f.rejetees, 2)
+        return f.exemples.first
+    }
+
+    func testRegleValeurManquante() throws {
+        let r = try XCTUnwrap(rejetSollicitation(CSV.sollicitation("S1", personne: "")))
+        XCTAssertEqual(r.regle, .valeurManquante)
+        XCTAssertEqual(r.colonne, "personne_id")
+        XCTAssertEqual(r.ligne, 3)
+        let r2 = try XCTUnwrap(rejetSollicitation(CSV.sollicitation("S1", type: "recherche_solution", problematiques: "")))
+        XCTAssertEqual(r2.regle, .valeurManquante)
+        XCTAssertEqual(r2.colonne, "problematiques", "obligatoire pour une recherche de solution")
+        XCTAssertNil(try rejetSollicitation(CSV.sollicitation("S1", type: "information", problematiques: "")))
+    }
+
+    func testRegleValeurInconnue() throws {
+        let r = try XCTUnwrap(rejetSollicitation(CSV.sollicitation("S1", profil: "adulte")))
+        XCTAssertEqual(r.regle, .valeurInconnue)
+        XCTAssertEqual(r.valeur, "adulte")
+        XCTAssertTrue(r.message.contains("adulte_sh"), "suggère la valeur la plus proche : \(r.message)")
+        XCTAssertEqual(try rejetSollicitation(CSV.sollicitation("S1", problematiques: "logement_habitat|meteo"))?.regle, .valeurInconnue)
+        XCTAssertEqual(try rejetSollicitation(CSV.sollicitation("S1", niveau: "4"))?.regle, .valeurInconnue)
+        XCTAssertEqual(try rejetSollicitation(CSV.sollicitation("S1", departement: "99"))?.regle, .valeurInconnue)
+        // Normalised values are accepted.
+        XCTAssertNil(try rejetSollicitation(CSV.sollicitation("S1", profil: "Adulte SH", type: "Recherche-Solution", canal: "Numéro vert")))
+    }
+
+    func testRegleTerritoireInconnu() throws {
+        let r = try XCTUnwrap(rejetSollicitation(CSV.sollicitation("S1", territoire: "Boulogne"), territoires: ["Arrageois", "Boulonnais"]))
+        XCTAssertEqual(r.regle, .territoireInconnu)
+        XCTAssertTrue(r.message.contains("Boulonnais"))
+        XCTAssertNil(try rejetSollicitation(CSV.sollicitation("S1", territoire: "arrageois"), territoires: ["Arrageois"]))
+    }
+
+    func testReglesDeDates() throws {
+        XCTAssertEqual(try rejetSollicitation(CSV.sollicitation("S1", date: "31/02/2025"))?.regle, .dateInvalide)
+        XCTAssertEqual(try rejetSollicitation(CSV.sollicitation("S1", date: "2025-13-01"))?.regle, .dateInvalide)
+        let futur = try XCTUnwrap(rejetSollicitation(CSV.sollicitation("S1", date: "16/01/2026")))
+        XCTAssertEqual(futur.regle, .dateFuture)
+        let cloture = try XCTUnwrap(rejetSollicitation(CSV.sollicitation("S1", date: "10/03/2025", cloture: "09/03/2025")))
+        XCTAssertEqual(cloture.regle, .dateIncoherente)
+        XCTAssertEqual(cloture.colonne, "date_cloture")
+    }
+
+    func testRegleBooleen() throws {
+        XCTAssertEqual(try rejetSollicitation(CSV.sollicitation("S1", accompagnee: "peut-être"))?.regle, .booleenInvalide)
+        XCTAssertEqual(try rejetSollicitation(CSV.sollicitation("S1", accompagnee: ""))?.regle, .valeurManquante)
+    }
+
+    func testRegleChampTropLong() throws {
+        XCTAssertEqual(try rejetSollicitation(CSV.sollicitation(String(repeating: "X", count: 101)))?.regle, .champTropLong)
+    }
+
+    func testReglesEquipeEtMembresCoeur() throws {
+        let t = try EspaceDeTest()
+        let equipe = try t.ecrire("equipe.csv", CSV.fichier("poste_id;fonction;etp;recherche_solutions;date_debut;date_fin", [
+            "E1;conseiller_parcours;0,5;oui;2025-01-01;",
+            "E2;conseiller_parcours;1,5;oui;2025-01-01;",
+            "E3;conseiller_parcours;0;oui;2025-01-01;",
+            "E4;conseiller_parcours;un;oui;2025-01-01;",
+            "E5;coordinateur;1;non;2025-06-01;2025-01-01",
+        ]))
+        let membres = try t.ecrire("membres_coeur.csv", CSV.fichier("annee;membre;etp", ["2025;MDPH;0,3", "1890;MDPH;0,3", "2025;ARS;-1"]))
+        let b = try t.importer([equipe, membres])
+        let e = try XCTUnwrap(b.fichiers.first { $0.table == .equipe })
+        XCTAssertEqual(e.importees, 1)
+        XCTAssertEqual(e.motifs, ["hors_bornes": 2, "nombre_invalide": 1, "date_incoherente": 1])
+        let m = try XCTUnwrap(b.fichiers.first { $0.table == .membresCoeur })
+        XCTAssertEqual(m.importees, 1)
+        XCTAssertEqual(m.motifs, ["hors_bornes": 2])
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM equipe WHERE etp = 0.5"), 1, "virgule décimale lue")
+    }
+
+    func testReglesPropositions() throws {
+        let t = try EspaceDeTest()
+        let a = try t.ecrire("acteurs.csv", acteurs)
+        let s = try t.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, [CSV.sollicitation("S1", date: "2025-03-10")]))
+        let p = try t.ecrire("propositions.csv", CSV.fichier(CSV.entetePropositions, [
+            CSV.proposition("P1", "S1", acteur: "A1"),
+            CSV.proposition("P2", "S404"),
+            CSV.proposition("P3", "S1", date: "2025-03-09"),
+            CSV.proposition("P4", "S1", acteur: "A404"),
+            CSV.proposition("P5", "S1", date: "2025-03-20", dateDecision: "2025-03-19"),
+            CSV.proposition("P1", "S1"),
+        ]))
+        // Given in reverse order: the import still runs actors and requests first.
+        let b = try t.importer([p, s, a])
+        XCTAssertEqual(b.fichiers.map { $0.table }, [.acteurs, .sollicitations, .propositions])
+        let f = b.fichiers[2]
+        XCTAssertEqual(f.lues, 6)
+        XCTAssertEqual(f.importees, 1)
+        XCTAssertEqual(f.motifs, ["reference_inconnue": 2, "date_incoherente": 2, "doublon": 1])
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM rejets WHERE regle = 'doublon' AND ligne = 7"), 1)
+        XCTAssertEqual(b.code, .rejets)
+    }
+
+    func testLigneMalformeeEtEncodage() throws {
+        let t = try EspaceDeTest()
+        var octets = Array(CSV.fichier(CSV.enteteSollicitations, [
+            CSV.sollicitation("S1", territoire: "Lens-Liévin"),
+            CSV.sollicitation("S2") + ";en trop",
+            CSV.sollicitation("S3") + ";",
+        ]).utf8)
+        octets += Array("S4;2025-03-10;P1;adulte_sh;information;;demande;non;;Li".utf8) + [0xE9] + Array("vin;62;;;;;\n".utf8)
+        let url = try t.ecrire("sollicitations.csv", octets: octets)
+        let f = try t.importer([url]).fichiers[0]
+        XCTAssertEqual(f.lues, 4)
+        XCTAssertEqual(f.importees, 2, "un champ vide en trop (Excel) est toléré")
+        XCTAssertEqual(f.motifs, ["ligne_malformee": 1, "encodage_invalide": 1])
+    }
+
+    // MARK: - Nothing lost, and the rejects are kept
+
+    func testLuesEgaleImporteesPlusRejeteesEtRejetsConserves() throws {
+        let t = try EspaceDeTest()
+        let url = try t.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, [
+            CSV.sollicitation("S1"), CSV.sollicitation("S2", profil: "inconnu"), CSV.sollicitation("S3", date: "32/01/2025"),
+            CSV.sollicitation("S4"), CSV.sollicitation("S5", personne: ""),
+        ]))
+        let b = try t.importer([url])
+        XCTAssertEqual(b.fichiers[0].lues, 5)
+        XCTAssertEqual(b.fichiers[0].importees, 2)
+        XCTAssertEqual(b.fichiers[0].rejetees, 3)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 2)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM rejets"), 3)
+        XCTAssertEqual(try t.compter("SELECT lues FROM imports"), 5)
+        let r = try t.base().file.read { db in
+            try Row.fetchOne(db, sql: "SELECT fichier, ligne, colonne, valeur, regle, message FROM rejets WHERE regle = 'date_invalide'")!
+        }
+        XCTAssertEqual(r["fichier"], "sollicitations.csv")
+        XCTAssertEqual(r["ligne"], 4)
+        XCTAssertEqual(r["colonne"], "date_sollicitation")
+        XCTAssertEqual(r["valeur"], "32/01/2025")
+        XCTAssertTrue((r["message"] as String).contains("Formats acceptés"))
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM rejets WHERE colonne = 'personne_id' AND valeur IS NOT NULL"), 0)
+    }
+
+    func testFichierIllisibleNeStockeRienEtCode65() throws {
+        let t = try EspaceDeTest()
+        let bon = try t.ecrire("acteurs.csv", acteurs)
+        let mauvais = try t.ecrire("sollicitations.csv", "id;date\n1;2\n")
+        let b = try t.importer([bon, mauvais])
+        XCTAssertEqual(b.code, .donneesIllisibles)
+        let f = try XCTUnwrap(b.fichiers.first { $0.fichier == "sollicitations.csv" })
+        XCTAssertTrue(f.erreur?.raison.contains("date_sollicitation") == true, "nomme les colonnes manquantes")
+        XCTAssertTrue(f.erreur?.raison.contains("Colonnes trouvées") == true)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM acteurs"), 2, "les autres fichiers sont importés")
+    }
+
+    func testTableReconnueParLEnTete() throws {
+        let t = try EspaceDeTest()
+        let url = try t.ecrire("export-du-mois.csv", acteurs.replacingOccurrences(of: "membre_coeur", with: "Membre cœur"))
+        let b = try t.importer([url])
+        XCTAssertEqual(b.fichiers[0].table, .acteurs)
+        XCTAssertEqual(b.fichiers[0].importees, 2)
+    }
+
+    // MARK: - Idempotence and corrections
+
+    func testMemeFichierDeuxFoisNeChangeRien() throws {
+        let t = try EspaceDeTest()
+        let url = try t.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, [CSV.sollicitation("S1"), CSV.sollicitation("S2", profil: "?")]))
+        _ = try t.importer([url])
+        let avant = try t.instantane()
+        let copie = try t.ecrire("copie-sollicitations.csv", try String(contentsOf: url, encoding: .utf8))
+        let b = try t.importer([url, copie])
+        XCTAssertTrue(b.fichiers.allSatisfy(\.dejaImporte))
+        XCTAssertEqual(b.fichiers.map(\.lues), [0, 0])
+        XCTAssertEqual(b.code, .succes)
+        XCTAssertEqual(try t.instantane(), avant)
+        // --forcer reimports (the ledger records it), and the data stay the same.
+        let f = try t.importer([url]) { $0.forcer = true }
+        XCTAssertFalse(f.fichiers[0].dejaImporte)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 1)
+    }
+
+    func testExportCorrigeMetAJourLesLignes() throws {
+        let t = try EspaceDeTest()
+        let v1 = try t.ecrire("sollicitations-v1.csv", CSV.fichier(CSV.enteteSollicitations, [
+            CSV.sollicitation("S1", profil: "adulte_sh", problematiques: "emploi|logement_habitat"), CSV.sollicitation("S2"),
+        ]))
+        _ = try t.importer([v1])
+        let v2 = try t.ecrire("sollicitations-v2.csv", CSV.fichier(CSV.enteteSollicitations, [
+            CSV.sollicitation("S1", profil: "aidant", problematiques: "sante_soins"),
+        ]))
+        let b = try t.importer([v2])
+        XCTAssertEqual(b.fichiers[0].importees, 1)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 2)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE id_sollicitation = 'S1' AND profil = 'aidant'"), 1)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitation_problematiques WHERE id_sollicitation = 'S1'"), 1)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitation_problematiques WHERE problematique = 'sante_soins'"), 1)
+    }
+
+    // MARK: - Atomicity
+
+    func testEchecAuMilieuLaisseLaBaseInchangee() throws {
+        let t = try EspaceDeTest()
+        let premier = try t.ecrire("acteurs.csv", acteurs)
+        _ = try t.importer([premier])
+        let avant = try t.instantane()
+        let lignes = (1...200).map { CSV.sollicitation("S\($0)") }
+        let url = try t.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, lignes))
+        struct Panne: Error {}
+        XCTAssertThrowsError(try t.importer([url]) { o in
+            o.apresChaqueLigne = { n in if n == 120 { throw Panne() } }
+        }) { XCTAssertTrue($0 is Panne) }
+        XCTAssertEqual(try t.instantane(), avant, "rien de l'import interrompu ne reste")
+        // The next import completes normally.
+        XCTAssertEqual(try t.importer([url]).fichiers[0].importees, 200)
+    }
+
+    func testStrictAnnuleToutSiUneLigneEstRejetee() throws {
+        let t = try EspaceDeTest()
+        let a = try t.ecrire("acteurs.csv", acteurs)
+        let s = try t.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, [CSV.sollicitation("S1"), CSV.sollicitation("S2", profil: "x")]))
+        let b = try t.importer([a, s]) { $0.strict = true }
+        XCTAssertTrue(b.annule)
+        XCTAssertEqual(b.code, .donneesIllisibles)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM acteurs"), 0)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM imports"), 0)
+    }
+
+    // MARK: - Privacy and the key
+
+    func testColonnesHorsFormatJamaisEnregistrees() throws {
+        let t = try EspaceDeTest()
+        let entete = CSV.enteteSollicitations + ";nom_usager;telephone;notes"
+        let url = try t.ecrire("sollicitations.csv", CSV.fichier(entete, [
+            CSV.sollicitation("S1", personne: "DOSSIER-77421") + ";Bernadette Quintinvaldo;06 12 34 56 78;Rappeler Mme Quintinvaldo",
+            CSV.sollicitation("S2", personne: "DOSSIER-77422", profil: "?") + ";Zéphirin Okoumbavel;07 98 76 54 32;ne pas garder",
+        ]))
+        let b = try t.importer([url])
+        XCTAssertEqual(b.fichiers[0].colonnesIgnorees, ["nom_usager", "telephone", "notes"])
+        let octets = try Data(contentsOf: t.espace.baseDeDonnees)
+        for secret in ["Quintinvaldo", "Okoumbavel", "06 12 34 56 78", "ne pas garder", "DOSSIER-77421", "DOSSIER-77422"] {
+            XCTAssertNil(octets.range(of: Data(secret.utf8)), "« \(secret) » ne doit pas être dans la base")
+        }
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE length(personne) = 32"), 1)
+    }
+
+    func testCleCreeeEnModeRestreintEtPseudonymesStables() throws {
+        let t = try EspaceDeTest()
+        var s = stat()
+        XCTAssertEqual(stat(t.espace.fichierCle.path, &s), 0)
+        XCTAssertEqual(s.st_mode & 0o777, 0o600)
+        let url = try t.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, [CSV.sollicitation("S1", personne: "P9"), CSV.sollicitation("S2", personne: "P9")]))
+        _ = try t.importer([url])
+        XCTAssertEqual(try t.compter("SELECT count(DISTINCT personne) FROM sollicitations"), 1, "même personne, même pseudonyme")
+        XCTAssertEqual(stat(t.espace.baseDeDonnees.path, &s), 0)
+        XCTAssertEqual(s.st_mode & 0o777, 0o600)
+    }
+
+    func testCleManquanteAvecDonneesRefusee() throws {
+        let t = try EspaceDeTest()
+        let url = try t.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, [CSV.sollicitation("S1")]))
+        _ = try t.importer([url])
+        try FileManager.default.removeItem(at: t.espace.fichierCle)
+        let autre = try t.ecrire("sollicitations-2.csv", CSV.fichier(CSV.enteteSollicitations, [CSV.sollicitation("S2")]))
+        XCTAssertThrowsError(try t.importer([autre])) { e in
+            XCTAssertTrue((e as? ErreurObservatoire)?.message.contains("introuvable") == true, "\(e)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: t.espace.fichierCle.path), "jamais de nouvelle clé silencieuse")
+        // Another key is refused too.
+        _ = try ClePseudonymisation.creer(t.espace.fichierCle)
+        XCTAssertThrowsError(try t.importer([autre])) { e in
+            XCTAssertTrue((e as? ErreurObservatoire)?.message.contains("n'est pas celle") == true, "\(e)")
+        }
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 1)
+    }
+
+    func testCleManquanteSansDonneesRecreeeAvecUneNote() throws {
+        let t = try EspaceDeTest()
+        try FileManager.default.removeItem(at: t.espace.fichierCle)
+        let url = try t.ecrire("acteurs.csv", acteurs)
+        let b = try t.importer([url])
+        XCTAssertTrue(b.notes.contains { $0.contains("Clé de pseudonymisation créée") })
+        XCTAssertTrue(FileManager.default.fileExists(atPath: t.espace.fichierCle.path))
+    }
+}
