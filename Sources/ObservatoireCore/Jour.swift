@@ -35,7 +35,12 @@ public struct Jour: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// `YYYY-MM-DD`, the form stored in the database.
     public var iso: String {
         let c = composantes
-        return String(format: "%04d-%02d-%02d", c.annee, c.mois, c.jour)
+        // Built digit by digit: this runs for every date stored, and String(format:) is slow.
+        let a = c.annee
+        let z = UInt8(ascii: "0"), tiret = UInt8(ascii: "-")
+        let octets: [UInt8] = [z + UInt8(a / 1000 % 10), z + UInt8(a / 100 % 10), z + UInt8(a / 10 % 10), z + UInt8(a % 10), tiret,
+                               z + UInt8(c.mois / 10), z + UInt8(c.mois % 10), tiret, z + UInt8(c.jour / 10), z + UInt8(c.jour % 10)]
+        return String(decoding: octets, as: UTF8.self)
     }
 
     /// `DD/MM/YYYY`, the form shown to French readers.

@@ -48,6 +48,16 @@ public enum Normalisation {
         return String(resultat)
     }
 
+    /// Removes white space (and non-breaking spaces) at both ends. Returns the string itself,
+    /// without copying, when there is nothing to remove (the common case).
+    public static func rogner(_ s: String) -> String {
+        func blanc(_ c: Character) -> Bool { c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\u{A0}" || c == "\u{202F}" }
+        guard let premier = s.first, let dernier = s.last else { return s }
+        if !blanc(premier) && !blanc(dernier) { return s }
+        guard let debut = s.firstIndex(where: { !blanc($0) }), let fin = s.lastIndex(where: { !blanc($0) }) else { return "" }
+        return String(s[debut...fin])
+    }
+
     /// Trims spaces (including non-breaking ones) and collapses inner runs of white space,
     /// the treatment of free text values such as a territory or an organisation name.
     public static func texte<S: StringProtocol>(_ texte: S) -> String {

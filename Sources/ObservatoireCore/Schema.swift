@@ -57,6 +57,22 @@ public enum TableCanonique: String, CaseIterable, Comparable, Sendable {
     /// The columns, in the spec's order (the order validation checks them in).
     public var colonnes: [Colonne] {
         switch self {
+        case .sollicitations: return TableCanonique.colonnesSollicitations
+        case .propositions: return TableCanonique.colonnesPropositions
+        case .acteurs: return TableCanonique.colonnesActeurs
+        case .equipe: return TableCanonique.colonnesEquipe
+        case .membresCoeur: return TableCanonique.colonnesMembresCoeur
+        }
+    }
+
+    private static let colonnesSollicitations = TableCanonique.sollicitations.definirColonnes()
+    private static let colonnesPropositions = TableCanonique.propositions.definirColonnes()
+    private static let colonnesActeurs = TableCanonique.acteurs.definirColonnes()
+    private static let colonnesEquipe = TableCanonique.equipe.definirColonnes()
+    private static let colonnesMembresCoeur = TableCanonique.membresCoeur.definirColonnes()
+
+    private func definirColonnes() -> [Colonne] {
+        switch self {
         case .sollicitations:
             return [
                 Colonne("id_sollicitation", .texte, .oui),

@@ -17,32 +17,49 @@ public enum Valeurs {
     /// is ignored. A two-digit year is 20YY, unless that is after `pivot` (then 19YY).
     /// With `serielExcel`, a plain number is read as an Excel date serial (cells of `.xlsx`).
     public static func date(_ brut: String, pivot: Int, serielExcel: Bool = false) -> Lecture<Jour> {
-        var texte = brut.trimmingCharacters(in: .whitespaces)
+        let texte = Normalisation.rogner(brut)
         if texte.isEmpty { return .vide }
-        if let espace = texte.firstIndex(where: { $0 == " " || $0 == "T" }) {
-            texte = String(texte[..<espace])
-        }
-        if serielExcel, let n = Double(texte), texte.allSatisfy({ $0.isNumber || $0 == "." }) {
-            if let j = Jour(serielExcel: n) { return .valeur(j) }
+        if serielExcel, texte.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 }), texte.utf8.filter({ $0 == 46 }).count <= 1 {
+            if let n = Double(texte), let j = Jour(serielExcel: n) { return .valeur(j) }
             return .invalide
         }
-        let separateurs: Set<Character> = ["/", "-", "."]
-        guard let sep = texte.first(where: { separateurs.contains($0) }) else { return .invalide }
-        let parties = texte.split(separator: sep, omittingEmptySubsequences: false)
-        guard parties.count == 3, parties.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-              let p0 = Int(parties[0]), let p1 = Int(parties[1]), let p2 = Int(parties[2]) else { return .invalide }
+        // Byte-level parsing: this runs for every date of every row.
+        var groupes: [Int] = []
+        var longueurs: [Int] = []
+        var separateur: UInt8 = 0
+        var valeur = 0, longueur = 0
+        for b in texte.utf8 {
+            if b == UInt8(ascii: " ") || b == UInt8(ascii: "T") { break } // a time follows: ignored
+            if b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") {
+                valeur = valeur * 10 + Int(b - UInt8(ascii: "0"))
+                longueur += 1
+                if longueur > 4 { return .invalide }
+            } else if b == UInt8(ascii: "/") || b == UInt8(ascii: "-") || b == UInt8(ascii: ".") {
+                guard longueur > 0, separateur == 0 || separateur == b, groupes.count < 2 else { return .invalide }
+                separateur = b
+                groupes.append(valeur)
+                longueurs.append(longueur)
+                valeur = 0
+                longueur = 0
+            } else {
+                return .invalide
+            }
+        }
+        guard longueur > 0, groupes.count == 2 else { return .invalide }
+        groupes.append(valeur)
+        longueurs.append(longueur)
         let jour: Jour?
-        if parties[0].count == 4 {
-            // Year first: only ISO form YYYY-MM-DD.
-            guard sep == "-", parties[1].count <= 2, parties[2].count <= 2 else { return .invalide }
-            jour = Jour(annee: p0, mois: p1, jour: p2)
-        } else if parties[2].count == 4 {
-            guard parties[0].count <= 2, parties[1].count <= 2 else { return .invalide }
-            jour = Jour(annee: p2, mois: p1, jour: p0)
-        } else if parties[2].count == 2, sep == "/" {
-            guard parties[0].count <= 2, parties[1].count <= 2 else { return .invalide }
-            let annee = 2000 + p2 > pivot ? 1900 + p2 : 2000 + p2
-            jour = Jour(annee: annee, mois: p1, jour: p0)
+        if longueurs[0] == 4 {
+            // Year first: only the ISO form YYYY-MM-DD.
+            guard separateur == UInt8(ascii: "-"), longueurs[1] <= 2, longueurs[2] <= 2 else { return .invalide }
+            jour = Jour(annee: groupes[0], mois: groupes[1], jour: groupes[2])
+        } else if longueurs[2] == 4 {
+            guard longueurs[0] <= 2, longueurs[1] <= 2 else { return .invalide }
+            jour = Jour(annee: groupes[2], mois: groupes[1], jour: groupes[0])
+        } else if longueurs[2] == 2, separateur == UInt8(ascii: "/") {
+            guard longueurs[0] <= 2, longueurs[1] <= 2 else { return .invalide }
+            let annee = 2000 + groupes[2] > pivot ? 1900 + groupes[2] : 2000 + groupes[2]
+            jour = Jour(annee: annee, mois: groupes[1], jour: groupes[0])
         } else {
             return .invalide
         }
@@ -64,7 +81,7 @@ public enum Valeurs {
 
     /// Decimals with a decimal point or a decimal comma (`0,5` = `0.5`).
     public static func decimal(_ brut: String) -> Lecture<Double> {
-        let t = brut.trimmingCharacters(in: .whitespaces)
+        let t = Normalisation.rogner(brut)
         if t.isEmpty { return .vide }
         guard t.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "," || $0 == "." || $0 == "-" || $0 == "+") }),
               t.filter({ $0 == "," || $0 == "." }).count <= 1,
@@ -87,7 +104,7 @@ public enum Valeurs {
     /// Empty items are dropped.
     public static func liste(_ brut: String) -> [String] {
         brut.split(whereSeparator: { $0 == "|" || $0 == "," || $0 == ";" })
-            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .map { Normalisation.rogner(String($0)) }
             .filter { !$0.isEmpty }
     }
 }

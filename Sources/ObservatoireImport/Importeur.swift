@@ -330,7 +330,7 @@ public final class Importeur {
                 try rejeter(Importeur.rejet(anomalie, ligne: brut.ligne, entete: source.entete))
                 return
             }
-            if brut.champs.count > largeur, brut.champs[largeur...].contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            if brut.champs.count > largeur, brut.champs[largeur...].contains(where: { !Normalisation.rogner($0).isEmpty }) {
                 try rejeter(Rejet(ligne: brut.ligne, colonne: nil, valeur: nil, regle: .ligneMalformee,
                                   message: "La ligne a \(brut.champs.count) champs alors que l'en-tête a \(largeur) colonnes : un séparateur ou un guillemet est sans doute en trop. Corrigez la ligne dans l'export."))
                 return

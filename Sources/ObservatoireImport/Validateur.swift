@@ -27,6 +27,8 @@ public struct Validateur {
 
     /// Normalised value → canonical value, for each enumerated column.
     private let enumerations: [String: [String: String]]
+    /// Position of each column in the row's values.
+    private let positions: [String: Int]
     private let typologie: [String: String]
     private let territoires: [String: String]
 
@@ -48,6 +50,7 @@ public struct Validateur {
             }
         }
         enumerations = e
+        positions = Dictionary(uniqueKeysWithValues: table.colonnes.enumerated().map { ($0.element.nom, $0.offset) })
         typologie = Dictionary(configuration.typologie.map { (Normalisation.cle($0), $0) }, uniquingKeysWith: { a, _ in a })
         territoires = Dictionary(configuration.territoires.map { (Normalisation.cle($0), $0) }, uniquingKeysWith: { a, _ in a })
     }
@@ -177,11 +180,11 @@ public struct Validateur {
         let numero: Int
 
         private func index(_ colonne: String) -> Int {
-            v.table.colonnes.firstIndex { $0.nom == colonne }!
+            v.positions[colonne]!
         }
 
         func brut(_ colonne: String) -> String {
-            (valeurs[index(colonne)] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            Normalisation.rogner(valeurs[index(colonne)] ?? "")
         }
 
         func rejet(_ colonne: String, _ regle: RegleRejet, _ message: String) -> Rejet {
@@ -257,6 +260,8 @@ public struct Validateur {
                 if obligatoire { throw manquante(colonne) }
                 return nil
             }
+            // Most exports write the canonical value itself: no normalisation needed then.
+            if let e = E(rawValue: t) { return e }
             let connues = v.enumerations[colonne]!
             guard let canonique = connues[Normalisation.cle(t)], let e = E(rawValue: canonique) else {
                 let valeurs = connues.values.sorted()

@@ -1,0 +1,29 @@
+-- code: 1.2
+-- libelle: Répartition des sollicitations selon le profil de la personne concernée (enfant en SH, adulte en SH, aidant, professionnel)
+-- objectif: 1
+-- periodicite: mensuelle
+-- unite: nombre
+-- territorial: oui
+-- secret: oui
+-- additive: oui
+-- cles: enfant_sh, adulte_sh, aidant, professionnel
+-- definition: Nombre de sollicitations de la période par profil de la personne concernée
+--   (enfant en situation de handicap, adulte en situation de handicap, aidant, professionnel),
+--   et part de chaque profil dans le total des sollicitations de la période.
+
+SELECT count(*) AS valeur
+FROM sollicitations
+WHERE date_sollicitation BETWEEN :debut AND :fin
+  AND (:territoire IS NULL OR territoire = :territoire);
+
+WITH S AS (
+    SELECT profil
+    FROM sollicitations
+    WHERE date_sollicitation BETWEEN :debut AND :fin
+      AND (:territoire IS NULL OR territoire = :territoire)
+)
+SELECT coalesce(profil, 'non_renseigne') AS cle,
+       count(*) AS n,
+       (SELECT count(*) FROM S) AS base
+FROM S
+GROUP BY profil;

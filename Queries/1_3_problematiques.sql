@@ -1,0 +1,45 @@
+-- code: 1.3
+-- libelle: Répartition des sollicitations incluant les types de problématique pour les demandes de recherche de solutions
+-- objectif: 1
+-- periodicite: trimestrielle
+-- unite: nombre
+-- territorial: oui
+-- secret: oui
+-- additive: non
+-- definition: R = sollicitations de la période dont le type de demande est « recherche de
+--   solution ». Pour chaque type de problématique t de la typologie configurée : nombre de R
+--   dont les problématiques contiennent t, et ce nombre rapporté à |R|. Une demande pouvant
+--   porter plusieurs types, la somme des parts peut dépasser 100 %. Les R sans type sont
+--   comptées à part (non renseigné). La valeur de l'indicateur est |R|.
+
+WITH R AS (
+    SELECT id_sollicitation
+    FROM sollicitations
+    WHERE date_sollicitation BETWEEN :debut AND :fin
+      AND (:territoire IS NULL OR territoire = :territoire)
+      AND type_demande = 'recherche_solution'
+)
+SELECT count(*) AS valeur FROM R;
+
+WITH R AS (
+    SELECT id_sollicitation
+    FROM sollicitations
+    WHERE date_sollicitation BETWEEN :debut AND :fin
+      AND (:territoire IS NULL OR territoire = :territoire)
+      AND type_demande = 'recherche_solution'
+),
+typologie(cle, ordre) AS (
+    SELECT value, key FROM json_each(:typologie)
+),
+par_type AS (
+    SELECT sp.problematique, count(*) AS n
+    FROM R JOIN sollicitation_problematiques sp ON sp.id_sollicitation = R.id_sollicitation
+    GROUP BY sp.problematique
+)
+SELECT t.cle, coalesce(p.n, 0) AS n, (SELECT count(*) FROM R) AS base
+FROM typologie t LEFT JOIN par_type p ON p.problematique = t.cle
+UNION ALL
+SELECT 'non_renseigne',
+       (SELECT count(*) FROM R
+        WHERE NOT EXISTS (SELECT 1 FROM sollicitation_problematiques sp WHERE sp.id_sollicitation = R.id_sollicitation)),
+       (SELECT count(*) FROM R);

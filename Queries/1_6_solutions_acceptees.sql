@@ -1,0 +1,41 @@
+-- code: 1.6
+-- libelle: Nombre et taux de solutions d'accompagnement acceptées
+-- objectif: 1
+-- periodicite: trimestrielle
+-- unite: nombre
+-- territorial: oui
+-- secret: oui
+-- additive: oui
+-- cles: acceptee, refusee, en_attente, sans_suite
+-- definition: N = propositions de la période (règle de cohorte) dont la décision est
+--   « acceptée ». Taux = N / propositions dont la décision est prise (acceptée, refusée ou
+--   sans suite). Les propositions en attente de décision sont comptées à part et restent
+--   hors du taux. La répartition donne les quatre décisions, en part de toutes les propositions.
+
+WITH S AS (
+    SELECT id_sollicitation
+    FROM sollicitations
+    WHERE date_sollicitation BETWEEN :debut AND :fin
+      AND (:territoire IS NULL OR territoire = :territoire)
+),
+Prop AS (
+    SELECT p.decision FROM propositions p JOIN S ON S.id_sollicitation = p.id_sollicitation
+)
+SELECT count(*) FILTER (WHERE decision = 'acceptee') AS valeur,
+       count(*) FILTER (WHERE decision = 'acceptee') AS numerateur,
+       count(*) FILTER (WHERE decision IN ('acceptee', 'refusee', 'sans_suite')) AS denominateur,
+       count(*) FILTER (WHERE decision = 'en_attente') AS en_attente
+FROM Prop;
+
+WITH S AS (
+    SELECT id_sollicitation
+    FROM sollicitations
+    WHERE date_sollicitation BETWEEN :debut AND :fin
+      AND (:territoire IS NULL OR territoire = :territoire)
+),
+Prop AS (
+    SELECT p.decision FROM propositions p JOIN S ON S.id_sollicitation = p.id_sollicitation
+)
+SELECT decision AS cle, count(*) AS n, (SELECT count(*) FROM Prop) AS base
+FROM Prop
+GROUP BY decision;

@@ -1,0 +1,37 @@
+-- code: 1.7
+-- libelle: Délai moyen entre la sollicitation et la première proposition d'accompagnement
+-- objectif: 1
+-- periodicite: trimestrielle
+-- unite: jours
+-- territorial: oui
+-- secret: oui
+-- additive: non
+-- definition: Pour chaque sollicitation de la période ayant au moins une proposition : délai en
+--   jours calendaires entre la date de la sollicitation et la date de sa première proposition
+--   (la plus ancienne). Valeur = moyenne de ces délais (une décimale), avec leur nombre n, la
+--   médiane et le 90e centile, tous deux au rang le plus proche (la valeur de rang ⌈p × n⌉
+--   dans l'ordre croissant). Les sollicitations encore sans proposition sont comptées à part
+--   (sans_proposition) et n'entrent pas dans la moyenne.
+
+WITH S AS (
+    SELECT id_sollicitation, date_sollicitation
+    FROM sollicitations
+    WHERE date_sollicitation BETWEEN :debut AND :fin
+      AND (:territoire IS NULL OR territoire = :territoire)
+),
+delais AS (
+    SELECT S.id_sollicitation,
+           CAST(julianday(min(p.date_proposition)) - julianday(S.date_sollicitation) AS INTEGER) AS delai
+    FROM S JOIN propositions p ON p.id_sollicitation = S.id_sollicitation
+    GROUP BY S.id_sollicitation
+),
+rangs AS (
+    SELECT delai, row_number() OVER (ORDER BY delai) AS rang, count(*) OVER () AS n FROM delais
+)
+SELECT avg(delai) AS valeur,
+       count(*) AS n,
+       avg(delai) AS moyenne,
+       (SELECT delai FROM rangs WHERE rang = (50 * n + 99) / 100) AS mediane,
+       (SELECT delai FROM rangs WHERE rang = (90 * n + 99) / 100) AS p90,
+       (SELECT count(*) FROM S) - count(*) AS sans_proposition
+FROM delais;
