@@ -1,0 +1,18 @@
+-- code: 2.1
+-- libelle: Nombre de situations accompagnées suite à un repérage du 360 (logique d'aller vers)
+-- objectif: 2
+-- periodicite: annuelle
+-- unite: nombre
+-- territorial: oui
+-- secret: oui
+-- additive: non
+-- definition: Nombre de sollicitations de la période prises en accompagnement
+--   (accompagnee = oui) dont l'origine est un repérage par la C360 elle-même
+--   (origine = reperage_360, logique d'« aller vers »).
+
+SELECT count(*) AS valeur
+FROM sollicitations
+WHERE date_sollicitation BETWEEN :debut AND :fin
+  AND (:territoire IS NULL OR territoire = :territoire)
+  AND accompagnee = 1
+  AND origine = 'reperage_360';

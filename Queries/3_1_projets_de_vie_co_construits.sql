@@ -1,0 +1,36 @@
+-- code: 3.1
+-- libelle: Part des projets de vie co-construits avec la personne, son aidant ou des pairs aidants
+-- objectif: 3
+-- periodicite: annuelle
+-- unite: nombre
+-- territorial: oui
+-- secret: oui
+-- additive: oui
+-- cles: personne, aidant, pair_aidant, non, non_renseigne
+-- definition: A = sollicitations de la période prises en accompagnement (accompagnee = oui).
+--   N = A dont le projet de vie a été co-construit avec la personne, son aidant ou des pairs
+--   aidants (projet_vie_co_construit = personne, aidant ou pair_aidant). Part = N / |A|. Les A
+--   dont le champ est vide sont montrées comme « non renseigné » et restent au dénominateur.
+
+WITH A AS (
+    SELECT projet_vie_co_construit AS projet
+    FROM sollicitations
+    WHERE date_sollicitation BETWEEN :debut AND :fin
+      AND (:territoire IS NULL OR territoire = :territoire)
+      AND accompagnee = 1
+)
+SELECT count(*) FILTER (WHERE projet IN ('personne', 'aidant', 'pair_aidant')) AS valeur,
+       count(*) FILTER (WHERE projet IN ('personne', 'aidant', 'pair_aidant')) AS numerateur,
+       count(*) AS denominateur
+FROM A;
+
+WITH A AS (
+    SELECT projet_vie_co_construit AS projet
+    FROM sollicitations
+    WHERE date_sollicitation BETWEEN :debut AND :fin
+      AND (:territoire IS NULL OR territoire = :territoire)
+      AND accompagnee = 1
+)
+SELECT coalesce(projet, 'non_renseigne') AS cle, count(*) AS n, (SELECT count(*) FROM A) AS base
+FROM A
+GROUP BY projet;

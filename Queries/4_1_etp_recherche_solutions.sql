@@ -1,0 +1,20 @@
+-- code: 4.1
+-- libelle: Nombre d'ETP dédiés à la recherche de solutions
+-- objectif: 4
+-- periodicite: annuelle
+-- unite: etp
+-- territorial: non
+-- secret: non
+-- additive: non
+-- definition: Moyenne des ETP dédiés à la recherche de solutions sur la période : somme, sur les
+--   postes de l'équipe dédiés à la recherche de solutions (recherche_solutions = oui), de
+--   etp × (nombre de jours du poste [date_debut, date_fin] compris dans la période) / (nombre
+--   de jours de la période). Un poste sans date de fin est toujours occupé. Deux décimales.
+--   Porte sur l'équipe de toute la C360 (pas de découpage par territoire).
+
+SELECT coalesce(sum(
+           etp * max(0, julianday(min(coalesce(date_fin, :fin), :fin)) - julianday(max(date_debut, :debut)) + 1)
+       ), 0) / (julianday(:fin) - julianday(:debut) + 1) AS valeur,
+       count(*) FILTER (WHERE date_debut <= :fin AND (date_fin IS NULL OR date_fin >= :debut)) AS postes
+FROM equipe
+WHERE recherche_solutions = 1;

@@ -1,0 +1,31 @@
+-- code: 4.2
+-- libelle: Annuaire territorial d'acteurs : nombre d'acteurs référencés
+-- objectif: 4
+-- periodicite: annuelle
+-- unite: nombre
+-- territorial: non
+-- secret: non
+-- additive: oui
+-- cles: droit_commun, specialise
+-- definition: Acteurs référencés dans l'annuaire le dernier jour de la période :
+--   date_referencement ≤ fin, et pas de date de sortie ou une date de sortie postérieure à la
+--   fin (un acteur sorti le dernier jour n'est plus compté). Avec la répartition droit commun /
+--   spécialisé. Porte sur l'annuaire de toute la C360.
+
+WITH references_fin AS (
+    SELECT categorie
+    FROM acteurs
+    WHERE date_referencement <= :fin
+      AND (date_sortie IS NULL OR date_sortie > :fin)
+)
+SELECT count(*) AS valeur FROM references_fin;
+
+WITH references_fin AS (
+    SELECT categorie
+    FROM acteurs
+    WHERE date_referencement <= :fin
+      AND (date_sortie IS NULL OR date_sortie > :fin)
+)
+SELECT categorie AS cle, count(*) AS n, (SELECT count(*) FROM references_fin) AS base
+FROM references_fin
+GROUP BY categorie;

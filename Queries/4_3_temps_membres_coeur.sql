@@ -1,0 +1,19 @@
+-- code: 4.3
+-- libelle: Temps dédié par chacun des membres cœur à la Communauté (en ETP)
+-- objectif: 4
+-- periodicite: annuelle
+-- unite: etp
+-- territorial: non
+-- secret: non
+-- additive: oui
+-- definition: ETP donnés à la C360 par chaque membre cœur pour l'année de la fin de la période
+--   (table membres_coeur, colonne annee), et leur total. Porte sur toute la C360.
+
+SELECT coalesce(sum(etp), 0) AS valeur, count(*) AS membres
+FROM membres_coeur
+WHERE annee = CAST(strftime('%Y', :fin) AS INTEGER);
+
+SELECT membre AS cle, etp AS n, NULL AS base
+FROM membres_coeur
+WHERE annee = CAST(strftime('%Y', :fin) AS INTEGER)
+ORDER BY etp DESC, membre;

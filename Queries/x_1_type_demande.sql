@@ -1,0 +1,26 @@
+-- code: x.type
+-- libelle: Sollicitations par type de demande
+-- objectif: complementaire
+-- periodicite: mensuelle
+-- unite: nombre
+-- territorial: oui
+-- secret: oui
+-- additive: oui
+-- cles: information, orientation, recherche_solution
+-- definition: Nombre de sollicitations de la période par type de demande (information,
+--   orientation, recherche de solution), et part de chaque type dans le total.
+
+SELECT count(*) AS valeur
+FROM sollicitations
+WHERE date_sollicitation BETWEEN :debut AND :fin
+  AND (:territoire IS NULL OR territoire = :territoire);
+
+WITH S AS (
+    SELECT type_demande
+    FROM sollicitations
+    WHERE date_sollicitation BETWEEN :debut AND :fin
+      AND (:territoire IS NULL OR territoire = :territoire)
+)
+SELECT type_demande AS cle, count(*) AS n, (SELECT count(*) FROM S) AS base
+FROM S
+GROUP BY type_demande;

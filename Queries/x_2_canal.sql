@@ -1,0 +1,27 @@
+-- code: x.canal
+-- libelle: Sollicitations par canal d'entrée
+-- objectif: complementaire
+-- periodicite: mensuelle
+-- unite: nombre
+-- territorial: oui
+-- secret: oui
+-- additive: oui
+-- cles: numero_vert, mail, fiche_saisine, partenaire, autre, non_renseigne
+-- definition: Nombre de sollicitations de la période par canal d'entrée (numéro vert
+--   0 800 360 360, courriel, fiche saisine, partenaire, autre ; non renseigné quand le canal est
+--   vide), et part de chaque canal dans le total.
+
+SELECT count(*) AS valeur
+FROM sollicitations
+WHERE date_sollicitation BETWEEN :debut AND :fin
+  AND (:territoire IS NULL OR territoire = :territoire);
+
+WITH S AS (
+    SELECT canal
+    FROM sollicitations
+    WHERE date_sollicitation BETWEEN :debut AND :fin
+      AND (:territoire IS NULL OR territoire = :territoire)
+)
+SELECT coalesce(canal, 'non_renseigne') AS cle, count(*) AS n, (SELECT count(*) FROM S) AS base
+FROM S
+GROUP BY canal;

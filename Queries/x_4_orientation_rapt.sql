@@ -1,0 +1,34 @@
+-- code: x.rapt
+-- libelle: Orientations vers la cellule RAPT / situations alarmantes de la MDPH
+-- objectif: complementaire
+-- periodicite: trimestrielle
+-- unite: nombre
+-- territorial: oui
+-- secret: oui
+-- additive: oui
+-- cles: oui, non, non_renseigne
+-- definition: N = sollicitations de la période orientées vers la cellule RAPT / situations
+--   alarmantes de la MDPH (orientation_rapt = oui). Taux = N / nombre de sollicitations de la
+--   période. Répartition : oui, non, non renseigné.
+
+WITH S AS (
+    SELECT orientation_rapt
+    FROM sollicitations
+    WHERE date_sollicitation BETWEEN :debut AND :fin
+      AND (:territoire IS NULL OR territoire = :territoire)
+)
+SELECT count(*) FILTER (WHERE orientation_rapt = 1) AS valeur,
+       count(*) FILTER (WHERE orientation_rapt = 1) AS numerateur,
+       count(*) AS denominateur
+FROM S;
+
+WITH S AS (
+    SELECT orientation_rapt
+    FROM sollicitations
+    WHERE date_sollicitation BETWEEN :debut AND :fin
+      AND (:territoire IS NULL OR territoire = :territoire)
+)
+SELECT CASE orientation_rapt WHEN 1 THEN 'oui' WHEN 0 THEN 'non' ELSE 'non_renseigne' END AS cle,
+       count(*) AS n, (SELECT count(*) FROM S) AS base
+FROM S
+GROUP BY orientation_rapt;

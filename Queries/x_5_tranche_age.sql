@@ -1,0 +1,27 @@
+-- code: x.age
+-- libelle: Sollicitations par tranche d'âge de la personne concernée
+-- objectif: complementaire
+-- periodicite: annuelle
+-- unite: nombre
+-- territorial: oui
+-- secret: oui
+-- additive: oui
+-- cles: moins_16, 16_21, plus_21, non_renseigne
+-- definition: Nombre de sollicitations de la période par tranche d'âge de la personne
+--   concernée (moins de 16 ans, 16 à 21 ans, plus de 21 ans, non renseigné), et part de
+--   chaque tranche dans le total.
+
+SELECT count(*) AS valeur
+FROM sollicitations
+WHERE date_sollicitation BETWEEN :debut AND :fin
+  AND (:territoire IS NULL OR territoire = :territoire);
+
+WITH S AS (
+    SELECT tranche_age
+    FROM sollicitations
+    WHERE date_sollicitation BETWEEN :debut AND :fin
+      AND (:territoire IS NULL OR territoire = :territoire)
+)
+SELECT coalesce(tranche_age, 'non_renseigne') AS cle, count(*) AS n, (SELECT count(*) FROM S) AS base
+FROM S
+GROUP BY tranche_age;

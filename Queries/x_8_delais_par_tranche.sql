@@ -1,0 +1,49 @@
+-- code: x.delais
+-- libelle: Délais jusqu'à la première proposition, par tranche
+-- objectif: complementaire
+-- periodicite: trimestrielle
+-- unite: nombre
+-- territorial: oui
+-- secret: oui
+-- additive: oui
+-- cles: 0-7, 8-15, 16-30, 31-60, 61-90, plus_90
+-- definition: Les délais de l'indicateur 1.7 (sollicitations de la période ayant au moins une
+--   proposition) répartis en tranches de jours calendaires : 0 à 7, 8 à 15, 16 à 30, 31 à 60,
+--   61 à 90, plus de 90 ; part de chaque tranche parmi ces sollicitations.
+
+WITH S AS (
+    SELECT id_sollicitation, date_sollicitation
+    FROM sollicitations
+    WHERE date_sollicitation BETWEEN :debut AND :fin
+      AND (:territoire IS NULL OR territoire = :territoire)
+),
+delais AS (
+    SELECT CAST(julianday(min(p.date_proposition)) - julianday(S.date_sollicitation) AS INTEGER) AS delai
+    FROM S JOIN propositions p ON p.id_sollicitation = S.id_sollicitation
+    GROUP BY S.id_sollicitation
+)
+SELECT count(*) AS valeur FROM delais;
+
+WITH S AS (
+    SELECT id_sollicitation, date_sollicitation
+    FROM sollicitations
+    WHERE date_sollicitation BETWEEN :debut AND :fin
+      AND (:territoire IS NULL OR territoire = :territoire)
+),
+delais AS (
+    SELECT CAST(julianday(min(p.date_proposition)) - julianday(S.date_sollicitation) AS INTEGER) AS delai
+    FROM S JOIN propositions p ON p.id_sollicitation = S.id_sollicitation
+    GROUP BY S.id_sollicitation
+)
+SELECT CASE
+           WHEN delai <= 7 THEN '0-7'
+           WHEN delai <= 15 THEN '8-15'
+           WHEN delai <= 30 THEN '16-30'
+           WHEN delai <= 60 THEN '31-60'
+           WHEN delai <= 90 THEN '61-90'
+           ELSE 'plus_90'
+       END AS cle,
+       count(*) AS n,
+       (SELECT count(*) FROM delais) AS base
+FROM delais
+GROUP BY cle;

@@ -1,0 +1,142 @@
+import Foundation
+import GRDB
+import ObservatoireCore
+import ObservatoireStore
+
+/// The compute stage: runs the SQL files of `Queries/` for a period and a territory, and
+/// builds the indicator values (rates, breakdowns, statistics, targets).
+///
+/// ```swift
+/// let moteur = Moteur(base: base, configuration: espace.configuration)
+/// let tableau = try moteur.tableau(Periode.annee(2025), diffusion: .externe)
+/// tableau["1.7"]?.valeur       // mean delay, one decimal
+/// tableau.precedent("1.7")     // the same for 2024
+/// ```
+public final class Moteur {
+    public let base: Base
+    public let configuration: ObservatoireCore.Configuration
+    public let indicateurs: [Indicateur]
+    private var preparees: [String: [Statement]] = [:]
+
+    public init(base: Base, configuration: ObservatoireCore.Configuration, indicateurs: [Indicateur] = Requetes.integrees) {
+        self.base = base
+        self.configuration = configuration
+        self.indicateurs = indicateurs
+    }
+
+    /// The raw figures (every value shown, as in `interne` diffusion).
+    public func calculer(_ periode: Periode, territoire: String? = nil, codes: Set<String>? = nil) throws -> [ValeurIndicateur] {
+        try base.file.read { db in
+            try indicateurs.filter { codes?.contains($0.code) ?? true }.map { try calculer($0, periode, territoire, db) }
+        }
+    }
+
+    /// The indicator table of a period, with the previous period (N-1), in the given diffusion:
+    /// `externe` applies the small-count rule to both.
+    public func tableau(_ periode: Periode, territoire: String? = nil, diffusion: Diffusion,
+                        extraction: Date = Date()) throws -> TableauIndicateurs {
+        let courant = try calculer(periode, territoire: territoire)
+        let precedent = try calculer(periode.anneePrecedente, territoire: territoire)
+        var t = TableauIndicateurs(periode: periode, territoire: territoire, diffusion: diffusion, extraction: extraction,
+                                   seuil: configuration.seuilPetitsEffectifs, indicateurs: courant, precedent: precedent)
+        if diffusion == .externe {
+            t.indicateurs = SecretStatistique.appliquer(t.indicateurs, seuil: configuration.seuilPetitsEffectifs)
+            t.precedent = SecretStatistique.appliquer(t.precedent, seuil: configuration.seuilPetitsEffectifs)
+        }
+        return t
+    }
+
+    /// The territories to show: those of the configuration, or, when it lists none, those
+    /// found in the requests of the period.
+    public func territoires(_ periode: Periode) throws -> [String] {
+        if !configuration.territoires.isEmpty { return configuration.territoires }
+        return try base.file.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT DISTINCT territoire FROM sollicitations
+                WHERE date_sollicitation BETWEEN ? AND ? ORDER BY territoire
+                """, arguments: [periode.debut.iso, periode.fin.iso])
+        }
+    }
+
+    // MARK: - One indicator
+
+    private func instructions(_ i: Indicateur, _ db: Database) throws -> [Statement] {
+        if let s = preparees[i.fichier] { return s }
+        var liste: [Statement] = []
+        let curseur = try db.allStatements(sql: i.sql)
+        while let s = try curseur.next() { liste.append(s) }
+        guard !liste.isEmpty, liste.count <= 2 else {
+            throw ErreurObservatoire(.erreurInterne, "La requête « \(i.fichier) » doit contenir une ou deux instructions SELECT.",
+                                     conseil: "Voir Queries/README.md.")
+        }
+        preparees[i.fichier] = liste
+        return liste
+    }
+
+    private func calculer(_ i: Indicateur, _ p: Periode, _ territoire: String?, _ db: Database) throws -> ValeurIndicateur {
+        let typologie = ObservatoireCore.JSON.tableau(configuration.typologie.map { .texte($0) }).texteCompact
+        let arguments: StatementArguments = [
+            "debut": p.debut.iso, "fin": p.fin.iso,
+            "territoire": i.territorial ? territoire : nil,
+            "typologie": typologie,
+        ]
+        let instructions = try self.instructions(i, db)
+        var v = ValeurIndicateur(indicateur: i)
+        let decimales = i.unite == .etp ? 2 : 1
+
+        // First statement: the headline row.
+        guard let ligne = try Row.fetchOne(instructions[0], arguments: arguments) else {
+            throw ErreurObservatoire(.erreurInterne, "La requête « \(i.fichier) » ne rend aucune ligne.", conseil: "Voir Queries/README.md.")
+        }
+        for (colonne, valeur) in ligne {
+            let x = Double.fromDatabaseValue(valeur)
+            switch colonne {
+            case "valeur": v.valeur = x.map { FormatFrancais.arrondi($0, decimales) }
+            case "numerateur": v.numerateur = x
+            case "denominateur": v.denominateur = x ?? 0
+            default:
+                let arrondie = x.map { $0 == $0.rounded() ? $0 : FormatFrancais.arrondi($0, decimales) }
+                v.statistiques.append(Statistique(nom: colonne, valeur: arrondie))
+            }
+        }
+        if let d = v.denominateur {
+            v.taux = Moteur.taux(v.numerateur ?? 0, sur: d)
+        }
+
+        // Second statement: the breakdown.
+        if instructions.count > 1 {
+            var lignes: [LigneRepartition] = []
+            for r in try Row.fetchAll(instructions[1], arguments: arguments) {
+                let cle: String = r["cle"] ?? "non_renseigne"
+                let n = Double.fromDatabaseValue(r["n"]) ?? 0
+                let base = Double.fromDatabaseValue(r["base"])
+                lignes.append(LigneRepartition(cle: cle, n: n, taux: base.flatMap { Moteur.taux(n, sur: $0) }, base: base))
+            }
+            v.repartition = Moteur.completer(lignes, cles: i.cles)
+        }
+
+        if let cible = configuration.cibles[i.code] {
+            v.cible = cible
+            v.atteinte = v.mesureComparee.map { cible.estAtteinte(par: $0) }
+        }
+        return v
+    }
+
+    /// A rate in percent with one decimal, or nil (*non calculable*) when the denominator is 0.
+    public static func taux(_ numerateur: Double, sur denominateur: Double) -> Double? {
+        guard denominateur > 0 else { return nil }
+        return FormatFrancais.arrondi(100 * numerateur / denominateur, 1)
+    }
+
+    /// Puts the expected keys first, in order, with zeros for the missing ones; other keys
+    /// (a `non_renseigne` that is not expected) follow when they are not zero.
+    static func completer(_ lignes: [LigneRepartition], cles: [String]) -> [LigneRepartition] {
+        guard !cles.isEmpty else { return lignes }
+        let base = lignes.first { $0.base != nil }?.base ?? 0
+        var resultat = cles.map { cle in
+            lignes.first { $0.cle == cle } ?? LigneRepartition(cle: cle, n: 0, taux: taux(0, sur: base), base: base)
+        }
+        resultat += lignes.filter { !cles.contains($0.cle) && ($0.n ?? 0) != 0 }
+        return resultat
+    }
+}

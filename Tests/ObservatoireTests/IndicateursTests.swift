@@ -1,0 +1,326 @@
+import Foundation
+import GRDB
+import XCTest
+@testable import ObservatoireCore
+@testable import ObservatoireImport
+@testable import ObservatoireIndicateurs
+@testable import ObservatoireStore
+
+/// Every indicator on the hand-checked fixture of `Fixtures/indicateurs` (see its README). The
+/// expected figures are computed by hand in the comments.
+final class IndicateursTests: XCTestCase {
+    static var dossierFixture: URL {
+        Bundle.module.resourceURL!.appendingPathComponent("Fixtures/indicateurs", isDirectory: true)
+    }
+
+    /// A workspace with the fixture imported (territories Arrageois and Ternois).
+    func preparer(seuil: Int = 5) throws -> (EspaceDeTest, Moteur) {
+        let t = try EspaceDeTest(territoires: ["Arrageois", "Ternois"]) { $0 = $0.replacingOccurrences(of: "seuil: 5", with: "seuil: \(seuil)") }
+        let bilan = try t.importer([IndicateursTests.dossierFixture])
+        XCTAssertEqual(bilan.totalRejetees, 0, "le jeu d'essai est propre : \(bilan.fichiers.flatMap(\.exemples))")
+        XCTAssertEqual(bilan.ignores, ["README.md"])
+        return (t, Moteur(base: try t.base(), configuration: t.espace.configuration))
+    }
+
+    func valeurs(_ moteur: Moteur, _ periode: Periode = .annee(2025), territoire: String? = nil) throws -> [String: ValeurIndicateur] {
+        Dictionary(uniqueKeysWithValues: try moteur.calculer(periode, territoire: territoire).map { ($0.code, $0) })
+    }
+
+    func repartition(_ v: ValeurIndicateur?) -> [String: Double] {
+        Dictionary(uniqueKeysWithValues: (v?.repartition ?? []).map { ($0.cle, $0.n ?? -1) })
+    }
+
+    func parts(_ v: ValeurIndicateur?) -> [String: Double] {
+        Dictionary(uniqueKeysWithValues: (v?.repartition ?? []).compactMap { l in l.taux.map { (l.cle, $0) } })
+    }
+
+    func testLesRequetesSontToutesChargeesDansLOrdre() {
+        let codes = Requetes.integrees.map(\.code)
+        XCTAssertEqual(Array(codes.prefix(15)), Configuration.codesOfficiels)
+        XCTAssertTrue(codes.dropFirst(15).allSatisfy { $0.hasPrefix("x.") })
+        for i in Requetes.integrees {
+            XCTAssertFalse(i.definition.isEmpty, i.fichier)
+            XCTAssertTrue(i.fichier.hasSuffix(".sql"))
+            XCTAssertFalse(i.sql.contains("\\("), "aucune interpolation dans \(i.fichier)")
+        }
+    }
+
+    func testIndicateursDuCahierDesCharges2025() throws {
+        let (_, moteur) = try preparer()
+        let v = try valeurs(moteur)
+
+        // 1.1 — 12 requests: Jan 2, Feb 2, Mar 2, Apr 1, May 1, Jun 1, Jul 1, Aug 0, Sep 1, Oct 0, Nov 0, Dec 1.
+        XCTAssertEqual(v["1.1"]?.valeur, 12)
+        XCTAssertEqual(v["1.1"]?.repartition.map(\.cle), (1...12).map { String(format: "2025-%02d", $0) })
+        XCTAssertEqual(v["1.1"]?.repartition.map { $0.n ?? -1 }, [2, 2, 2, 1, 1, 1, 1, 0, 1, 0, 0, 1])
+        XCTAssertNil(v["1.1"]?.taux)
+
+        // 1.2 — enfant 3 (S02 S07 S11), adulte 6, aidant 2 (S03 S08), professionnel 1 (S05).
+        XCTAssertEqual(v["1.2"]?.repartition.map(\.cle), ["enfant_sh", "adulte_sh", "aidant", "professionnel"])
+        XCTAssertEqual(repartition(v["1.2"]), ["enfant_sh": 3, "adulte_sh": 6, "aidant": 2, "professionnel": 1])
+        XCTAssertEqual(parts(v["1.2"]), ["enfant_sh": 25.0, "adulte_sh": 50.0, "aidant": 16.7, "professionnel": 8.3])
+
+        // 1.3 — |R| = 8; several types per request, shares add up to more than 100 %.
+        XCTAssertEqual(v["1.3"]?.valeur, 8)
+        XCTAssertEqual(repartition(v["1.3"]), [
+            "acces_droits": 1, "scolarisation_formation": 2, "emploi": 2, "logement_habitat": 3, "sante_soins": 1,
+            "accompagnement_medico_social": 1, "repit_aidants": 1, "vie_sociale_loisirs": 1, "mobilite_transport": 0,
+            "ressources": 0, "autre": 0, "non_renseigne": 0,
+        ])
+        XCTAssertEqual(parts(v["1.3"])["logement_habitat"], 37.5)
+        XCTAssertEqual(v["1.3"]?.repartition.last?.cle, "non_renseigne")
+
+        // Prop(2025) = PR01–PR09 and PR11 (10); PR08 (Jan 2026, request of Dec 2025) counts,
+        // PR10 (request of Dec 2024) does not.
+        // 1.4 — evaluation: PR01 PR03 PR04 PR06 PR08 = 5 / 10.
+        XCTAssertEqual(v["1.4"]?.valeur, 5)
+        XCTAssertEqual(v["1.4"]?.numerateur, 5)
+        XCTAssertEqual(v["1.4"]?.denominateur, 10)
+        XCTAssertEqual(v["1.4"]?.taux, 50.0)
+
+        // 1.5 — |Prop| = 10; R with a proposition: 7 of 8 (S09 has none).
+        XCTAssertEqual(v["1.5"]?.valeur, 10)
+        XCTAssertEqual(v["1.5"]?.taux, 87.5)
+
+        // 1.6 — accepted 6 / decided 8 (pending PR06, PR08 out of the rate).
+        XCTAssertEqual(v["1.6"]?.valeur, 6)
+        XCTAssertEqual(v["1.6"]?.denominateur, 8)
+        XCTAssertEqual(v["1.6"]?.taux, 75.0)
+        XCTAssertEqual(v["1.6"]?.statistique("en_attente"), 2)
+        XCTAssertEqual(v["1.6"]?.repartition.map(\.cle), ["acceptee", "refusee", "en_attente", "sans_suite"])
+        XCTAssertEqual(repartition(v["1.6"]), ["acceptee": 6, "refusee": 1, "en_attente": 2, "sans_suite": 1])
+        XCTAssertEqual(v["1.6"]?.atteinte, true, "cible ≥ 70 %")
+
+        // 1.7 — delays 15 (S01), 12 (S02), 15 (S04), 4 (S05), 36 (S06), 1 (S08), 30 (S11), 21 (S12):
+        // sorted 1 4 12 15 15 21 30 36; mean 134/8 = 16.75 → 16.8; median rank 4 → 15; p90 rank 8 → 36.
+        XCTAssertEqual(v["1.7"]?.valeur, 16.8)
+        XCTAssertEqual(v["1.7"]?.statistique("n"), 8)
+        XCTAssertEqual(v["1.7"]?.statistique("mediane"), 15)
+        XCTAssertEqual(v["1.7"]?.statistique("p90"), 36)
+        XCTAssertEqual(v["1.7"]?.statistique("sans_proposition"), 4)
+        XCTAssertEqual(v["1.7"]?.atteinte, true, "cible ≤ 30 jours")
+
+        // 2.1 — accompanied after outreach: S05 S06 S12.
+        XCTAssertEqual(v["2.1"]?.valeur, 3)
+        // 2.2 — ad hoc: PR02 PR04 PR07 = 3 / 10. 2.3 — mainstream: 8 / 10.
+        XCTAssertEqual(v["2.2"]?.taux, 30.0)
+        XCTAssertEqual(v["2.3"]?.valeur, 8)
+        XCTAssertEqual(v["2.3"]?.taux, 80.0)
+        XCTAssertEqual(v["2.3"]?.atteinte, true)
+
+        // 3.1 — A = 7; co-built 5 (S01 S02 S05 S11 S12); S08 empty stays in the denominator.
+        XCTAssertEqual(v["3.1"]?.valeur, 5)
+        XCTAssertEqual(v["3.1"]?.denominateur, 7)
+        XCTAssertEqual(v["3.1"]?.taux, 71.4)
+        XCTAssertEqual(repartition(v["3.1"]), ["personne": 3, "aidant": 1, "pair_aidant": 1, "non": 1, "non_renseigne": 1])
+
+        // 4.1 — (1 × 365 + 0.5 × 184 + 0.8 × 90) / 365 = 529 / 365 = 1.449 → 1.45.
+        XCTAssertEqual(v["4.1"]?.valeur, 1.45)
+        // 4.2 — on 31/12/2025: A1 A2 A4 A6 (A3 left that day, A5 comes in 2026); 2 + 2.
+        XCTAssertEqual(v["4.2"]?.valeur, 4)
+        XCTAssertEqual(repartition(v["4.2"]), ["droit_commun": 2, "specialise": 2])
+        // 4.3 — 0.3 + 0.2 + 0.45 = 0.95, by member, largest first.
+        XCTAssertEqual(v["4.3"]?.valeur, 0.95)
+        XCTAssertEqual(v["4.3"]?.repartition.map(\.cle), ["Département", "MDPH", "ARS"])
+        // 5.1 — partners outside the core: A2 A6.
+        XCTAssertEqual(v["5.1"]?.valeur, 2)
+    }
+
+    func testIndicateursComplementaires2025() throws {
+        let (_, moteur) = try preparer()
+        let v = try valeurs(moteur)
+        XCTAssertEqual(repartition(v["x.type"]), ["information": 3, "orientation": 1, "recherche_solution": 8])
+        XCTAssertEqual(repartition(v["x.canal"]), ["numero_vert": 6, "mail": 2, "fiche_saisine": 2, "partenaire": 1, "autre": 1, "non_renseigne": 0])
+        XCTAssertEqual(repartition(v["x.niveau"]), ["1": 8, "2": 3, "3": 1, "non_renseigne": 0])
+        XCTAssertEqual(v["x.rapt"]?.valeur, 1)
+        XCTAssertEqual(v["x.rapt"]?.taux, 8.3)
+        XCTAssertEqual(repartition(v["x.rapt"]), ["oui": 1, "non": 10, "non_renseigne": 1])
+        XCTAssertEqual(repartition(v["x.age"]), ["moins_16": 3, "16_21": 1, "plus_21": 6, "non_renseigne": 2])
+        // 10 distinct persons, P1 and P2 came twice.
+        XCTAssertEqual(v["x.personnes"]?.valeur, 10)
+        XCTAssertEqual(v["x.personnes"]?.taux, 20.0)
+        XCTAssertEqual(v["x.personnes"]?.statistique("sollicitations_par_personne"), 1.2)
+        // Active caseload on 31/12/2025: T01 (from 2024) S01 S02 S05 S08 S11 S12; S06 closed in June.
+        XCTAssertEqual(v["x.file_active"]?.valeur, 7)
+        XCTAssertEqual(repartition(v["x.delais"]), ["0-7": 2, "8-15": 3, "16-30": 2, "31-60": 1, "61-90": 0, "plus_90": 0])
+    }
+
+    func testAnneePrecedenteEtCohorte() throws {
+        let (_, moteur) = try preparer()
+        let v = try valeurs(moteur, .annee(2024))
+        XCTAssertEqual(v["1.1"]?.valeur, 2)
+        // PR10, made in January 2025 for the request of 15/12/2024, counts in 2024: 19 days.
+        XCTAssertEqual(v["1.5"]?.valeur, 1)
+        XCTAssertEqual(v["1.7"]?.valeur, 19)
+        // 4.1 in 2024 (366 days): (366 + 0.8 × 306) / 366 = 1.669 → 1.67.
+        XCTAssertEqual(v["4.1"]?.valeur, 1.67)
+        XCTAssertEqual(v["4.2"]?.valeur, 3)
+        XCTAssertEqual(v["4.3"]?.valeur, 0.5)
+        let t = try moteur.tableau(.annee(2025), diffusion: .interne)
+        XCTAssertEqual(t.precedent("1.7")?.valeur, 19)
+        XCTAssertEqual(t.precedent("1.1")?.valeur, 2)
+    }
+
+    func testPeriodeVideTauxNonCalculables() throws {
+        let (_, moteur) = try preparer()
+        let v = try valeurs(moteur, .annee(2022))
+        XCTAssertEqual(v["1.1"]?.valeur, 0)
+        XCTAssertEqual(v["1.1"]?.repartition.count, 12)
+        for code in ["1.4", "1.5", "1.6", "2.2", "2.3", "3.1", "x.rapt", "x.personnes"] {
+            XCTAssertEqual(v[code]?.denominateur, 0, code)
+            XCTAssertNil(v[code]?.taux, "\(code) : non calculable, ni 0 ni NaN")
+        }
+        XCTAssertNil(v["1.7"]?.valeur, "délai moyen sur aucune demande : non calculable")
+        XCTAssertNil(v["1.7"]?.atteinte)
+        XCTAssertTrue(v["1.2"]?.repartition.allSatisfy { $0.taux == nil && $0.n == 0 } == true)
+        let json = Restitution.json(try moteur.tableau(.annee(2022), diffusion: .interne)).texteCompact
+        for interdit in [":nan", ":NaN", ":inf", "Infinity", ":-inf"] { XCTAssertFalse(json.contains(interdit), interdit) }
+        XCTAssertTrue(json.contains("\"code\":\"1.4\",\"libelle\":\"Nombre et taux de solutions d'accompagnement proposées à partir des évaluations préexistantes\",\"valeur\":0,\"taux\":null,\"numerateur\":0,\"denominateur\":0"))
+    }
+
+    func testParTerritoireEtParMois() throws {
+        let (_, moteur) = try preparer()
+        let ternois = try valeurs(moteur, territoire: "Ternois")
+        // Ternois: S03 S05 S08 S12.
+        XCTAssertEqual(ternois["1.1"]?.valeur, 4)
+        XCTAssertEqual(ternois["1.5"]?.valeur, 4, "PR04 PR11 (S05), PR06 (S08), PR08 (S12)")
+        XCTAssertEqual(ternois["4.2"]?.valeur, 4, "l'annuaire porte sur toute la C360")
+        let mars = try valeurs(moteur, .mois(2025, 3))
+        XCTAssertEqual(mars["1.1"]?.valeur, 2)
+        XCTAssertEqual(mars["1.7"]?.valeur, 20, "S05 4 jours, S06 36 jours")
+        let t2 = try valeurs(moteur, .trimestre(2025, 1))
+        XCTAssertEqual(t2["1.1"]?.valeur, 6)
+        XCTAssertEqual(try moteur.territoires(.annee(2025)), ["Arrageois", "Ternois"])
+    }
+
+    // MARK: - Small counts
+
+    func testSecretStatistiqueSeuil5() throws {
+        let (_, moteur) = try preparer(seuil: 5)
+        let t = try moteur.tableau(.annee(2025), diffusion: .externe)
+        // 1.1: total 12 shown, every non-zero month (1 or 2) masked, zeros shown.
+        XCTAssertEqual(t["1.1"]?.valeur, 12)
+        XCTAssertEqual(t["1.1"]?.repartition.filter(\.masquee).count, 9)
+        XCTAssertEqual(t["1.1"]?.repartition.first { $0.cle == "2025-08" }?.n, 0)
+        XCTAssertNil(t["1.1"]?.repartition.first { $0.cle == "2025-01" }?.n, "la valeur masquée est retirée, pas seulement cachée")
+        // 1.2: 3, 2 and 1 masked with their shares; 6 shown.
+        XCTAssertEqual(t["1.2"]?.repartition.map(\.masquee), [true, false, true, true])
+        XCTAssertNil(t["1.2"]?.repartition[0].taux)
+        XCTAssertEqual(t["1.2"]?.repartition[1].taux, 50.0)
+        // 2.1 = 3: masked.
+        XCTAssertNil(t["2.1"]?.valeur)
+        XCTAssertEqual(t["2.1"]?.valeurMasquee, true)
+        // 1.4 = 5 is not below the threshold.
+        XCTAssertEqual(t["1.4"]?.valeur, 5)
+        XCTAssertEqual(t["1.4"]?.taux, 50.0)
+        // 4.2 and 5.1 count organisations: never masked.
+        XCTAssertEqual(t["5.1"]?.valeur, 2)
+        // N-1 masked too: 2 requests in 2024.
+        XCTAssertNil(t.precedent("1.1")?.valeur)
+        XCTAssertNil(t.precedent("1.7")?.valeur, "délai sur une seule demande")
+        // No small count anywhere in the JSON of the indicators about persons.
+        let json = Restitution.json(t).texteCompact
+        XCTAssertTrue(json.contains("\"< 5\""))
+        let objet = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        var verifies = 0
+        for i in try XCTUnwrap(objet["indicateurs"] as? [[String: Any]]) {
+            let code = i["code"] as! String
+            guard Requetes.integrees.first(where: { $0.code == code })!.secret else { continue }
+            var nombres: [Any?] = [i["valeur"], i["numerateur"], i["denominateur"], (i["n_1"] as? [String: Any])?["valeur"]]
+            nombres += ((i["repartition"] as? [[String: Any]]) ?? []).map { $0["n"] }
+            let statistiques = (i["statistiques"] as? [String: Any]) ?? [:]
+            nombres += ["n", "sans_proposition", "en_attente"].map { statistiques[$0] }
+            for case let x as Double in nombres {
+                verifies += 1
+                XCTAssertFalse(x >= 1 && x < 5, "\(code) : effectif \(x) non masqué")
+            }
+        }
+        XCTAssertGreaterThan(verifies, 50)
+    }
+
+    func testMasquageSecondaire() throws {
+        let (_, moteur) = try preparer(seuil: 3)
+        let t = try moteur.tableau(.annee(2025), diffusion: .externe)
+        // x.type: information 3, orientation 1 (< 3), recherche 8: orientation masked alone could be
+        // recovered as 12 − 3 − 8, so the smallest other line (information, 3) is masked too.
+        let type = try XCTUnwrap(t["x.type"])
+        XCTAssertEqual(type.repartition.map(\.cle), ["information", "orientation", "recherche_solution"])
+        XCTAssertEqual(type.repartition[1].masquee, true)
+        XCTAssertEqual(type.repartition[0].secondaire, true)
+        XCTAssertNil(type.repartition[0].n)
+        XCTAssertEqual(type.repartition[2].n, 8)
+        // x.personnes: 8 once, 2 several times (< 3): the 8 goes too.
+        let p = try XCTUnwrap(t["x.personnes"])
+        XCTAssertEqual(p.repartition.filter(\.masquee).count, 1)
+        XCTAssertEqual(p.repartition.filter(\.secondaire).count, 1)
+        XCTAssertTrue(p.repartition.allSatisfy { $0.n == nil })
+        // Non-additive breakdowns (1.3, several types per request) get no secondary suppression.
+        XCTAssertEqual(t["1.3"]?.repartition.filter(\.secondaire).count, 0)
+        // Formats: « < 3 » for the small count, « secret » for the secondary one.
+        let csv = Restitution.csv(t, configuration: moteur.configuration)
+        XCTAssertTrue(csv.contains(";x.type;Sollicitations par type de demande;repartition;orientation;< 3;"))
+        XCTAssertTrue(csv.contains(";x.type;Sollicitations par type de demande;repartition;information;secret;"))
+    }
+
+    func testInterneMontreTout() throws {
+        let (_, moteur) = try preparer()
+        let t = try moteur.tableau(.annee(2025), diffusion: .interne)
+        XCTAssertEqual(t["2.1"]?.valeur, 3)
+        XCTAssertFalse(t.indicateurs.contains { $0.valeurMasquee || $0.repartition.contains(where: \.masquee) })
+    }
+
+    // MARK: - Formats
+
+    func testJSONCommeLaSpec() throws {
+        let (_, moteur) = try preparer()
+        let t = try moteur.tableau(.annee(2025), diffusion: .interne)
+        let json = Restitution.json(t).texteCompact
+        let objet = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        XCTAssertEqual((objet["periode"] as? [String: String])?["debut"], "2025-01-01")
+        XCTAssertTrue(objet["territoire"] is NSNull)
+        XCTAssertEqual(objet["diffusion"] as? String, "interne")
+        let indicateurs = try XCTUnwrap(objet["indicateurs"] as? [[String: Any]])
+        XCTAssertEqual(Array(indicateurs.prefix(15).compactMap { $0["code"] as? String }), Configuration.codesOfficiels)
+        let i17 = try XCTUnwrap(indicateurs.first { $0["code"] as? String == "1.7" })
+        XCTAssertEqual(i17["valeur"] as? Double, 16.8)
+        XCTAssertEqual((i17["cible"] as? [String: Any])?["sens"] as? String, "<=")
+        XCTAssertEqual(i17["atteinte"] as? Bool, true)
+        let stats = try XCTUnwrap(i17["statistiques"] as? [String: Any])
+        XCTAssertEqual(stats["n"] as? Int, 8)
+        XCTAssertEqual(stats["mediane"] as? Int, 15)
+        XCTAssertEqual(stats["p90"] as? Int, 36)
+        XCTAssertEqual(stats["sans_proposition"] as? Int, 4)
+        XCTAssertEqual((i17["repartition"] as? [Any])?.count, 0)
+        let i11 = try XCTUnwrap(indicateurs.first { $0["code"] as? String == "1.1" })
+        XCTAssertEqual((i11["repartition"] as? [[String: Any]])?.first?["cle"] as? String, "2025-01")
+        for cle in ["code", "libelle", "valeur", "taux", "numerateur", "denominateur", "cible", "atteinte", "repartition"] {
+            XCTAssertNotNil(i11[cle], cle)
+        }
+    }
+
+    func testCSVPourLaConsolidationNationale() throws {
+        let (_, moteur) = try preparer()
+        let t = try moteur.tableau(.annee(2025), diffusion: .interne)
+        let csv = Restitution.csv(t, configuration: moteur.configuration)
+        let lignes = csv.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lignes[0], Restitution.colonnesCSV.joined(separator: ";"))
+        XCTAssertTrue(lignes.contains { $0.hasSuffix(";1.6;Nombre et taux de solutions d'accompagnement acceptées;total;;6;6;8;75;70;>=;oui") }, csv)
+        XCTAssertTrue(lignes.contains { $0.contains(";1.7;") && $0.contains(";statistique;mediane;15;") })
+        XCTAssertTrue(lignes.contains { $0.contains(";1.2;") && $0.contains(";repartition;aidant;2;;12;16.7;") })
+        XCTAssertTrue(lignes.allSatisfy { $0.split(separator: ";", omittingEmptySubsequences: false).count == Restitution.colonnesCSV.count }, "même nombre de colonnes partout")
+        XCTAssertTrue(lignes.contains { $0.contains(";4.1;") && $0.contains(";total;;1.45;") }, "nombres machine, point décimal")
+    }
+
+    func testTableFrancaise() throws {
+        let (_, moteur) = try preparer()
+        let t = try moteur.tableau(.annee(2025), diffusion: .interne)
+        let texte = Restitution.texte(t, nom: "C360 de test")
+        XCTAssertTrue(texte.contains("75,0 % (6 / 8)"))
+        XCTAssertTrue(texte.contains("16,8 j"))
+        XCTAssertTrue(texte.contains("1,45 ETP"))
+        XCTAssertTrue(texte.contains("≤ 30,0 j"))
+        XCTAssertTrue(texte.contains("atteinte"))
+        let vide = Restitution.texte(try moteur.tableau(.annee(2022), diffusion: .interne), nom: "C360 de test")
+        XCTAssertTrue(vide.contains("n.c."))
+    }
+}
