@@ -13,7 +13,7 @@
 SELECT count(*) AS valeur
 FROM sollicitations
 WHERE date_sollicitation BETWEEN :debut AND :fin
-  AND (:territoire IS NULL OR territoire = :territoire);
+  AND territoire IN (SELECT value FROM json_each(:territoires));
 
 -- Répartition : chaque mois de la période, zéros compris.
 WITH RECURSIVE mois(premier_jour) AS (
@@ -25,7 +25,7 @@ par_mois AS (
     SELECT substr(date_sollicitation, 1, 7) AS mois, count(*) AS n
     FROM sollicitations
     WHERE date_sollicitation BETWEEN :debut AND :fin
-      AND (:territoire IS NULL OR territoire = :territoire)
+      AND territoire IN (SELECT value FROM json_each(:territoires))
     GROUP BY mois
 )
 SELECT substr(m.premier_jour, 1, 7) AS cle, coalesce(p.n, 0) AS n, NULL AS base

@@ -14,13 +14,13 @@
 SELECT count(*) AS valeur
 FROM sollicitations
 WHERE date_sollicitation BETWEEN :debut AND :fin
-  AND (:territoire IS NULL OR territoire = :territoire);
+  AND territoire IN (SELECT value FROM json_each(:territoires));
 
 WITH S AS (
     SELECT profil
     FROM sollicitations
     WHERE date_sollicitation BETWEEN :debut AND :fin
-      AND (:territoire IS NULL OR territoire = :territoire)
+      AND territoire IN (SELECT value FROM json_each(:territoires))
 )
 SELECT coalesce(profil, 'non_renseigne') AS cle,
        count(*) AS n,

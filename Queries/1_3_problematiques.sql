@@ -16,7 +16,7 @@ WITH R AS (
     SELECT id_sollicitation
     FROM sollicitations
     WHERE date_sollicitation BETWEEN :debut AND :fin
-      AND (:territoire IS NULL OR territoire = :territoire)
+      AND territoire IN (SELECT value FROM json_each(:territoires))
       AND type_demande = 'recherche_solution'
 )
 SELECT count(*) AS valeur FROM R;
@@ -25,7 +25,7 @@ WITH R AS (
     SELECT id_sollicitation
     FROM sollicitations
     WHERE date_sollicitation BETWEEN :debut AND :fin
-      AND (:territoire IS NULL OR territoire = :territoire)
+      AND territoire IN (SELECT value FROM json_each(:territoires))
       AND type_demande = 'recherche_solution'
 ),
 typologie(cle, ordre) AS (

@@ -14,7 +14,7 @@ WITH S AS (
     SELECT id_sollicitation, type_demande
     FROM sollicitations
     WHERE date_sollicitation BETWEEN :debut AND :fin
-      AND (:territoire IS NULL OR territoire = :territoire)
+      AND territoire IN (SELECT value FROM json_each(:territoires))
 ),
 R AS (
     SELECT id_sollicitation FROM S WHERE type_demande = 'recherche_solution'

@@ -16,7 +16,7 @@ WITH S AS (
     SELECT id_sollicitation
     FROM sollicitations
     WHERE date_sollicitation BETWEEN :debut AND :fin
-      AND (:territoire IS NULL OR territoire = :territoire)
+      AND territoire IN (SELECT value FROM json_each(:territoires))
 ),
 Prop AS (
     SELECT p.decision FROM propositions p JOIN S ON S.id_sollicitation = p.id_sollicitation
@@ -31,7 +31,7 @@ WITH S AS (
     SELECT id_sollicitation
     FROM sollicitations
     WHERE date_sollicitation BETWEEN :debut AND :fin
-      AND (:territoire IS NULL OR territoire = :territoire)
+      AND territoire IN (SELECT value FROM json_each(:territoires))
 ),
 Prop AS (
     SELECT p.decision FROM propositions p JOIN S ON S.id_sollicitation = p.id_sollicitation

@@ -17,7 +17,7 @@ WITH S AS (
     SELECT id_sollicitation, date_sollicitation
     FROM sollicitations
     WHERE date_sollicitation BETWEEN :debut AND :fin
-      AND (:territoire IS NULL OR territoire = :territoire)
+      AND territoire IN (SELECT value FROM json_each(:territoires))
 ),
 delais AS (
     SELECT S.id_sollicitation,

@@ -13,6 +13,6 @@
 SELECT count(*) AS valeur
 FROM sollicitations
 WHERE date_sollicitation BETWEEN :debut AND :fin
-  AND (:territoire IS NULL OR territoire = :territoire)
+  AND territoire IN (SELECT value FROM json_each(:territoires))
   AND accompagnee = 1
   AND origine = 'reperage_360';

@@ -16,7 +16,7 @@ WITH A AS (
     SELECT projet_vie_co_construit AS projet
     FROM sollicitations
     WHERE date_sollicitation BETWEEN :debut AND :fin
-      AND (:territoire IS NULL OR territoire = :territoire)
+      AND territoire IN (SELECT value FROM json_each(:territoires))
       AND accompagnee = 1
 )
 SELECT count(*) FILTER (WHERE projet IN ('personne', 'aidant', 'pair_aidant')) AS valeur,
@@ -28,7 +28,7 @@ WITH A AS (
     SELECT projet_vie_co_construit AS projet
     FROM sollicitations
     WHERE date_sollicitation BETWEEN :debut AND :fin
-      AND (:territoire IS NULL OR territoire = :territoire)
+      AND territoire IN (SELECT value FROM json_each(:territoires))
       AND accompagnee = 1
 )
 SELECT coalesce(projet, 'non_renseigne') AS cle, count(*) AS n, (SELECT count(*) FROM A) AS base

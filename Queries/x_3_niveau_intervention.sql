@@ -15,13 +15,13 @@
 SELECT count(*) AS valeur
 FROM sollicitations
 WHERE date_sollicitation BETWEEN :debut AND :fin
-  AND (:territoire IS NULL OR territoire = :territoire);
+  AND territoire IN (SELECT value FROM json_each(:territoires));
 
 WITH S AS (
     SELECT niveau_intervention
     FROM sollicitations
     WHERE date_sollicitation BETWEEN :debut AND :fin
-      AND (:territoire IS NULL OR territoire = :territoire)
+      AND territoire IN (SELECT value FROM json_each(:territoires))
 )
 SELECT coalesce(CAST(niveau_intervention AS TEXT), 'non_renseigne') AS cle, count(*) AS n, (SELECT count(*) FROM S) AS base
 FROM S

@@ -15,7 +15,7 @@ WITH S AS (
     SELECT orientation_rapt
     FROM sollicitations
     WHERE date_sollicitation BETWEEN :debut AND :fin
-      AND (:territoire IS NULL OR territoire = :territoire)
+      AND territoire IN (SELECT value FROM json_each(:territoires))
 )
 SELECT count(*) FILTER (WHERE orientation_rapt = 1) AS valeur,
        count(*) FILTER (WHERE orientation_rapt = 1) AS numerateur,
@@ -26,7 +26,7 @@ WITH S AS (
     SELECT orientation_rapt
     FROM sollicitations
     WHERE date_sollicitation BETWEEN :debut AND :fin
-      AND (:territoire IS NULL OR territoire = :territoire)
+      AND territoire IN (SELECT value FROM json_each(:territoires))
 )
 SELECT CASE orientation_rapt WHEN 1 THEN 'oui' WHEN 0 THEN 'non' ELSE 'non_renseigne' END AS cle,
        count(*) AS n, (SELECT count(*) FROM S) AS base

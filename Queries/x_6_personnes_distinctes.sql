@@ -16,7 +16,7 @@ WITH par_personne AS (
     SELECT personne, count(*) AS n
     FROM sollicitations
     WHERE date_sollicitation BETWEEN :debut AND :fin
-      AND (:territoire IS NULL OR territoire = :territoire)
+      AND territoire IN (SELECT value FROM json_each(:territoires))
     GROUP BY personne
 )
 SELECT count(*) AS valeur,
@@ -29,7 +29,7 @@ WITH par_personne AS (
     SELECT personne, count(*) AS n
     FROM sollicitations
     WHERE date_sollicitation BETWEEN :debut AND :fin
-      AND (:territoire IS NULL OR territoire = :territoire)
+      AND territoire IN (SELECT value FROM json_each(:territoires))
     GROUP BY personne
 )
 SELECT CASE WHEN n >= 2 THEN 'plusieurs_sollicitations' ELSE 'une_sollicitation' END AS cle,

@@ -15,6 +15,6 @@
 SELECT count(*) AS valeur
 FROM sollicitations
 WHERE date_sollicitation <= :fin
-  AND (:territoire IS NULL OR territoire = :territoire)
+  AND territoire IN (SELECT value FROM json_each(:territoires))
   AND accompagnee = 1
-  AND (date_cloture IS NULL OR date_cloture > :fin);
+  AND coalesce(date_cloture, '9999-12-31') > :fin;  -- pas clôturée, ou clôturée après la fin

@@ -15,7 +15,7 @@ WITH S AS (
     SELECT id_sollicitation, date_sollicitation
     FROM sollicitations
     WHERE date_sollicitation BETWEEN :debut AND :fin
-      AND (:territoire IS NULL OR territoire = :territoire)
+      AND territoire IN (SELECT value FROM json_each(:territoires))
 ),
 delais AS (
     SELECT CAST(julianday(min(p.date_proposition)) - julianday(S.date_sollicitation) AS INTEGER) AS delai
@@ -28,7 +28,7 @@ WITH S AS (
     SELECT id_sollicitation, date_sollicitation
     FROM sollicitations
     WHERE date_sollicitation BETWEEN :debut AND :fin
-      AND (:territoire IS NULL OR territoire = :territoire)
+      AND territoire IN (SELECT value FROM json_each(:territoires))
 ),
 delais AS (
     SELECT CAST(julianday(min(p.date_proposition)) - julianday(S.date_sollicitation) AS INTEGER) AS delai

@@ -17,6 +17,8 @@ public final class Moteur {
     public let configuration: ObservatoireCore.Configuration
     public let indicateurs: [Indicateur]
     private var preparees: [String: [Statement]] = [:]
+    /// Every territory found in the requests (the `:territoires` of a whole-C360 run).
+    private var tousLesTerritoires: String?
 
     public init(base: Base, configuration: ObservatoireCore.Configuration, indicateurs: [Indicateur] = Requetes.integrees) {
         self.base = base
@@ -73,11 +75,21 @@ public final class Moteur {
         return liste
     }
 
+    /// The `:territoires` parameter: one territory, or all those of the database.
+    private func territoires(_ territoire: String?, _ db: Database) throws -> String {
+        func json(_ liste: [String]) -> String { ObservatoireCore.JSON.tableau(liste.map { .texte($0) }).texteCompact }
+        if let territoire { return json([territoire]) }
+        if let t = tousLesTerritoires { return t }
+        let t = json(try String.fetchAll(db, sql: "SELECT DISTINCT territoire FROM sollicitations"))
+        tousLesTerritoires = t
+        return t
+    }
+
     private func calculer(_ i: Indicateur, _ p: Periode, _ territoire: String?, _ db: Database) throws -> ValeurIndicateur {
         let typologie = ObservatoireCore.JSON.tableau(configuration.typologie.map { .texte($0) }).texteCompact
         let arguments: StatementArguments = [
             "debut": p.debut.iso, "fin": p.fin.iso,
-            "territoire": i.territorial ? territoire : nil,
+            "territoires": try territoires(i.territorial ? territoire : nil, db),
             "typologie": typologie,
         ]
         let instructions = try self.instructions(i, db)

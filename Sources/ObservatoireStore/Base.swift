@@ -155,6 +155,8 @@ public final class Base {
                 );
 
                 -- personne: HMAC-SHA256 pseudonym of personne_id (never the identifier itself).
+                -- Stored in the order the indicators read it: by territory, then by date
+                -- (see Queries/README.md); the identifier is unique on its own.
                 CREATE TABLE sollicitations (
                     id_sollicitation TEXT NOT NULL UNIQUE,
                     date_sollicitation TEXT NOT NULL,
@@ -171,10 +173,13 @@ public final class Base {
                     orientation_rapt INTEGER CHECK (orientation_rapt IN (0,1)),
                     tranche_age TEXT CHECK (tranche_age IN ('moins_16','16_21','plus_21')),
                     date_cloture TEXT CHECK (date_cloture >= date_sollicitation),
-                    import_id INTEGER NOT NULL REFERENCES imports(id)
-                );
-                CREATE INDEX sollicitations_date ON sollicitations(date_sollicitation);
-                CREATE INDEX sollicitations_territoire_date ON sollicitations(territoire, date_sollicitation);
+                    import_id INTEGER NOT NULL REFERENCES imports(id),
+                    PRIMARY KEY (territoire, date_sollicitation, id_sollicitation)
+                ) WITHOUT ROWID;
+                -- The active caseload (x.file_active): accompanied situations not closed at a date.
+                CREATE INDEX sollicitations_suivies
+                    ON sollicitations(territoire, coalesce(date_cloture, '9999-12-31'), date_sollicitation)
+                    WHERE accompagnee = 1;
 
                 CREATE TABLE sollicitation_problematiques (
                     id_sollicitation TEXT NOT NULL REFERENCES sollicitations(id_sollicitation),
@@ -182,6 +187,7 @@ public final class Base {
                     PRIMARY KEY (id_sollicitation, problematique)
                 ) WITHOUT ROWID;
 
+                -- Stored by request: the propositions of a request are read together.
                 CREATE TABLE propositions (
                     id_proposition TEXT NOT NULL UNIQUE,
                     id_sollicitation TEXT NOT NULL REFERENCES sollicitations(id_sollicitation),
@@ -192,9 +198,9 @@ public final class Base {
                     decision TEXT NOT NULL CHECK (decision IN ('acceptee','refusee','en_attente','sans_suite')),
                     date_decision TEXT CHECK (date_decision >= date_proposition),
                     acteur_id TEXT REFERENCES acteurs(acteur_id),
-                    import_id INTEGER NOT NULL REFERENCES imports(id)
-                );
-                CREATE INDEX propositions_sollicitation ON propositions(id_sollicitation);
+                    import_id INTEGER NOT NULL REFERENCES imports(id),
+                    PRIMARY KEY (id_sollicitation, id_proposition)
+                ) WITHOUT ROWID;
 
                 -- Facts about the workspace (fingerprint of the pseudonymisation key…).
                 CREATE TABLE meta (

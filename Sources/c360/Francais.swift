@@ -12,6 +12,8 @@ enum Francais {
         ("Show the version.", "Affiche la version."),
         ("See 'c360 help <subcommand>' for detailed help.", "Voir « c360 help <sous-commande> » pour l'aide détaillée."),
         ("Error: ", "Erreur : "),
+        ("See 'c360 --help' for more information.", "Voir « c360 --help » pour plus d'informations."),
+        ("for more information.", "pour plus d'informations."),
         ("Missing expected argument", "Argument obligatoire manquant"),
         ("Missing value for", "Valeur manquante pour"),
         ("Unknown option", "Option inconnue"),

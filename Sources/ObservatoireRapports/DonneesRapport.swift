@@ -1,0 +1,181 @@
+import Foundation
+import GRDB
+import ObservatoireCore
+import ObservatoireIndicateurs
+import ObservatoireStore
+
+/// The indicators of one territory.
+public struct TableauTerritoire: Sendable {
+    public var territoire: String
+    public var valeurs: [ValeurIndicateur]
+
+    public subscript(code: String) -> ValeurIndicateur? { valeurs.first { $0.code == code } }
+}
+
+/// One file of the import ledger, for the data quality sheet.
+public struct LigneImport: Sendable, Equatable {
+    public var fichier: String
+    public var table: String
+    public var date: String
+    public var lues: Int
+    public var importees: Int
+    public var rejetees: Int
+}
+
+/// The quality of the stored data: what was imported, what was rejected and why.
+public struct QualiteDonnees: Sendable {
+    public var imports: [LigneImport] = []
+    /// Rejected rows by rule: (rule, French label, count), largest first.
+    public var rejetsParRegle: [(regle: String, libelle: String, n: Int)] = []
+    public var totalLues: Int { imports.reduce(0) { $0 + $1.lues } }
+    public var totalImportees: Int { imports.reduce(0) { $0 + $1.importees } }
+    public var totalRejetees: Int { imports.reduce(0) { $0 + $1.rejetees } }
+}
+
+/// Everything the annual report shows, gathered once and rendered in XLSX and HTML. In
+/// `externe` diffusion every figure here has already gone through ``SecretStatistique``.
+public struct DonneesRapport: Sendable {
+    public var nomC360: String
+    public var departement: String
+    public var annee: Int
+    public var diffusion: Diffusion
+    public var seuil: Int
+    public var extraction: Date
+    /// The indicator table of the year, with N-1.
+    public var tableau: TableauIndicateurs
+    /// Every indicator by territory (the year only).
+    public var territoires: [TableauTerritoire]
+    public var qualite: QualiteDonnees
+    /// The definitions, from the headers of `Queries/`.
+    public var indicateurs: [Indicateur]
+    /// The general methodology (Markdown, from `Reports/methodologie.md`).
+    public var methodologie: String
+    /// The coordinator's narrative (Markdown), or nil when the file is missing.
+    public var recit: String?
+    public var cheminRecit: String
+
+    public var periode: Periode { tableau.periode }
+}
+
+/// The monthly dashboard for the COTER: the last 24 months, the year to date against target,
+/// and the year to date by territory.
+public struct DonneesTableauDeBord: Sendable {
+    public var nomC360: String
+    public var departement: String
+    public var diffusion: Diffusion
+    public var seuil: Int
+    public var extraction: Date
+    /// The months shown, oldest first, and the indicators of each.
+    public var mois: [Periode]
+    public var parMois: [[ValeurIndicateur]]
+    /// From 1 January to the end of the last month shown, with the same span a year earlier.
+    public var cumul: TableauIndicateurs
+    public var territoires: [TableauTerritoire]
+}
+
+/// The render stage's input: gathers the figures of a report from the engine and the ledger.
+public enum Preparation {
+    /// The annual report of `annee`.
+    public static func rapport(espace: EspaceDeTravail, base: Base, annee: Int, diffusion: Diffusion,
+                               modeles: Modeles, extraction: Date = Date()) throws -> DonneesRapport {
+        let config = espace.configuration
+        let moteur = Moteur(base: base, configuration: config)
+        let periode = Periode.annee(annee)
+        let tableau = try moteur.tableau(periode, diffusion: diffusion, extraction: extraction)
+        let territoiresPresents = try moteur.territoires(periode)
+        let territorial = Set(moteur.indicateurs.filter(\.territorial).map(\.code))
+        var territoires: [TableauTerritoire] = []
+        for t in territoiresPresents {
+            var valeurs = try moteur.calculer(periode, territoire: t, codes: territorial)
+            if diffusion == .externe { valeurs = SecretStatistique.appliquer(valeurs, seuil: config.seuilPetitsEffectifs) }
+            territoires.append(TableauTerritoire(territoire: t, valeurs: valeurs))
+        }
+        let recit = try? String(contentsOf: espace.fichierRecit, encoding: .utf8)
+        return DonneesRapport(
+            nomC360: config.nom, departement: config.departement, annee: annee, diffusion: diffusion,
+            seuil: config.seuilPetitsEffectifs, extraction: extraction, tableau: tableau, territoires: territoires,
+            qualite: try qualite(base), indicateurs: moteur.indicateurs, methodologie: try modeles.texte("methodologie.md"),
+            recit: recit, cheminRecit: config.chemins.recit)
+    }
+
+    /// The dashboard for the months up to the one containing `jusqua`.
+    public static func tableauDeBord(espace: EspaceDeTravail, base: Base, jusqua: Jour, diffusion: Diffusion,
+                                     nombreDeMois: Int = 24, extraction: Date = Date()) throws -> DonneesTableauDeBord {
+        let config = espace.configuration
+        let moteur = Moteur(base: base, configuration: config)
+        var mois: [Periode] = []
+        var m = jusqua.debutDuMois
+        for _ in 0..<nombreDeMois {
+            mois.insert(Periode(debut: m, fin: m.finDuMois), at: 0)
+            m = (m - 1).debutDuMois
+        }
+        var parMois: [[ValeurIndicateur]] = []
+        for p in mois {
+            var v = try moteur.calculer(p)
+            if diffusion == .externe { v = SecretStatistique.appliquer(v, seuil: config.seuilPetitsEffectifs) }
+            parMois.append(v)
+        }
+        let cumulPeriode = Periode(debut: Jour(annee: jusqua.annee, mois: 1, jour: 1)!, fin: jusqua.finDuMois)
+        let cumul = try moteur.tableau(cumulPeriode, diffusion: diffusion, extraction: extraction)
+        let territorial = Set(moteur.indicateurs.filter(\.territorial).map(\.code))
+        var territoires: [TableauTerritoire] = []
+        for t in try moteur.territoires(cumulPeriode) {
+            var v = try moteur.calculer(cumulPeriode, territoire: t, codes: territorial)
+            if diffusion == .externe { v = SecretStatistique.appliquer(v, seuil: config.seuilPetitsEffectifs) }
+            territoires.append(TableauTerritoire(territoire: t, valeurs: v))
+        }
+        return DonneesTableauDeBord(nomC360: config.nom, departement: config.departement, diffusion: diffusion,
+                                    seuil: config.seuilPetitsEffectifs, extraction: extraction, mois: mois,
+                                    parMois: parMois, cumul: cumul, territoires: territoires)
+    }
+
+    static func qualite(_ base: Base) throws -> QualiteDonnees {
+        try base.file.read { db in
+            var q = QualiteDonnees()
+            for r in try Row.fetchAll(db, sql: """
+                SELECT fichier, table_cible, debut, lues, importees, rejetees FROM imports ORDER BY debut, id
+                """) {
+                q.imports.append(LigneImport(fichier: r["fichier"], table: r["table_cible"], date: r["debut"],
+                                             lues: r["lues"], importees: r["importees"], rejetees: r["rejetees"]))
+            }
+            for r in try Row.fetchAll(db, sql: "SELECT regle, count(*) AS n FROM rejets GROUP BY regle ORDER BY n DESC, regle") {
+                let regle: String = r["regle"]
+                q.rejetsParRegle.append((regle, RegleRejet(rawValue: regle)?.libelle ?? regle, r["n"]))
+            }
+            return q
+        }
+    }
+}
+
+/// A safe file-name part from a free text (the C360's name): lower-case ASCII letters and
+/// digits separated by hyphens; never a path separator, never `..`.
+///
+/// ```swift
+/// NomDeFichier.sur("Communauté 360 du Pas-de-Calais")   // "communaute-360-du-pas-de-calais"
+/// NomDeFichier.sur("../../etc/passwd")                   // "etc-passwd"
+/// ```
+public enum NomDeFichier {
+    public static func sur(_ texte: String, longueurMax: Int = 60) -> String {
+        var s = ""
+        var tiret = false
+        for scalaire in texte.decomposedStringWithCanonicalMapping.unicodeScalars {
+            if scalaire.properties.generalCategory == .nonspacingMark { continue }
+            var c = String(scalaire).lowercased()
+            if c == "œ" { c = "oe" } else if c == "æ" { c = "ae" }
+            if c.unicodeScalars.allSatisfy({ ($0.value >= 97 && $0.value <= 122) || ($0.value >= 48 && $0.value <= 57) }) && !c.isEmpty {
+                if tiret && !s.isEmpty { s += "-" }
+                s += c
+                tiret = false
+            } else {
+                tiret = true
+            }
+        }
+        if s.count > longueurMax { s = String(s.prefix(longueurMax)).trimmingCharacters(in: CharacterSet(charactersIn: "-")) }
+        return s.isEmpty ? "c360" : s
+    }
+
+    /// `rapport-activite-<c360>-<année>[-externe].<ext>`.
+    public static func rapport(nom: String, annee: Int, diffusion: Diffusion, extension ext: String) -> String {
+        "rapport-activite-\(sur(nom))-\(annee)\(diffusion == .externe ? "-externe" : "").\(ext)"
+    }
+}
