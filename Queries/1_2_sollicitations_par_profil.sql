@@ -24,6 +24,6 @@ WITH S AS (
 )
 SELECT coalesce(profil, 'non_renseigne') AS cle,
        count(*) AS n,
-       (SELECT count(*) FROM S) AS base
+       sum(count(*)) OVER () AS base
 FROM S
 GROUP BY profil;

@@ -10,16 +10,21 @@
 --   Taux = sollicitations de recherche de solution (R) ayant reçu au moins une proposition,
 --   rapportées à |R|.
 
-WITH S AS (
-    SELECT id_sollicitation, type_demande
+WITH R AS (
+    SELECT id_sollicitation
     FROM sollicitations
     WHERE date_sollicitation BETWEEN :debut AND :fin
       AND territoire IN (SELECT value FROM json_each(:territoires))
+      AND type_demande = 'recherche_solution'
 ),
-R AS (
-    SELECT id_sollicitation FROM S WHERE type_demande = 'recherche_solution'
+Prop AS (
+    -- Règle de cohorte : chaque proposition porte la date et le territoire de sa
+    -- sollicitation (recopiés à l'import et tenus à jour par la base).
+    SELECT id_sollicitation
+    FROM propositions
+    WHERE date_sollicitation BETWEEN :debut AND :fin
+      AND territoire IN (SELECT value FROM json_each(:territoires))
 )
-SELECT (SELECT count(*) FROM propositions p JOIN S ON S.id_sollicitation = p.id_sollicitation) AS valeur,
-       (SELECT count(*) FROM R
-        WHERE EXISTS (SELECT 1 FROM propositions p WHERE p.id_sollicitation = R.id_sollicitation)) AS numerateur,
+SELECT (SELECT count(*) FROM Prop) AS valeur,
+       (SELECT count(*) FROM R WHERE id_sollicitation IN (SELECT id_sollicitation FROM Prop)) AS numerateur,
        (SELECT count(*) FROM R) AS denominateur;

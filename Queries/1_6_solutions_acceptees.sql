@@ -12,14 +12,13 @@
 --   sans suite). Les propositions en attente de décision sont comptées à part et restent
 --   hors du taux. La répartition donne les quatre décisions, en part de toutes les propositions.
 
-WITH S AS (
-    SELECT id_sollicitation
-    FROM sollicitations
+WITH Prop AS (
+    -- Règle de cohorte : chaque proposition porte la date et le territoire de sa
+    -- sollicitation (recopiés à l'import et tenus à jour par la base).
+    SELECT *
+    FROM propositions
     WHERE date_sollicitation BETWEEN :debut AND :fin
       AND territoire IN (SELECT value FROM json_each(:territoires))
-),
-Prop AS (
-    SELECT p.decision FROM propositions p JOIN S ON S.id_sollicitation = p.id_sollicitation
 )
 SELECT count(*) FILTER (WHERE decision = 'acceptee') AS valeur,
        count(*) FILTER (WHERE decision = 'acceptee') AS numerateur,
@@ -27,15 +26,14 @@ SELECT count(*) FILTER (WHERE decision = 'acceptee') AS valeur,
        count(*) FILTER (WHERE decision = 'en_attente') AS en_attente
 FROM Prop;
 
-WITH S AS (
-    SELECT id_sollicitation
-    FROM sollicitations
+WITH Prop AS (
+    -- Règle de cohorte : chaque proposition porte la date et le territoire de sa
+    -- sollicitation (recopiés à l'import et tenus à jour par la base).
+    SELECT *
+    FROM propositions
     WHERE date_sollicitation BETWEEN :debut AND :fin
       AND territoire IN (SELECT value FROM json_each(:territoires))
-),
-Prop AS (
-    SELECT p.decision FROM propositions p JOIN S ON S.id_sollicitation = p.id_sollicitation
 )
-SELECT decision AS cle, count(*) AS n, (SELECT count(*) FROM Prop) AS base
+SELECT decision AS cle, count(*) AS n, sum(count(*)) OVER () AS base
 FROM Prop
 GROUP BY decision;

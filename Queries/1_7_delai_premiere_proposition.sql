@@ -13,17 +13,14 @@
 --   dans l'ordre croissant). Les sollicitations encore sans proposition sont comptées à part
 --   (sans_proposition) et n'entrent pas dans la moyenne.
 
-WITH S AS (
-    SELECT id_sollicitation, date_sollicitation
-    FROM sollicitations
+WITH delais AS (
+    -- Une ligne par sollicitation de la période ayant au moins une proposition (chaque
+    -- proposition porte la date et le territoire de sa sollicitation).
+    SELECT CAST(julianday(min(date_proposition)) - julianday(date_sollicitation) AS INTEGER) AS delai
+    FROM propositions
     WHERE date_sollicitation BETWEEN :debut AND :fin
       AND territoire IN (SELECT value FROM json_each(:territoires))
-),
-delais AS (
-    SELECT S.id_sollicitation,
-           CAST(julianday(min(p.date_proposition)) - julianday(S.date_sollicitation) AS INTEGER) AS delai
-    FROM S JOIN propositions p ON p.id_sollicitation = S.id_sollicitation
-    GROUP BY S.id_sollicitation
+    GROUP BY territoire, date_sollicitation, id_sollicitation
 ),
 rangs AS (
     SELECT delai, row_number() OVER (ORDER BY delai) AS rang, count(*) OVER () AS n FROM delais
@@ -33,5 +30,7 @@ SELECT avg(delai) AS valeur,
        avg(delai) AS moyenne,
        (SELECT delai FROM rangs WHERE rang = (50 * n + 99) / 100) AS mediane,
        (SELECT delai FROM rangs WHERE rang = (90 * n + 99) / 100) AS p90,
-       (SELECT count(*) FROM S) - count(*) AS sans_proposition
+       (SELECT count(*) FROM sollicitations
+        WHERE date_sollicitation BETWEEN :debut AND :fin
+          AND territoire IN (SELECT value FROM json_each(:territoires))) - count(*) AS sans_proposition
 FROM delais;

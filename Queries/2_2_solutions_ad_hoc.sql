@@ -10,14 +10,13 @@
 --   période) qui sont des solutions ad hoc développées avec les partenaires
 --   (ad_hoc_partenaires = oui). Taux = N / |Prop|.
 
-WITH S AS (
-    SELECT id_sollicitation
-    FROM sollicitations
+WITH Prop AS (
+    -- Règle de cohorte : chaque proposition porte la date et le territoire de sa
+    -- sollicitation (recopiés à l'import et tenus à jour par la base).
+    SELECT *
+    FROM propositions
     WHERE date_sollicitation BETWEEN :debut AND :fin
       AND territoire IN (SELECT value FROM json_each(:territoires))
-),
-Prop AS (
-    SELECT p.* FROM propositions p JOIN S ON S.id_sollicitation = p.id_sollicitation
 )
 SELECT total(ad_hoc_partenaires) AS valeur,
        total(ad_hoc_partenaires) AS numerateur,

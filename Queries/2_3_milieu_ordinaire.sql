@@ -9,14 +9,13 @@
 -- definition: N = propositions de la période (règle de cohorte) incluant du milieu ordinaire
 --   (milieu_ordinaire = oui). Taux = N / |Prop|.
 
-WITH S AS (
-    SELECT id_sollicitation
-    FROM sollicitations
+WITH Prop AS (
+    -- Règle de cohorte : chaque proposition porte la date et le territoire de sa
+    -- sollicitation (recopiés à l'import et tenus à jour par la base).
+    SELECT *
+    FROM propositions
     WHERE date_sollicitation BETWEEN :debut AND :fin
       AND territoire IN (SELECT value FROM json_each(:territoires))
-),
-Prop AS (
-    SELECT p.* FROM propositions p JOIN S ON S.id_sollicitation = p.id_sollicitation
 )
 SELECT total(milieu_ordinaire) AS valeur,
        total(milieu_ordinaire) AS numerateur,

@@ -31,6 +31,6 @@ WITH A AS (
       AND territoire IN (SELECT value FROM json_each(:territoires))
       AND accompagnee = 1
 )
-SELECT coalesce(projet, 'non_renseigne') AS cle, count(*) AS n, (SELECT count(*) FROM A) AS base
+SELECT coalesce(projet, 'non_renseigne') AS cle, count(*) AS n, sum(count(*)) OVER () AS base
 FROM A
 GROUP BY projet;

@@ -26,6 +26,6 @@ WITH references_fin AS (
     WHERE date_referencement <= :fin
       AND (date_sortie IS NULL OR date_sortie > :fin)
 )
-SELECT categorie AS cle, count(*) AS n, (SELECT count(*) FROM references_fin) AS base
+SELECT categorie AS cle, count(*) AS n, sum(count(*)) OVER () AS base
 FROM references_fin
 GROUP BY categorie;

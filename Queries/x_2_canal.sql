@@ -22,6 +22,6 @@ WITH S AS (
     WHERE date_sollicitation BETWEEN :debut AND :fin
       AND territoire IN (SELECT value FROM json_each(:territoires))
 )
-SELECT coalesce(canal, 'non_renseigne') AS cle, count(*) AS n, (SELECT count(*) FROM S) AS base
+SELECT coalesce(canal, 'non_renseigne') AS cle, count(*) AS n, sum(count(*)) OVER () AS base
 FROM S
 GROUP BY canal;

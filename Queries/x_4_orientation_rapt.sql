@@ -29,6 +29,6 @@ WITH S AS (
       AND territoire IN (SELECT value FROM json_each(:territoires))
 )
 SELECT CASE orientation_rapt WHEN 1 THEN 'oui' WHEN 0 THEN 'non' ELSE 'non_renseigne' END AS cle,
-       count(*) AS n, (SELECT count(*) FROM S) AS base
+       count(*) AS n, sum(count(*)) OVER () AS base
 FROM S
 GROUP BY orientation_rapt;

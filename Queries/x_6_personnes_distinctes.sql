@@ -33,6 +33,6 @@ WITH par_personne AS (
     GROUP BY personne
 )
 SELECT CASE WHEN n >= 2 THEN 'plusieurs_sollicitations' ELSE 'une_sollicitation' END AS cle,
-       count(*) AS n, (SELECT count(*) FROM par_personne) AS base
+       count(*) AS n, sum(count(*)) OVER () AS base
 FROM par_personne
 GROUP BY cle;

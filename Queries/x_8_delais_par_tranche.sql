@@ -11,29 +11,25 @@
 --   proposition) répartis en tranches de jours calendaires : 0 à 7, 8 à 15, 16 à 30, 31 à 60,
 --   61 à 90, plus de 90 ; part de chaque tranche parmi ces sollicitations.
 
-WITH S AS (
-    SELECT id_sollicitation, date_sollicitation
-    FROM sollicitations
+WITH delais AS (
+    -- Une ligne par sollicitation de la période ayant au moins une proposition (chaque
+    -- proposition porte la date et le territoire de sa sollicitation).
+    SELECT CAST(julianday(min(date_proposition)) - julianday(date_sollicitation) AS INTEGER) AS delai
+    FROM propositions
     WHERE date_sollicitation BETWEEN :debut AND :fin
       AND territoire IN (SELECT value FROM json_each(:territoires))
-),
-delais AS (
-    SELECT CAST(julianday(min(p.date_proposition)) - julianday(S.date_sollicitation) AS INTEGER) AS delai
-    FROM S JOIN propositions p ON p.id_sollicitation = S.id_sollicitation
-    GROUP BY S.id_sollicitation
+    GROUP BY territoire, date_sollicitation, id_sollicitation
 )
 SELECT count(*) AS valeur FROM delais;
 
-WITH S AS (
-    SELECT id_sollicitation, date_sollicitation
-    FROM sollicitations
+WITH delais AS (
+    -- Une ligne par sollicitation de la période ayant au moins une proposition (chaque
+    -- proposition porte la date et le territoire de sa sollicitation).
+    SELECT CAST(julianday(min(date_proposition)) - julianday(date_sollicitation) AS INTEGER) AS delai
+    FROM propositions
     WHERE date_sollicitation BETWEEN :debut AND :fin
       AND territoire IN (SELECT value FROM json_each(:territoires))
-),
-delais AS (
-    SELECT CAST(julianday(min(p.date_proposition)) - julianday(S.date_sollicitation) AS INTEGER) AS delai
-    FROM S JOIN propositions p ON p.id_sollicitation = S.id_sollicitation
-    GROUP BY S.id_sollicitation
+    GROUP BY territoire, date_sollicitation, id_sollicitation
 )
 SELECT CASE
            WHEN delai <= 7 THEN '0-7'
@@ -44,6 +40,6 @@ SELECT CASE
            ELSE 'plus_90'
        END AS cle,
        count(*) AS n,
-       (SELECT count(*) FROM delais) AS base
+       sum(count(*)) OVER () AS base
 FROM delais
 GROUP BY cle;

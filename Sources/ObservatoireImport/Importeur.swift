@@ -348,15 +348,17 @@ public final class Importeur {
                 enregistrement = e
             }
             // Rules that need what is already stored.
+            var demande: Ecrivain.SollicitationConnue?
             if case .proposition(let p) = enregistrement {
-                guard let dateSollicitation = try ecrivain.dateSollicitation(p.idSollicitation) else {
+                guard let connue = try ecrivain.sollicitation(p.idSollicitation) else {
                     try rejeter(Rejet(ligne: brut.ligne, colonne: "id_sollicitation", valeur: p.idSollicitation, regle: .referenceInconnue,
                                       message: "La sollicitation « \(p.idSollicitation) » n'existe pas dans la base. Importez le fichier des sollicitations qui la contient (dans la même commande, il passe en premier), puis réimportez ce fichier avec --forcer."))
                     return
                 }
-                if p.dateProposition < dateSollicitation {
+                demande = connue
+                if p.dateProposition < connue.date {
                     try rejeter(Rejet(ligne: brut.ligne, colonne: "date_proposition", valeur: p.dateProposition.francais, regle: .dateIncoherente,
-                                      message: "La proposition est datée du \(p.dateProposition.francais), avant sa sollicitation « \(p.idSollicitation) » reçue le \(dateSollicitation.francais). Corrigez l'une des deux dates."))
+                                      message: "La proposition est datée du \(p.dateProposition.francais), avant sa sollicitation « \(p.idSollicitation) » reçue le \(connue.date.francais). Corrigez l'une des deux dates."))
                     return
                 }
                 if let acteur = p.acteurId {
@@ -372,7 +374,7 @@ public final class Importeur {
                     }
                 }
             }
-            guard try ecrivain.enregistrer(enregistrement, importId: importId) else {
+            guard try ecrivain.enregistrer(enregistrement, importId: importId, sollicitation: demande) else {
                 let colonne = table.identifiant.joined(separator: " + ")
                 let valeur = table.identifiant.compactMap { c in table.colonnes.firstIndex { $0.nom == c }.flatMap { valeurs[$0] } }.joined(separator: " / ")
                 try rejeter(Rejet(ligne: brut.ligne, colonne: colonne, valeur: valeur, regle: .doublon,

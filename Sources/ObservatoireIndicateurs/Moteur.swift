@@ -19,6 +19,8 @@ public final class Moteur {
     private var preparees: [String: [Statement]] = [:]
     /// Every territory found in the requests (the `:territoires` of a whole-C360 run).
     private var tousLesTerritoires: String?
+    /// Read-only engines on their own connections, for parallel work.
+    private var auxiliaires: [Moteur] = []
 
     public init(base: Base, configuration: ObservatoireCore.Configuration, indicateurs: [Indicateur] = Requetes.integrees) {
         self.base = base
@@ -33,12 +35,34 @@ public final class Moteur {
         }
     }
 
+    /// Several computations at once, spread over the machine's cores, each worker with its own
+    /// read-only connection. Results come back in the order asked.
+    public func calculerPlusieurs(_ demandes: [(periode: Periode, territoire: String?, codes: Set<String>?)]) throws -> [[ValeurIndicateur]] {
+        let travailleurs = min(demandes.count, max(1, min(4, ProcessInfo.processInfo.activeProcessorCount)))
+        if travailleurs <= 1 {
+            return try demandes.map { try calculer($0.periode, territoire: $0.territoire, codes: $0.codes) }
+        }
+        while auxiliaires.count < travailleurs - 1 {
+            auxiliaires.append(Moteur(base: try Base.ouvrir(base.url, creer: false, lectureSeule: true),
+                                      configuration: configuration, indicateurs: indicateurs))
+        }
+        let moteurs = [self] + auxiliaires.prefix(travailleurs - 1)
+        let resultats = Resultats(demandes.count)
+        DispatchQueue.concurrentPerform(iterations: travailleurs) { t in
+            for i in stride(from: t, to: demandes.count, by: travailleurs) {
+                let d = demandes[i]
+                resultats.fixer(i, Result { try moteurs[t].calculer(d.periode, territoire: d.territoire, codes: d.codes) })
+            }
+        }
+        return try resultats.tous()
+    }
+
     /// The indicator table of a period, with the previous period (N-1), in the given diffusion:
     /// `externe` applies the small-count rule to both.
     public func tableau(_ periode: Periode, territoire: String? = nil, diffusion: Diffusion,
                         extraction: Date = Date()) throws -> TableauIndicateurs {
-        let courant = try calculer(periode, territoire: territoire)
-        let precedent = try calculer(periode.anneePrecedente, territoire: territoire)
+        let deux = try calculerPlusieurs([(periode, territoire, nil), (periode.anneePrecedente, territoire, nil)])
+        let courant = deux[0], precedent = deux[1]
         var t = TableauIndicateurs(periode: periode, territoire: territoire, diffusion: diffusion, extraction: extraction,
                                    seuil: configuration.seuilPetitsEffectifs, indicateurs: courant, precedent: precedent)
         if diffusion == .externe {
@@ -58,6 +82,18 @@ public final class Moteur {
                 WHERE date_sollicitation BETWEEN ? AND ? ORDER BY territoire
                 """, arguments: [periode.debut.iso, periode.fin.iso])
         }
+    }
+
+    /// Results filled by concurrent workers.
+    private final class Resultats: @unchecked Sendable {
+        private var valeurs: [Result<[ValeurIndicateur], Error>?]
+        private let verrou = NSLock()
+        init(_ n: Int) { valeurs = Array(repeating: nil, count: n) }
+        func fixer(_ i: Int, _ r: Result<[ValeurIndicateur], Error>) {
+            verrou.lock(); defer { verrou.unlock() }
+            valeurs[i] = r
+        }
+        func tous() throws -> [[ValeurIndicateur]] { try valeurs.map { try $0!.get() } }
     }
 
     // MARK: - One indicator

@@ -84,12 +84,7 @@ public enum Preparation {
         let tableau = try moteur.tableau(periode, diffusion: diffusion, extraction: extraction)
         let territoiresPresents = try moteur.territoires(periode)
         let territorial = Set(moteur.indicateurs.filter(\.territorial).map(\.code))
-        var territoires: [TableauTerritoire] = []
-        for t in territoiresPresents {
-            var valeurs = try moteur.calculer(periode, territoire: t, codes: territorial)
-            if diffusion == .externe { valeurs = SecretStatistique.appliquer(valeurs, seuil: config.seuilPetitsEffectifs) }
-            territoires.append(TableauTerritoire(territoire: t, valeurs: valeurs))
-        }
+        let territoires = try parTerritoire(moteur, periode, territoiresPresents, codes: territorial, diffusion: diffusion)
         let recit = try? String(contentsOf: espace.fichierRecit, encoding: .utf8)
         return DonneesRapport(
             nomC360: config.nom, departement: config.departement, annee: annee, diffusion: diffusion,
@@ -109,24 +104,26 @@ public enum Preparation {
             mois.insert(Periode(debut: m, fin: m.finDuMois), at: 0)
             m = (m - 1).debutDuMois
         }
-        var parMois: [[ValeurIndicateur]] = []
-        for p in mois {
-            var v = try moteur.calculer(p)
-            if diffusion == .externe { v = SecretStatistique.appliquer(v, seuil: config.seuilPetitsEffectifs) }
-            parMois.append(v)
+        let parMois = try moteur.calculerPlusieurs(mois.map { ($0, nil, nil) }).map { v in
+            diffusion == .externe ? SecretStatistique.appliquer(v, seuil: config.seuilPetitsEffectifs) : v
         }
         let cumulPeriode = Periode(debut: Jour(annee: jusqua.annee, mois: 1, jour: 1)!, fin: jusqua.finDuMois)
         let cumul = try moteur.tableau(cumulPeriode, diffusion: diffusion, extraction: extraction)
         let territorial = Set(moteur.indicateurs.filter(\.territorial).map(\.code))
-        var territoires: [TableauTerritoire] = []
-        for t in try moteur.territoires(cumulPeriode) {
-            var v = try moteur.calculer(cumulPeriode, territoire: t, codes: territorial)
-            if diffusion == .externe { v = SecretStatistique.appliquer(v, seuil: config.seuilPetitsEffectifs) }
-            territoires.append(TableauTerritoire(territoire: t, valeurs: v))
-        }
+        let territoires = try parTerritoire(moteur, cumulPeriode, try moteur.territoires(cumulPeriode), codes: territorial, diffusion: diffusion)
         return DonneesTableauDeBord(nomC360: config.nom, departement: config.departement, diffusion: diffusion,
                                     seuil: config.seuilPetitsEffectifs, extraction: extraction, mois: mois,
                                     parMois: parMois, cumul: cumul, territoires: territoires)
+    }
+
+    /// Every territorial indicator of `periode`, for each territory (masked in `externe`).
+    static func parTerritoire(_ moteur: Moteur, _ periode: Periode, _ territoires: [String], codes: Set<String>,
+                              diffusion: Diffusion) throws -> [TableauTerritoire] {
+        let valeurs = try moteur.calculerPlusieurs(territoires.map { (periode, $0, codes) })
+        return zip(territoires, valeurs).map { t, v in
+            TableauTerritoire(territoire: t, valeurs: diffusion == .externe
+                ? SecretStatistique.appliquer(v, seuil: moteur.configuration.seuilPetitsEffectifs) : v)
+        }
     }
 
     static func qualite(_ base: Base) throws -> QualiteDonnees {

@@ -49,6 +49,10 @@ public final class Base {
         config.prepareDatabase { db in
             // Durability: never relax synchronous on the real database.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // A larger page cache (32 MiB) and memory-mapped reads: the indicators scan a whole
+            // year of requests several times.
+            try db.execute(sql: "PRAGMA cache_size = -32768")
+            if lectureSeule { try db.execute(sql: "PRAGMA mmap_size = 268435456") }
         }
         let file: DatabaseQueue
         do {
@@ -187,11 +191,16 @@ public final class Base {
                     PRIMARY KEY (id_sollicitation, problematique)
                 ) WITHOUT ROWID;
 
-                -- Stored by request: the propositions of a request are read together.
+                -- A proposition carries the date and territory of its request (the cohort rule:
+                -- it belongs to the period of its request), so that the propositions of a
+                -- period are read together, in the same order as the requests. The trigger
+                -- below keeps them equal when a corrected export moves a request.
                 CREATE TABLE propositions (
                     id_proposition TEXT NOT NULL UNIQUE,
                     id_sollicitation TEXT NOT NULL REFERENCES sollicitations(id_sollicitation),
-                    date_proposition TEXT NOT NULL,
+                    territoire TEXT NOT NULL,
+                    date_sollicitation TEXT NOT NULL,
+                    date_proposition TEXT NOT NULL CHECK (date_proposition >= date_sollicitation),
                     evaluation_preexistante INTEGER NOT NULL CHECK (evaluation_preexistante IN (0,1)),
                     ad_hoc_partenaires INTEGER NOT NULL CHECK (ad_hoc_partenaires IN (0,1)),
                     milieu_ordinaire INTEGER NOT NULL CHECK (milieu_ordinaire IN (0,1)),
@@ -199,8 +208,18 @@ public final class Base {
                     date_decision TEXT CHECK (date_decision >= date_proposition),
                     acteur_id TEXT REFERENCES acteurs(acteur_id),
                     import_id INTEGER NOT NULL REFERENCES imports(id),
-                    PRIMARY KEY (id_sollicitation, id_proposition)
+                    PRIMARY KEY (territoire, date_sollicitation, id_sollicitation, id_proposition)
                 ) WITHOUT ROWID;
+                CREATE INDEX propositions_sollicitation ON propositions(id_sollicitation);
+
+                CREATE TRIGGER propositions_suivent_leur_sollicitation
+                AFTER UPDATE OF date_sollicitation, territoire ON sollicitations
+                WHEN old.date_sollicitation IS NOT new.date_sollicitation OR old.territoire IS NOT new.territoire
+                BEGIN
+                    UPDATE propositions
+                    SET date_sollicitation = new.date_sollicitation, territoire = new.territoire
+                    WHERE id_sollicitation = new.id_sollicitation;
+                END;
 
                 -- Facts about the workspace (fingerprint of the pseudonymisation key…).
                 CREATE TABLE meta (

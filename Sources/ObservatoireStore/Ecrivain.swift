@@ -72,12 +72,18 @@ public final class Ecrivain {
 
     // MARK: - Lookups for reference rules
 
-    /// The date of a stored request, or nil when it does not exist.
-    public func dateSollicitation(_ id: String) throws -> Jour? {
-        guard let iso = try String.fetchOne(
-            try instruction("SELECT date_sollicitation FROM sollicitations WHERE id_sollicitation = ?"),
-            arguments: [id]) else { return nil }
-        return Jour(iso: iso)
+    /// What a proposition needs of its stored request: its date and territory.
+    public struct SollicitationConnue: Sendable {
+        public var date: Jour
+        public var territoire: String
+    }
+
+    /// The date and territory of a stored request, or nil when it does not exist.
+    public func sollicitation(_ id: String) throws -> SollicitationConnue? {
+        guard let r = try Row.fetchOne(
+            try instruction("SELECT date_sollicitation, territoire FROM sollicitations WHERE id_sollicitation = ?"),
+            arguments: [id]), let date = Jour(iso: r[0]) else { return nil }
+        return SollicitationConnue(date: date, territoire: r[1])
     }
 
     public func acteurExiste(_ id: String) throws -> Bool {
@@ -88,8 +94,9 @@ public final class Ecrivain {
     // MARK: - Rows
 
     /// Stores a validated row. Returns false when the same identifier was already written by
-    /// this same file (a duplicate): nothing is written then.
-    public func enregistrer(_ e: Enregistrement, importId: Int64) throws -> Bool {
+    /// this same file (a duplicate): nothing is written then. A proposition needs its request
+    /// (`sollicitation`), whose date and territory it carries.
+    public func enregistrer(_ e: Enregistrement, importId: Int64, sollicitation: SollicitationConnue? = nil) throws -> Bool {
         switch e {
         case .acteur(let a):
             try instruction("""
@@ -151,11 +158,15 @@ public final class Ecrivain {
             }
             return true
         case .proposition(let p):
+            guard let sollicitation else {
+                throw ErreurObservatoire(.erreurInterne, "Proposition « \(p.idProposition) » enregistrée sans sa sollicitation.", conseil: nil)
+            }
             try instruction("""
-                INSERT INTO propositions (id_proposition, id_sollicitation, date_proposition, evaluation_preexistante,
-                    ad_hoc_partenaires, milieu_ordinaire, decision, date_decision, acteur_id, import_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO propositions (id_proposition, id_sollicitation, territoire, date_sollicitation, date_proposition,
+                    evaluation_preexistante, ad_hoc_partenaires, milieu_ordinaire, decision, date_decision, acteur_id, import_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id_proposition) DO UPDATE SET id_sollicitation = excluded.id_sollicitation,
+                    territoire = excluded.territoire, date_sollicitation = excluded.date_sollicitation,
                     date_proposition = excluded.date_proposition,
                     evaluation_preexistante = excluded.evaluation_preexistante,
                     ad_hoc_partenaires = excluded.ad_hoc_partenaires, milieu_ordinaire = excluded.milieu_ordinaire,
@@ -163,8 +174,9 @@ public final class Ecrivain {
                     acteur_id = excluded.acteur_id, import_id = excluded.import_id
                 WHERE propositions.import_id <> excluded.import_id
                 """).execute(arguments: [
-                    p.idProposition, p.idSollicitation, p.dateProposition.iso, p.evaluationPreexistante,
-                    p.adHocPartenaires, p.milieuOrdinaire, p.decision.rawValue, p.dateDecision?.iso, p.acteurId, importId,
+                    p.idProposition, p.idSollicitation, sollicitation.territoire, sollicitation.date.iso, p.dateProposition.iso,
+                    p.evaluationPreexistante, p.adHocPartenaires, p.milieuOrdinaire, p.decision.rawValue, p.dateDecision?.iso,
+                    p.acteurId, importId,
                 ])
             return db.changesCount > 0
         }

@@ -13,12 +13,16 @@ final class IndicateursTests: XCTestCase {
         Bundle.module.resourceURL!.appendingPathComponent("Fixtures/indicateurs", isDirectory: true)
     }
 
+    /// The workspace of the running test, kept alive until its end.
+    var espaceCourant: EspaceDeTest?
+
     /// A workspace with the fixture imported (territories Arrageois and Ternois).
     func preparer(seuil: Int = 5) throws -> (EspaceDeTest, Moteur) {
         let t = try EspaceDeTest(territoires: ["Arrageois", "Ternois"]) { $0 = $0.replacingOccurrences(of: "seuil: 5", with: "seuil: \(seuil)") }
         let bilan = try t.importer([IndicateursTests.dossierFixture])
         XCTAssertEqual(bilan.totalRejetees, 0, "le jeu d'essai est propre : \(bilan.fichiers.flatMap(\.exemples))")
         XCTAssertEqual(bilan.ignores, ["README.md"])
+        espaceCourant = t
         return (t, Moteur(base: try t.base(), configuration: t.espace.configuration))
     }
 
