@@ -4,7 +4,7 @@
 -- periodicite: annuelle
 -- unite: etp
 -- territorial: non
--- secret: non
+-- secret: oui
 -- additive: non
 -- definition: Moyenne des ETP dédiés à la recherche de solutions sur la période : somme, sur les
 --   postes de l'équipe dédiés à la recherche de solutions (recherche_solutions = oui), de

@@ -4,7 +4,7 @@
 -- periodicite: annuelle
 -- unite: nombre
 -- territorial: non
--- secret: non
+-- secret: oui
 -- additive: oui
 -- cles: droit_commun, specialise
 -- definition: Acteurs référencés dans l'annuaire le dernier jour de la période :

@@ -4,7 +4,7 @@
 -- periodicite: annuelle
 -- unite: etp
 -- territorial: non
--- secret: non
+-- secret: oui
 -- additive: oui
 -- definition: ETP donnés à la C360 par chaque membre cœur pour l'année de la fin de la période
 --   (table membres_coeur, colonne annee), et leur total. Porte sur toute la C360.

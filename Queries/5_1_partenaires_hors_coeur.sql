@@ -4,7 +4,7 @@
 -- periodicite: annuelle
 -- unite: nombre
 -- territorial: non
--- secret: non
+-- secret: oui
 -- additive: non
 -- definition: Acteurs référencés dans l'annuaire le dernier jour de la période (même règle que
 --   4.2) qui sont des partenaires engagés de la C360 (partenaire = oui) sans être membres cœur

@@ -13,7 +13,7 @@
 --   s'applique pas.
 
 SELECT count(*) AS valeur
-FROM sollicitations
+FROM sollicitations INDEXED BY sollicitations_suivies  -- index des situations accompagnées, par date de clôture
 WHERE date_sollicitation <= :fin
   AND territoire IN (SELECT value FROM json_each(:territoires))
   AND accompagnee = 1

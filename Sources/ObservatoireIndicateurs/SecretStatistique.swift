@@ -4,15 +4,15 @@ import ObservatoireCore
 /// The small-count rule of `spec/indicateurs.md`, applied by every `externe` output (tables,
 /// charts, JSON, CSV, XLSX, HTML): they all go through this one function.
 ///
-/// - **Primary suppression**: a count of persons' requests or propositions from 1 to
-///   `seuil − 1` (0 is shown) is removed and shown as `< seuil`; so is any rate or share
-///   computed from it, and every share whose base is itself small.
+/// - **Primary suppression**: a count from 1 to `seuil − 1` (0 is shown) is removed and shown
+///   as `< seuil`; so is any rate or share computed from it, and every share whose base is
+///   itself small. Every count is concerned (requests, propositions, persons, but also
+///   positions, organisations: in a small territory they can point at someone); ETP, delays
+///   and rates are not counts.
 /// - **Secondary suppression**: in a breakdown whose lines add up to a shown total, a single
 ///   masked line could be recovered by subtraction; the smallest other non-zero line is then
 ///   masked too (shown « secret »).
 /// - A mean delay over fewer than `seuil` requests is masked with its statistics.
-/// - Counts of organisations (4.2, 5.1) and ETP (4.1, 4.3) do not describe persons: the rule
-///   does not apply to them.
 ///
 /// Masked values are *removed* from the result (set to nil), so that no later stage can leak them.
 ///
@@ -30,6 +30,9 @@ public enum SecretStatistique {
     public static func libelle(seuil: Int) -> String { "< \(seuil)" }
     /// The text shown in place of a secondary suppression.
     public static let libelleSecondaire = "secret"
+
+    /// The statistics that are counts.
+    public static let statistiquesDeComptage: Set<String> = ["n", "sans_proposition", "en_attente", "postes", "membres"]
 
     public static func appliquer(_ valeurs: [ValeurIndicateur], seuil: Int) -> [ValeurIndicateur] {
         valeurs.map { masquer($0, seuil: seuil) }
@@ -51,12 +54,12 @@ public enum SecretStatistique {
                     v.statistiques[i].masquee = true
                 }
             }
-        } else if petit(v.valeur) {
+        } else if v.indicateur.unite == .nombre && petit(v.valeur) {
             v.valeur = nil
             v.valeurMasquee = true
         }
-        // Count statistics (requests without proposition, pending decisions…).
-        for i in v.statistiques.indices where ["sans_proposition", "en_attente", "n"].contains(v.statistiques[i].nom) && petit(v.statistiques[i].valeur) {
+        // Count statistics (requests without proposition, pending decisions, positions…).
+        for i in v.statistiques.indices where SecretStatistique.statistiquesDeComptage.contains(v.statistiques[i].nom) && petit(v.statistiques[i].valeur) {
             v.statistiques[i].valeur = nil
             v.statistiques[i].masquee = true
         }
@@ -75,8 +78,8 @@ public enum SecretStatistique {
             v.tauxMasque = true
         }
 
-        // Breakdown: primary, then secondary suppression.
-        for i in v.repartition.indices {
+        // Breakdown: primary, then secondary suppression (an ETP breakdown holds no count).
+        for i in v.repartition.indices where v.indicateur.unite != .etp {
             if petit(v.repartition[i].n) {
                 v.repartition[i].n = nil
                 v.repartition[i].taux = nil

@@ -28,7 +28,7 @@ struct C360: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [
-            CommandeInit.self, CommandeImporter.self, CommandeIndicateurs.self, CommandeDemoDonnees.self, CommandeDemo.self,
+            CommandeInit.self, CommandeImporter.self, CommandeIndicateurs.self, CommandeRapport.self, CommandeDemoDonnees.self, CommandeDemo.self,
         ],
         helpNames: [.short, .long, .customLong("aide")]
     )

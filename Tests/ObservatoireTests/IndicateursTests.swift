@@ -217,12 +217,16 @@ final class IndicateursTests: XCTestCase {
         // 1.4 = 5 is not below the threshold.
         XCTAssertEqual(t["1.4"]?.valeur, 5)
         XCTAssertEqual(t["1.4"]?.taux, 50.0)
-        // 4.2 and 5.1 count organisations: never masked.
-        XCTAssertEqual(t["5.1"]?.valeur, 2)
+        // Every count is concerned, organisations too (5.1 = 2); ETP are not counts (4.1 = 1.45).
+        XCTAssertNil(t["5.1"]?.valeur)
+        XCTAssertEqual(t["5.1"]?.valeurMasquee, true)
+        XCTAssertEqual(t["4.1"]?.valeur, 1.45)
+        XCTAssertEqual(t["4.3"]?.repartition.first?.n, 0.45, "un ETP n'est pas un effectif")
+        XCTAssertNil(t["4.3"]?.statistique("membres"), "3 membres : effectif masqué")
         // N-1 masked too: 2 requests in 2024.
         XCTAssertNil(t.precedent("1.1")?.valeur)
         XCTAssertNil(t.precedent("1.7")?.valeur, "délai sur une seule demande")
-        // No small count anywhere in the JSON of the indicators about persons.
+        // No small count anywhere in the JSON.
         let json = Restitution.json(t).texteCompact
         XCTAssertTrue(json.contains("\"< 5\""))
         let objet = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
@@ -233,7 +237,8 @@ final class IndicateursTests: XCTestCase {
             var nombres: [Any?] = [i["valeur"], i["numerateur"], i["denominateur"], (i["n_1"] as? [String: Any])?["valeur"]]
             nombres += ((i["repartition"] as? [[String: Any]]) ?? []).map { $0["n"] }
             let statistiques = (i["statistiques"] as? [String: Any]) ?? [:]
-            nombres += ["n", "sans_proposition", "en_attente"].map { statistiques[$0] }
+            nombres += SecretStatistique.statistiquesDeComptage.map { statistiques[$0] }
+            if Requetes.integrees.first(where: { $0.code == code })!.unite == .etp { nombres = [i["numerateur"], i["denominateur"]] + SecretStatistique.statistiquesDeComptage.map { statistiques[$0] } }
             for case let x as Double in nombres {
                 verifies += 1
                 XCTAssertFalse(x >= 1 && x < 5, "\(code) : effectif \(x) non masqué")
@@ -253,11 +258,13 @@ final class IndicateursTests: XCTestCase {
         XCTAssertEqual(type.repartition[0].secondaire, true)
         XCTAssertNil(type.repartition[0].n)
         XCTAssertEqual(type.repartition[2].n, 8)
-        // x.personnes: 8 once, 2 several times (< 3): the 8 goes too.
-        let p = try XCTUnwrap(t["x.personnes"])
-        XCTAssertEqual(p.repartition.filter(\.masquee).count, 1)
-        XCTAssertEqual(p.repartition.filter(\.secondaire).count, 1)
-        XCTAssertTrue(p.repartition.allSatisfy { $0.n == nil })
+        // x.niveau: 8 at level 1, 3 at level 2, 1 at level 3 (< 3): level 2 goes too.
+        let niveau = try XCTUnwrap(t["x.niveau"])
+        XCTAssertEqual(niveau.repartition.map(\.cle), ["1", "2", "3", "non_renseigne"])
+        XCTAssertEqual(niveau.repartition.map(\.masquee), [false, false, true, false])
+        XCTAssertEqual(niveau.repartition.map(\.secondaire), [false, true, false, false])
+        XCTAssertEqual(niveau.repartition[0].n, 8)
+        XCTAssertEqual(niveau.repartition[3].n, 0, "un zéro n'est jamais masqué")
         // Non-additive breakdowns (1.3, several types per request) get no secondary suppression.
         XCTAssertEqual(t["1.3"]?.repartition.filter(\.secondaire).count, 0)
         // Formats: « < 3 » for the small count, « secret » for the secondary one.
