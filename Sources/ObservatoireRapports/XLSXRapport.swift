@@ -71,7 +71,8 @@ enum Styles {
     static let dateHeure = StyleXLSX(formatNombre: "dd/mm/yyyy hh:mm", alignement: .gauche)
     static let masque = StyleXLSX(italique: true, couleur: 0x595959, alignement: .droite)
     static let total = StyleXLSX(gras: true, formatNombre: "#,##0")
-    static let note = StyleXLSX(italique: true, taille: 9, couleur: 0x404040, retourALaLigne: true, hautDeCellule: true)
+    /// Notes are not wrapped: they run over the empty cells to their right.
+    static let note = StyleXLSX(italique: true, taille: 9, couleur: 0x404040)
     static let atteinte = StyleXLSX(gras: true, couleur: 0x006100, fond: 0xC6EFCE)
     static let nonAtteinte = StyleXLSX(gras: true, couleur: 0x9C0006, fond: 0xFFC7CE)
 
@@ -87,6 +88,8 @@ enum Styles {
 /// A cell to write: text, a number with its style, a masked count, or nothing.
 enum CelluleXLSX {
     case texte(String)
+    /// Long text, wrapped in its column.
+    case texteLong(String)
     case gras(String)
     case nombre(Double, StyleXLSX)
     case masque(String)
@@ -126,7 +129,14 @@ final class Redaction {
         guard let v, v.aUnTaux else { return .vide }
         if v.tauxMasque { return .masque(masqueLibelle) }
         guard let x = v.taux else { return .nonCalculable }
-        return .nombre(x / 100, Styles.pourcent)
+        return .nombre(FormatFrancais.arrondi(x / 100, 4), Styles.pourcent)
+    }
+
+    /// A count outside the indicators (rows of a file…): masked in `externe` when small, like
+    /// every count of the report.
+    func effectif(_ n: Int) -> CelluleXLSX {
+        let x = Double(n)
+        return compte(x, masque: d.diffusion == .externe && SecretStatistique.estPetit(x, seuil: d.seuil))
     }
 
     func compte(_ x: Double?, masque: Bool) -> CelluleXLSX {
@@ -151,7 +161,7 @@ final class Redaction {
 
     func part(_ l: LigneRepartition?) -> CelluleXLSX {
         guard let l, !l.masquee, !l.secondaire, let x = l.taux else { return .vide }
-        return .nombre(x / 100, Styles.pourcent)
+        return .nombre(FormatFrancais.arrondi(x / 100, 4), Styles.pourcent)
     }
 
     func statistique(_ v: ValeurIndicateur?, _ nom: String) -> CelluleXLSX {
@@ -210,6 +220,8 @@ final class Redaction {
         case .texte(let s):
             try f.f.texte(l, col, s, Styles.texte)
             f.mesurer(col, s)
+        case .texteLong(let s):
+            try f.f.texte(l, col, s, Styles.texteLong)
         case .gras(let s):
             try f.f.texte(l, col, s, Styles.texteGras)
             f.mesurer(col, s)
@@ -293,14 +305,12 @@ final class Redaction {
         var l = 3
         for (nom, c) in infos {
             try f.f.texte(l, 0, nom, Styles.texteGras)
-            try ecrire(c, f, l, 1)
+            if case .texte(let valeur) = c { try f.f.fusionner(l, 1, l, 4, valeur, Styles.texte) }
             l += 1
         }
         try f.f.texte(l, 0, "Extraction des données", Styles.texteGras)
         try f.f.date(l, 1, d.extraction, Styles.dateHeure)
         f.ligne = l + 2
-        f.mesurer(0, "Extraction des données")
-        f.largeurs[1] = 58
 
         let cles: [(String, String)] = [
             ("1.1", "Sollicitations reçues"), ("1.3", "dont demandes de recherche de solution"),
@@ -313,11 +323,15 @@ final class Redaction {
         let lignes: [[CelluleXLSX]] = cles.map { code, nom in
             let v = t[code], p = t.precedent(code)
             let estTaux = code == "1.6"
-            return [.texte(nom), .texte(code), estTaux ? taux(v) : valeur(v), estTaux ? taux(p) : valeur(p), evolution(estTaux ? v : v.map(sansTaux), estTaux ? p : p.map(sansTaux))]
+            return [.texte(nom), estTaux ? taux(v) : valeur(v), estTaux ? taux(p) : valeur(p),
+                    evolution(estTaux ? v : v.map(sansTaux), estTaux ? p : p.map(sansTaux)), .texte(code)]
         }
-        try bloc(f, titre: "Chiffres clés", entetes: ["Indicateur", "N°", "\(d.annee)", "\(anneePrecedente)", "Évolution"], lignes: lignes,
+        try bloc(f, titre: "Chiffres clés", entetes: ["Indicateur", "\(d.annee)", "\(anneePrecedente)", "Évolution", "N°"], lignes: lignes,
                  note: "Évolution : variation relative entre les deux années ; pour un taux, écart en points. n.c. : non calculable (dénominateur nul).")
         try terminer(f)
+        try f.f.largeur(0, 0, 52)
+        try f.f.largeur(1, 3, 16)
+        try f.f.largeur(4, 4, 14)
     }
 
     /// The same value without its rate (to compare values rather than rates).
@@ -350,6 +364,8 @@ final class Redaction {
             } else {
                 try f.f.texte(l, 0, texteObjectif, Styles.objectif)
             }
+            // The objective's text must fit in its rows (about 36 characters a line, 12 points a line).
+            let hauteurObjectif = Double((texteObjectif.count + 35) / 36) * 12.5 + 4
             for k in i..<j {
                 let v = officiels[k]
                 let p = t.precedent(v.code)
@@ -365,7 +381,7 @@ final class Redaction {
                 }
                 try ecrire(principal(p), f, l, 9)
                 try f.f.texte(l, 10, affichage.atteinte(v), Styles.cellule)
-                try f.f.hauteur(l, v.indicateur.libelle.count > 60 ? 45 : 30)
+                try f.f.hauteur(l, max(v.indicateur.libelle.count > 60 ? 45 : 30, hauteurObjectif / Double(j - i)))
                 l += 1
             }
             i = j
@@ -398,11 +414,11 @@ final class Redaction {
         }
         let entete = try bloc(f, titre: nil, entetes: ["Mois", "\(d.annee)", "\(anneePrecedente)", "Évolution"], lignes: lignes)
         let totalLigne = entete + lignes.count + 1
-        try f.f.texte(totalLigne, 0, "Total de l'année", Styles.texteGras)
+        try ecrire(.gras("Total de l'année"), f, totalLigne, 0)
         try ecrire(valeur(t["1.1"]), f, totalLigne, 1)
         try ecrire(valeur(t.precedent("1.1")), f, totalLigne, 2)
         try ecrire(evolution(t["1.1"], t.precedent("1.1")), f, totalLigne, 3)
-        try f.f.texte(totalLigne + 2, 0, "Graphique : colonnes pleines pour \(d.annee), colonnes en contour pointillé pour \(anneePrecedente). Un mois masqué par le secret statistique n'apparaît pas dans le graphique.", Styles.note)
+        try f.f.texte(2, 0, "Graphique : colonnes pleines pour \(d.annee), contour pointillé pour \(anneePrecedente) ; un mois masqué par le secret statistique n'y apparaît pas.", Styles.note)
         if !lignes.isEmpty {
             let g = try classeur.graphique(.colonnes)
             g.titre("Sollicitations reçues par mois, \(d.annee) et \(anneePrecedente)")
@@ -411,7 +427,7 @@ final class Redaction {
             // libxlsxwriter 1.1.4 (Debian 12) cannot combine a column and a line chart: N-1 is
             // drawn as outlined columns over N, in the same slot.
             try g.serie(nom: "\(anneePrecedente)", feuille: f.f, lignes: (entete + 1)...(entete + lignes.count), colonneCategories: 0, colonneValeurs: 2,
-                        trace: .init(sansRemplissage: true, contour: 0xD55E00, epaisseur: 2, tirets: true))
+                        trace: .init(sansRemplissage: true, contour: 0xD55E00, epaisseur: 2.25, tirets: true))
             g.superposer()
             g.axes(x: "Mois", y: "Sollicitations", formatY: "#,##0")
             g.legendeEnBas()
@@ -571,12 +587,13 @@ final class Redaction {
         let f = try nouvelleFeuille("Qualité des données", titre: "Qualité des données : fichiers importés et lignes rejetées")
         let q = d.qualite
         let lignes: [[CelluleXLSX]] = q.imports.map { i in
-            [.texte(i.fichier), .texte(i.table), .texte(Redaction.dateImport(i.date)), .nombre(Double(i.lues), Styles.entier),
-             .nombre(Double(i.importees), Styles.entier), .nombre(Double(i.rejetees), Styles.entier)]
+            [.texte(i.fichier), .texte(i.table), .texte(Redaction.dateImport(i.date)), effectif(i.lues), effectif(i.importees), effectif(i.rejetees)]
         }
         let entete = try bloc(f, titre: "Fichiers importés", entetes: ["Fichier", "Table", "Importé le", "Lignes lues", "Importées", "Rejetées"], lignes: lignes,
-                              note: "Chaque ligne lue est importée ou rejetée avec son motif : lues = importées + rejetées. Total : \(FormatFrancais.entier(q.totalLues)) lues, \(FormatFrancais.entier(q.totalImportees)) importées, \(FormatFrancais.entier(q.totalRejetees)) rejetées.")
-        let rejets: [[CelluleXLSX]] = q.rejetsParRegle.map { [.texte($0.regle), .texte($0.libelle), .nombre(Double($0.n), Styles.entier)] }
+                              note: "Chaque ligne lue est importée ou rejetée avec son motif : lues = importées + rejetées.")
+        try bloc(f, titre: nil, entetes: ["Total", "Lignes lues", "Importées", "Rejetées"],
+                 lignes: [[.gras("Tous les fichiers"), effectif(q.totalLues), effectif(q.totalImportees), effectif(q.totalRejetees)]], tableExcel: false)
+        let rejets: [[CelluleXLSX]] = q.rejetsParRegle.map { [.texte($0.regle), .texte($0.libelle), effectif($0.n)] }
         try bloc(f, titre: "Lignes rejetées par motif", entetes: ["Règle", "Motif", "Lignes"], lignes: rejets,
                  note: rejets.isEmpty ? "Aucune ligne rejetée." : "Le détail (fichier, ligne, colonne, valeur, message) est dans la base de l'observatoire, table « rejets ».")
         try terminer(f, figer: entete + 1)
@@ -605,8 +622,8 @@ final class Redaction {
         }
         f.ligne = l + 1
         let lignes: [[CelluleXLSX]] = d.indicateurs.map { i in
-            [.texte(i.code), .texte(i.libelle), .texte(Libelles.periodicite(i.periodicite)), .texte(i.unite.rawValue),
-             .texte(i.definition), .texte("Queries/\(i.fichier)")]
+            [.texte(i.code), .texteLong(i.libelle), .texte(Libelles.periodicite(i.periodicite)), .texte(i.unite.rawValue),
+             .texteLong(i.definition), .texte("Queries/\(i.fichier)")]
         }
         let entete = try bloc(f, titre: "Définitions exactes (une requête SQL lisible par indicateur)", entetes: ["N°", "Indicateur", "Périodicité", "Unité", "Définition", "Requête"],
                               lignes: lignes)
@@ -614,8 +631,8 @@ final class Redaction {
             try f.f.hauteur(entete + 1 + k, Double(max(2, (d.indicateurs[k].definition.count + 89) / 90)) * 15)
         }
         try terminer(f)
-        try f.f.largeur(1, 1, 40, Styles.texteLong)
-        try f.f.largeur(4, 4, 90, Styles.texteLong)
+        try f.f.largeur(1, 1, 40)
+        try f.f.largeur(4, 4, 90)
         try f.f.largeur(5, 5, 38)
     }
 
