@@ -80,6 +80,19 @@ let package = Package(
             name: "ObservatoireDemo",
             dependencies: ["ObservatoireCore"]
         ),
+        // The scheduled monthly run: inbox, archives, errors, reports.
+        .target(
+            name: "ObservatoireExecution",
+            dependencies: [
+                "ObservatoireCore",
+                "ObservatoireStore",
+                "ObservatoireImport",
+                "ObservatoireIndicateurs",
+                "ObservatoireRapports",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // The command-line tool: it only wires the stages together.
         .executableTarget(
             name: "c360",
@@ -89,6 +102,7 @@ let package = Package(
                 "ObservatoireImport",
                 "ObservatoireIndicateurs",
                 "ObservatoireRapports",
+                "ObservatoireExecution",
                 "ObservatoireDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -103,6 +117,7 @@ let package = Package(
                 "ObservatoireImport",
                 "ObservatoireIndicateurs",
                 "ObservatoireRapports",
+                "ObservatoireExecution",
                 "ObservatoireDemo",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),

@@ -23,6 +23,8 @@ public struct BilanFichier: Sendable {
     public var colonnesIgnorees: [String] = []
     /// What the reader found (format, separator, encoding).
     public var format: String = ""
+    /// The mapping profile applied, if any.
+    public var profil: String?
     public var empreinte: String?
     /// Why the whole file could not be read (nothing of it stored).
     public var erreur: FichierIllisible?
@@ -35,6 +37,8 @@ public struct BilanFichier: Sendable {
 
 /// What an import run did.
 public struct BilanImport: Sendable {
+    public init() {}
+
     public var fichiers: [BilanFichier] = []
     /// Files given (inside a folder) that are not exports (.csv, .txt, .xlsx): skipped.
     public var ignores: [String] = []
@@ -64,8 +68,13 @@ public struct BilanImport: Sendable {
 public struct OptionsImport {
     /// Forces the table of every file (`--table`).
     public var table: TableCanonique?
-    /// A mapping profile for non-canonical exports (`--profil`).
+    /// A mapping profile for non-canonical exports (`--profil`), applied to every file.
     public var profil: ProfilCorrespondance?
+    /// Profiles chosen file by file, by the file-name patterns they declare (the monthly run
+    /// offers every profile of the workspace).
+    public var profils: [ProfilCorrespondance] = []
+    /// Everything is checked and counted, then rolled back: nothing changes (`--a-blanc`).
+    public var simulation = false
     /// Any rejected row cancels the whole run (`--strict`).
     public var strict = false
     /// Imports files even when the same content was already imported (`--forcer`).
@@ -141,19 +150,21 @@ public final class Importeur {
         bilan.ignores = ignores
 
         // Open every file first: its table decides the order.
-        var ouverts: [(BilanFichier, SourceTabulaire?, Correspondance?)] = []
+        var ouverts: [(BilanFichier, SourceTabulaire?, Correspondance?, ProfilCorrespondance?)] = []
         for url in urls {
             var b = BilanFichier(fichier: url.lastPathComponent, chemin: url)
+            let profil = options.profil ?? options.profils.first { $0.reconnait(url.lastPathComponent) }
+            b.profil = profil?.nom
             do {
-                let (source, correspondance) = try ouvrir(url, options: options)
+                let (source, correspondance) = try ouvrir(url, options: options, profil: profil)
                 b.table = correspondance.table
                 b.format = source.description
                 b.colonnesIgnorees = correspondance.ignorees
-                ouverts.append((b, source, correspondance))
+                ouverts.append((b, source, correspondance, profil))
             } catch let e as FichierIllisible {
                 b.erreur = e
                 journal.warning("fichier illisible", metadata: ["fichier": "\(b.fichier)", "raison": "\(e.raison)"])
-                ouverts.append((b, nil, nil))
+                ouverts.append((b, nil, nil, profil))
             }
         }
         ouverts.sort { a, b in
@@ -166,13 +177,13 @@ public final class Importeur {
         let progression = Progression(titre: "Import", total: total)
         var dejaLus = 0
         var compteurLignes = 0
-        let pseudonymiseur = try preparerPseudonymiseur(&bilan)
+        let pseudonymiseur = try preparerPseudonymiseur(&bilan, simulation: options.simulation)
 
         do {
             try base.file.write { db in
                 let ecrivain = Ecrivain(db)
                 try verifierCle(ecrivain, pseudonymiseur: pseudonymiseur)
-                for (bilanFichier, source, correspondance) in ouverts {
+                for (bilanFichier, source, correspondance, profil) in ouverts {
                     var b = bilanFichier
                     guard let source, let correspondance else {
                         bilan.fichiers.append(b)
@@ -181,7 +192,7 @@ public final class Importeur {
                     do {
                         try db.inSavepoint {
                             try importerFichier(source, correspondance, &b, ecrivain: ecrivain, execution: execution,
-                                                pseudonymiseur: pseudonymiseur, options: options,
+                                                pseudonymiseur: pseudonymiseur, profil: profil, options: options,
                                                 progression: { progression.avancer(jusqua: dejaLus + $0) },
                                                 compteur: &compteurLignes)
                             return b.dejaImporte ? .rollback : .commit
@@ -192,9 +203,11 @@ public final class Importeur {
                         b.erreur = e
                     }
                     if b.dejaImporte {
-                        let table = b.table
+                        let (table, nomProfil, empreinte) = (b.table, b.profil, b.empreinte)
                         b = BilanFichier(fichier: b.fichier, chemin: b.chemin)
                         b.table = table
+                        b.profil = nomProfil
+                        b.empreinte = empreinte
                         b.dejaImporte = true
                         b.format = source.description
                     }
@@ -209,7 +222,10 @@ public final class Importeur {
                     bilan.annule = true
                     throw AnnulationStricte()
                 }
+                if options.simulation { throw Simulation() }
             }
+        } catch is Simulation {
+            journal.info("simulation : rien n'a été enregistré")
         } catch is AnnulationStricte {
             journal.warning("import annulé (--strict) : des lignes ont été rejetées")
         } catch let e as DatabaseError {
@@ -221,6 +237,7 @@ public final class Importeur {
     }
 
     private struct AnnulationStricte: Error {}
+    private struct Simulation: Error {}
 
     static func erreurBase(_ e: DatabaseError, base: Base) -> ErreurObservatoire {
         switch e.resultCode {
@@ -237,14 +254,14 @@ public final class Importeur {
     // MARK: - Opening a file
 
     /// Opens a file as a table source and maps its header.
-    func ouvrir(_ url: URL, options: OptionsImport) throws -> (SourceTabulaire, Correspondance) {
+    func ouvrir(_ url: URL, options: OptionsImport, profil: ProfilCorrespondance?) throws -> (SourceTabulaire, Correspondance) {
         let nom = url.lastPathComponent
         let ext = url.pathExtension.lowercased()
-        let profilTable = options.profil?.regles(pourFichier: nom, table: options.table)
+        let profilTable = profil?.regles(pourFichier: nom, table: options.table)
         let source: SourceTabulaire
         switch ext {
         case "xlsx", "xlsm":
-            source = try LecteurXLSX(url: url, feuille: profilTable?.feuille)
+            source = try LecteurXLSX(url: url, feuille: profilTable?.feuille, autresNoms: Array((profilTable?.renommages ?? [:]).keys))
         case "xls":
             throw FichierIllisible(fichier: nom, raison: "c'est un classeur Excel 97-2003 (.xls), format non pris en charge",
                                    conseil: "Ouvrez-le dans Excel ou LibreOffice et enregistrez-le au format .xlsx ou CSV UTF-8.")
@@ -268,7 +285,7 @@ public final class Importeur {
 
     // MARK: - Key
 
-    private func preparerPseudonymiseur(_ bilan: inout BilanImport) throws -> Pseudonymiseur {
+    private func preparerPseudonymiseur(_ bilan: inout BilanImport, simulation: Bool) throws -> Pseudonymiseur {
         let url = espace.fichierCle
         if let cle = try ClePseudonymisation.lire(url) {
             if ClePseudonymisation.droitsTropOuverts(url) {
@@ -281,6 +298,11 @@ public final class Importeur {
             throw ErreurObservatoire(.usage,
                 "La clé de pseudonymisation « \(url.path) » est introuvable alors que la base contient déjà des personnes.",
                 conseil: "Restaurez la clé depuis votre sauvegarde. c360 refuse d'en créer une nouvelle : les personnes déjà enregistrées ne pourraient plus être reconnues.")
+        }
+        if simulation {
+            // A dry run writes nothing, not even a key: a throwaway one is enough to count.
+            var g = SystemRandomNumberGenerator()
+            return Pseudonymiseur(cle: ClePseudonymisation(octets: (0..<32).map { _ in UInt8.random(in: 0...255, using: &g) }))
         }
         let cle = try ClePseudonymisation.creer(url)
         bilan.notes.append("Clé de pseudonymisation créée : « \(url.path) ». Sauvegardez-la à part : sans elle, les imports suivants ne pourront pas reconnaître les mêmes personnes.")
@@ -306,11 +328,11 @@ public final class Importeur {
     // MARK: - One file
 
     private func importerFichier(_ source: SourceTabulaire, _ correspondance: Correspondance, _ b: inout BilanFichier,
-                                 ecrivain: Ecrivain, execution: String, pseudonymiseur: Pseudonymiseur,
+                                 ecrivain: Ecrivain, execution: String, pseudonymiseur: Pseudonymiseur, profil: ProfilCorrespondance?,
                                  options: OptionsImport, progression: (Int) -> Void, compteur: inout Int) throws {
         let table = correspondance.table
         let importId = try ecrivain.ouvrirImport(execution: execution, fichier: b.fichier, table: table,
-                                                 empreinte: "", profil: options.profil?.nom)
+                                                 empreinte: "", profil: profil?.nom)
         let validateur = Validateur(table: table, configuration: espace.configuration, aujourdhui: options.aujourdhui,
                                     pseudonymiseur: pseudonymiseur, serielExcel: source is LecteurXLSX)
         let largeur = source.entete.count
@@ -336,7 +358,7 @@ public final class Importeur {
                 return
             }
             var valeurs = correspondance.valeurs(brut.champs)
-            if let profil = options.profil {
+            if let profil {
                 valeurs = profil.traduire(valeurs, table: table, fichier: b.fichier)
             }
             let enregistrement: Enregistrement

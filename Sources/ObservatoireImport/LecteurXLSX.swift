@@ -36,7 +36,9 @@ public final class LecteurXLSX: SourceTabulaire {
     private let ligneEntete: Int
     private let empreinteFichier: String
 
-    public init(url: URL, feuille: String? = nil, limiteChamp: Int = 100_000, limiteChamps: Int = 1_000) throws {
+    /// `autresNoms`: header names a mapping profile knows (they count as much as canonical
+    /// names when looking for the header row).
+    public init(url: URL, feuille: String? = nil, autresNoms: [String] = [], limiteChamp: Int = 100_000, limiteChamps: Int = 1_000) throws {
         self.url = url
         self.limiteChamp = limiteChamp
         self.limiteChamps = limiteChamps
@@ -83,7 +85,7 @@ public final class LecteurXLSX: SourceTabulaire {
         let apercu = DelegueFeuille(partages: partages, limiteChamp: limiteChamp, limiteChamps: limiteChamps)
         apercu.apercuMax = 20
         try LecteurXLSX.parcourirPartie(archive, entree, nom: nom, apercu)
-        guard let (ligne, noms) = LecteurXLSX.choisirEntete(apercu) else {
+        guard let (ligne, noms) = LecteurXLSX.choisirEntete(apercu, autresNoms: autresNoms) else {
             throw FichierIllisible(fichier: nom, raison: "la feuille « \(choisie.nom) » est vide",
                                    conseil: "Vérifiez que l'export contient bien le tableau, sur la première feuille ou celle indiquée par le profil.")
         }
@@ -123,10 +125,10 @@ public final class LecteurXLSX: SourceTabulaire {
 
     /// The header row: among the first rows, the one whose names best match a canonical table
     /// (most canonical column names); the first non-empty row when none matches.
-    static func choisirEntete(_ d: DelegueFeuille) -> (Int, [String])? {
+    static func choisirEntete(_ d: DelegueFeuille, autresNoms: [String] = []) -> (Int, [String])? {
         let lignes = d.apercu.filter { $0.champs.contains { !$0.trimmingCharacters(in: .whitespaces).isEmpty } }
         guard !lignes.isEmpty else { return nil }
-        let toutesColonnes = Set(TableCanonique.allCases.flatMap { $0.colonnes.map { Normalisation.cle($0.nom) } })
+        let toutesColonnes = Set(TableCanonique.allCases.flatMap { $0.colonnes.map { Normalisation.cle($0.nom) } } + autresNoms.map { Normalisation.cle($0) })
         var meilleure = lignes[0]
         var meilleurScore = 0
         for l in lignes {

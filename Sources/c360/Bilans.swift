@@ -30,9 +30,9 @@ enum Bilans {
         "\(FormatFrancais.entier(n)) \(n > 1 ? (plurielForme ?? singulier + "s") : singulier)"
     }
 
-    static func texte(_ bilan: BilanImport, espace: EspaceDeTravail, journal: URL?) -> String {
+    static func texte(_ bilan: BilanImport, espace: EspaceDeTravail, journal: URL?, simulation: Bool = false) -> String {
         var l: [String] = []
-        l.append("Import pour « \(espace.configuration.nom) » — base \(espace.baseDeDonnees.path)")
+        l.append((simulation ? "Import à blanc (rien n'est enregistré)" : "Import") + " pour « \(espace.configuration.nom) » — base \(espace.baseDeDonnees.path)")
         for f in bilan.fichiers {
             let table = f.table.map { " → \($0.rawValue)" } ?? ""
             if let e = f.erreur {
@@ -73,7 +73,9 @@ enum Bilans {
             var resume = "Bilan : \(pluriel(bilan.fichiers.count, "fichier")), \(pluriel(bilan.totalLues, "ligne lue", "lignes lues")), \(pluriel(bilan.totalImportees, "importée")), \(pluriel(bilan.totalRejetees, "rejetée"))"
             if illisibles > 0 { resume += ", \(pluriel(illisibles, "fichier illisible", "fichiers illisibles"))" }
             l.append(resume + ".")
-            if bilan.totalRejetees > 0 {
+            if simulation {
+                l.append("À blanc : ces chiffres sont ceux qu'un import donnerait ; la base n'a pas été modifiée.")
+            } else if bilan.totalRejetees > 0 {
                 l.append("Les lignes rejetées sont conservées avec leur motif dans la base (table rejets) : corrigez-les dans l'outil de suivi puis réimportez l'export.")
             }
         }

@@ -4,6 +4,7 @@ import Foundation
 import Glibc
 #endif
 import ObservatoireCore
+import ObservatoireExecution
 
 /// `c360`: the command-line tool of Observatoire 360. It only wires the stages together
 /// (read → validate → store → compute → render); each subcommand is one type.
@@ -26,9 +27,10 @@ struct C360: ParsableCommand {
         lignes rejetées ; 65 fichier illisible ; 73 écriture impossible ; 75 espace occupé par une \
         autre exécution ; 1 erreur interne.
         """,
-        version: "0.1.0",
+        version: Version.courante,
         subcommands: [
-            CommandeInit.self, CommandeImporter.self, CommandeIndicateurs.self, CommandeRapport.self, CommandeDemoDonnees.self, CommandeDemo.self,
+            CommandeInit.self, CommandeImporter.self, CommandeIndicateurs.self, CommandeRapport.self,
+            CommandeTableauDeBord.self, CommandeExecuter.self, CommandeDemoDonnees.self, CommandeDemo.self,
         ],
         helpNames: [.short, .long, .customLong("aide")]
     )

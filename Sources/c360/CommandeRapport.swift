@@ -5,10 +5,6 @@ import ObservatoireIndicateurs
 import ObservatoireRapports
 import ObservatoireStore
 
-enum FormatRapport: String, CaseIterable {
-    case xlsx, html
-}
-
 struct CommandeRapport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rapport",
@@ -36,13 +32,13 @@ struct CommandeRapport: ParsableCommand {
     @Option(help: ArgumentHelp("Dossier où écrire les rapports (par défaut : le dossier « rapports » de l'espace).", valueName: "DOSSIER"))
     var sortie: String?
 
-    var formats: [FormatRapport] {
-        format.split(separator: ",").compactMap { FormatRapport(rawValue: $0.trimmingCharacters(in: .whitespaces).lowercased()) }
+    var formats: [Publication.Format] {
+        format.split(separator: ",").compactMap { Publication.Format(rawValue: $0.trimmingCharacters(in: .whitespaces).lowercased()) }
     }
 
     func validate() throws {
         let demandes = format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        for f in demandes where FormatRapport(rawValue: f) == nil {
+        for f in demandes where Publication.Format(rawValue: f) == nil {
             throw ValidationError("Format « \(f) » inconnu : xlsx, html, ou les deux séparés par une virgule.")
         }
         if demandes.isEmpty { throw ValidationError("Indiquez au moins un format : xlsx ou html.") }
@@ -52,40 +48,42 @@ struct CommandeRapport: ParsableCommand {
     func run() throws {
         let espace = try self.espace.espace()
         let dossier = sortie.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? espace.dossierRapports
-        let fichiers = try Rapports.ecrire(espace: espace, annee: annee, formats: formats, diffusion: diffusion, dossier: dossier)
+        let base = try Base.ouvrir(espace.baseDeDonnees, creer: false)
+        let fichiers = try Publication.rapport(espace: espace, base: base, annee: annee, formats: formats, diffusion: diffusion, dossier: dossier)
         Sortie.ecrire("Rapport d'activité \(annee) de « \(espace.configuration.nom) » (diffusion \(diffusion.rawValue)) :")
         for f in fichiers { Sortie.ecrire("  \(f.path)") }
     }
 }
 
-/// Writing the report files, shared by `rapport`, `executer` and `demo`.
-enum Rapports {
-    static func preparerDossier(_ dossier: URL) throws {
-        do {
-            try FileManager.default.createDirectory(at: dossier, withIntermediateDirectories: true)
-        } catch {
-            throw ErreurObservatoire.ecriture(dossier.path, "le dossier ne peut pas être créé")
-        }
-        guard FileManager.default.isWritableFile(atPath: dossier.path) else {
-            throw ErreurObservatoire.ecriture(dossier.path, "le dossier n'est pas accessible en écriture")
-        }
+struct CommandeTableauDeBord: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tableau-de-bord",
+        abstract: "Écrit le tableau de bord HTML du COTER : indicateurs mois par mois sur 24 mois, cumul de l'année face aux cibles, territoires.",
+        discussion: "Par défaut en diffusion externe (petits effectifs masqués), pour être partagé avec les membres du COTER. La commande « executer » le rafraîchit chaque mois."
+    )
+
+    @OptionGroup var espace: OptionsEspace
+
+    @Option(help: ArgumentHelp("Dernier mois montré (par défaut : le mois précédent).", valueName: "AAAA-MM"))
+    var mois: String?
+
+    @Option(help: ArgumentHelp("externe (par défaut, petits effectifs masqués) ou interne.", valueName: "DIFFUSION"))
+    var diffusion: Diffusion = .externe
+
+    @Option(help: ArgumentHelp("Dossier où écrire la page (par défaut : le dossier « rapports » de l'espace).", valueName: "DOSSIER"))
+    var sortie: String?
+
+    func validate() throws {
+        if let mois, OptionsPeriode.lireMois(mois) == nil { throw ValidationError("Mois « \(mois) » illisible : écrivez-le AAAA-MM, par exemple 2025-03.") }
     }
 
-    static func ecrire(espace: EspaceDeTravail, annee: Int, formats: [FormatRapport], diffusion: Diffusion, dossier: URL,
-                       extraction: Date = Date()) throws -> [URL] {
-        try preparerDossier(dossier)
+    func run() throws {
+        let espace = try self.espace.espace()
+        let dossier = sortie.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? espace.dossierRapports
+        let jusqua = mois.flatMap(OptionsPeriode.lireMois).map { Jour(annee: $0.0, mois: $0.1, jour: 1)! } ?? (Jour.aujourdhui().debutDuMois - 1)
         let base = try Base.ouvrir(espace.baseDeDonnees, creer: false)
-        let modeles = Modeles(espace: espace)
-        let donnees = try Preparation.rapport(espace: espace, base: base, annee: annee, diffusion: diffusion, modeles: modeles, extraction: extraction)
-        var fichiers: [URL] = []
-        for f in formats {
-            switch f {
-            case .xlsx:
-                fichiers.append(try RapportXLSX.ecrire(donnees, dans: dossier))
-            case .html:
-                throw ErreurObservatoire(.usage, "Le format html n'est pas encore disponible.", conseil: "Utilisez --format xlsx.")
-            }
-        }
-        return fichiers
+        let url = try Publication.tableauDeBord(espace: espace, base: base, jusqua: jusqua, diffusion: diffusion, dossier: dossier)
+        Sortie.ecrire("Tableau de bord de « \(espace.configuration.nom) » jusqu'à \(Periode.nomsDesMois[jusqua.mois - 1]) \(jusqua.annee) (diffusion \(diffusion.rawValue)) :")
+        Sortie.ecrire("  \(url.path)")
     }
 }

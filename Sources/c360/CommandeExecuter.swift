@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import ObservatoireCore
+import ObservatoireExecution
+
+struct CommandeExecuter: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "executer",
+        abstract: "L'exécution mensuelle : importe les nouveaux exports, les archive, rafraîchit le tableau de bord et les rapports de l'année.",
+        discussion: """
+        Prévue pour cron ou un minuteur systemd (voir README.md). Chaque fichier du dossier « a-traiter » \
+        est importé avec le profil de correspondance dont le motif de nom lui correspond, puis rangé \
+        dans « archives/AAAA-MM » ; un fichier illisible va dans « erreurs » avec une note expliquant \
+        quoi faire. Relancer la commande ne change rien. Codes de sortie : 0 sans rejet, 3 avec des \
+        lignes rejetées, 65 fichier illisible, 73 écriture impossible, 75 autre exécution en cours.
+        """
+    )
+
+    @OptionGroup var espace: OptionsEspace
+
+    @Option(help: ArgumentHelp("Mois traité (par défaut : le mois précédent).", valueName: "AAAA-MM"))
+    var mois: String?
+
+    @Flag(name: .customLong("a-blanc"), help: "Dit ce qui serait fait, sans rien modifier.")
+    var aBlanc = false
+
+    func validate() throws {
+        if let mois, OptionsPeriode.lireMois(mois) == nil { throw ValidationError("Mois « \(mois) » illisible : écrivez-le AAAA-MM, par exemple 2025-03.") }
+    }
+
+    func run() throws {
+        let espace = try self.espace.espace()
+        var options = OptionsExecution()
+        if let (a, m) = mois.flatMap(OptionsPeriode.lireMois) { options.mois = Jour(annee: a, mois: m, jour: 1)! }
+        options.aBlanc = aBlanc
+        let bilan = try ExecutionMensuelle.executer(espace: espace, options: options)
+        if let i = bilan.importation, !i.fichiers.isEmpty {
+            Sortie.ecrire(Bilans.texte(i, espace: espace, journal: nil, simulation: aBlanc))
+            Sortie.ecrire("")
+        }
+        Sortie.ecrire(bilan.resume)
+        if bilan.code != .succes { throw ExitCode(bilan.code.rawValue) }
+    }
+}
