@@ -8,7 +8,9 @@ DEMO_DIR  ?= sortie/demo
 SUDO      := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo)
 C360      := .build/debug/c360
 
-.PHONY: all deps build demo test bench robustesse clean
+.PHONY: all deps build demo test bench robustesse install clean
+
+PREFIX    ?= /usr/local
 
 all: build
 
@@ -32,6 +34,15 @@ demo: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# Installs the optimised executable with its resources (SQL queries, report templates) in
+# $(PREFIX)/lib/c360, and a link in $(PREFIX)/bin.
+install: deps
+	$(SWIFT) build -c release --product c360
+	install -d $(DESTDIR)$(PREFIX)/lib/c360 $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 .build/release/c360 $(DESTDIR)$(PREFIX)/lib/c360/c360
+	cp -R .build/release/*.resources $(DESTDIR)$(PREFIX)/lib/c360/
+	ln -sf $(PREFIX)/lib/c360/c360 $(DESTDIR)$(PREFIX)/bin/c360
 
 clean:
 	rm -rf .build sortie
