@@ -35,6 +35,12 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+# The reliability and security tests with five times more crash runs and fuzz cases
+# (make test already runs them once: 20 crash runs, 200 fuzz cases).
+robustesse: deps
+	$(SWIFT) build --build-tests
+	C360_ITERATIONS=5 $(SWIFT) test --skip-build --filter RobustesseTests
+
 # Installs the optimised executable with its resources (SQL queries, report templates) in
 # $(PREFIX)/lib/c360, and a link in $(PREFIX)/bin.
 install: deps
