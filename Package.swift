@@ -40,6 +40,7 @@ let package = Package(
             dependencies: [
                 "ObservatoireCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         // Read and validate: CSV and XLSX readers, mapping profiles, validation, import runs.

@@ -41,11 +41,6 @@ enum HTMLTexte {
         }
         return r + "\""
     }
-
-    /// An identifier usable in `id` and fragment links: ASCII letters, digits and hyphens.
-    static func identifiant(_ s: String) -> String {
-        NomDeFichier.sur(s, longueurMax: 40)
-    }
 }
 
 /// Markdown written by people (the coordinator's narrative, the methodology) turned into HTML

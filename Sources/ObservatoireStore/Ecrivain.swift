@@ -20,9 +20,18 @@ import ObservatoireCore
 public final class Ecrivain {
     private let db: Database
     private var instructions: [String: Statement] = [:]
+    private var rapides: [String: InstructionPreparee] = [:]
 
     public init(_ db: Database) {
         self.db = db
+    }
+
+    /// A statement of the hot path (one per row), bound through the C API.
+    private func rapide(_ sql: String) throws -> InstructionPreparee {
+        if let s = rapides[sql] { return s }
+        let s = try InstructionPreparee(db, sql: sql)
+        rapides[sql] = s
+        return s
     }
 
     private func instruction(_ sql: String) throws -> Statement {
@@ -80,15 +89,16 @@ public final class Ecrivain {
 
     /// The date and territory of a stored request, or nil when it does not exist.
     public func sollicitation(_ id: String) throws -> SollicitationConnue? {
-        guard let r = try Row.fetchOne(
-            try instruction("SELECT date_sollicitation, territoire FROM sollicitations WHERE id_sollicitation = ?"),
-            arguments: [id]), let date = Jour(iso: r[0]) else { return nil }
-        return SollicitationConnue(date: date, territoire: r[1])
+        let i = try rapide("SELECT date_sollicitation, territoire FROM sollicitations WHERE id_sollicitation = ?")
+        i.texte(id)
+        guard let (iso, territoire) = try i.premierTexte(), let date = Jour(iso: iso) else { return nil }
+        return SollicitationConnue(date: date, territoire: territoire)
     }
 
     public func acteurExiste(_ id: String) throws -> Bool {
-        try Bool.fetchOne(try instruction("SELECT EXISTS (SELECT 1 FROM acteurs WHERE acteur_id = ?)"),
-                          arguments: [id]) ?? false
+        let i = try rapide("SELECT 1 FROM acteurs WHERE acteur_id = ?")
+        i.texte(id)
+        return try i.premierTexte() != nil
     }
 
     // MARK: - Rows
@@ -99,7 +109,7 @@ public final class Ecrivain {
     public func enregistrer(_ e: Enregistrement, importId: Int64, sollicitation: SollicitationConnue? = nil) throws -> Bool {
         switch e {
         case .acteur(let a):
-            try instruction("""
+            let i = try rapide("""
                 INSERT INTO acteurs (acteur_id, nom, categorie, membre_coeur, partenaire, date_referencement, date_sortie, import_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (acteur_id) DO UPDATE SET nom = excluded.nom, categorie = excluded.categorie,
@@ -107,29 +117,32 @@ public final class Ecrivain {
                     date_referencement = excluded.date_referencement, date_sortie = excluded.date_sortie,
                     import_id = excluded.import_id
                 WHERE acteurs.import_id <> excluded.import_id
-                """).execute(arguments: [a.acteurId, a.nom, a.categorie.rawValue, a.membreCoeur, a.partenaire,
-                                         a.dateReferencement.iso, a.dateSortie?.iso, importId])
-            return db.changesCount > 0
+                """)
+            i.texte(a.acteurId); i.texte(a.nom); i.texte(a.categorie.rawValue); i.booleen(a.membreCoeur); i.booleen(a.partenaire)
+            i.texte(a.dateReferencement.iso); i.texte(a.dateSortie?.iso); i.entier(Int(importId))
+            return try i.executer() > 0
         case .poste(let p):
-            try instruction("""
+            let i = try rapide("""
                 INSERT INTO equipe (poste_id, fonction, etp, recherche_solutions, date_debut, date_fin, import_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (poste_id) DO UPDATE SET fonction = excluded.fonction, etp = excluded.etp,
                     recherche_solutions = excluded.recherche_solutions, date_debut = excluded.date_debut,
                     date_fin = excluded.date_fin, import_id = excluded.import_id
                 WHERE equipe.import_id <> excluded.import_id
-                """).execute(arguments: [p.posteId, p.fonction.rawValue, p.etp, p.rechercheSolutions,
-                                         p.dateDebut.iso, p.dateFin?.iso, importId])
-            return db.changesCount > 0
+                """)
+            i.texte(p.posteId); i.texte(p.fonction.rawValue); i.reel(p.etp); i.booleen(p.rechercheSolutions)
+            i.texte(p.dateDebut.iso); i.texte(p.dateFin?.iso); i.entier(Int(importId))
+            return try i.executer() > 0
         case .membreCoeur(let m):
-            try instruction("""
+            let i = try rapide("""
                 INSERT INTO membres_coeur (annee, membre, etp, import_id) VALUES (?, ?, ?, ?)
                 ON CONFLICT (annee, membre) DO UPDATE SET etp = excluded.etp, import_id = excluded.import_id
                 WHERE membres_coeur.import_id <> excluded.import_id
-                """).execute(arguments: [m.annee, m.membre, m.etp, importId])
-            return db.changesCount > 0
+                """)
+            i.entier(m.annee); i.texte(m.membre); i.reel(m.etp); i.entier(Int(importId))
+            return try i.executer() > 0
         case .sollicitation(let s):
-            try instruction("""
+            let i = try rapide("""
                 INSERT INTO sollicitations (id_sollicitation, date_sollicitation, personne, profil, type_demande,
                     origine, accompagnee, projet_vie_co_construit, territoire, departement, canal,
                     niveau_intervention, orientation_rapt, tranche_age, date_cloture, import_id)
@@ -143,25 +156,27 @@ public final class Ecrivain {
                     tranche_age = excluded.tranche_age, date_cloture = excluded.date_cloture,
                     import_id = excluded.import_id
                 WHERE sollicitations.import_id <> excluded.import_id
-                """).execute(arguments: [
-                    s.idSollicitation, s.dateSollicitation.iso, s.personne, s.profil.rawValue, s.typeDemande.rawValue,
-                    s.origine.rawValue, s.accompagnee, s.projetVieCoConstruit?.rawValue, s.territoire, s.departement,
-                    s.canal?.rawValue, s.niveauIntervention, s.orientationRapt, s.trancheAge?.rawValue,
-                    s.dateCloture?.iso, importId,
-                ])
-            guard db.changesCount > 0 else { return false }
-            try instruction("DELETE FROM sollicitation_problematiques WHERE id_sollicitation = ?")
-                .execute(arguments: [s.idSollicitation])
+                """)
+            i.texte(s.idSollicitation); i.texte(s.dateSollicitation.iso); i.texte(s.personne); i.texte(s.profil.rawValue)
+            i.texte(s.typeDemande.rawValue); i.texte(s.origine.rawValue); i.booleen(s.accompagnee)
+            i.texte(s.projetVieCoConstruit?.rawValue); i.texte(s.territoire); i.texte(s.departement); i.texte(s.canal?.rawValue)
+            i.entier(s.niveauIntervention); i.booleen(s.orientationRapt); i.texte(s.trancheAge?.rawValue); i.texte(s.dateCloture?.iso)
+            i.entier(Int(importId))
+            guard try i.executer() > 0 else { return false }
+            let effacer = try rapide("DELETE FROM sollicitation_problematiques WHERE id_sollicitation = ?")
+            effacer.texte(s.idSollicitation)
+            try effacer.executer()
+            let ajouter = try rapide("INSERT OR IGNORE INTO sollicitation_problematiques (id_sollicitation, problematique) VALUES (?, ?)")
             for p in s.problematiques {
-                try instruction("INSERT OR IGNORE INTO sollicitation_problematiques (id_sollicitation, problematique) VALUES (?, ?)")
-                    .execute(arguments: [s.idSollicitation, p])
+                ajouter.texte(s.idSollicitation); ajouter.texte(p)
+                try ajouter.executer()
             }
             return true
         case .proposition(let p):
             guard let sollicitation else {
                 throw ErreurObservatoire(.erreurInterne, "Proposition « \(p.idProposition) » enregistrée sans sa sollicitation.", conseil: nil)
             }
-            try instruction("""
+            let i = try rapide("""
                 INSERT INTO propositions (id_proposition, id_sollicitation, territoire, date_sollicitation, date_proposition,
                     evaluation_preexistante, ad_hoc_partenaires, milieu_ordinaire, decision, date_decision, acteur_id, import_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -173,12 +188,12 @@ public final class Ecrivain {
                     decision = excluded.decision, date_decision = excluded.date_decision,
                     acteur_id = excluded.acteur_id, import_id = excluded.import_id
                 WHERE propositions.import_id <> excluded.import_id
-                """).execute(arguments: [
-                    p.idProposition, p.idSollicitation, sollicitation.territoire, sollicitation.date.iso, p.dateProposition.iso,
-                    p.evaluationPreexistante, p.adHocPartenaires, p.milieuOrdinaire, p.decision.rawValue, p.dateDecision?.iso,
-                    p.acteurId, importId,
-                ])
-            return db.changesCount > 0
+                """)
+            i.texte(p.idProposition); i.texte(p.idSollicitation); i.texte(sollicitation.territoire); i.texte(sollicitation.date.iso)
+            i.texte(p.dateProposition.iso); i.booleen(p.evaluationPreexistante); i.booleen(p.adHocPartenaires)
+            i.booleen(p.milieuOrdinaire); i.texte(p.decision.rawValue); i.texte(p.dateDecision?.iso); i.texte(p.acteurId)
+            i.entier(Int(importId))
+            return try i.executer() > 0
         }
     }
 
