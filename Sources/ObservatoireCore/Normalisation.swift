@@ -52,6 +52,11 @@ public enum Normalisation {
     /// without copying, when there is nothing to remove (the common case).
     public static func rogner(_ s: String) -> String {
         func blanc(_ c: Character) -> Bool { c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\u{A0}" || c == "\u{202F}" }
+        // Fast path on bytes (walking Characters means grapheme breaking): an ASCII letter or
+        // digit at both ends means there is nothing to remove.
+        guard let b0 = s.utf8.first, let b1 = s.utf8.last else { return s }
+        func net(_ b: UInt8) -> Bool { b > 32 && b < 128 }
+        if net(b0) && net(b1) { return s }
         guard let premier = s.first, let dernier = s.last else { return s }
         if !blanc(premier) && !blanc(dernier) { return s }
         guard let debut = s.firstIndex(where: { !blanc($0) }), let fin = s.lastIndex(where: { !blanc($0) }) else { return "" }
@@ -61,6 +66,21 @@ public enum Normalisation {
     /// Trims spaces (including non-breaking ones) and collapses inner runs of white space,
     /// the treatment of free text values such as a territory or an organisation name.
     public static func texte<S: StringProtocol>(_ texte: S) -> String {
+        // Fast path: no white space but single inner spaces, none at the ends.
+        var precedentEspace = true
+        var simple = true
+        for b in texte.utf8 {
+            if b == 32 {
+                if precedentEspace { simple = false; break }
+                precedentEspace = true
+            } else if b < 32 || b == 0xC2 || b == 0xE2 {
+                simple = false  // tab, line break, or possibly a non-breaking space
+                break
+            } else {
+                precedentEspace = false
+            }
+        }
+        if simple && !precedentEspace { return String(texte) }
         var morceaux: [Substring] = []
         for m in texte.split(whereSeparator: { $0.isWhitespace }) { morceaux.append(Substring(m)) }
         return morceaux.joined(separator: " ")

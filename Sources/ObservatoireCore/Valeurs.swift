@@ -91,6 +91,12 @@ public enum Valeurs {
 
     /// Whole numbers; `2.0` or `2,0` (as a spreadsheet may write them) are read as 2.
     public static func entier(_ brut: String) -> Lecture<Int> {
+        // Fast path: only ASCII digits.
+        if !brut.isEmpty, brut.utf8.count < 16, brut.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+            var n = 0
+            for b in brut.utf8 { n = n * 10 + Int(b - 48) }
+            return .valeur(n)
+        }
         switch decimal(brut) {
         case .vide: return .vide
         case .invalide: return .invalide

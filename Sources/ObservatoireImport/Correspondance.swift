@@ -13,6 +13,16 @@ public struct Correspondance: Sendable {
     /// Header names of the file that feed no column (ignored).
     public let ignorees: [String]
 
+    /// Positions (in `table.colonnes`) of the identifier's columns.
+    let positionsIdentifiant: [Int]
+
+    init(table: TableCanonique, indices: [Int?], ignorees: [String]) {
+        self.table = table
+        self.indices = indices
+        self.ignorees = ignorees
+        positionsIdentifiant = table.identifiant.compactMap { c in table.colonnes.firstIndex { $0.nom == c } }
+    }
+
     /// Maps `entete` onto `table`. `renommages` (from a mapping profile) turns a file's header
     /// name into a canonical column name first; a column given a constant by the profile may be
     /// absent. Throws when a required column is missing or a

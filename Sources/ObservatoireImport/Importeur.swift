@@ -64,6 +64,61 @@ public struct BilanImport: Sendable {
     public var totalRejetees: Int { fichiers.reduce(0) { $0 + $1.rejetees } }
 }
 
+/// A record after the reader stage: the row validated or rejected.
+struct LigneValidee {
+    let ligne: Int
+    let resultat: Result<Enregistrement, Rejet>
+    /// The row's identifier, for the duplicate message.
+    let identifiant: String
+}
+
+enum MessageLecture {
+    case lignes([LigneValidee], octetsLus: Int)
+    case fin
+    case erreur(Error)
+}
+
+/// A bounded pipe between two threads: `envoyer` waits while it is full, `recevoir` while it is
+/// empty; `annuler` releases both sides.
+final class Tuyau<T>: @unchecked Sendable {
+    private var file: [T] = []
+    private let capacite: Int
+    private let condition = NSCondition()
+    private var annule = false
+
+    init(capacite: Int) { self.capacite = capacite }
+
+    var estAnnule: Bool {
+        condition.lock(); defer { condition.unlock() }
+        return annule
+    }
+
+    func envoyer(_ t: T) {
+        condition.lock(); defer { condition.unlock() }
+        while file.count >= capacite && !annule { condition.wait() }
+        if annule { return }
+        file.append(t)
+        condition.broadcast()
+    }
+
+    /// The next message, or nil once cancelled.
+    func recevoir() -> T? {
+        condition.lock(); defer { condition.unlock() }
+        while file.isEmpty && !annule { condition.wait() }
+        if file.isEmpty { return nil }
+        let t = file.removeFirst()
+        condition.broadcast()
+        return t
+    }
+
+    func annuler() {
+        condition.lock(); defer { condition.unlock() }
+        annule = true
+        file.removeAll()
+        condition.broadcast()
+    }
+}
+
 /// Options of an import run.
 public struct OptionsImport {
     /// Forces the table of every file (`--table`).
@@ -357,68 +412,98 @@ public final class Importeur {
             try ecrivain.rejeter(r, importId: importId, fichier: b.fichier)
         }
 
-        try source.parcourir { brut in
-            b.lues += 1
-            if b.lues % 4096 == 0 { progression(source.octetsLus) }
-            if let anomalie = brut.anomalie {
-                try rejeter(Importeur.rejet(anomalie, ligne: brut.ligne, entete: source.entete))
-                return
-            }
-            if brut.champs.count > largeur, brut.champs[largeur...].contains(where: { !Normalisation.rogner($0).isEmpty }) {
-                try rejeter(Rejet(ligne: brut.ligne, colonne: nil, valeur: nil, regle: .ligneMalformee,
-                                  message: "La ligne a \(brut.champs.count) champs alors que l'en-tête a \(largeur) colonnes : un séparateur ou un guillemet est sans doute en trop. Corrigez la ligne dans l'export."))
-                return
-            }
-            var valeurs = correspondance.valeurs(brut.champs)
-            if let profil {
-                valeurs = profil.traduire(valeurs, table: table, fichier: b.fichier)
-            }
-            let enregistrement: Enregistrement
-            switch validateur.valider(valeurs, ligne: brut.ligne) {
-            case .failure(let r):
-                try rejeter(r)
-                return
-            case .success(let e):
-                enregistrement = e
-            }
-            // Rules that need what is already stored.
-            var demande: Ecrivain.SollicitationConnue?
-            if case .proposition(let p) = enregistrement {
-                guard let connue = try ecrivain.sollicitation(p.idSollicitation) else {
-                    try rejeter(Rejet(ligne: brut.ligne, colonne: "id_sollicitation", valeur: p.idSollicitation, regle: .referenceInconnue,
-                                      message: "La sollicitation « \(p.idSollicitation) » n'existe pas dans la base. Importez le fichier des sollicitations qui la contient (dans la même commande, il passe en premier), puis réimportez ce fichier avec --forcer."))
-                    return
-                }
-                demande = connue
-                if p.dateProposition < connue.date {
-                    try rejeter(Rejet(ligne: brut.ligne, colonne: "date_proposition", valeur: p.dateProposition.francais, regle: .dateIncoherente,
-                                      message: "La proposition est datée du \(p.dateProposition.francais), avant sa sollicitation « \(p.idSollicitation) » reçue le \(connue.date.francais). Corrigez l'une des deux dates."))
-                    return
-                }
-                if let acteur = p.acteurId {
-                    let existe: Bool
-                    if let connu = acteursConnus[acteur] { existe = connu } else {
-                        existe = try ecrivain.acteurExiste(acteur)
-                        if acteursConnus.count < 100_000 { acteursConnus[acteur] = existe }
-                    }
-                    guard existe else {
-                        try rejeter(Rejet(ligne: brut.ligne, colonne: "acteur_id", valeur: acteur, regle: .referenceInconnue,
-                                          message: "L'acteur « \(acteur) » n'existe pas dans l'annuaire. Importez d'abord le fichier des acteurs qui le contient, ou laissez la colonne vide."))
-                        return
+        // Two stages on two cores: a reader thread parses and validates (pure work, no
+        // database), and this thread checks references and stores, in file order. Batches go
+        // through a bounded pipe, so memory stays flat whatever the file size.
+        let fichier = b.fichier
+        let tuyau = Tuyau<MessageLecture>(capacite: 8)
+        let fini = DispatchSemaphore(value: 0)
+        let lecteur = Thread {
+            defer { fini.signal() }
+            var lot: [LigneValidee] = []
+            lot.reserveCapacity(Importeur.tailleLot)
+            do {
+                try source.parcourir { brut in
+                    if tuyau.estAnnule { throw ErreurDuTraitement(erreur: CancellationError()) }
+                    lot.append(Importeur.preparer(brut, source: source, correspondance: correspondance, largeur: largeur,
+                                                  profil: profil, validateur: validateur, fichier: fichier))
+                    if lot.count == Importeur.tailleLot {
+                        tuyau.envoyer(.lignes(lot, octetsLus: source.octetsLus))
+                        lot.removeAll(keepingCapacity: true)
                     }
                 }
+                tuyau.envoyer(.lignes(lot, octetsLus: source.octetsLus))
+                tuyau.envoyer(.fin)
+            } catch {
+                tuyau.envoyer(.erreur(error))
             }
-            guard try ecrivain.enregistrer(enregistrement, importId: importId, sollicitation: demande) else {
-                let colonne = table.identifiant.joined(separator: " + ")
-                let valeur = table.identifiant.compactMap { c in table.colonnes.firstIndex { $0.nom == c }.flatMap { valeurs[$0] } }.joined(separator: " / ")
-                try rejeter(Rejet(ligne: brut.ligne, colonne: colonne, valeur: valeur, regle: .doublon,
-                                  message: "L'identifiant « \(valeur) » apparaît plusieurs fois dans ce fichier ; seule sa première ligne a été gardée. Supprimez le doublon dans l'outil de suivi."))
-                return
-            }
-            b.importees += 1
-            compteur += 1
-            try options.apresChaqueLigne?(compteur)
         }
+        lecteur.stackSize = 1 << 22
+        lecteur.start()
+        defer {
+            tuyau.annuler()
+            fini.wait()
+        }
+
+        lecture: while true {
+            switch tuyau.recevoir() {
+            case .fin, nil:
+                break lecture
+            case .erreur(let e):
+                if let t = e as? ErreurDuTraitement, t.erreur is CancellationError { break lecture }
+                throw e
+            case .lignes(let lot, let octetsLus):
+                for ligne in lot {
+                    b.lues += 1
+                    let enregistrement: Enregistrement
+                    switch ligne.resultat {
+                    case .failure(let r):
+                        try rejeter(r)
+                        continue
+                    case .success(let e):
+                        enregistrement = e
+                    }
+                    // Rules that need what is already stored.
+                    var demande: Ecrivain.SollicitationConnue?
+                    if case .proposition(let p) = enregistrement {
+                        guard let connue = try ecrivain.sollicitation(p.idSollicitation) else {
+                            try rejeter(Rejet(ligne: ligne.ligne, colonne: "id_sollicitation", valeur: p.idSollicitation, regle: .referenceInconnue,
+                                              message: "La sollicitation « \(p.idSollicitation) » n'existe pas dans la base. Importez le fichier des sollicitations qui la contient (dans la même commande, il passe en premier), puis réimportez ce fichier avec --forcer."))
+                            continue
+                        }
+                        demande = connue
+                        if p.dateProposition < connue.date {
+                            try rejeter(Rejet(ligne: ligne.ligne, colonne: "date_proposition", valeur: p.dateProposition.francais, regle: .dateIncoherente,
+                                              message: "La proposition est datée du \(p.dateProposition.francais), avant sa sollicitation « \(p.idSollicitation) » reçue le \(connue.date.francais). Corrigez l'une des deux dates."))
+                            continue
+                        }
+                        if let acteur = p.acteurId {
+                            let existe: Bool
+                            if let connu = acteursConnus[acteur] { existe = connu } else {
+                                existe = try ecrivain.acteurExiste(acteur)
+                                if acteursConnus.count < 100_000 { acteursConnus[acteur] = existe }
+                            }
+                            guard existe else {
+                                try rejeter(Rejet(ligne: ligne.ligne, colonne: "acteur_id", valeur: acteur, regle: .referenceInconnue,
+                                                  message: "L'acteur « \(acteur) » n'existe pas dans l'annuaire. Importez d'abord le fichier des acteurs qui le contient, ou laissez la colonne vide."))
+                                continue
+                            }
+                        }
+                    }
+                    guard try ecrivain.enregistrer(enregistrement, importId: importId, sollicitation: demande) else {
+                        try rejeter(Rejet(ligne: ligne.ligne, colonne: table.identifiant.joined(separator: " + "), valeur: ligne.identifiant, regle: .doublon,
+                                          message: "L'identifiant « \(ligne.identifiant) » apparaît plusieurs fois dans ce fichier ; seule sa première ligne a été gardée. Supprimez le doublon dans l'outil de suivi."))
+                        continue
+                    }
+                    b.importees += 1
+                    compteur += 1
+                    try options.apresChaqueLigne?(compteur)
+                }
+                progression(octetsLus)
+            }
+        }
+        fini.wait()
+        fini.signal()
         b.lignesVides = source.lignesVides
         let empreinte = try source.empreinte()
         b.empreinte = empreinte
@@ -429,6 +514,28 @@ public final class Importeur {
         try ecrivain.fixerEmpreinte(importId, empreinte)
         try ecrivain.fermerImport(importId, lues: b.lues, importees: b.importees, rejetees: b.rejetees, vides: b.lignesVides)
         progression(source.octetsLus)
+    }
+
+    static let tailleLot = 512
+
+    /// The reader stage for one record: reading anomalies, field count, mapping, profile,
+    /// validation. Pure: it touches no database, so it runs on the reader thread.
+    static func preparer(_ brut: EnregistrementBrut, source: SourceTabulaire, correspondance: Correspondance, largeur: Int,
+                         profil: ProfilCorrespondance?, validateur: Validateur, fichier: String) -> LigneValidee {
+        if let anomalie = brut.anomalie {
+            return LigneValidee(ligne: brut.ligne, resultat: .failure(rejet(anomalie, ligne: brut.ligne, entete: source.entete)), identifiant: "")
+        }
+        if brut.champs.count > largeur, brut.champs[largeur...].contains(where: { !Normalisation.rogner($0).isEmpty }) {
+            return LigneValidee(ligne: brut.ligne, resultat: .failure(Rejet(
+                ligne: brut.ligne, colonne: nil, valeur: nil, regle: .ligneMalformee,
+                message: "La ligne a \(brut.champs.count) champs alors que l'en-tête a \(largeur) colonnes : un séparateur ou un guillemet est sans doute en trop. Corrigez la ligne dans l'export.")),
+                identifiant: "")
+        }
+        let table = correspondance.table
+        var valeurs = correspondance.valeurs(brut.champs)
+        if let profil { valeurs = profil.traduire(valeurs, table: table, fichier: fichier) }
+        let identifiant = correspondance.positionsIdentifiant.compactMap { valeurs[$0].map(Normalisation.rogner) }.joined(separator: " / ")
+        return LigneValidee(ligne: brut.ligne, resultat: validateur.valider(valeurs, ligne: brut.ligne), identifiant: identifiant)
     }
 
     static func rejet(_ a: AnomalieLecture, ligne: Int, entete: [String]) -> Rejet {

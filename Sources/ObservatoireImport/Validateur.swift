@@ -31,6 +31,9 @@ public struct Validateur {
     private let positions: [String: Int]
     private let typologie: [String: String]
     private let territoires: [String: String]
+    /// The configured spellings themselves: most rows write them exactly (no normalisation).
+    private let typologieExacte: Set<String>
+    private let territoiresExacts: Set<String>
 
     /// Longest identifier and longest free text accepted.
     static let longueurIdentifiant = 100
@@ -53,6 +56,8 @@ public struct Validateur {
         positions = Dictionary(uniqueKeysWithValues: table.colonnes.enumerated().map { ($0.element.nom, $0.offset) })
         typologie = Dictionary(configuration.typologie.map { (Normalisation.cle($0), $0) }, uniquingKeysWith: { a, _ in a })
         territoires = Dictionary(configuration.territoires.map { (Normalisation.cle($0), $0) }, uniquingKeysWith: { a, _ in a })
+        typologieExacte = Set(configuration.typologie)
+        territoiresExacts = Set(configuration.territoires)
     }
 
     public func valider(_ valeurs: [String?], ligne: Int) -> Result<Enregistrement, Rejet> {
@@ -314,6 +319,10 @@ public struct Validateur {
             }
             var resultat: [String] = []
             for e in elements {
+                if v.typologieExacte.contains(e) {
+                    if !resultat.contains(e) { resultat.append(e) }
+                    continue
+                }
                 guard let code = v.typologie[Normalisation.cle(e)] else {
                     let proches = Normalisation.plusProches(e, parmi: v.configuration.typologie, maximum: 1)
                     let suggestion = proches.isEmpty ? "" : " Vouliez-vous dire « \(proches[0]) » ?"
@@ -331,7 +340,7 @@ public struct Validateur {
             guard t.count <= Validateur.longueurTexte else {
                 throw rejet("territoire", .champTropLong, "Le nom du territoire dépasse \(Validateur.longueurTexte) caractères.")
             }
-            if v.territoires.isEmpty { return t }
+            if v.territoires.isEmpty || v.territoiresExacts.contains(t) { return t }
             guard let canonique = v.territoires[Normalisation.cle(t)] else {
                 let proches = Normalisation.plusProches(t, parmi: v.configuration.territoires, maximum: 1)
                 let suggestion = proches.isEmpty ? "" : " Vouliez-vous dire « \(proches[0]) » ?"
