@@ -246,12 +246,57 @@ public final class LecteurCSV: SourceTabulaire {
             if b >= 0x80 { nonASCII = true } else if b == 0 { nul = true }
             octets.append(b)
         }
+        /// Appends the run tampon[a..<z] (already scanned for non-ASCII and NUL bytes).
+        func ajouterTranche(_ a: Int, _ z: Int) {
+            let n = z - a
+            defer { tailleChamp += n }
+            if bornes.count >= limiteChamps { return }
+            let place = limiteChamp - tailleChamp
+            if n > place {
+                if place > 0 { octets.append(contentsOf: tampon[a..<(a + place)]) }
+                if anomalie == nil { anomalie = .champTropLong(colonne: bornes.count, taille: limiteChamp) }
+                return
+            }
+            octets.append(contentsOf: tampon[a..<z])
+        }
 
         while true {
             if position >= fin {
                 if finDeFichier { break }
                 try remplir()
                 if position >= fin { break }
+            }
+            // Fast path: a run of ordinary bytes is scanned and copied at once (the per-byte
+            // state machine below only sees separators, quotes and line ends).
+            if etat != .guillemetDansCite {
+                let debut = position
+                var k = position
+                let cite = etat == .cite
+                let debutDeChamp = etat == .debutChamp
+                var haut = false, zero = false
+                tampon.withUnsafeBufferPointer { p in
+                    while k < fin {
+                        let c = p[k]
+                        if cite {
+                            if c == guillemet || c == 10 || c == 13 { break }
+                        } else if c == sep || c == 10 || c == 13 || (c == guillemet && debutDeChamp && k == debut) {
+                            break
+                        }
+                        if c >= 0x80 { haut = true } else if c == 0 { zero = true }
+                        k += 1
+                    }
+                }
+                if k > debut {
+                    if bornes.count < limiteChamps && tailleChamp < limiteChamp {
+                        nonASCII = nonASCII || haut
+                        nul = nul || zero
+                    }
+                    ajouterTranche(debut, k)
+                    position = k
+                    vu = true
+                    if !cite { etat = .nonCite }
+                    continue
+                }
             }
             let b = tampon[position]
             position += 1

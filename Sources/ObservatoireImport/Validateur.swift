@@ -260,13 +260,12 @@ public struct Validateur {
 
         func enumeration<E: RawRepresentable>(_ colonne: String) throws -> E? where E.RawValue == String {
             let t = brut(colonne)
-            let obligatoire = v.table.colonnes[index(colonne)].obligation == .oui
-            if Normalisation.cle(t).isEmpty {
-                if obligatoire { throw manquante(colonne) }
-                return nil
-            }
             // Most exports write the canonical value itself: no normalisation needed then.
             if let e = E(rawValue: t) { return e }
+            if Normalisation.cle(t).isEmpty {
+                if v.table.colonnes[index(colonne)].obligation == .oui { throw manquante(colonne) }
+                return nil
+            }
             let connues = v.enumerations[colonne]!
             guard let canonique = connues[Normalisation.cle(t)], let e = E(rawValue: canonique) else {
                 let valeurs = connues.values.sorted()

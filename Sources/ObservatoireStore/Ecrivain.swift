@@ -20,17 +20,27 @@ import ObservatoireCore
 public final class Ecrivain {
     private let db: Database
     private var instructions: [String: Statement] = [:]
-    private var rapides: [String: InstructionPreparee] = [:]
+    private var rapides: [Requete: InstructionPreparee] = [:]
+    /// The requests table was empty when the current file started: its rows are all new, and
+    /// there are no old problem types to clear (the first load of a large history).
+    private var sollicitationsVides: Bool?
+
+    /// The statements of the hot path, by name (looking them up by their SQL text meant
+    /// hashing a long string for every row).
+    private enum Requete: Hashable {
+        case sollicitationConnue, acteurConnu, acteur, poste, membreCoeur, sollicitation
+        case effacerProblematiques, ajouterProblematique, proposition
+    }
 
     public init(_ db: Database) {
         self.db = db
     }
 
     /// A statement of the hot path (one per row), bound through the C API.
-    private func rapide(_ sql: String) throws -> InstructionPreparee {
-        if let s = rapides[sql] { return s }
-        let s = try InstructionPreparee(db, sql: sql)
-        rapides[sql] = s
+    private func rapide(_ cle: Requete, _ sql: @autoclosure () -> String) throws -> InstructionPreparee {
+        if let s = rapides[cle] { return s }
+        let s = try InstructionPreparee(db, sql: sql())
+        rapides[cle] = s
         return s
     }
 
@@ -51,6 +61,7 @@ public final class Ecrivain {
 
     public func ouvrirImport(execution: String, fichier: String, table: TableCanonique, empreinte: String,
                              profil: String?) throws -> Int64 {
+        sollicitationsVides = nil
         try instruction("""
             INSERT INTO imports (execution, fichier, table_cible, empreinte, profil, debut)
             VALUES (?, ?, ?, ?, ?, ?)
@@ -89,14 +100,14 @@ public final class Ecrivain {
 
     /// The date and territory of a stored request, or nil when it does not exist.
     public func sollicitation(_ id: String) throws -> SollicitationConnue? {
-        let i = try rapide("SELECT date_sollicitation, territoire FROM sollicitations WHERE id_sollicitation = ?")
+        let i = try rapide(.sollicitationConnue, "SELECT date_sollicitation, territoire FROM sollicitations WHERE id_sollicitation = ?")
         i.texte(id)
         guard let (iso, territoire) = try i.premierTexte(), let date = Jour(iso: iso) else { return nil }
         return SollicitationConnue(date: date, territoire: territoire)
     }
 
     public func acteurExiste(_ id: String) throws -> Bool {
-        let i = try rapide("SELECT 1 FROM acteurs WHERE acteur_id = ?")
+        let i = try rapide(.acteurConnu, "SELECT 1 FROM acteurs WHERE acteur_id = ?")
         i.texte(id)
         return try i.premierTexte() != nil
     }
@@ -109,7 +120,7 @@ public final class Ecrivain {
     public func enregistrer(_ e: Enregistrement, importId: Int64, sollicitation: SollicitationConnue? = nil) throws -> Bool {
         switch e {
         case .acteur(let a):
-            let i = try rapide("""
+            let i = try rapide(.acteur, """
                 INSERT INTO acteurs (acteur_id, nom, categorie, membre_coeur, partenaire, date_referencement, date_sortie, import_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (acteur_id) DO UPDATE SET nom = excluded.nom, categorie = excluded.categorie,
@@ -122,7 +133,7 @@ public final class Ecrivain {
             i.texte(a.dateReferencement.iso); i.texte(a.dateSortie?.iso); i.entier(Int(importId))
             return try i.executer() > 0
         case .poste(let p):
-            let i = try rapide("""
+            let i = try rapide(.poste, """
                 INSERT INTO equipe (poste_id, fonction, etp, recherche_solutions, date_debut, date_fin, import_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (poste_id) DO UPDATE SET fonction = excluded.fonction, etp = excluded.etp,
@@ -134,7 +145,7 @@ public final class Ecrivain {
             i.texte(p.dateDebut.iso); i.texte(p.dateFin?.iso); i.entier(Int(importId))
             return try i.executer() > 0
         case .membreCoeur(let m):
-            let i = try rapide("""
+            let i = try rapide(.membreCoeur, """
                 INSERT INTO membres_coeur (annee, membre, etp, import_id) VALUES (?, ?, ?, ?)
                 ON CONFLICT (annee, membre) DO UPDATE SET etp = excluded.etp, import_id = excluded.import_id
                 WHERE membres_coeur.import_id <> excluded.import_id
@@ -142,7 +153,7 @@ public final class Ecrivain {
             i.entier(m.annee); i.texte(m.membre); i.reel(m.etp); i.entier(Int(importId))
             return try i.executer() > 0
         case .sollicitation(let s):
-            let i = try rapide("""
+            let i = try rapide(.sollicitation, """
                 INSERT INTO sollicitations (id_sollicitation, date_sollicitation, personne, profil, type_demande,
                     origine, accompagnee, projet_vie_co_construit, territoire, departement, canal,
                     niveau_intervention, orientation_rapt, tranche_age, date_cloture, import_id)
@@ -162,11 +173,16 @@ public final class Ecrivain {
             i.texte(s.projetVieCoConstruit?.rawValue); i.texte(s.territoire); i.texte(s.departement); i.texte(s.canal?.rawValue)
             i.entier(s.niveauIntervention); i.booleen(s.orientationRapt); i.texte(s.trancheAge?.rawValue); i.texte(s.dateCloture?.iso)
             i.entier(Int(importId))
+            if sollicitationsVides == nil {
+                sollicitationsVides = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM sollicitations)") ?? false
+            }
             guard try i.executer() > 0 else { return false }
-            let effacer = try rapide("DELETE FROM sollicitation_problematiques WHERE id_sollicitation = ?")
-            effacer.texte(s.idSollicitation)
-            try effacer.executer()
-            let ajouter = try rapide("INSERT OR IGNORE INTO sollicitation_problematiques (id_sollicitation, problematique) VALUES (?, ?)")
+            if sollicitationsVides != true {
+                let effacer = try rapide(.effacerProblematiques, "DELETE FROM sollicitation_problematiques WHERE id_sollicitation = ?")
+                effacer.texte(s.idSollicitation)
+                try effacer.executer()
+            }
+            let ajouter = try rapide(.ajouterProblematique, "INSERT OR IGNORE INTO sollicitation_problematiques (id_sollicitation, problematique) VALUES (?, ?)")
             for p in s.problematiques {
                 ajouter.texte(s.idSollicitation); ajouter.texte(p)
                 try ajouter.executer()
@@ -176,7 +192,7 @@ public final class Ecrivain {
             guard let sollicitation else {
                 throw ErreurObservatoire(.erreurInterne, "Proposition « \(p.idProposition) » enregistrée sans sa sollicitation.", conseil: nil)
             }
-            let i = try rapide("""
+            let i = try rapide(.proposition, """
                 INSERT INTO propositions (id_proposition, id_sollicitation, territoire, date_sollicitation, date_proposition,
                     evaluation_preexistante, ad_hoc_partenaires, milieu_ordinaire, decision, date_decision, acteur_id, import_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
