@@ -35,6 +35,14 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+# Performance figures (see BENCHMARKS.md): whole commands timed on generated data cached in
+# bench/cache/, side by side with the sqlite3 shell; then the micro-benchmarks of hot loops.
+bench: deps
+	@command -v sqlite3 >/dev/null 2>&1 && [ -x /usr/bin/time ] || $(SUDO) apt-get install -y -qq sqlite3 time
+	$(SWIFT) build -c release --product c360
+	bench/bench.sh
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --no-progress
+
 # The reliability and security tests with five times more crash runs and fuzz cases
 # (make test already runs them once: 20 crash runs, 200 fuzz cases).
 robustesse: deps

@@ -7,6 +7,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "c360", targets: ["c360"]),
+        // For the micro-benchmarks of Benchmarks/ (a separate package).
+        .library(name: "ObservatoireLecture", targets: ["ObservatoireCore", "ObservatoireImport", "ObservatoireDemo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -34,11 +36,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Process-wide SQLite settings (a C shim: sqlite3_config is variadic).
+        .target(
+            name: "CReglagesSQLite",
+            linkerSettings: [.linkedLibrary("sqlite3")]
+        ),
         // Store: the SQLite schema (GRDB migrations), the import ledger and the rejects.
         .target(
             name: "ObservatoireStore",
             dependencies: [
                 "ObservatoireCore",
+                "CReglagesSQLite",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]

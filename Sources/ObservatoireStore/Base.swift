@@ -1,3 +1,4 @@
+import CReglagesSQLite
 import Foundation
 import GRDB
 import ObservatoireCore
@@ -21,8 +22,12 @@ public final class Base {
         self.url = url
     }
 
+    /// Process-wide SQLite settings, once, before the first connection.
+    private static let reglages: Void = { _ = c360_reglages_sqlite() }()
+
     /// Opens (and creates when `creer`) the database, and migrates it.
     public static func ouvrir(_ url: URL, creer: Bool = true, lectureSeule: Bool = false) throws -> Base {
+        _ = reglages
         let fm = FileManager.default
         if !fm.fileExists(atPath: url.path) {
             guard creer else {

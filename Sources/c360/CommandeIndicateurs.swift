@@ -90,7 +90,7 @@ struct CommandeIndicateurs: ParsableCommand {
         let base = try Base.ouvrir(espace.baseDeDonnees, creer: false)
         let moteur = Moteur(base: base, configuration: espace.configuration)
         let territoire = try Territoires.resoudre(self.territoire, moteur: moteur, periode: periode.periode)
-        let tableau = try moteur.tableau(periode.periode, territoire: territoire, diffusion: diffusion)
+        let tableau = try moteur.tableau(periode.periode, territoire: territoire, diffusion: diffusion, repartitionsPrecedentes: false)
         switch format {
         case .json: Sortie.ecrire(Restitution.json(tableau).texteCompact)
         case .csv: FileHandle.standardOutput.write(Data(Restitution.csv(tableau, configuration: espace.configuration).utf8))
