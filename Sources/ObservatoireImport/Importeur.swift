@@ -258,48 +258,48 @@ public final class Importeur {
         return bilan
 
         func importerTout(_ db: Database) throws {
-                let ecrivain = Ecrivain(db)
-                try verifierCle(ecrivain, pseudonymiseur: pseudonymiseur)
-                for (bilanFichier, source, correspondance, profil) in ouverts {
-                    var b = bilanFichier
-                    guard let source, let correspondance else {
-                        bilan.fichiers.append(b)
-                        continue
-                    }
-                    do {
-                        try db.inSavepoint {
-                            try importerFichier(source, correspondance, &b, ecrivain: ecrivain, execution: execution,
-                                                pseudonymiseur: pseudonymiseur, profil: profil, options: options,
-                                                progression: { progression.avancer(jusqua: dejaLus + $0) },
-                                                compteur: &compteurLignes)
-                            return b.dejaImporte ? .rollback : .commit
-                        }
-                    } catch let e as FichierIllisible {
-                        b = BilanFichier(fichier: b.fichier, chemin: b.chemin)
-                        b.table = correspondance.table
-                        b.erreur = e
-                    }
-                    if b.dejaImporte {
-                        let (table, nomProfil, empreinte) = (b.table, b.profil, b.empreinte)
-                        b = BilanFichier(fichier: b.fichier, chemin: b.chemin)
-                        b.table = table
-                        b.profil = nomProfil
-                        b.empreinte = empreinte
-                        b.dejaImporte = true
-                        b.format = source.description
-                    }
-                    dejaLus += source.tailleTotale
+            let ecrivain = Ecrivain(db)
+            try verifierCle(ecrivain, pseudonymiseur: pseudonymiseur)
+            for (bilanFichier, source, correspondance, profil) in ouverts {
+                var b = bilanFichier
+                guard let source, let correspondance else {
                     bilan.fichiers.append(b)
-                    journal.info("fichier traité", metadata: [
-                        "fichier": "\(b.fichier)", "table": "\(b.table?.rawValue ?? "?")", "lues": "\(b.lues)",
-                        "importees": "\(b.importees)", "rejetees": "\(b.rejetees)", "deja_importe": "\(b.dejaImporte)",
-                    ])
+                    continue
                 }
-                if options.strict && bilan.totalRejetees > 0 {
-                    bilan.annule = true
-                    throw AnnulationStricte()
+                do {
+                    try db.inSavepoint {
+                        try importerFichier(source, correspondance, &b, ecrivain: ecrivain, execution: execution,
+                                            pseudonymiseur: pseudonymiseur, profil: profil, options: options,
+                                            progression: { progression.avancer(jusqua: dejaLus + $0) },
+                                            compteur: &compteurLignes)
+                        return b.dejaImporte ? .rollback : .commit
+                    }
+                } catch let e as FichierIllisible {
+                    b = BilanFichier(fichier: b.fichier, chemin: b.chemin)
+                    b.table = correspondance.table
+                    b.erreur = e
                 }
-                if options.simulation { throw Simulation() }
+                if b.dejaImporte {
+                    let (table, nomProfil, empreinte) = (b.table, b.profil, b.empreinte)
+                    b = BilanFichier(fichier: b.fichier, chemin: b.chemin)
+                    b.table = table
+                    b.profil = nomProfil
+                    b.empreinte = empreinte
+                    b.dejaImporte = true
+                    b.format = source.description
+                }
+                dejaLus += source.tailleTotale
+                bilan.fichiers.append(b)
+                journal.info("fichier traité", metadata: [
+                    "fichier": "\(b.fichier)", "table": "\(b.table?.rawValue ?? "?")", "lues": "\(b.lues)",
+                    "importees": "\(b.importees)", "rejetees": "\(b.rejetees)", "deja_importe": "\(b.dejaImporte)",
+                ])
+            }
+            if options.strict && bilan.totalRejetees > 0 {
+                bilan.annule = true
+                throw AnnulationStricte()
+            }
+            if options.simulation { throw Simulation() }
         }
     }
 

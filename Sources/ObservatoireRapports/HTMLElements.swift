@@ -351,6 +351,25 @@ class RedacteurHTML {
 
     var libelleDiffusion: String { diffusion == .interne ? "Diffusion interne" : "Diffusion externe" }
 
+    /// The template values every page has (identity, extraction, diffusion, sections, print
+    /// header); each page adds its own.
+    func contextePage(titre: String, nomC360: String, departement: String, extraction: Date, sections: [[String: Any]],
+                      enTeteImpression: String) -> [String: Any] {
+        [
+            "titre": titre,
+            "titrePage": "\(titre) — \(nomC360)",
+            "nomC360": nomC360,
+            "departement": departement,
+            "extraction": RedacteurHTML.dateFrancaise(extraction),
+            "diffusion": diffusion.rawValue,
+            "libelleDiffusion": libelleDiffusion,
+            "texteDiffusion": texteDiffusion,
+            "externe": diffusion == .externe,
+            "sections": sections,
+            "cssImpression": cssImpression(gauche: enTeteImpression, droite: libelleDiffusion),
+        ]
+    }
+
     /// The CSS of the print margin boxes: C360, period and diffusion on every page.
     func cssImpression(gauche: String, droite: String) -> String {
         let police = "font-family: \"Segoe UI\", Arial, \"Liberation Sans\", \"DejaVu Sans\", sans-serif; font-size: 8pt; color: #4A4A4A;"

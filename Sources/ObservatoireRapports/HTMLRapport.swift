@@ -15,22 +15,11 @@ public enum RapportHTML {
     public static func rendre(_ d: DonneesRapport, modeles: Modeles) throws -> String {
         let r = RedacteurRapport(d)
         let sections = r.sections()
-        let titre = "Rapport d'activité \(d.annee)"
-        let contexte: [String: Any] = [
-            "titre": titre,
-            "titrePage": "\(titre) — \(d.nomC360)",
-            "nomC360": d.nomC360,
-            "departement": d.departement,
-            "annee": String(d.annee),
-            "periode": "du \(d.periode.debut.francais) au \(d.periode.fin.francais)",
-            "extraction": RedacteurHTML.dateFrancaise(d.extraction),
-            "diffusion": d.diffusion.rawValue,
-            "libelleDiffusion": r.libelleDiffusion,
-            "texteDiffusion": r.texteDiffusion,
-            "externe": d.diffusion == .externe,
-            "sections": sections.map(\.contexte),
-            "cssImpression": r.cssImpression(gauche: "\(d.nomC360) — rapport d'activité \(d.annee)", droite: r.libelleDiffusion),
-        ]
+        var contexte = r.contextePage(titre: "Rapport d'activité \(d.annee)", nomC360: d.nomC360, departement: d.departement,
+                                      extraction: d.extraction, sections: sections.map(\.contexte),
+                                      enTeteImpression: "\(d.nomC360) — rapport d'activité \(d.annee)")
+        contexte["annee"] = String(d.annee)
+        contexte["periode"] = "du \(d.periode.debut.francais) au \(d.periode.fin.francais)"
         return try PageHTML.rendre(modele: "rapport.html.mustache", modeles: modeles, contexte: contexte)
     }
 

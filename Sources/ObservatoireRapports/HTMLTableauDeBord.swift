@@ -14,21 +14,12 @@ public enum TableauDeBordHTML {
     public static func rendre(_ d: DonneesTableauDeBord, modeles: Modeles) throws -> String {
         let r = RedacteurTableauDeBord(d)
         let sections = r.sections()
-        let contexte: [String: Any] = [
-            "titre": "Tableau de bord — \(r.dernierMois)",
-            "titrePage": "Tableau de bord — \(d.nomC360)",
-            "nomC360": d.nomC360,
-            "departement": d.departement,
-            "periode": r.libellePeriode,
-            "cumul": "du \(d.cumul.periode.debut.francais) au \(d.cumul.periode.fin.francais)",
-            "extraction": RedacteurHTML.dateFrancaise(d.extraction),
-            "diffusion": d.diffusion.rawValue,
-            "libelleDiffusion": r.libelleDiffusion,
-            "texteDiffusion": r.texteDiffusion,
-            "externe": d.diffusion == .externe,
-            "sections": sections.map(\.contexte),
-            "cssImpression": r.cssImpression(gauche: "\(d.nomC360) — tableau de bord au \(d.cumul.periode.fin.francais)", droite: r.libelleDiffusion),
-        ]
+        var contexte = r.contextePage(titre: "Tableau de bord — \(r.dernierMois)", nomC360: d.nomC360, departement: d.departement,
+                                      extraction: d.extraction, sections: sections.map(\.contexte),
+                                      enTeteImpression: "\(d.nomC360) — tableau de bord au \(d.cumul.periode.fin.francais)")
+        contexte["titrePage"] = "Tableau de bord — \(d.nomC360)"
+        contexte["periode"] = r.libellePeriode
+        contexte["cumul"] = "du \(d.cumul.periode.debut.francais) au \(d.cumul.periode.fin.francais)"
         return try PageHTML.rendre(modele: "tableau-de-bord.html.mustache", modeles: modeles, contexte: contexte)
     }
 
