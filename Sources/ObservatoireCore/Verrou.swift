@@ -12,12 +12,14 @@ import Foundation
 /// ```
 public final class Verrou {
     private var fd: Int32
+    private let partage: Bool
     /// The owner recorded by a previous run that ended without releasing the lock (a crash).
     public let repriseApresInterruption: String?
 
-    private init(fd: Int32, reprise: String?) {
+    private init(fd: Int32, reprise: String?, partage: Bool = false) {
         self.fd = fd
         self.repriseApresInterruption = reprise
+        self.partage = partage
     }
 
     public static func prendre(_ espace: EspaceDeTravail) throws -> Verrou {
@@ -45,6 +47,27 @@ public final class Verrou {
         return Verrou(fd: fd, reprise: ancien.isEmpty ? nil : ancien)
     }
 
+    /// A shared lock for the commands that only read (`indicateurs`, `rapport`,
+    /// `tableau-de-bord`): several may run together, but not during an import, so that every
+    /// figure of one output comes from the same state of the data.
+    public static func prendrePartage(_ espace: EspaceDeTravail) throws -> Verrou {
+        let chemin = espace.fichierVerrou.path
+        var fd = open(chemin, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { fd = open(chemin, O_RDWR | O_CREAT | O_CLOEXEC, 0o600) }
+        guard fd >= 0 else {
+            // A read-only workspace without a lock file: nothing can write there either.
+            return Verrou(fd: -1, reprise: nil)
+        }
+        if flock(fd, LOCK_SH | LOCK_NB) != 0 {
+            let proprietaire = lireContenu(fd)
+            close(fd)
+            throw ErreurObservatoire(.verrouille,
+                "Un import est en cours dans cet espace de travail (\(proprietaire.isEmpty ? "processus inconnu" : proprietaire)).",
+                conseil: "Relancez la commande quand il sera terminé, pour que les chiffres portent sur des données complètes.")
+        }
+        return Verrou(fd: fd, reprise: nil, partage: true)
+    }
+
     private static func lireContenu(_ fd: Int32) -> String {
         var tampon = [UInt8](repeating: 0, count: 256)
         let n = pread(fd, &tampon, tampon.count, 0)
@@ -55,7 +78,7 @@ public final class Verrou {
     /// Releases the lock and clears the trace (a clean end).
     public func liberer() {
         guard fd >= 0 else { return }
-        _ = ftruncate(fd, 0)
+        if !partage { _ = ftruncate(fd, 0) }
         flock(fd, LOCK_UN)
         close(fd)
         fd = -1

@@ -38,28 +38,44 @@ public final class Moteur {
     }
 
     /// Several computations at once, spread over the machine's cores, each worker with its own
-    /// read-only connection. Results come back in the order asked.
+    /// read-only connection. The work is shared query by query (a worker takes the next
+    /// indicator of any request as soon as it is free), so that the cores stay busy to the end.
+    /// Results come back in the order asked.
     public func calculerPlusieurs(_ demandes: [(periode: Periode, territoire: String?, codes: Set<String>?)],
                                   repartitions: [Bool]? = nil) throws -> [[ValeurIndicateur]] {
-        let travailleurs = min(demandes.count, max(1, min(4, ProcessInfo.processInfo.activeProcessorCount)))
-        if travailleurs <= 1 {
-            return try demandes.enumerated().map { i, d in
-                try calculer(d.periode, territoire: d.territoire, codes: d.codes, repartitions: repartitions?[i] ?? true)
+        let listes = demandes.map { d in indicateurs.filter { d.codes?.contains($0.code) ?? true } }
+        var taches: [(demande: Int, position: Int)] = []
+        for (d, l) in listes.enumerated() { for k in l.indices { taches.append((d, k)) } }
+        // The queries that group or join first, the simple counts last: the last tasks are short.
+        func poids(_ t: (demande: Int, position: Int)) -> Int {
+            let sql = listes[t.demande][t.position].sql
+            return (sql.contains("GROUP BY") ? 2 : 0) + (sql.contains("JOIN") || sql.contains("OVER (ORDER") ? 1 : 0)
+        }
+        taches.sort { poids($0) > poids($1) }
+        let travailleurs = min(taches.count, max(1, min(4, ProcessInfo.processInfo.activeProcessorCount)))
+        if travailleurs > 1 {
+            while auxiliaires.count < travailleurs - 1 {
+                let m = Moteur(base: try Base.ouvrir(base.url, creer: false, lectureSeule: true),
+                               configuration: configuration, indicateurs: indicateurs)
+                m.tousLesTerritoires = tousLesTerritoires
+                auxiliaires.append(m)
             }
         }
-        while auxiliaires.count < travailleurs - 1 {
-            let m = Moteur(base: try Base.ouvrir(base.url, creer: false, lectureSeule: true),
-                           configuration: configuration, indicateurs: indicateurs)
-            m.tousLesTerritoires = tousLesTerritoires
-            auxiliaires.append(m)
-        }
-        let moteurs = [self] + auxiliaires.prefix(travailleurs - 1)
-        let resultats = Resultats(demandes.count)
-        DispatchQueue.concurrentPerform(iterations: travailleurs) { t in
-            for i in stride(from: t, to: demandes.count, by: travailleurs) {
-                let d = demandes[i]
-                resultats.fixer(i, Result { try moteurs[t].calculer(d.periode, territoire: d.territoire, codes: d.codes,
-                                                                     repartitions: repartitions?[i] ?? true) })
+        let moteurs = [self] + auxiliaires.prefix(max(0, travailleurs - 1))
+        let resultats = ResultatsTaches(listes.map(\.count))
+        DispatchQueue.concurrentPerform(iterations: max(1, travailleurs)) { t in
+            let moteur = moteurs[t]
+            do {
+                try moteur.base.file.read { db in
+                    while let n = resultats.prochaine(taches.count) {
+                        let (d, k) = taches[n]
+                        let v = try moteur.calculer(listes[d][k], demandes[d].periode, demandes[d].territoire, db,
+                                                    repartitions: repartitions?[d] ?? true)
+                        resultats.fixer(d, k, v)
+                    }
+                }
+            } catch {
+                resultats.echouer(error)
             }
         }
         return try resultats.tous()
@@ -73,7 +89,13 @@ public final class Moteur {
                         extraction: Date = Date(), repartitionsPrecedentes: Bool = true) throws -> TableauIndicateurs {
         let deux = try calculerPlusieurs([(periode, territoire, nil), (periode.anneePrecedente, territoire, nil)],
                                          repartitions: [true, repartitionsPrecedentes])
-        let courant = deux[0], precedent = deux[1]
+        return assembler(periode, territoire: territoire, diffusion: diffusion, extraction: extraction,
+                         courant: deux[0], precedent: deux[1])
+    }
+
+    /// The table from figures already computed (with `calculerPlusieurs`, alongside other work).
+    public func assembler(_ periode: Periode, territoire: String? = nil, diffusion: Diffusion, extraction: Date,
+                          courant: [ValeurIndicateur], precedent: [ValeurIndicateur]) -> TableauIndicateurs {
         var t = TableauIndicateurs(periode: periode, territoire: territoire, diffusion: diffusion, extraction: extraction,
                                    seuil: configuration.seuilPetitsEffectifs, indicateurs: courant, precedent: precedent)
         if diffusion == .externe {
@@ -95,16 +117,37 @@ public final class Moteur {
         }
     }
 
-    /// Results filled by concurrent workers.
-    private final class Resultats: @unchecked Sendable {
-        private var valeurs: [Result<[ValeurIndicateur], Error>?]
+    /// Results filled by concurrent workers, and the next task to take.
+    private final class ResultatsTaches: @unchecked Sendable {
+        private var valeurs: [[ValeurIndicateur?]]
+        private var erreur: Error?
+        private var suivante = 0
         private let verrou = NSLock()
-        init(_ n: Int) { valeurs = Array(repeating: nil, count: n) }
-        func fixer(_ i: Int, _ r: Result<[ValeurIndicateur], Error>) {
+
+        init(_ tailles: [Int]) { valeurs = tailles.map { Array(repeating: nil, count: $0) } }
+
+        /// The index of the next task, or nil when all are taken (or one failed).
+        func prochaine(_ total: Int) -> Int? {
             verrou.lock(); defer { verrou.unlock() }
-            valeurs[i] = r
+            guard erreur == nil, suivante < total else { return nil }
+            suivante += 1
+            return suivante - 1
         }
-        func tous() throws -> [[ValeurIndicateur]] { try valeurs.map { try $0!.get() } }
+
+        func fixer(_ d: Int, _ k: Int, _ v: ValeurIndicateur) {
+            verrou.lock(); defer { verrou.unlock() }
+            valeurs[d][k] = v
+        }
+
+        func echouer(_ e: Error) {
+            verrou.lock(); defer { verrou.unlock() }
+            if erreur == nil { erreur = e }
+        }
+
+        func tous() throws -> [[ValeurIndicateur]] {
+            if let erreur { throw erreur }
+            return valeurs.map { $0.map { $0! } }
+        }
     }
 
     // MARK: - One indicator

@@ -81,10 +81,16 @@ public enum Preparation {
         let config = espace.configuration
         let moteur = Moteur(base: base, configuration: config)
         let periode = Periode.annee(annee)
-        let tableau = try moteur.tableau(periode, diffusion: diffusion, extraction: extraction)
+        // The year, N-1 and every territory in one batch: the cores share all the queries.
         let territoiresPresents = try moteur.territoires(periode)
         let territorial = Set(moteur.indicateurs.filter(\.territorial).map(\.code))
-        let territoires = try parTerritoire(moteur, periode, territoiresPresents, codes: territorial, diffusion: diffusion)
+        let demandes: [(periode: Periode, territoire: String?, codes: Set<String>?)] =
+            [(periode, nil, nil), (periode.anneePrecedente, nil, nil)] + territoiresPresents.map { (periode, $0, territorial) }
+        let resultats = try moteur.calculerPlusieurs(demandes)
+        let tableau = moteur.assembler(periode, diffusion: diffusion, extraction: extraction, courant: resultats[0], precedent: resultats[1])
+        let territoires = zip(territoiresPresents, resultats.dropFirst(2)).map { t, v in
+            TableauTerritoire(territoire: t, valeurs: diffusion == .externe ? SecretStatistique.appliquer(v, seuil: config.seuilPetitsEffectifs) : v)
+        }
         let recit = try? String(contentsOf: espace.fichierRecit, encoding: .utf8)
         return DonneesRapport(
             nomC360: config.nom, departement: config.departement, annee: annee, diffusion: diffusion,

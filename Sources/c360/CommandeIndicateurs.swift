@@ -87,6 +87,8 @@ struct CommandeIndicateurs: ParsableCommand {
 
     func run() throws {
         let espace = try self.espace.espace()
+        let verrou = try Verrou.prendrePartage(espace)
+        defer { verrou.liberer() }
         let base = try Base.ouvrir(espace.baseDeDonnees, creer: false)
         let moteur = Moteur(base: base, configuration: espace.configuration)
         let territoire = try Territoires.resoudre(self.territoire, moteur: moteur, periode: periode.periode)

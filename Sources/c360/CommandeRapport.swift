@@ -48,6 +48,8 @@ struct CommandeRapport: ParsableCommand {
     func run() throws {
         let espace = try self.espace.espace()
         let dossier = sortie.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? espace.dossierRapports
+        let verrou = try Verrou.prendrePartage(espace)
+        defer { verrou.liberer() }
         let base = try Base.ouvrir(espace.baseDeDonnees, creer: false)
         let fichiers = try Publication.rapport(espace: espace, base: base, annee: annee, formats: formats, diffusion: diffusion, dossier: dossier)
         Sortie.ecrire("Rapport d'activité \(annee) de « \(espace.configuration.nom) » (diffusion \(diffusion.rawValue)) :")
@@ -81,6 +83,8 @@ struct CommandeTableauDeBord: ParsableCommand {
         let espace = try self.espace.espace()
         let dossier = sortie.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? espace.dossierRapports
         let jusqua = mois.flatMap(OptionsPeriode.lireMois).map { Jour(annee: $0.0, mois: $0.1, jour: 1)! } ?? (Jour.aujourdhui().debutDuMois - 1)
+        let verrou = try Verrou.prendrePartage(espace)
+        defer { verrou.liberer() }
         let base = try Base.ouvrir(espace.baseDeDonnees, creer: false)
         let url = try Publication.tableauDeBord(espace: espace, base: base, jusqua: jusqua, diffusion: diffusion, dossier: dossier)
         Sortie.ecrire("Tableau de bord de « \(espace.configuration.nom) » jusqu'à \(Periode.nomsDesMois[jusqua.mois - 1]) \(jusqua.annee) (diffusion \(diffusion.rawValue)) :")

@@ -141,6 +141,22 @@ final class ExecutionTests: XCTestCase {
         XCTAssertEqual(s.st_mode & 0o777, 0o600, "journal en mode 0600")
     }
 
+    func testLectureAttendLaFinDUnImport() throws {
+        let t = try EspaceDeTest()
+        _ = try t.importer([IndicateursTests.dossierFixture])
+        let ecriture = try Verrou.prendre(t.espace)
+        let r = try Binaire.lancer(["indicateurs", "--dossier", t.dossier.path, "--annee", "2025"])
+        XCTAssertEqual(r.code, 75, r.erreur)
+        XCTAssertTrue(r.erreur.contains("Un import est en cours"), r.erreur)
+        ecriture.liberer()
+        // Several readers together are fine; a writer waits for them (75).
+        let lecture = try Verrou.prendrePartage(t.espace)
+        XCTAssertEqual(try Binaire.lancer(["indicateurs", "--dossier", t.dossier.path, "--annee", "2025", "--format", "json"]).code, 0)
+        XCTAssertThrowsError(try Verrou.prendre(t.espace)) { XCTAssertEqual(($0 as? ErreurObservatoire)?.code, .verrouille) }
+        lecture.liberer()
+        XCTAssertNoThrow(try Verrou.prendre(t.espace).liberer())
+    }
+
     // MARK: - Profiles and Excel input
 
     func testProfilColonneManquanteListeLesColonnesEtLesPlusProches() throws {
