@@ -37,6 +37,12 @@ public final class Moteur {
         }
     }
 
+    /// A rough cost of each query (grouping, joining, windows), computed once, to schedule the
+    /// expensive ones first.
+    static let poids: [String: Int] = Dictionary(uniqueKeysWithValues: Requetes.integrees.map { i in
+        (i.fichier, (i.sql.contains("GROUP BY") ? 2 : 0) + (i.sql.contains("JOIN") || i.sql.contains("OVER (ORDER") ? 1 : 0))
+    })
+
     /// Several computations at once, spread over the machine's cores, each worker with its own
     /// read-only connection. The work is shared query by query (a worker takes the next
     /// indicator of any request as soon as it is free), so that the cores stay busy to the end.
@@ -47,11 +53,8 @@ public final class Moteur {
         var taches: [(demande: Int, position: Int)] = []
         for (d, l) in listes.enumerated() { for k in l.indices { taches.append((d, k)) } }
         // The queries that group or join first, the simple counts last: the last tasks are short.
-        func poids(_ t: (demande: Int, position: Int)) -> Int {
-            let sql = listes[t.demande][t.position].sql
-            return (sql.contains("GROUP BY") ? 2 : 0) + (sql.contains("JOIN") || sql.contains("OVER (ORDER") ? 1 : 0)
-        }
-        taches.sort { poids($0) > poids($1) }
+        let poids = taches.map { t in Moteur.poids[listes[t.demande][t.position].fichier] ?? 0 }
+        taches = taches.indices.sorted { poids[$0] > poids[$1] }.map { taches[$0] }
         let travailleurs = min(taches.count, max(1, min(4, ProcessInfo.processInfo.activeProcessorCount)))
         if travailleurs > 1 {
             while auxiliaires.count < travailleurs - 1 {
