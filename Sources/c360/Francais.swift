@@ -36,6 +36,8 @@ enum Francais {
     static func traduire(_ message: String) -> String {
         var m = message
         for (anglais, francais) in remplacements { m = m.replacingOccurrences(of: anglais, with: francais) }
+        // « See 'c360 importer --help' … » for every subcommand.
+        m = m.replacingOccurrences(of: #"See '([^']*)'"#, with: "Voir « $1 »", options: .regularExpression)
         return m
     }
 }
