@@ -2,6 +2,16 @@
 // Observatoire 360 — pipeline batch : lecture → validation → stockage → calcul → restitution.
 import PackageDescription
 
+/// The shared core and the stages (import = read + validate, store, compute, render) that the
+/// monthly run, the CLI and the tests all wire together.
+let etapes: [Target.Dependency] = [
+    "ObservatoireCore",
+    "ObservatoireStore",
+    "ObservatoireImport",
+    "ObservatoireIndicateurs",
+    "ObservatoireRapports",
+]
+
 let package = Package(
     name: "Observatoire360",
     platforms: [.macOS(.v13)],
@@ -92,12 +102,7 @@ let package = Package(
         // The scheduled monthly run: inbox, archives, errors, reports.
         .target(
             name: "ObservatoireExecution",
-            dependencies: [
-                "ObservatoireCore",
-                "ObservatoireStore",
-                "ObservatoireImport",
-                "ObservatoireIndicateurs",
-                "ObservatoireRapports",
+            dependencies: etapes + [
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -105,12 +110,7 @@ let package = Package(
         // The command-line tool: it only wires the stages together.
         .executableTarget(
             name: "c360",
-            dependencies: [
-                "ObservatoireCore",
-                "ObservatoireStore",
-                "ObservatoireImport",
-                "ObservatoireIndicateurs",
-                "ObservatoireRapports",
+            dependencies: etapes + [
                 "ObservatoireExecution",
                 "ObservatoireDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -119,13 +119,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ObservatoireTests",
-            dependencies: [
+            dependencies: etapes + [
                 "c360",
-                "ObservatoireCore",
-                "ObservatoireStore",
-                "ObservatoireImport",
-                "ObservatoireIndicateurs",
-                "ObservatoireRapports",
                 "ObservatoireExecution",
                 "ObservatoireDemo",
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -61,6 +61,11 @@ public struct ErreurObservatoire: Error, CustomStringConvertible, Sendable {
 }
 
 extension ErreurObservatoire {
+    /// A fault of the program itself (not of the data or the machine).
+    public static func interne(_ message: String) -> ErreurObservatoire {
+        ErreurObservatoire(.erreurInterne, message, conseil: "Signalez ce message à l'équipe technique, avec la commande lancée.")
+    }
+
     /// An output (report, file, folder) cannot be written.
     public static func ecriture(_ chemin: String, _ cause: String) -> ErreurObservatoire {
         ErreurObservatoire(

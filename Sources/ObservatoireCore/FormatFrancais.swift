@@ -11,7 +11,7 @@ import Foundation
 public enum FormatFrancais {
     /// The thousands separator and the space before `%`. A plain space suits terminals;
     /// HTML uses a non-breaking space so that `5 000` is never cut at the end of a line.
-    public static var espace = " "
+    public static let espace = " "
 
     public static func entier(_ n: Int, espace: String = FormatFrancais.espace) -> String {
         let chiffres = String(abs(n))

@@ -17,7 +17,7 @@ public struct JournalFichier: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var ligne = "\(Journal.horodatage()) [\(event.level)] \(event.message)"
+        var ligne = "\(Horodatage.isoLocal()) [\(event.level)] \(event.message)"
         let tout = metadata.merging(event.metadata ?? [:]) { $1 }
         if !tout.isEmpty {
             ligne += " " + tout.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
@@ -40,12 +40,6 @@ final class SortieJournal: @unchecked Sendable {
 
 /// Creating the log of a run.
 public enum Journal {
-    static func horodatage() -> String {
-        let f = ISO8601DateFormatter()
-        f.timeZone = TimeZone.current
-        return f.string(from: Date())
-    }
-
     /// Opens `journaux/AAAA-MM-JJTHHMMSS-<commande>.log` (mode 0600) and returns a logger
     /// writing to it, with the file's URL. When the folder cannot be written, the logger
     /// writes nowhere and the URL is nil: a log must never stop the run itself.

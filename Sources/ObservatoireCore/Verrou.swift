@@ -39,7 +39,7 @@ public final class Verrou {
         }
         // We hold the lock: a content left there is the trace of a run that did not end cleanly.
         let ancien = lireContenu(fd)
-        let trace = "processus \(getpid()), démarré le \(ISO8601DateFormatter().string(from: Date()))"
+        let trace = "processus \(getpid()), démarré le \(Horodatage.iso())"
         _ = ftruncate(fd, 0)
         _ = lseek(fd, 0, SEEK_SET)
         let octets = Array(trace.utf8)

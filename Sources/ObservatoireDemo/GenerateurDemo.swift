@@ -104,7 +104,7 @@ final class EcrivainCSV {
     private(set) var lignes = 0
 
     init(_ url: URL, entete: [String]) throws {
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         guard let h = FileHandle(forWritingAtPath: url.path) else {
             throw ErreurObservatoire.ecriture(url.path, "création impossible")
         }

@@ -74,7 +74,7 @@ struct LigneValidee {
 
 enum MessageLecture {
     case lignes([LigneValidee], octetsLus: Int)
-    case fin
+    case fin(lignesVides: Int)
     case erreur(Error)
 }
 
@@ -187,7 +187,7 @@ public final class Importeur {
                     .sorted { $0.lastPathComponent < $1.lastPathComponent }
                 for f in contenu {
                     var sousDossier: ObjCBool = false
-                    fm.fileExists(atPath: f.path, isDirectory: &sousDossier)
+                    _ = fm.fileExists(atPath: f.path, isDirectory: &sousDossier)
                     if sousDossier.boolValue { continue }
                     if extensions.contains(f.pathExtension.lowercased()) { fichiers.append(f) } else { ignores.append(f.lastPathComponent) }
                 }
@@ -252,7 +252,7 @@ public final class Importeur {
             journal.warning("import annulé (--strict) : des lignes ont été rejetées")
         } catch let e as DatabaseError {
             progression.terminer()
-            throw Importeur.erreurBase(e, base: base)
+            throw Base.erreurFrancaise(e, chemin: base.url.path, pendant: "l'import", intacte: true)
         }
         progression.terminer()
         return bilan
@@ -306,18 +306,6 @@ public final class Importeur {
     private struct AnnulationStricte: Error {}
     private struct Simulation: Error {}
 
-    static func erreurBase(_ e: DatabaseError, base: Base) -> ErreurObservatoire {
-        switch e.resultCode {
-        case .SQLITE_FULL, .SQLITE_READONLY, .SQLITE_IOERR, .SQLITE_CANTOPEN:
-            return ErreurObservatoire(.ecritureImpossible,
-                "L'import n'a pas pu être enregistré dans « \(base.url.path) » : \(Base.cause(e)). La base est restée dans son état précédent.",
-                conseil: "Libérez de la place ou corrigez les droits d'écriture, puis relancez la même commande.")
-        default:
-            return ErreurObservatoire(.erreurInterne, "Erreur de la base de données pendant l'import : \(Base.cause(e)). La base est restée dans son état précédent.",
-                                      conseil: "Relancez la commande ; si l'erreur persiste, signalez ce message à l'équipe technique.")
-        }
-    }
-
     // MARK: - Opening a file
 
     /// Opens a file as a table source and maps its header.
@@ -330,11 +318,10 @@ public final class Importeur {
         case "xlsx", "xlsm":
             source = try LecteurXLSX(url: url, feuille: profilTable?.feuille, autresNoms: Array((profilTable?.renommages ?? [:]).keys))
         case "xls":
-            throw FichierIllisible(fichier: nom, raison: "c'est un classeur Excel 97-2003 (.xls), format non pris en charge",
-                                   conseil: "Ouvrez-le dans Excel ou LibreOffice et enregistrez-le au format .xlsx ou CSV UTF-8.")
+            throw FichierIllisible.xls(nom)
         case "ods":
             throw FichierIllisible(fichier: nom, raison: "c'est un classeur OpenDocument (.ods), format non pris en charge",
-                                   conseil: "Ouvrez-le dans LibreOffice et enregistrez-le au format .xlsx ou CSV UTF-8.")
+                                   conseil: FichierIllisible.reenregistrer)
         default:
             source = try LecteurCSV(url: url)
         }
@@ -424,7 +411,7 @@ public final class Importeur {
             lot.reserveCapacity(Importeur.tailleLot)
             do {
                 try source.parcourir { brut in
-                    if tuyau.estAnnule { throw ErreurDuTraitement(erreur: CancellationError()) }
+                    if tuyau.estAnnule { throw CancellationError() }
                     lot.append(Importeur.preparer(brut, source: source, correspondance: correspondance, largeur: largeur,
                                                   profil: profil, validateur: validateur, fichier: fichier))
                     if lot.count == Importeur.tailleLot {
@@ -433,7 +420,7 @@ public final class Importeur {
                     }
                 }
                 tuyau.envoyer(.lignes(lot, octetsLus: source.octetsLus))
-                tuyau.envoyer(.fin)
+                tuyau.envoyer(.fin(lignesVides: source.lignesVides))
             } catch {
                 tuyau.envoyer(.erreur(error))
             }
@@ -447,10 +434,12 @@ public final class Importeur {
 
         lecture: while true {
             switch tuyau.recevoir() {
-            case .fin, nil:
+            case .fin(let vides):
+                b.lignesVides = vides
+                break lecture
+            case nil:
                 break lecture
             case .erreur(let e):
-                if let t = e as? ErreurDuTraitement, t.erreur is CancellationError { break lecture }
                 throw e
             case .lignes(let lot, let octetsLus):
                 for ligne in lot {
@@ -502,9 +491,6 @@ public final class Importeur {
                 progression(octetsLus)
             }
         }
-        fini.wait()
-        fini.signal()
-        b.lignesVides = source.lignesVides
         let empreinte = try source.empreinte()
         b.empreinte = empreinte
         if !options.forcer, try ecrivain.dejaImporte(empreinte: empreinte) {

@@ -145,8 +145,7 @@ public final class LecteurCSV: SourceTabulaire {
                                    conseil: "Renommez-le avec l'extension .xlsx, ou enregistrez-le au format CSV.")
         }
         if debut.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
-            throw FichierIllisible(fichier: nom, raison: "c'est un classeur Excel 97-2003 (.xls), format non pris en charge",
-                                   conseil: "Ouvrez-le dans Excel ou LibreOffice et enregistrez-le au format .xlsx ou CSV UTF-8.")
+            throw FichierIllisible.xls(nom, extensionTrompeuse: true)
         }
         if debut.starts(with: [0xFF, 0xFE]) || debut.starts(with: [0xFE, 0xFF]) {
             throw FichierIllisible(fichier: nom, raison: "le fichier est encodé en UTF-16 (« Texte Unicode »)",

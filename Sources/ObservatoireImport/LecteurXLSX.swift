@@ -45,14 +45,13 @@ public final class LecteurXLSX: SourceTabulaire {
         let nom = url.lastPathComponent
         func illisible(_ raison: String) -> FichierIllisible {
             FichierIllisible(fichier: nom, raison: raison,
-                             conseil: "Ouvrez-le dans Excel ou LibreOffice et enregistrez-le à nouveau au format .xlsx (ou CSV UTF-8).")
+                             conseil: FichierIllisible.reenregistrer)
         }
         let (empreinte, taille, signature) = try LecteurXLSX.hacher(url, nom: nom)
         tailleTotale = taille
         empreinteFichier = empreinte
         if signature.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
-            throw FichierIllisible(fichier: nom, raison: "c'est un classeur Excel 97-2003 (.xls) portant l'extension .xlsx",
-                                   conseil: "Ouvrez-le dans Excel ou LibreOffice et enregistrez-le au format .xlsx ou CSV UTF-8.")
+            throw FichierIllisible.xls(nom, extensionTrompeuse: true)
         }
         guard signature.starts(with: [0x50, 0x4B]) else { throw illisible("ce n'est pas un classeur .xlsx valide (ce n'est pas une archive ZIP)") }
         do {
@@ -177,7 +176,7 @@ public final class LecteurXLSX: SourceTabulaire {
         guard let e = archive[chemin] else {
             if obligatoire {
                 throw FichierIllisible(fichier: nom, raison: "ce n'est pas un classeur .xlsx valide (partie « \(chemin) » absente)",
-                                       conseil: "Ouvrez-le dans Excel ou LibreOffice et enregistrez-le au format .xlsx (ou CSV UTF-8).")
+                                       conseil: FichierIllisible.reenregistrer)
             }
             return d
         }
@@ -208,14 +207,14 @@ public final class LecteurXLSX: SourceTabulaire {
             throw f
         } catch let x as AnalyseurXML.Erreur {
             throw FichierIllisible(fichier: nom, raison: "le contenu du classeur est illisible (\(x.description))",
-                                   conseil: "Ouvrez-le dans Excel ou LibreOffice et enregistrez-le à nouveau au format .xlsx (ou CSV UTF-8).")
+                                   conseil: FichierIllisible.reenregistrer)
         } catch let e as ErreurDuTraitement {
             // An error of the caller's (the database, a test's injected failure): not the file's fault.
             throw e.erreur
         } catch {
             // ZIPFoundation's archive, CRC and inflate errors: a damaged package.
             throw FichierIllisible(fichier: nom, raison: "le classeur est endommagé ou tronqué (\(error))",
-                                   conseil: "Ouvrez-le dans Excel ou LibreOffice et enregistrez-le à nouveau au format .xlsx (ou CSV UTF-8).")
+                                   conseil: FichierIllisible.reenregistrer)
         }
     }
 }

@@ -62,6 +62,16 @@ public struct FichierIllisible: Error, CustomStringConvertible, Sendable {
 
     public var description: String { "« \(fichier) » : \(raison)\n→ \(conseil)" }
 
+    /// What to do with a file the tool cannot read: save it again in a format it reads.
+    public static let reenregistrer = "Ouvrez-le dans Excel ou LibreOffice et enregistrez-le au format .xlsx ou CSV UTF-8."
+
+    /// An old binary Excel workbook, whatever its extension.
+    public static func xls(_ fichier: String, extensionTrompeuse: Bool = false) -> FichierIllisible {
+        FichierIllisible(fichier: fichier,
+                         raison: "c'est un classeur Excel 97-2003 (.xls)" + (extensionTrompeuse ? " portant une autre extension" : ", format non pris en charge"),
+                         conseil: reenregistrer)
+    }
+
     public var erreur: ErreurObservatoire {
         ErreurObservatoire(.donneesIllisibles, "Fichier illisible « \(fichier) » : \(raison).", conseil: conseil)
     }

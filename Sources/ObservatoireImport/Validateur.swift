@@ -73,7 +73,8 @@ public struct Validateur {
         } catch let r as Rejet {
             return .failure(r)
         } catch {
-            return .failure(Rejet(ligne: ligne, colonne: nil, valeur: nil, regle: .ligneMalformee, message: "\(error)"))
+            return .failure(Rejet(ligne: ligne, colonne: nil, valeur: nil, regle: .ligneMalformee,
+                                  message: "La ligne n'a pas pu être lue (\(error)). Vérifiez-la dans l'outil de suivi puis réimportez le fichier."))
         }
     }
 

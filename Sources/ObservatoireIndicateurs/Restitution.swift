@@ -90,12 +90,6 @@ public enum Restitution {
         return .nombre(x)
     }
 
-    static func horodatage(_ d: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        return f.string(from: d)
-    }
-
     /// The JSON of `c360 indicateurs --format json`, exactly as `spec/cli.md` shows it, extended
     /// with `statistiques` where there are some and `n_1` (the previous period).
     public static func json(_ t: TableauIndicateurs) -> JSON {
@@ -131,7 +125,7 @@ public enum Restitution {
             ("periode", .objet([("debut", .texte(t.periode.debut.iso)), ("fin", .texte(t.periode.fin.iso))])),
             ("territoire", t.territoire.map { .texte($0) } ?? .nul),
             ("diffusion", .texte(t.diffusion.rawValue)),
-            ("extraction", .texte(horodatage(t.extraction))),
+            ("extraction", .texte(Horodatage.iso(t.extraction))),
             ("seuil", .entier(t.seuil)),
             ("indicateurs", .tableau(t.indicateurs.map { indicateur($0, t.precedent($0.code)) })),
         ])
@@ -188,7 +182,7 @@ public enum Restitution {
         var l: [String] = []
         let territoire = t.territoire.map { " — territoire « \($0) »" } ?? ""
         l.append("Indicateurs du cahier des charges — \(nom) — \(t.periode.libelle)\(territoire)")
-        l.append("Diffusion \(t.diffusion.rawValue)\(t.diffusion == .externe ? " (effectifs de 1 à \(t.seuil - 1) masqués)" : "") ; données extraites le \(Restitution.dateFrancaise(t.extraction)).")
+        l.append("Diffusion \(t.diffusion.rawValue)\(t.diffusion == .externe ? " (effectifs de 1 à \(t.seuil - 1) masqués)" : "") ; données extraites le \(Horodatage.francais(t.extraction)).")
         l.append("")
         let entete = ["N°", "Indicateur", "Valeur", "Taux", "N-1", "Cible", "Atteinte"]
         var lignes: [[String]] = []
@@ -224,11 +218,4 @@ public enum Restitution {
         return l.joined(separator: "\n")
     }
 
-    public static func dateFrancaise(_ d: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "fr_FR")
-        f.timeZone = TimeZone.current
-        f.dateFormat = "dd/MM/yyyy 'à' HH:mm"
-        return f.string(from: d)
-    }
 }

@@ -360,7 +360,7 @@ class RedacteurHTML {
             "titrePage": "\(titre) — \(nomC360)",
             "nomC360": nomC360,
             "departement": departement,
-            "extraction": RedacteurHTML.dateFrancaise(extraction),
+            "extraction": Horodatage.francais(extraction),
             "diffusion": diffusion.rawValue,
             "libelleDiffusion": libelleDiffusion,
             "texteDiffusion": texteDiffusion,
@@ -378,8 +378,6 @@ class RedacteurHTML {
         @bottom-right { content: "Page " counter(page) " / " counter(pages); \(police) } }
         """
     }
-
-    static func dateFrancaise(_ d: Date) -> String { Restitution.dateFrancaise(d) }
 }
 
 /// Short French names of the indicators, for charts, cards and compact tables (the full wording

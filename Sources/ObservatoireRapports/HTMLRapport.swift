@@ -106,7 +106,7 @@ final class RedacteurRapport: RedacteurHTML {
         }
         ajouter("5.1", "Partenaires hors membres cœur")
 
-        var s = paragraphe("Chiffres clés de l'\(d.periode.libelle) pour \(d.nomC360) (département \(d.departement)), comparés à \(n1). Données extraites le \(RedacteurHTML.dateFrancaise(d.extraction)).", classe: "chapeau")
+        var s = paragraphe("Chiffres clés de l'\(d.periode.libelle) pour \(d.nomC360) (département \(d.departement)), comparés à \(n1). Données extraites le \(Horodatage.francais(d.extraction)).", classe: "chapeau")
         s += "<ul class=\"chiffres-cles\">"
         for c in cartes {
             let x = v(c.code)
@@ -481,11 +481,7 @@ final class RedacteurRapport: RedacteurHTML {
 
     /// The ledger's timestamp in French when it can be read, as stored otherwise.
     func dateImport(_ s: String) -> String {
-        let f = ISO8601DateFormatter()
-        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds]] {
-            f.formatOptions = options
-            if let date = f.date(from: s) { return RedacteurHTML.dateFrancaise(date) }
-        }
+        if let date = Horodatage.lire(s) { return Horodatage.francais(date) }
         if let j = Jour(iso: String(s.prefix(10))) { return j.francais }
         return s
     }

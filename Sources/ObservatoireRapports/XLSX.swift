@@ -82,7 +82,7 @@ public final class ClasseurXLSX {
 
     private var ouvert: UnsafeMutablePointer<lxw_workbook> {
         get throws {
-            guard let classeur else { throw ErreurObservatoire(.erreurInterne, "Classeur déjà fermé.", conseil: nil) }
+            guard let classeur else { throw ErreurObservatoire.interne("Classeur déjà fermé.") }
             return classeur
         }
     }
@@ -90,7 +90,7 @@ public final class ClasseurXLSX {
     /// Adds a worksheet (names up to 31 characters, no `[]:*?/\`).
     public func feuille(_ nom: String) throws -> FeuilleXLSX {
         guard let f = workbook_add_worksheet(try ouvert, c(nom)) else {
-            throw ErreurObservatoire(.erreurInterne, "Impossible d'ajouter la feuille « \(nom) » au classeur.", conseil: nil)
+            throw ErreurObservatoire.interne("Impossible d'ajouter la feuille « \(nom) » au classeur.")
         }
         let feuille = FeuilleXLSX(classeur: self, pointeur: f, nom: nom)
         feuilles.append(feuille)
@@ -130,7 +130,7 @@ public final class ClasseurXLSX {
         case .lignes: t = LXW_CHART_LINE
         }
         guard let g = workbook_add_chart(try ouvert, UInt8(t.rawValue)) else {
-            throw ErreurObservatoire(.erreurInterne, "Impossible d'ajouter un graphique au classeur.", conseil: nil)
+            throw ErreurObservatoire.interne("Impossible d'ajouter un graphique au classeur.")
         }
         return GraphiqueXLSX(classeur: self, pointeur: g)
     }
@@ -380,7 +380,7 @@ public final class GraphiqueXLSX {
     /// A series: categories and values are column ranges of `feuille` (rows l1…l2).
     public func serie(nom: String, feuille: FeuilleXLSX, lignes: ClosedRange<Int>, colonneCategories: Int, colonneValeurs: Int, trace: Trace) throws {
         guard let s = chart_add_series(pointeur, nil, nil) else {
-            throw ErreurObservatoire(.erreurInterne, "Impossible d'ajouter une série au graphique.", conseil: nil)
+            throw ErreurObservatoire.interne("Impossible d'ajouter une série au graphique.")
         }
         let f = classeur.c(feuille.nom)
         chart_series_set_categories(s, f, lxw_row_t(lignes.lowerBound), lxw_col_t(colonneCategories), lxw_row_t(lignes.upperBound), lxw_col_t(colonneCategories))

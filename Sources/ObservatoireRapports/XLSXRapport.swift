@@ -40,7 +40,7 @@ public enum RapportXLSX {
             sujet: "Indicateurs du cahier des charges des Communautés 360 (circulaire DGCS/SD3/2021/236)",
             auteur: "Observatoire 360 — \(d.nomC360)", societe: d.nomC360,
             motsCles: "Communauté 360, COTER, CNSA, indicateurs, \(d.departement)",
-            commentaires: "Diffusion \(d.diffusion.rawValue). Données extraites le \(Restitution.dateFrancaise(d.extraction)).",
+            commentaires: "Diffusion \(d.diffusion.rawValue). Données extraites le \(Horodatage.francais(d.extraction)).",
             creation: d.extraction)
         try classeur.fermer()
     }
@@ -208,7 +208,7 @@ final class Redaction {
         let diffusion = d.diffusion == .externe
             ? "diffusion externe (effectifs de 1 à \(d.seuil - 1) masqués)"
             : "diffusion interne (tous les effectifs)"
-        try f.f.texte(1, 0, "\(d.nomC360) — année \(d.annee) — \(diffusion) — données extraites le \(Restitution.dateFrancaise(d.extraction))", Styles.sousTitre)
+        try f.f.texte(1, 0, "\(d.nomC360) — année \(d.annee) — \(diffusion) — données extraites le \(Horodatage.francais(d.extraction))", Styles.sousTitre)
         try f.f.hauteur(0, 22)
         try f.f.miseEnPage(enTete: d.nomC360, piedGauche: "Rapport d'activité \(d.annee)",
                            piedDroit: "Diffusion \(d.diffusion.rawValue)", lignesRepetees: 0...1)

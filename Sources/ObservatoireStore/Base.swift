@@ -66,22 +66,55 @@ public final class Base {
         do {
             file = try DatabaseQueue(path: url.path, configuration: config)
         } catch {
-            throw ErreurObservatoire(.usage, "Impossible d'ouvrir la base de données « \(url.path) » : \(error).",
+            throw ErreurObservatoire(.usage, "Impossible d'ouvrir la base de données « \(url.path) » : \(cause(error)).",
                                      conseil: "Vérifiez les droits du fichier et du dossier « donnees », et qu'il s'agit bien d'une base c360.")
         }
         let base = Base(file: file, url: url)
         if !lectureSeule {
             do {
                 try migrations.migrate(file)
-            } catch let e as DatabaseError where e.resultCode == .SQLITE_FULL || e.resultCode == .SQLITE_READONLY
-                        || e.resultCode == .SQLITE_CANTOPEN || e.resultCode == .SQLITE_IOERR {
-                throw ErreurObservatoire.ecriture(url.path, Base.cause(e))
-            } catch {
-                throw ErreurObservatoire(.erreurInterne, "La mise à jour du schéma de la base a échoué : \(error).",
-                                         conseil: "La base est restée dans son état précédent. Signalez ce message à l'équipe technique.")
+            } catch let e as DatabaseError {
+                throw erreurFrancaise(e, chemin: url.path, pendant: "la mise à jour de son schéma", intacte: true)
             }
         }
         return base
+    }
+
+    /// Whether an error comes from the disk or the permissions (exit code 73), not from the program.
+    public static func estProblemeDEcriture(_ e: DatabaseError) -> Bool {
+        [.SQLITE_FULL, .SQLITE_READONLY, .SQLITE_IOERR, .SQLITE_CANTOPEN].contains(e.resultCode)
+    }
+
+    /// Any database error as a French message with its exit code (73 when the disk or the
+    /// permissions are at fault), for the errors no stage translated itself (a damaged or busy
+    /// database met by a report, for instance). Non-database errors give nil.
+    public static func erreurFrancaise(_ error: Error) -> ErreurObservatoire? {
+        (error as? DatabaseError).map { erreurFrancaise($0) }
+    }
+
+    /// A database error in French. `chemin` names the database file, `pendant` what was being
+    /// done ("l'import"), `intacte` says that the transaction was rolled back.
+    ///
+    ///     Base.erreurFrancaise(e, chemin: base.url.path, pendant: "l'import", intacte: true)
+    ///     // « La base de données « …/c360.sqlite » ne peut pas être écrite pendant l'import :
+    ///     //   le disque est plein. La base est restée dans son état précédent. »
+    public static func erreurFrancaise(_ e: DatabaseError, chemin: String? = nil, pendant: String? = nil,
+                                       intacte: Bool = false) -> ErreurObservatoire {
+        let base = "La base de données" + (chemin.map { " « \($0) »" } ?? "")
+        let action = pendant.map { " pendant \($0)" } ?? ""
+        let etat = intacte ? " La base est restée dans son état précédent." : ""
+        if estProblemeDEcriture(e) {
+            return ErreurObservatoire(.ecritureImpossible, "\(base) ne peut pas être écrite\(action) : \(cause(e)).\(etat)",
+                                      conseil: "Libérez de la place ou corrigez les droits d'écriture, puis relancez la même commande.")
+        }
+        return ErreurObservatoire(.erreurInterne, "\(base) a rendu une erreur\(action) : \(cause(e)).\(etat)",
+                                  conseil: "Relancez la commande ; si l'erreur persiste, restaurez la base depuis une sauvegarde ou signalez ce message à l'équipe technique.")
+    }
+
+    /// A French phrase for the SQLite errors a user can do something about; other errors as
+    /// they describe themselves.
+    public static func cause(_ error: Error) -> String {
+        (error as? DatabaseError).map { cause($0) } ?? "\(error)"
     }
 
     /// A French phrase for the SQLite errors a user can do something about.

@@ -65,7 +65,7 @@ public final class Ecrivain {
         try instruction("""
             INSERT INTO imports (execution, fichier, table_cible, empreinte, profil, debut)
             VALUES (?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [execution, fichier, table.rawValue, empreinte, profil, Ecrivain.maintenant()])
+            """).execute(arguments: [execution, fichier, table.rawValue, empreinte, profil, Horodatage.iso()])
         return db.lastInsertedRowID
     }
 
@@ -76,7 +76,7 @@ public final class Ecrivain {
     public func fermerImport(_ id: Int64, lues: Int, importees: Int, rejetees: Int, vides: Int) throws {
         try instruction("""
             UPDATE imports SET lues = ?, importees = ?, rejetees = ?, lignes_vides = ?, fin = ? WHERE id = ?
-            """).execute(arguments: [lues, importees, rejetees, vides, Ecrivain.maintenant(), id])
+            """).execute(arguments: [lues, importees, rejetees, vides, Horodatage.iso(), id])
     }
 
     public func rejeter(_ r: Rejet, importId: Int64, fichier: String) throws {
@@ -84,10 +84,6 @@ public final class Ecrivain {
             INSERT INTO rejets (import_id, fichier, ligne, colonne, valeur, regle, message)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [importId, fichier, r.ligne, r.colonne, r.valeur, r.regle.rawValue, r.message])
-    }
-
-    static func maintenant() -> String {
-        ISO8601DateFormatter().string(from: Date())
     }
 
     // MARK: - Lookups for reference rules
@@ -190,7 +186,7 @@ public final class Ecrivain {
             return true
         case .proposition(let p):
             guard let sollicitation else {
-                throw ErreurObservatoire(.erreurInterne, "Proposition « \(p.idProposition) » enregistrée sans sa sollicitation.", conseil: nil)
+                throw ErreurObservatoire.interne("Proposition « \(p.idProposition) » enregistrée sans sa sollicitation.")
             }
             let i = try rapide(.proposition, """
                 INSERT INTO propositions (id_proposition, id_sollicitation, territoire, date_sollicitation, date_proposition,

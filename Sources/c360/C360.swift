@@ -5,6 +5,8 @@ import Glibc
 #endif
 import ObservatoireCore
 import ObservatoireExecution
+import ObservatoireIndicateurs
+import ObservatoireStore
 
 /// `c360`: the command-line tool of Observatoire 360. It only wires the stages together
 /// (read → validate → store → compute → render); each subcommand is one type.
@@ -56,7 +58,8 @@ struct C360: ParsableCommand {
         }
     }
 
-    static func sortir(erreur: Error) -> Never {
+    static func sortir(erreur brute: Error) -> Never {
+        let erreur = Base.erreurFrancaise(brute) ?? brute
         switch erreur {
         case let e as ErreurObservatoire:
             Sortie.erreur("Erreur : \(e.message)" + (e.conseil.map { "\n→ \($0)" } ?? ""))
@@ -92,6 +95,18 @@ enum Sortie {
         FileHandle.standardOutput.write(Data((texte + "\n").utf8))
     }
 }
+
+// Domain values read from the command line by several subcommands.
+
+extension Jour: ExpressibleByArgument {
+    /// Dates on the command line: `AAAA-MM-JJ` or `JJ/MM/AAAA`, read as in the exports.
+    public init?(argument: String) {
+        guard case .valeur(let j) = Valeurs.date(argument, pivot: Jour.aujourdhui().annee) else { return nil }
+        self = j
+    }
+}
+
+extension Diffusion: ExpressibleByArgument {}
 
 /// `--dossier DIR`, accepted by every subcommand: where the workspace is (default: found from
 /// the current folder upwards).

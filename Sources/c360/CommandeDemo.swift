@@ -4,14 +4,6 @@ import ObservatoireCore
 import ObservatoireDemo
 import ObservatoireImport
 
-extension Jour: ExpressibleByArgument {
-    /// Dates on the command line: `AAAA-MM-JJ` or `JJ/MM/AAAA`.
-    public init?(argument: String) {
-        guard case .valeur(let j) = Valeurs.date(argument, pivot: Jour.aujourdhui().annee) else { return nil }
-        self = j
-    }
-}
-
 struct CommandeDemoDonnees: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo-donnees",

@@ -8,8 +8,6 @@ enum FormatIndicateurs: String, ExpressibleByArgument, CaseIterable {
     case table, csv, json
 }
 
-extension Diffusion: ExpressibleByArgument {}
-
 /// The period options shared by `indicateurs` (one of year, quarter, month or range).
 struct OptionsPeriode: ParsableArguments {
     @Option(help: ArgumentHelp("Année civile.", valueName: "AAAA"))

@@ -48,4 +48,22 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(csv.sortie.hasPrefix("c360;departement;debut;fin;"))
         XCTAssertTrue(csv.sortie.contains(";2A;2025-01-01;2025-12-31;;externe;1.1;"), csv.sortie)
     }
+
+    /// A database damaged outside the tool: every command says so in French, names the file
+    /// and says what to do, instead of printing SQLite's English message.
+    func testBaseEndommageeMessageFrancais() throws {
+        let dossier = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dossier) }
+        XCTAssertEqual(try Binaire.lancer(["init", dossier.path]).code, 0)
+        let base = dossier.appendingPathComponent("donnees/observatoire.sqlite")
+        try Data(repeating: 0x42, count: 8192).write(to: base)
+        for commande in [["indicateurs", "--annee", "2025"], ["importer", dossier.appendingPathComponent("a-traiter").path]] {
+            let r = try Binaire.lancer(commande + ["--dossier", dossier.path])
+            XCTAssertNotEqual(r.code, 0, r.erreur)
+            XCTAssertTrue(r.erreur.contains("n'est pas une base SQLite"), r.erreur)
+            XCTAssertTrue(r.erreur.contains(base.lastPathComponent), r.erreur)
+            XCTAssertTrue(r.erreur.contains("→"), "un conseil : \(r.erreur)")
+            XCTAssertFalse(r.erreur.contains("file is not a database"), r.erreur)
+        }
+    }
 }

@@ -193,3 +193,16 @@ final class ConfigurationTests: XCTestCase {
         }
     }
 }
+
+final class HorodatageTests: XCTestCase {
+    func testHorodatagesStockesEtLisibles() {
+        let date = Date(timeIntervalSince1970: 1_795_000_000) // 18/11/2026 ~ 09:46 UTC
+        let iso = Horodatage.iso(date)
+        XCTAssertTrue(iso.hasSuffix("Z"), iso)
+        XCTAssertEqual(Horodatage.lire(iso), date)
+        XCTAssertNotNil(Horodatage.lire("2026-11-18T09:46:40.123Z"), "fractions de seconde acceptées")
+        XCTAssertNil(Horodatage.lire("18/11/2026"))
+        let francais = Horodatage.francais(date)
+        XCTAssertNotNil(francais.range(of: #"^\d{2}/11/2026 à \d{2}:\d{2}$"#, options: .regularExpression), francais)
+    }
+}

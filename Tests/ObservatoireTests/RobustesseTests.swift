@@ -116,6 +116,7 @@ final class RobustesseTests: XCTestCase {
             let erreur = e as? ErreurObservatoire
             XCTAssertEqual(erreur?.code, .ecritureImpossible, "\(e)")
             XCTAssertTrue(erreur?.message.contains("disque est plein") == true, "\(e)")
+            XCTAssertTrue(erreur?.message.contains("état précédent") == true, "\(e)")
         }
         XCTAssertEqual(try t.instantane(), avant)
     }
