@@ -173,3 +173,72 @@ public enum Enregistrement: Equatable, Sendable {
     case poste(Poste)
     case membreCoeur(MembreCoeur)
 }
+
+extension Enregistrement {
+    /// The table the row belongs to.
+    public var table: TableCanonique {
+        switch self {
+        case .sollicitation: return .sollicitations
+        case .proposition: return .propositions
+        case .acteur: return .acteurs
+        case .poste: return .equipe
+        case .membreCoeur: return .membresCoeur
+        }
+    }
+
+    /// The row's identifier as text (`annee / membre` for the core members).
+    public var identifiant: String {
+        switch self {
+        case .sollicitation(let s): return s.idSollicitation
+        case .proposition(let p): return p.idProposition
+        case .acteur(let a): return a.acteurId
+        case .poste(let p): return p.posteId
+        case .membreCoeur(let m): return "\(m.annee) / \(m.membre)"
+        }
+    }
+
+    /// A fingerprint of every stored value of the row (FNV-1a, 64 bits): a snapshot import
+    /// tells a changed row from an unchanged one without reading it back column by column.
+    public var empreinte: Int64 {
+        var h = Empreinte64()
+        switch self {
+        case .sollicitation(let s):
+            h.ajouter(s.idSollicitation); h.ajouter(s.dateSollicitation.iso); h.ajouter(s.personne); h.ajouter(s.profil.rawValue)
+            h.ajouter(s.typeDemande.rawValue); h.ajouter(s.problematiques.sorted().joined(separator: "|")); h.ajouter(s.origine.rawValue)
+            h.ajouter(s.accompagnee); h.ajouter(s.projetVieCoConstruit?.rawValue); h.ajouter(s.territoire); h.ajouter(s.departement)
+            h.ajouter(s.canal?.rawValue); h.ajouter(s.niveauIntervention.map(String.init)); h.ajouter(s.orientationRapt)
+            h.ajouter(s.trancheAge?.rawValue); h.ajouter(s.dateCloture?.iso)
+        case .proposition(let p):
+            h.ajouter(p.idProposition); h.ajouter(p.idSollicitation); h.ajouter(p.dateProposition.iso); h.ajouter(p.evaluationPreexistante)
+            h.ajouter(p.adHocPartenaires); h.ajouter(p.milieuOrdinaire); h.ajouter(p.decision.rawValue); h.ajouter(p.dateDecision?.iso)
+            h.ajouter(p.acteurId)
+        case .acteur(let a):
+            h.ajouter(a.acteurId); h.ajouter(a.nom); h.ajouter(a.categorie.rawValue); h.ajouter(a.membreCoeur); h.ajouter(a.partenaire)
+            h.ajouter(a.dateReferencement.iso); h.ajouter(a.dateSortie?.iso)
+        case .poste(let p):
+            h.ajouter(p.posteId); h.ajouter(p.fonction.rawValue); h.ajouter("\(p.etp)"); h.ajouter(p.rechercheSolutions)
+            h.ajouter(p.dateDebut.iso); h.ajouter(p.dateFin?.iso)
+        case .membreCoeur(let m):
+            h.ajouter("\(m.annee)"); h.ajouter(m.membre); h.ajouter("\(m.etp)")
+        }
+        return Int64(bitPattern: h.valeur)
+    }
+}
+
+/// FNV-1a over fields, each followed by a separator byte (an absent value has its own marker).
+struct Empreinte64 {
+    private(set) var valeur: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    private mutating func octet(_ b: UInt8) {
+        valeur ^= UInt64(b)
+        valeur = valeur &* 0x0000_0100_0000_01b3
+    }
+
+    mutating func ajouter(_ s: String?) {
+        guard let s else { octet(0x1E); return }
+        for b in s.utf8 { octet(b) }
+        octet(0x1F)
+    }
+
+    mutating func ajouter(_ b: Bool?) { ajouter(b.map { $0 ? "1" : "0" }) }
+}

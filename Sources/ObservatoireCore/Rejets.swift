@@ -53,28 +53,85 @@ public enum RegleRejet: String, CaseIterable, Sendable, Codable {
     }
 }
 
+/// Where a problem must be fixed: in the tracker (the export's source), or in the mapping
+/// profile that reads it (a value it does not translate, a constant it sets).
+public enum Correction: String, Sendable, Codable {
+    case tableur
+    case profil
+
+    public var libelle: String {
+        switch self {
+        case .tableur: return "dans le tableur ou l'outil de suivi"
+        case .profil: return "dans le profil de correspondance"
+        }
+    }
+}
+
 /// A rejected row: where it is, the column and value at fault, the rule broken and a French
 /// message saying what to do.
 public struct Rejet: Equatable, Sendable {
-    /// Line of the file where the row starts (the header is line 1).
+    /// Line of the file where the row starts (the header is line 1), or the row of the sheet.
     public var ligne: Int
+    /// The canonical column at fault.
     public var colonne: String?
     /// The offending value, truncated; never kept for `personne_id`.
     public var valeur: String?
     public var regle: RegleRejet
     public var message: String
+    /// The row's identifier when it could be read (the rejected row can then be matched with a
+    /// later correction).
+    public var identifiant: String?
+    /// The column of the source as its header names it (« Qui appelle ? »), when a profile
+    /// mapped it.
+    public var colonneSource: String?
+    /// Where the fix belongs.
+    public var correction: Correction = .tableur
 
     public init(ligne: Int, colonne: String?, valeur: String?, regle: RegleRejet, message: String) {
         self.ligne = ligne
         self.colonne = colonne
-        if colonne == "personne_id" {
-            self.valeur = nil
-        } else if let v = valeur, v.count > 120 {
-            self.valeur = String(v.prefix(120)) + "…"
-        } else {
-            self.valeur = valeur
-        }
+        self.valeur = Rejet.borner(valeur, colonne: colonne)
         self.regle = regle
         self.message = message
+    }
+
+    /// A value as it may be kept: never for `personne_id`, cut to 120 characters.
+    public static func borner(_ valeur: String?, colonne: String?) -> String? {
+        if colonne == "personne_id" { return nil }
+        if let v = valeur, v.count > 120 { return String(v.prefix(120)) + "…" }
+        return valeur
+    }
+}
+
+/// What is missing on a row that is stored all the same, because it can be counted honestly
+/// without it (an empty `problematiques` on a request for a solution: the request counts in
+/// 1.1, its propositions in 1.4–2.3, and it is *non renseigné* in 1.3).
+public enum RegleAvertissement: String, CaseIterable, Sendable, Codable {
+    case problematiquesNonRenseignees = "problematiques_non_renseignees"
+
+    public var libelle: String {
+        switch self {
+        case .problematiquesNonRenseignees: return "problématiques non renseignées (demande de recherche de solution)"
+        }
+    }
+}
+
+/// A warning on a stored row: where it is, the column, the rule and a French message.
+public struct Avertissement: Equatable, Sendable {
+    public var ligne: Int
+    public var colonne: String?
+    public var regle: RegleAvertissement
+    public var message: String
+    public var identifiant: String?
+    public var colonneSource: String?
+
+    public init(ligne: Int, colonne: String?, regle: RegleAvertissement, message: String,
+                identifiant: String? = nil, colonneSource: String? = nil) {
+        self.ligne = ligne
+        self.colonne = colonne
+        self.regle = regle
+        self.message = message
+        self.identifiant = identifiant
+        self.colonneSource = colonneSource
     }
 }

@@ -26,15 +26,22 @@ public struct Colonne: Equatable, Sendable {
     public let nom: String
     public let type: TypeColonne
     public let obligation: Obligation
+    /// The French header a person would write (« Date de la sollicitation »): the headers of the
+    /// ready-made tracker (`c360 modele-suivi`), accepted on import as well as `nom`.
+    public let libelle: String
 
-    public init(_ nom: String, _ type: TypeColonne, _ obligation: Obligation) {
+    public init(_ nom: String, _ type: TypeColonne, _ obligation: Obligation, _ libelle: String) {
         self.nom = nom
         self.type = type
         self.obligation = obligation
+        self.libelle = libelle
     }
 
     /// The column must be present in the header of a file.
     public var enTeteObligatoire: Bool { obligation != .non }
+
+    /// The normalised header names that designate this column: its name and its French label.
+    public var clesEntete: [String] { [Normalisation.cle(nom), Normalisation.cle(libelle)] }
 }
 
 /// The five tables of the canonical export, in the order they must be imported
@@ -75,59 +82,59 @@ public enum TableCanonique: String, CaseIterable, Comparable, Sendable {
         switch self {
         case .sollicitations:
             return [
-                Colonne("id_sollicitation", .texte, .oui),
-                Colonne("date_sollicitation", .date, .oui),
-                Colonne("personne_id", .texte, .oui),
-                Colonne("profil", Self.valeurs(Profil.self), .oui),
-                Colonne("type_demande", Self.valeurs(TypeDemande.self), .oui),
-                Colonne("problematiques", .liste, .siRechercheSolution),
-                Colonne("origine", Self.valeurs(Origine.self), .oui),
-                Colonne("accompagnee", .booleen, .oui),
-                Colonne("projet_vie_co_construit", Self.valeurs(ProjetVieCoConstruit.self), .non),
-                Colonne("territoire", .texte, .oui),
-                Colonne("departement", .texte, .non),
-                Colonne("canal", Self.valeurs(Canal.self), .non),
-                Colonne("niveau_intervention", .entier, .non),
-                Colonne("orientation_rapt", .booleen, .non),
-                Colonne("tranche_age", Self.valeurs(TrancheAge.self), .non),
-                Colonne("date_cloture", .date, .non),
+                Colonne("id_sollicitation", .texte, .oui, "Identifiant de la sollicitation"),
+                Colonne("date_sollicitation", .date, .oui, "Date de la sollicitation"),
+                Colonne("personne_id", .texte, .oui, "Identifiant de la personne"),
+                Colonne("profil", Self.valeurs(Profil.self), .oui, "Profil de la personne"),
+                Colonne("type_demande", Self.valeurs(TypeDemande.self), .oui, "Type de demande"),
+                Colonne("problematiques", .liste, .siRechercheSolution, "Problématiques"),
+                Colonne("origine", Self.valeurs(Origine.self), .oui, "Origine de la demande"),
+                Colonne("accompagnee", .booleen, .oui, "Situation accompagnée"),
+                Colonne("projet_vie_co_construit", Self.valeurs(ProjetVieCoConstruit.self), .non, "Projet de vie co-construit avec"),
+                Colonne("territoire", .texte, .oui, "Territoire"),
+                Colonne("departement", .texte, .non, "Département"),
+                Colonne("canal", Self.valeurs(Canal.self), .non, "Canal d'entrée"),
+                Colonne("niveau_intervention", .entier, .non, "Niveau d'intervention"),
+                Colonne("orientation_rapt", .booleen, .non, "Orientation vers la RAPT"),
+                Colonne("tranche_age", Self.valeurs(TrancheAge.self), .non, "Tranche d'âge"),
+                Colonne("date_cloture", .date, .non, "Date de clôture"),
             ]
         case .propositions:
             return [
-                Colonne("id_proposition", .texte, .oui),
-                Colonne("id_sollicitation", .texte, .oui),
-                Colonne("date_proposition", .date, .oui),
-                Colonne("evaluation_preexistante", .booleen, .oui),
-                Colonne("ad_hoc_partenaires", .booleen, .oui),
-                Colonne("milieu_ordinaire", .booleen, .oui),
-                Colonne("decision", Self.valeurs(Decision.self), .oui),
-                Colonne("date_decision", .date, .non),
-                Colonne("acteur_id", .texte, .non),
+                Colonne("id_proposition", .texte, .oui, "Identifiant de la proposition"),
+                Colonne("id_sollicitation", .texte, .oui, "Identifiant de la sollicitation"),
+                Colonne("date_proposition", .date, .oui, "Date de la proposition"),
+                Colonne("evaluation_preexistante", .booleen, .oui, "Construite sur une évaluation préexistante"),
+                Colonne("ad_hoc_partenaires", .booleen, .oui, "Solution ad hoc avec des partenaires"),
+                Colonne("milieu_ordinaire", .booleen, .oui, "Inclut du milieu ordinaire"),
+                Colonne("decision", Self.valeurs(Decision.self), .oui, "Décision"),
+                Colonne("date_decision", .date, .non, "Date de la décision"),
+                Colonne("acteur_id", .texte, .non, "Identifiant de l'acteur"),
             ]
         case .acteurs:
             return [
-                Colonne("acteur_id", .texte, .oui),
-                Colonne("nom", .texte, .oui),
-                Colonne("categorie", Self.valeurs(Categorie.self), .oui),
-                Colonne("membre_coeur", .booleen, .oui),
-                Colonne("partenaire", .booleen, .oui),
-                Colonne("date_referencement", .date, .oui),
-                Colonne("date_sortie", .date, .non),
+                Colonne("acteur_id", .texte, .oui, "Identifiant de l'acteur"),
+                Colonne("nom", .texte, .oui, "Nom de l'organisation"),
+                Colonne("categorie", Self.valeurs(Categorie.self), .oui, "Catégorie"),
+                Colonne("membre_coeur", .booleen, .oui, "Membre cœur"),
+                Colonne("partenaire", .booleen, .oui, "Partenaire engagé"),
+                Colonne("date_referencement", .date, .oui, "Date de référencement"),
+                Colonne("date_sortie", .date, .non, "Date de sortie de l'annuaire"),
             ]
         case .equipe:
             return [
-                Colonne("poste_id", .texte, .oui),
-                Colonne("fonction", Self.valeurs(Fonction.self), .oui),
-                Colonne("etp", .decimal, .oui),
-                Colonne("recherche_solutions", .booleen, .oui),
-                Colonne("date_debut", .date, .oui),
-                Colonne("date_fin", .date, .non),
+                Colonne("poste_id", .texte, .oui, "Identifiant du poste"),
+                Colonne("fonction", Self.valeurs(Fonction.self), .oui, "Fonction"),
+                Colonne("etp", .decimal, .oui, "ETP"),
+                Colonne("recherche_solutions", .booleen, .oui, "Dédié à la recherche de solutions"),
+                Colonne("date_debut", .date, .oui, "Date de début"),
+                Colonne("date_fin", .date, .non, "Date de fin"),
             ]
         case .membresCoeur:
             return [
-                Colonne("annee", .entier, .oui),
-                Colonne("membre", .texte, .oui),
-                Colonne("etp", .decimal, .oui),
+                Colonne("annee", .entier, .oui, "Année"),
+                Colonne("membre", .texte, .oui, "Membre cœur (organisation)"),
+                Colonne("etp", .decimal, .oui, "ETP"),
             ]
         }
     }

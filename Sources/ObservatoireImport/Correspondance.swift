@@ -31,7 +31,7 @@ public struct Correspondance: Sendable {
                                renommages: [String: String] = [:], constantes: [String: String] = [:]) throws -> Correspondance {
         let renommes = Dictionary(renommages.map { (Normalisation.cle($0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
         var parNom: [String: Int] = [:]
-        for (i, c) in table.colonnes.enumerated() { parNom[Normalisation.cle(c.nom)] = i }
+        for (i, c) in table.colonnes.enumerated() { for cle in c.clesEntete { parNom[cle] = i } }
         var indices = [Int?](repeating: nil, count: table.colonnes.count)
         var ignorees: [String] = []
         for (position, nom) in entete.enumerated() {
@@ -73,10 +73,9 @@ public struct Correspondance: Sendable {
         let noms = Set(entete.map { n -> String in let c = Normalisation.cle(n); return renommes[c] ?? c })
         var meilleure: (TableCanonique, Int)?
         for t in TableCanonique.allCases {
-            let cles = t.colonnes.map { Normalisation.cle($0.nom) }
-            let obligatoires = t.colonnes.filter(\.enTeteObligatoire).map { Normalisation.cle($0.nom) }
-            guard obligatoires.allSatisfy(noms.contains) else { continue }
-            let score = cles.filter(noms.contains).count
+            let obligatoires = t.colonnes.filter(\.enTeteObligatoire)
+            guard obligatoires.allSatisfy({ $0.clesEntete.contains(where: noms.contains) }) else { continue }
+            let score = t.colonnes.filter { $0.clesEntete.contains(where: noms.contains) }.count
             if meilleure == nil || score > meilleure!.1 { meilleure = (t, score) }
         }
         return meilleure?.0

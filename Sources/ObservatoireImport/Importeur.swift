@@ -5,7 +5,8 @@ import Logging
 import ObservatoireCore
 import ObservatoireStore
 
-/// What happened to one file of an import.
+/// What happened to one file of an import, for one table (a file that feeds several tables —
+/// a tracker with requests and propositions on the same row — has one of these per table).
 public struct BilanFichier: Sendable {
     public var fichier: String
     public var chemin: URL
@@ -14,18 +15,31 @@ public struct BilanFichier: Sendable {
     public var importees = 0
     public var rejetees = 0
     public var lignesVides = 0
+    /// Rows of the file skipped by a filter of the profile (a totals row).
+    public var lignesIgnorees = 0
     public var dejaImporte = false
     /// Rejected rows by rule name.
     public var motifs: [String: Int] = [:]
     /// The first rejects, to show in the summary.
     public var exemples: [Rejet] = []
+    /// Stored rows with something missing (``Avertissement``), by rule name, and the first ones.
+    public var avertissements: [String: Int] = [:]
+    public var exemplesAvertissements: [Avertissement] = []
     /// Header columns that are not in the spec (ignored, never stored).
     public var colonnesIgnorees: [String] = []
     /// What the reader found (format, separator, encoding).
     public var format: String = ""
-    /// The mapping profile applied, if any.
+    /// The mapping profile applied, if any, and its source.
     public var profil: String?
+    public var sourceProfil: String?
     public var empreinte: String?
+    /// A snapshot import: the file is the whole current state of its source.
+    public var instantane = false
+    /// Snapshot imports: rows added, changed, removed (absent from the new export) and unchanged.
+    public var ajoutees = 0
+    public var modifiees = 0
+    public var supprimees = 0
+    public var inchangees = 0
     /// Why the whole file could not be read (nothing of it stored).
     public var erreur: FichierIllisible?
 
@@ -33,12 +47,15 @@ public struct BilanFichier: Sendable {
         self.fichier = fichier
         self.chemin = chemin
     }
+
+    public var totalAvertissements: Int { avertissements.values.reduce(0, +) }
 }
 
 /// What an import run did.
 public struct BilanImport: Sendable {
     public init() {}
 
+    /// One entry per file and table.
     public var fichiers: [BilanFichier] = []
     /// Files given (inside a folder) that are not exports (.csv, .txt, .xlsx): skipped.
     public var ignores: [String] = []
@@ -62,18 +79,28 @@ public struct BilanImport: Sendable {
     public var totalLues: Int { fichiers.reduce(0) { $0 + $1.lues } }
     public var totalImportees: Int { fichiers.reduce(0) { $0 + $1.importees } }
     public var totalRejetees: Int { fichiers.reduce(0) { $0 + $1.rejetees } }
+    public var totalAvertissements: Int { fichiers.reduce(0) { $0 + $1.totalAvertissements } }
 }
 
-/// A record after the reader stage: the row validated or rejected.
+/// A record after the reader stage: a row of one table, validated or rejected.
 struct LigneValidee {
     let ligne: Int
+    /// Index of its table in the reading's projection.
+    let table: Int
     let resultat: Result<Enregistrement, Rejet>
-    /// The row's identifier, for the duplicate message.
+    let avertissements: [Avertissement]
+    /// The row's identifier, for the duplicate message and the snapshot bookkeeping.
     let identifiant: String
 }
 
+enum ElementLu {
+    case ligne(LigneValidee)
+    /// A row skipped by a filter of the profile.
+    case ignoree
+}
+
 enum MessageLecture {
-    case lignes([LigneValidee], octetsLus: Int)
+    case lignes([ElementLu], octetsLus: Int)
     case fin(lignesVides: Int)
     case erreur(Error)
 }
@@ -123,11 +150,15 @@ final class Tuyau<T>: @unchecked Sendable {
 public struct OptionsImport {
     /// Forces the table of every file (`--table`).
     public var table: TableCanonique?
-    /// A mapping profile for non-canonical exports (`--profil`), applied to every file.
+    /// A mapping profile for non-canonical exports (`--profil`), applied to every file whatever
+    /// its name.
     public var profil: ProfilCorrespondance?
     /// Profiles chosen file by file, by the file-name patterns they declare (the monthly run
     /// offers every profile of the workspace).
     public var profils: [ProfilCorrespondance] = []
+    /// Every file is the complete current state of its source (`--instantane`; a profile's
+    /// source can declare it too).
+    public var instantane = false
     /// Everything is checked and counted, then rolled back: nothing changes (`--a-blanc`).
     public var simulation = false
     /// Any rejected row cancels the whole run (`--strict`).
@@ -143,14 +174,48 @@ public struct OptionsImport {
     public init() {}
 }
 
+/// Deterministic crash points for the crash-safety tests: the process kills itself (SIGKILL,
+/// no clean-up) after storing its N-th batch of rows (`C360_TEST_ARRET_APRES_LOT=N`), or just
+/// before the transaction commits (`C360_TEST_ARRET_AVANT_VALIDATION=1`).
+enum PointsDArret {
+    static let apresLot = ProcessInfo.processInfo.environment["C360_TEST_ARRET_APRES_LOT"].flatMap(Int.init)
+    static let avantValidation = ProcessInfo.processInfo.environment["C360_TEST_ARRET_AVANT_VALIDATION"] == "1"
+
+    static func arreter() -> Never {
+        kill(getpid(), SIGKILL)
+        while true { pause() }
+    }
+}
+
+/// One way of reading a file: the file, the source (a profile's, or canonical), the tables it
+/// feeds. A workbook whose sheets are several sources is several readings.
+struct Lecture {
+    let url: URL
+    let nom: String
+    let source: SourceTabulaire
+    let projection: Projection
+    let profil: ProfilCorrespondance?
+    let sourceProfil: SourceProfil?
+    let instantane: Bool
+    /// The source's key in the base: `profil:P/S`, `instantane:TABLE` or `fichier:NOM`.
+    let cleSource: String
+
+    var premiereTable: TableCanonique { projection.tables.min() ?? .propositions }
+}
+
 /// The import stage: read → validate → store, for a set of export files, in one transaction.
 ///
 /// - Files are imported in dependency order (`acteurs`, `equipe`, `membres_coeur`,
-///   `sollicitations`, `propositions`), whatever the order given.
+///   `sollicitations`, `propositions`), whatever the order given; a source that feeds several
+///   tables (a tracker with the request and its orientations on one row) writes them row by
+///   row, the request first.
 /// - Nothing is lost: every record read is stored or rejected with its reason
-///   (`lues = importees + rejetees` for each file).
-/// - The run commits entirely or not at all; a file whose content was already imported changes
-///   nothing (`dejaImporte`).
+///   (`lues = importees + rejetees` for each file and table); rows skipped by a filter of the
+///   profile are counted apart.
+/// - The run commits entirely or not at all; a file whose content was already imported into
+///   the same tables with the same profile changes nothing (`dejaImporte`).
+/// - A snapshot import (`instantane`) also removes the rows of its source absent from the new
+///   export, in the same transaction.
 ///
 /// ```swift
 /// let bilan = try Importeur(espace: espace, base: base).importer([dossier], options: OptionsImport())
@@ -204,34 +269,30 @@ public final class Importeur {
         var bilan = BilanImport()
         bilan.ignores = ignores
 
-        // Open every file first: its table decides the order.
-        var ouverts: [(BilanFichier, SourceTabulaire?, Correspondance?, ProfilCorrespondance?)] = []
+        // Open every file first: the tables it feeds decide the order.
+        var lectures: [Lecture] = []
+        var illisibles: [BilanFichier] = []
         for url in urls {
-            var b = BilanFichier(fichier: url.lastPathComponent, chemin: url)
-            let profil = options.profil ?? options.profils.first { $0.reconnait(url.lastPathComponent) }
-            b.profil = profil?.nom
             do {
-                let (source, correspondance) = try ouvrir(url, options: options, profil: profil)
-                b.table = correspondance.table
-                b.format = source.description
-                b.colonnesIgnorees = correspondance.ignorees
-                ouverts.append((b, source, correspondance, profil))
+                lectures += try ouvrir(url, options: options)
             } catch let e as FichierIllisible {
+                var b = BilanFichier(fichier: url.lastPathComponent, chemin: url)
                 b.erreur = e
+                b.profil = options.profil?.nom ?? options.profils.first { $0.reconnait(url.lastPathComponent) }?.nom
                 journal.warning("fichier illisible", metadata: ["fichier": "\(b.fichier)", "raison": "\(e.raison)"])
-                ouverts.append((b, nil, nil, profil))
+                illisibles.append(b)
             }
         }
-        ouverts.sort { a, b in
-            let ta = a.0.table ?? .propositions, tb = b.0.table ?? .propositions
-            return ta != tb ? ta < tb : a.0.fichier < b.0.fichier
+        lectures.sort { a, b in
+            a.premiereTable != b.premiereTable ? a.premiereTable < b.premiereTable : a.nom < b.nom
         }
 
         let execution = UUID().uuidString.lowercased()
-        let total = ouverts.reduce(0) { $0 + ($1.1?.tailleTotale ?? 0) }
+        let total = lectures.reduce(0) { $0 + $1.source.tailleTotale }
         let progression = Progression(titre: "Import", total: total)
         var dejaLus = 0
         var compteurLignes = 0
+        var lots = 0
         let pseudonymiseur = try preparerPseudonymiseur(&bilan, simulation: options.simulation)
 
         do {
@@ -243,6 +304,7 @@ public final class Importeur {
                 defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
                 try db.inTransaction(.immediate) {
                     try importerTout(db)
+                    if PointsDArret.avantValidation { PointsDArret.arreter() }
                     return .commit
                 }
             }
@@ -255,45 +317,43 @@ public final class Importeur {
             throw Base.erreurFrancaise(e, chemin: base.url.path, pendant: "l'import", intacte: true)
         }
         progression.terminer()
+        bilan.fichiers += illisibles
         return bilan
 
         func importerTout(_ db: Database) throws {
             let ecrivain = Ecrivain(db)
             try verifierCle(ecrivain, pseudonymiseur: pseudonymiseur)
-            for (bilanFichier, source, correspondance, profil) in ouverts {
-                var b = bilanFichier
-                guard let source, let correspondance else {
-                    bilan.fichiers.append(b)
-                    continue
-                }
+            for lecture in lectures {
+                var bilans: [BilanFichier] = []
                 do {
                     try db.inSavepoint {
-                        try importerFichier(source, correspondance, &b, ecrivain: ecrivain, execution: execution,
-                                            pseudonymiseur: pseudonymiseur, profil: profil, options: options,
-                                            progression: { progression.avancer(jusqua: dejaLus + $0) },
-                                            compteur: &compteurLignes)
-                        return b.dejaImporte ? .rollback : .commit
+                        bilans = try importerLecture(lecture, ecrivain: ecrivain, execution: execution, pseudonymiseur: pseudonymiseur,
+                                                     options: options, notes: &bilan.notes,
+                                                     progression: { progression.avancer(jusqua: dejaLus + $0) },
+                                                     apresLot: {
+                                                         lots += 1
+                                                         if lots == PointsDArret.apresLot { PointsDArret.arreter() }
+                                                     },
+                                                     compteur: &compteurLignes)
+                        return bilans.allSatisfy(\.dejaImporte) ? .rollback : .commit
                     }
                 } catch let e as FichierIllisible {
-                    b = BilanFichier(fichier: b.fichier, chemin: b.chemin)
-                    b.table = correspondance.table
+                    var b = BilanFichier(fichier: lecture.nom, chemin: lecture.url)
+                    b.table = lecture.premiereTable
+                    b.profil = lecture.profil?.nom
+                    b.sourceProfil = lecture.sourceProfil?.nom
                     b.erreur = e
+                    bilans = [b]
                 }
-                if b.dejaImporte {
-                    let (table, nomProfil, empreinte) = (b.table, b.profil, b.empreinte)
-                    b = BilanFichier(fichier: b.fichier, chemin: b.chemin)
-                    b.table = table
-                    b.profil = nomProfil
-                    b.empreinte = empreinte
-                    b.dejaImporte = true
-                    b.format = source.description
+                dejaLus += lecture.source.tailleTotale
+                bilan.fichiers += bilans
+                for b in bilans {
+                    journal.info("fichier traité", metadata: [
+                        "fichier": "\(b.fichier)", "table": "\(b.table?.rawValue ?? "?")", "profil": "\(b.profil ?? "-")",
+                        "lues": "\(b.lues)", "importees": "\(b.importees)", "rejetees": "\(b.rejetees)",
+                        "deja_importe": "\(b.dejaImporte)",
+                    ])
                 }
-                dejaLus += source.tailleTotale
-                bilan.fichiers.append(b)
-                journal.info("fichier traité", metadata: [
-                    "fichier": "\(b.fichier)", "table": "\(b.table?.rawValue ?? "?")", "lues": "\(b.lues)",
-                    "importees": "\(b.importees)", "rejetees": "\(b.rejetees)", "deja_importe": "\(b.dejaImporte)",
-                ])
             }
             if options.strict && bilan.totalRejetees > 0 {
                 bilan.annule = true
@@ -308,33 +368,104 @@ public final class Importeur {
 
     // MARK: - Opening a file
 
-    /// Opens a file as a table source and maps its header.
-    func ouvrir(_ url: URL, options: OptionsImport, profil: ProfilCorrespondance?) throws -> (SourceTabulaire, Correspondance) {
+    /// The readings of a file: through a profile (each of its sources that the file feeds), or
+    /// as a canonical export (one table, or one per sheet named after a table).
+    func ouvrir(_ url: URL, options: OptionsImport) throws -> [Lecture] {
         let nom = url.lastPathComponent
+        if let profil = options.profil ?? options.profils.first(where: { $0.reconnait(nom) }) {
+            return try ouvrirAvecProfil(url, profil: profil, options: options)
+        }
         let ext = url.pathExtension.lowercased()
-        let profilTable = profil?.regles(pourFichier: nom, table: options.table)
-        let source: SourceTabulaire
+        try Importeur.refuserFormat(ext, nom: nom)
+        let cle = { (t: TableCanonique) in options.instantane ? "instantane:\(t.rawValue)" : "fichier:\(nom)" }
+        let source: SourceTabulaire = ["xlsx", "xlsm"].contains(ext) ? try LecteurXLSX(url: url) : try LecteurCSV(url: url)
+        // A workbook with one sheet per table (the ready-made tracker): each such sheet.
+        if let classeur = source as? LecteurXLSX, options.table == nil, TableCanonique.depuisNomDeFichier(nom) == nil {
+            let parTable = classeur.feuilles.compactMap { f in (TableCanonique.depuisNom(f) ?? TableCanonique.depuisNomDeFichier(f)).map { (f, $0) } }
+            if parTable.count > 1 {
+                return try parTable.map { (feuille, table) in
+                    let source = try LecteurXLSX(url: url, feuille: feuille)
+                    let c = try Correspondance.etablir(entete: source.entete, table: table, fichier: "\(nom) (feuille « \(feuille) »)")
+                    return Lecture(url: url, nom: nom, source: source, projection: ProjectionCanonique(correspondance: c), profil: nil,
+                                   sourceProfil: nil, instantane: options.instantane, cleSource: cle(table))
+                }
+            }
+        }
+        guard let table = options.table ?? TableCanonique.depuisNomDeFichier(nom) ?? Correspondance.tableDepuisEntete(source.entete) else {
+            let motifs = options.profils.flatMap { p in p.motifs.map { "\($0) (profil \(p.nom))" } }
+            throw FichierIllisible(fichier: nom,
+                                   raison: "impossible de savoir à quelle table il correspond : ni son nom, ni ses colonnes ne le disent\(motifs.isEmpty ? "" : ", et aucun profil ne reconnaît son nom (motifs : \(motifs.joined(separator: ", ")))")",
+                                   conseil: motifs.isEmpty
+                                    ? "Nommez le fichier d'après sa table (sollicitations, propositions, acteurs, equipe, membres_coeur), indiquez --table, ou lisez-le avec un profil de correspondance (--profil NOM)."
+                                    : "Renommez le fichier pour qu'il corresponde au motif d'un profil, ou indiquez le profil : c360 importer --profil NOM \(nom).")
+        }
+        let c = try Correspondance.etablir(entete: source.entete, table: table, fichier: nom)
+        return [Lecture(url: url, nom: nom, source: source, projection: ProjectionCanonique(correspondance: c), profil: nil,
+                        sourceProfil: nil, instantane: options.instantane, cleSource: cle(table))]
+    }
+
+    static func refuserFormat(_ ext: String, nom: String) throws {
         switch ext {
-        case "xlsx", "xlsm":
-            source = try LecteurXLSX(url: url, feuille: profilTable?.feuille, autresNoms: Array((profilTable?.renommages ?? [:]).keys))
-        case "xls":
-            throw FichierIllisible.xls(nom)
+        case "xls": throw FichierIllisible.xls(nom)
         case "ods":
             throw FichierIllisible(fichier: nom, raison: "c'est un classeur OpenDocument (.ods), format non pris en charge",
                                    conseil: FichierIllisible.reenregistrer)
-        default:
-            source = try LecteurCSV(url: url)
+        default: break
         }
-        let renommages = profilTable?.renommages ?? [:]
-        guard let table = options.table ?? profilTable?.table ?? TableCanonique.depuisNomDeFichier(nom)
-                ?? Correspondance.tableDepuisEntete(source.entete, renommages: renommages) else {
-            throw FichierIllisible(fichier: nom,
-                                   raison: "impossible de savoir à quelle table il correspond (ni son nom ni ses colonnes ne le disent)",
-                                   conseil: "Nommez le fichier d'après sa table (sollicitations, propositions, acteurs, equipe, membres_coeur) ou indiquez --table.")
+    }
+
+    /// Opens the file for one source of a profile.
+    static func ouvrirSource(_ url: URL, _ source: SourceProfil) throws -> SourceTabulaire {
+        let ext = url.pathExtension.lowercased()
+        try refuserFormat(ext, nom: url.lastPathComponent)
+        let noms = source.nomsConnus
+        return ["xlsx", "xlsm"].contains(ext)
+            ? try LecteurXLSX(url: url, feuille: source.feuille, autresNoms: noms)
+            : try LecteurCSV(url: url, autresNoms: noms)
+    }
+
+    func ouvrirAvecProfil(_ url: URL, profil: ProfilCorrespondance, options: OptionsImport) throws -> [Lecture] {
+        let nom = url.lastPathComponent
+        var sources = profil.sources(pourFichier: nom)
+        if sources.isEmpty {
+            // `--profil` works whatever the file's name: the source whose columns it has.
+            sources = [try Importeur.sourceSelonEntete(url, profil: profil)]
         }
-        let correspondance = try Correspondance.etablir(entete: source.entete, table: table, fichier: nom,
-                                                        renommages: renommages, constantes: profilTable?.constantes ?? [:])
-        return (source, correspondance)
+        if let t = options.table {
+            sources = sources.filter { $0.tables.contains { $0.table == t } }.map { s in
+                var s = s
+                s.tables = s.tables.filter { $0.table == t }
+                return s
+            }
+            guard !sources.isEmpty else {
+                throw FichierIllisible(fichier: nom, raison: "le profil « \(profil.nom) » ne nourrit pas la table \(t.rawValue) avec ce fichier",
+                                       conseil: "Retirez --table, ou complétez le profil \(profil.fichier).")
+            }
+        }
+        return try sources.map { s in
+            let source = try Importeur.ouvrirSource(url, s)
+            let projection = try ProjectionProfil.compiler(s, profil: profil, entete: source.entete, fichier: nom)
+            return Lecture(url: url, nom: nom, source: source, projection: projection, profil: profil, sourceProfil: s,
+                           instantane: options.instantane || s.instantane, cleSource: "profil:\(profil.nom)/\(s.nom)")
+        }
+    }
+
+    /// The source of `profil` whose column names the file's header matches best.
+    static func sourceSelonEntete(_ url: URL, profil: ProfilCorrespondance) throws -> SourceProfil {
+        if profil.sources.count == 1 { return profil.sources[0] }
+        var scores: [(SourceProfil, Int)] = []
+        for s in profil.sources {
+            guard let lecteur = try? ouvrirSource(url, s) else { continue }
+            let entete = Set(lecteur.entete.map { Normalisation.cle($0) })
+            scores.append((s, s.nomsConnus.filter { entete.contains(Normalisation.cle($0)) }.count))
+        }
+        let tries = scores.sorted { $0.1 > $1.1 }
+        guard let premier = tries.first, premier.1 > 0, tries.count == 1 || tries[1].1 < premier.1 else {
+            throw FichierIllisible(fichier: url.lastPathComponent,
+                                   raison: "le profil « \(profil.nom) » a plusieurs sources (\(profil.sources.map(\.nom).joined(separator: ", "))) et les colonnes du fichier ne permettent pas de choisir",
+                                   conseil: "Nommez le fichier selon un motif du profil (\(profil.motifs.joined(separator: ", "))).")
+        }
+        return premier.0
     }
 
     // MARK: - Key
@@ -379,42 +510,66 @@ public final class Importeur {
         }
     }
 
-    // MARK: - One file
+    // MARK: - One reading
 
-    private func importerFichier(_ source: SourceTabulaire, _ correspondance: Correspondance, _ b: inout BilanFichier,
-                                 ecrivain: Ecrivain, execution: String, pseudonymiseur: Pseudonymiseur, profil: ProfilCorrespondance?,
-                                 options: OptionsImport, progression: (Int) -> Void, compteur: inout Int) throws {
-        let table = correspondance.table
-        let importId = try ecrivain.ouvrirImport(execution: execution, fichier: b.fichier, table: table,
-                                                 empreinte: "", profil: profil?.nom)
-        let validateur = Validateur(table: table, configuration: espace.configuration, aujourdhui: options.aujourdhui,
-                                    pseudonymiseur: pseudonymiseur, serielExcel: source is LecteurXLSX)
-        let largeur = source.entete.count
+    private func importerLecture(_ lecture: Lecture, ecrivain: Ecrivain, execution: String, pseudonymiseur: Pseudonymiseur,
+                                 options: OptionsImport, notes: inout [String], progression: (Int) -> Void,
+                                 apresLot: () -> Void, compteur: inout Int) throws -> [BilanFichier] {
+        let source = lecture.source
+        let projection = lecture.projection
+        let tables = projection.tables
+        let idSource = try ecrivain.source(cle: lecture.cleSource)
+        var bilans: [BilanFichier] = []
+        var compteurs: [Ecrivain.Compteurs] = []
+        var imports: [Int64] = []
+        for t in tables {
+            var b = BilanFichier(fichier: lecture.nom, chemin: lecture.url)
+            b.table = t
+            b.format = source.description
+            b.colonnesIgnorees = projection.ignorees
+            b.profil = lecture.profil?.nom
+            b.sourceProfil = lecture.sourceProfil?.nom
+            b.instantane = lecture.instantane
+            bilans.append(b)
+            compteurs.append(Ecrivain.Compteurs())
+            imports.append(try ecrivain.ouvrirImport(execution: execution, fichier: lecture.nom, table: t, profil: lecture.profil?.nom,
+                                                     source: idSource, instantane: lecture.instantane))
+        }
+        let validateurs = tables.map { t in
+            Validateur(table: t, configuration: espace.configuration, aujourdhui: options.aujourdhui,
+                       pseudonymiseur: pseudonymiseur, serielExcel: source is LecteurXLSX)
+        }
+        let contexte = ContexteMessages(profil: lecture.profil)
         var acteursConnus: [String: Bool] = [:]
+        /// Source lines whose request was rejected (their propositions say so).
+        var sollicitationsRejetees: Set<Int> = []
 
-        func rejeter(_ r: Rejet) throws {
-            b.rejetees += 1
-            b.motifs[r.regle.rawValue, default: 0] += 1
-            if b.exemples.count < 5 { b.exemples.append(r) }
-            try ecrivain.rejeter(r, importId: importId, fichier: b.fichier)
+        func rejeter(_ r: Rejet, _ k: Int) throws {
+            bilans[k].rejetees += 1
+            bilans[k].motifs[r.regle.rawValue, default: 0] += 1
+            if bilans[k].exemples.count < 5 { bilans[k].exemples.append(r) }
+            try ecrivain.rejeter(r, importId: imports[k], fichier: lecture.nom)
+            if lecture.instantane, let id = r.identifiant, !id.isEmpty, r.regle != .doublon {
+                try ecrivain.conserver(tables[k], identifiant: id, importId: imports[k], source: idSource)
+            }
+            if tables[k] == .sollicitations { sollicitationsRejetees.insert(r.ligne) }
         }
 
-        // Two stages on two cores: a reader thread parses and validates (pure work, no
+        // Two stages on two cores: a reader thread parses, maps and validates (pure work, no
         // database), and this thread checks references and stores, in file order. Batches go
         // through a bounded pipe, so memory stays flat whatever the file size.
-        let fichier = b.fichier
         let tuyau = Tuyau<MessageLecture>(capacite: 8)
         let fini = DispatchSemaphore(value: 0)
         let lecteur = Thread {
             defer { fini.signal() }
-            var lot: [LigneValidee] = []
+            var lot: [ElementLu] = []
             lot.reserveCapacity(Importeur.tailleLot)
             do {
                 try source.parcourir { brut in
                     if tuyau.estAnnule { throw CancellationError() }
-                    lot.append(Importeur.preparer(brut, source: source, correspondance: correspondance, largeur: largeur,
-                                                  profil: profil, validateur: validateur, fichier: fichier))
-                    if lot.count == Importeur.tailleLot {
+                    Importeur.preparer(brut, projection: projection, entete: source.entete, validateurs: validateurs,
+                                       contexte: contexte, dans: &lot)
+                    if lot.count >= Importeur.tailleLot {
                         tuyau.envoyer(.lignes(lot, octetsLus: source.octetsLus))
                         lot.removeAll(keepingCapacity: true)
                     }
@@ -435,19 +590,24 @@ public final class Importeur {
         lecture: while true {
             switch tuyau.recevoir() {
             case .fin(let vides):
-                b.lignesVides = vides
+                for k in bilans.indices { bilans[k].lignesVides = vides }
                 break lecture
             case nil:
                 break lecture
             case .erreur(let e):
                 throw e
             case .lignes(let lot, let octetsLus):
-                for ligne in lot {
-                    b.lues += 1
+                for element in lot {
+                    guard case .ligne(let ligne) = element else {
+                        for k in bilans.indices { bilans[k].lignesIgnorees += 1 }
+                        continue
+                    }
+                    let k = ligne.table
+                    bilans[k].lues += 1
                     let enregistrement: Enregistrement
                     switch ligne.resultat {
                     case .failure(let r):
-                        try rejeter(r)
+                        try rejeter(r, k)
                         continue
                     case .success(let e):
                         enregistrement = e
@@ -456,14 +616,21 @@ public final class Importeur {
                     var demande: Ecrivain.SollicitationConnue?
                     if case .proposition(let p) = enregistrement {
                         guard let connue = try ecrivain.sollicitation(p.idSollicitation) else {
-                            try rejeter(Rejet(ligne: ligne.ligne, colonne: "id_sollicitation", valeur: p.idSollicitation, regle: .referenceInconnue,
-                                              message: "La sollicitation « \(p.idSollicitation) » n'existe pas dans la base. Importez le fichier des sollicitations qui la contient (dans la même commande, il passe en premier), puis réimportez ce fichier avec --forcer."))
+                            let memeLigne = tables.contains(.sollicitations) && sollicitationsRejetees.contains(ligne.ligne)
+                            var r = Rejet(ligne: ligne.ligne, colonne: "id_sollicitation", valeur: p.idSollicitation, regle: .referenceInconnue,
+                                          message: memeLigne
+                                            ? "La sollicitation de cette même ligne a été rejetée (voir son motif) : la proposition ne peut pas être enregistrée sans elle. Corrigez la sollicitation ; la proposition sera enregistrée au prochain import."
+                                            : "La sollicitation « \(p.idSollicitation) » n'existe pas dans la base. Importez le fichier des sollicitations qui la contient (dans la même commande, il passe en premier), puis réimportez ce fichier avec --forcer.")
+                            r.identifiant = p.idProposition
+                            try rejeter(r, k)
                             continue
                         }
                         demande = connue
                         if p.dateProposition < connue.date {
-                            try rejeter(Rejet(ligne: ligne.ligne, colonne: "date_proposition", valeur: p.dateProposition.francais, regle: .dateIncoherente,
-                                              message: "La proposition est datée du \(p.dateProposition.francais), avant sa sollicitation « \(p.idSollicitation) » reçue le \(connue.date.francais). Corrigez l'une des deux dates."))
+                            var r = Rejet(ligne: ligne.ligne, colonne: "date_proposition", valeur: p.dateProposition.francais, regle: .dateIncoherente,
+                                          message: "La proposition est datée du \(p.dateProposition.francais), avant sa sollicitation « \(p.idSollicitation) » reçue le \(connue.date.francais). Corrigez l'une des deux dates.")
+                            r.identifiant = p.idProposition
+                            try rejeter(r, k)
                             continue
                         }
                         if let acteur = p.acteurId {
@@ -473,55 +640,136 @@ public final class Importeur {
                                 if acteursConnus.count < 100_000 { acteursConnus[acteur] = existe }
                             }
                             guard existe else {
-                                try rejeter(Rejet(ligne: ligne.ligne, colonne: "acteur_id", valeur: acteur, regle: .referenceInconnue,
-                                                  message: "L'acteur « \(acteur) » n'existe pas dans l'annuaire. Importez d'abord le fichier des acteurs qui le contient, ou laissez la colonne vide."))
+                                var r = Rejet(ligne: ligne.ligne, colonne: "acteur_id", valeur: acteur, regle: .referenceInconnue,
+                                              message: "L'acteur « \(acteur) » n'existe pas dans l'annuaire. Importez d'abord le fichier des acteurs qui le contient, ou laissez la colonne vide.")
+                                r.identifiant = p.idProposition
+                                try rejeter(r, k)
                                 continue
                             }
                         }
                     }
-                    guard try ecrivain.enregistrer(enregistrement, importId: importId, sollicitation: demande) else {
-                        try rejeter(Rejet(ligne: ligne.ligne, colonne: table.identifiant.joined(separator: " + "), valeur: ligne.identifiant, regle: .doublon,
-                                          message: "L'identifiant « \(ligne.identifiant) » apparaît plusieurs fois dans ce fichier ; seule sa première ligne a été gardée. Supprimez le doublon dans l'outil de suivi."))
+                    let operation = try ecrivain.enregistrer(enregistrement, importId: imports[k], source: idSource,
+                                                             instantane: lecture.instantane, sollicitation: demande)
+                    switch operation {
+                    case .doublon:
+                        var r = Rejet(ligne: ligne.ligne, colonne: tables[k].identifiant.joined(separator: " + "), valeur: ligne.identifiant, regle: .doublon,
+                                      message: "L'identifiant « \(ligne.identifiant) » apparaît plusieurs fois dans ce fichier ; seule sa première ligne a été gardée. Supprimez le doublon dans l'outil de suivi.")
+                        r.identifiant = ligne.identifiant
+                        try rejeter(r, k)
                         continue
+                    case .ajoutee: bilans[k].ajoutees += 1
+                    case .modifiee: bilans[k].modifiees += 1
+                    case .inchangee: bilans[k].inchangees += 1
+                    case .ecrite: break
                     }
-                    b.importees += 1
+                    bilans[k].importees += 1
+                    for a in ligne.avertissements {
+                        bilans[k].avertissements[a.regle.rawValue, default: 0] += 1
+                        if bilans[k].exemplesAvertissements.count < 5 { bilans[k].exemplesAvertissements.append(a) }
+                        try ecrivain.avertir(a, importId: imports[k], fichier: lecture.nom, identifiant: enregistrement.identifiant)
+                    }
                     compteur += 1
                     try options.apresChaqueLigne?(compteur)
                 }
                 progression(octetsLus)
+                apresLot()
             }
         }
         let empreinte = try source.empreinte()
-        b.empreinte = empreinte
-        if !options.forcer, try ecrivain.dejaImporte(empreinte: empreinte) {
-            b.dejaImporte = true
-            return
+        for k in bilans.indices { bilans[k].empreinte = empreinte }
+        if !options.forcer, try tables.allSatisfy({ try ecrivain.dejaImporte(empreinte: empreinte, table: $0, profil: lecture.profil?.nom) }) {
+            return bilans.map { b in
+                var d = BilanFichier(fichier: b.fichier, chemin: b.chemin)
+                d.table = b.table
+                d.profil = b.profil
+                d.sourceProfil = b.sourceProfil
+                d.empreinte = b.empreinte
+                d.format = b.format
+                d.instantane = b.instantane
+                d.dejaImporte = true
+                return d
+            }
         }
-        try ecrivain.fixerEmpreinte(importId, empreinte)
-        try ecrivain.fermerImport(importId, lues: b.lues, importees: b.importees, rejetees: b.rejetees, vides: b.lignesVides)
+        // A snapshot: the rows of the source that the new export no longer holds are removed —
+        // the propositions first, then the requests (with what hangs on them), then the rest.
+        if lecture.instantane {
+            for k in tables.indices.sorted(by: { tables[$0] > tables[$1] }) {
+                guard bilans[k].importees > 0 else {
+                    notes.append("« \(lecture.nom) » (\(tables[k].libelle)) : aucune ligne enregistrée ; par prudence, rien n'a été supprimé de la source (l'état précédent est conservé).")
+                    continue
+                }
+                let s = try ecrivain.supprimerAbsentes(tables[k], source: idSource, importId: imports[k])
+                bilans[k].supprimees = s.lignes
+                if s.propositionsLiees > 0 {
+                    if let p = tables.firstIndex(of: .propositions) { bilans[p].supprimees += s.propositionsLiees } else {
+                        notes.append("« \(lecture.nom) » : \(s.propositionsLiees) proposition(s) d'autres fichiers supprimée(s) avec leur sollicitation, absente du nouvel export.")
+                    }
+                }
+                if s.acteursDetaches > 0 {
+                    notes.append("« \(lecture.nom) » : \(s.acteursDetaches) proposition(s) n'ont plus d'acteur principal (acteur retiré de l'annuaire).")
+                }
+            }
+        }
+        for k in bilans.indices {
+            var c = Ecrivain.Compteurs(lues: bilans[k].lues, importees: bilans[k].importees, rejetees: bilans[k].rejetees)
+            c.vides = bilans[k].lignesVides
+            c.ignorees = bilans[k].lignesIgnorees
+            c.avertissements = bilans[k].totalAvertissements
+            if lecture.instantane {
+                c.ajoutees = bilans[k].ajoutees
+                c.modifiees = bilans[k].modifiees
+                c.inchangees = bilans[k].inchangees
+                c.supprimees = bilans[k].supprimees
+            }
+            compteurs[k] = c
+            try ecrivain.fermerImport(imports[k], empreinte: empreinte, c, collectees: projection.collectees[k])
+        }
         progression(source.octetsLus)
+        return bilans
     }
 
     static let tailleLot = 512
 
-    /// The reader stage for one record: reading anomalies, field count, mapping, profile,
+    /// The reader stage for one record: reading anomalies, field count, mapping (profile),
     /// validation. Pure: it touches no database, so it runs on the reader thread.
-    static func preparer(_ brut: EnregistrementBrut, source: SourceTabulaire, correspondance: Correspondance, largeur: Int,
-                         profil: ProfilCorrespondance?, validateur: Validateur, fichier: String) -> LigneValidee {
+    static func preparer(_ brut: EnregistrementBrut, projection: Projection, entete: [String], validateurs: [Validateur],
+                         contexte: ContexteMessages, dans lot: inout [ElementLu]) {
+        let largeur = entete.count
         if let anomalie = brut.anomalie {
-            return LigneValidee(ligne: brut.ligne, resultat: .failure(rejet(anomalie, ligne: brut.ligne, entete: source.entete)), identifiant: "")
+            lot.append(.ligne(LigneValidee(ligne: brut.ligne, table: 0, resultat: .failure(rejet(anomalie, ligne: brut.ligne, entete: entete)),
+                                           avertissements: [], identifiant: "")))
+            return
         }
         if brut.champs.count > largeur, brut.champs[largeur...].contains(where: { !Normalisation.rogner($0).isEmpty }) {
-            return LigneValidee(ligne: brut.ligne, resultat: .failure(Rejet(
+            lot.append(.ligne(LigneValidee(ligne: brut.ligne, table: 0, resultat: .failure(Rejet(
                 ligne: brut.ligne, colonne: nil, valeur: nil, regle: .ligneMalformee,
                 message: "La ligne a \(brut.champs.count) champs alors que l'en-tête a \(largeur) colonnes : un séparateur ou un guillemet est sans doute en trop. Corrigez la ligne dans l'export.")),
-                identifiant: "")
+                avertissements: [], identifiant: "")))
+            return
         }
-        let table = correspondance.table
-        var valeurs = correspondance.valeurs(brut.champs)
-        if let profil { valeurs = profil.traduire(valeurs, table: table, fichier: fichier) }
-        let identifiant = correspondance.positionsIdentifiant.compactMap { valeurs[$0].map(Normalisation.rogner) }.joined(separator: " / ")
-        return LigneValidee(ligne: brut.ligne, resultat: validateur.valider(valeurs, ligne: brut.ligne), identifiant: identifiant)
+        switch projection.projeter(brut.champs) {
+        case .ignoree:
+            lot.append(.ignoree)
+        case .lignes(let lignes):
+            for l in lignes {
+                let validateur = validateurs[l.table]
+                let table = validateur.table
+                let parties = table.identifiant.map { c in
+                    table.colonnes.firstIndex { $0.nom == c }.flatMap { l.valeurs[$0] }.map(Normalisation.rogner) ?? ""
+                }
+                let identifiant = parties.contains(where: \.isEmpty) ? "" : parties.joined(separator: " / ")
+                var (resultat, avertissements) = validateur.validerAvecAvertissements(l.valeurs, ligne: brut.ligne)
+                if case .failure(var r) = resultat {
+                    if !identifiant.isEmpty { r.identifiant = identifiant }
+                    if let origines = l.origines { r = contexte.dansLesMotsDeLaSource(r, table: table, origines: origines) }
+                    resultat = .failure(r)
+                } else if let origines = l.origines {
+                    avertissements = avertissements.map { contexte.dansLesMotsDeLaSource($0, table: table, origines: origines) }
+                }
+                lot.append(.ligne(LigneValidee(ligne: brut.ligne, table: l.table, resultat: resultat,
+                                               avertissements: avertissements, identifiant: identifiant)))
+            }
+        }
     }
 
     static func rejet(_ a: AnomalieLecture, ligne: Int, entete: [String]) -> Rejet {

@@ -52,9 +52,15 @@ public final class LecteurCSV: SourceTabulaire {
     // Record being built: the bytes of its fields end to end, and where each field ends.
     private var octets: [UInt8] = []
     private var bornes: [Int] = []
+    /// Records read while looking for the header, after it: returned first.
+    private var enAttente: [EnregistrementBrut] = []
+    /// Names a mapping profile knows (they count as much as canonical names when looking for
+    /// the header under title lines).
+    private let autresNoms: [String]
 
-    public init(url: URL, limiteChamp: Int = 100_000, limiteChamps: Int = 1_000, tailleTampon: Int = 1 << 20) throws {
+    public init(url: URL, autresNoms: [String] = [], limiteChamp: Int = 100_000, limiteChamps: Int = 1_000, tailleTampon: Int = 1 << 20) throws {
         self.url = url
+        self.autresNoms = autresNoms
         self.limiteChamp = limiteChamp
         self.limiteChamps = limiteChamps
         let nom = url.lastPathComponent
@@ -157,39 +163,53 @@ public final class LecteurCSV: SourceTabulaire {
             position = 3
         }
         separateur = detecterSeparateur()
-        // Header: the first non-blank record.
-        while true {
-            guard let brut = try lireEnregistrement() else {
-                throw FichierIllisible(fichier: nom, raison: "le fichier ne contient aucune ligne",
-                                       conseil: "Exportez à nouveau le tableau, avec sa ligne d'en-tête.")
-            }
-            if brut.anomalie != nil {
-                throw FichierIllisible(fichier: nom, raison: "la ligne d'en-tête est illisible (\(LecteurCSV.texte(brut.anomalie!)))",
-                                       conseil: "La première ligne doit contenir les noms des colonnes ; vérifiez qu'il s'agit bien d'un export CSV.")
-            }
-            if brut.champs.contains(where: { !$0.isEmpty }) {
-                entete = brut.champs.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-                break
-            }
+        // Header: among the first records, the one that names the most known columns (title
+        // lines above it are skipped, as in a sheet); the first non-blank one otherwise.
+        var apercu: [EnregistrementBrut] = []
+        while apercu.count < DetectionEntete.profondeur, let r = try lireEnregistrement() { apercu.append(r) }
+        guard let i = DetectionEntete.choisir(apercu, autresNoms: autresNoms) else {
+            throw FichierIllisible(fichier: nom, raison: "le fichier ne contient aucune ligne",
+                                   conseil: "Exportez à nouveau le tableau, avec sa ligne d'en-tête.")
         }
+        let brut = apercu[i]
+        if let anomalie = brut.anomalie {
+            throw FichierIllisible(fichier: nom, raison: "la ligne d'en-tête est illisible (\(LecteurCSV.texte(anomalie)))",
+                                   conseil: "La première ligne doit contenir les noms des colonnes ; vérifiez qu'il s'agit bien d'un export CSV.")
+        }
+        entete = brut.champs.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        enAttente = Array(apercu[(i + 1)...])
     }
 
-    /// Counts `;`, tab and `,` outside quotes on the first line; the most frequent wins
-    /// (`;` on a tie, French Excel's separator).
+    /// The separator that splits the first lines most consistently: for each of `;`, tab and
+    /// `,` (outside quotes), the count that the most lines share; a title line above the header
+    /// has its own count and does not decide. `;` wins a tie (French Excel's separator).
     private func detecterSeparateur() -> UInt8 {
-        var compte: [UInt8: Int] = [UInt8(ascii: ";"): 0, 9: 0, UInt8(ascii: ","): 0]
+        let ordre: [UInt8] = [UInt8(ascii: ";"), 9, UInt8(ascii: ",")]
+        var parLigne: [[UInt8: Int]] = []
+        var courant: [UInt8: Int] = [:]
         var cite = false
         var i = position
-        while i < fin {
+        var lignes = 0
+        while i < fin && lignes < DetectionEntete.profondeur {
             let b = tampon[i]
             if b == UInt8(ascii: "\"") { cite.toggle() }
-            else if !cite && (b == 10 || b == 13) { break }
-            else if !cite, compte[b] != nil { compte[b]! += 1 }
+            else if !cite && (b == 10 || b == 13) {
+                if !courant.isEmpty { parLigne.append(courant) }
+                courant = [:]
+                lignes += 1
+            } else if !cite, ordre.contains(b) { courant[b, default: 0] += 1 }
             i += 1
         }
-        let ordre: [UInt8] = [UInt8(ascii: ";"), 9, UInt8(ascii: ",")]
+        if !courant.isEmpty { parLigne.append(courant) }
         var meilleur = ordre[0]
-        for s in ordre where compte[s]! > compte[meilleur]! { meilleur = s }
+        var meilleurScore = (0, 0)
+        for s in ordre {
+            var frequences: [Int: Int] = [:]
+            for l in parLigne { if let n = l[s], n > 0 { frequences[n, default: 0] += 1 } }
+            guard let (n, lignesAvec) = frequences.max(by: { ($0.value, $0.key) < ($1.value, $1.key) }) else { continue }
+            let score = (lignesAvec, n)
+            if score > meilleurScore { meilleur = s; meilleurScore = score }
+        }
         return meilleur
     }
 
@@ -201,7 +221,7 @@ public final class LecteurCSV: SourceTabulaire {
 
     /// The next record after the header, or nil at the end; blank records are skipped and counted.
     public func suivant() throws -> EnregistrementBrut? {
-        while let r = try lireEnregistrement() {
+        while let r = enAttente.isEmpty ? try lireEnregistrement() : enAttente.removeFirst() {
             if r.anomalie == nil && r.champs.allSatisfy({ $0.isEmpty }) {
                 lignesVides += 1
                 continue

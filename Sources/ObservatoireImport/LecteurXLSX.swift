@@ -21,6 +21,8 @@ public final class LecteurXLSX: SourceTabulaire {
     public private(set) var octetsLus = 0
     public let tailleTotale: Int
     public let nomFeuille: String
+    /// Every sheet of the workbook, in tab order.
+    public let feuilles: [String]
 
     /// Largest inflated size of one part of the package.
     public static var limiteDecompression: UInt64 = 2 << 30
@@ -63,6 +65,7 @@ public final class LecteurXLSX: SourceTabulaire {
         let classeur = try LecteurXLSX.lirePartie(archive, "xl/workbook.xml", nom: nom, obligatoire: true, DelegueClasseur())
         let liens = try LecteurXLSX.lirePartie(archive, "xl/_rels/workbook.xml.rels", nom: nom, obligatoire: true, DelegueLiens())
         guard !classeur.feuilles.isEmpty else { throw illisible("le classeur ne contient aucune feuille") }
+        feuilles = classeur.feuilles.map(\.nom)
         let choisie: (nom: String, id: String)
         if let feuille {
             guard let f = classeur.feuilles.first(where: { Normalisation.cle($0.nom) == Normalisation.cle(feuille) }) else {
@@ -82,7 +85,7 @@ public final class LecteurXLSX: SourceTabulaire {
 
         // First pass: merged cells and the first rows, to find the header.
         let apercu = DelegueFeuille(partages: partages, limiteChamp: limiteChamp, limiteChamps: limiteChamps)
-        apercu.apercuMax = 20
+        apercu.apercuMax = DetectionEntete.profondeur
         try LecteurXLSX.parcourirPartie(archive, entree, nom: nom, apercu)
         guard let (ligne, noms) = LecteurXLSX.choisirEntete(apercu, autresNoms: autresNoms) else {
             throw FichierIllisible(fichier: nom, raison: "la feuille « \(choisie.nom) » est vide",
@@ -93,6 +96,7 @@ public final class LecteurXLSX: SourceTabulaire {
     }
 
     public var description: String { "classeur Excel, feuille « \(nomFeuille) »" }
+
 
     public func empreinte() throws -> String { empreinteFichier }
 
@@ -125,17 +129,9 @@ public final class LecteurXLSX: SourceTabulaire {
     /// The header row: among the first rows, the one whose names best match a canonical table
     /// (most canonical column names); the first non-empty row when none matches.
     static func choisirEntete(_ d: DelegueFeuille, autresNoms: [String] = []) -> (Int, [String])? {
-        let lignes = d.apercu.filter { $0.champs.contains { !$0.trimmingCharacters(in: .whitespaces).isEmpty } }
-        guard !lignes.isEmpty else { return nil }
-        let toutesColonnes = Set(TableCanonique.allCases.flatMap { $0.colonnes.map { Normalisation.cle($0.nom) } } + autresNoms.map { Normalisation.cle($0) })
-        var meilleure = lignes[0]
-        var meilleurScore = 0
-        for l in lignes {
-            let noms = completerFusions(l, d)
-            let score = Set(noms.map { Normalisation.cle($0) }).intersection(toutesColonnes).count
-            if score > meilleurScore { meilleure = l; meilleurScore = score }
-        }
-        return (meilleure.ligne, completerFusions(meilleure, d).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+        guard let i = DetectionEntete.choisir(d.apercu, autresNoms: autresNoms, noms: { completerFusions($0, d) }) else { return nil }
+        let l = d.apercu[i]
+        return (l.ligne, completerFusions(l, d).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
     }
 
     /// A header cell covered by a cell merged down from a row above takes its value.

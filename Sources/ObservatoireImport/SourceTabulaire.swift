@@ -76,3 +76,31 @@ public struct FichierIllisible: Error, CustomStringConvertible, Sendable {
         ErreurObservatoire(.donneesIllisibles, "Fichier illisible « \(fichier) » : \(raison).", conseil: conseil)
     }
 }
+
+/// Finding the header row when title lines sit above it (a tracker's « Suivi des appels 2025 »),
+/// the same way for CSV files and for sheets: among the first rows, the one whose names match
+/// the most known column names (canonical names, their French labels, and the names a mapping
+/// profile refers to); the first non-empty row when none matches.
+enum DetectionEntete {
+    /// How many rows are looked at.
+    static let profondeur = 20
+
+    static func nomsConnus(_ autresNoms: [String]) -> Set<String> {
+        Set(TableCanonique.allCases.flatMap { $0.colonnes.flatMap(\.clesEntete) } + autresNoms.map { Normalisation.cle($0) })
+            .subtracting([""])
+    }
+
+    /// The index in `lignes` of the header row (nil when every row is empty). `noms` gives the
+    /// names of a row (merged cells filled in for a sheet).
+    static func choisir(_ lignes: [EnregistrementBrut], autresNoms: [String], noms: (EnregistrementBrut) -> [String] = { $0.champs }) -> Int? {
+        let connus = nomsConnus(autresNoms)
+        var meilleure: Int?
+        var meilleurScore = 0
+        for (i, l) in lignes.enumerated() where l.anomalie != nil || l.champs.contains(where: { !Normalisation.rogner($0).isEmpty }) {
+            if meilleure == nil { meilleure = i }
+            let score = Set(noms(l).map { Normalisation.cle($0) }).intersection(connus).count
+            if score > meilleurScore { meilleure = i; meilleurScore = score }
+        }
+        return meilleure
+    }
+}

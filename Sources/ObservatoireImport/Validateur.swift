@@ -49,7 +49,9 @@ public struct Validateur {
         var e: [String: [String: String]] = [:]
         for c in table.colonnes {
             if case .enumeration(let valeurs) = c.type {
-                e[c.nom] = Dictionary(valeurs.map { (Normalisation.cle($0), $0) }, uniquingKeysWith: { a, _ in a })
+                // The codes, and their French labels (« Enfant en situation de handicap »).
+                e[c.nom] = LibellesValeurs.alias(colonne: c.nom)
+                    .merging(valeurs.map { (Normalisation.cle($0), $0) }, uniquingKeysWith: { _, b in b })
             }
         }
         enumerations = e
@@ -61,7 +63,20 @@ public struct Validateur {
     }
 
     public func valider(_ valeurs: [String?], ligne: Int) -> Result<Enregistrement, Rejet> {
+        validerAvecAvertissements(valeurs, ligne: ligne).0
+    }
+
+    /// Validates a row, and says what is missing on a row that is stored all the same
+    /// (``Avertissement``).
+    public func validerAvecAvertissements(_ valeurs: [String?], ligne: Int) -> (Result<Enregistrement, Rejet>, [Avertissement]) {
         var l = Ligne(v: self, valeurs: valeurs, numero: ligne)
+        let r = valider(&l)
+        if case .success = r { return (r, l.avertissements) }
+        return (r, [])
+    }
+
+    private func valider(_ l: inout Ligne) -> Result<Enregistrement, Rejet> {
+        let ligne = l.numero
         do {
             switch table {
             case .sollicitations: return .success(.sollicitation(try sollicitation(&l)))
@@ -86,7 +101,14 @@ public struct Validateur {
         let personneBrute = try l.identifiant("personne_id")
         let profil: Profil = try l.enumeration("profil")!
         let type: TypeDemande = try l.enumeration("type_demande")!
-        let problematiques = try l.problematiques(obligatoire: type == .rechercheSolution)
+        let problematiques = try l.problematiques()
+        if problematiques.isEmpty && type == .rechercheSolution {
+            // Stored and counted as « non renseigné » in 1.3 (format-export.md): rejecting the
+            // request would remove it from 1.1 and its propositions from 1.4–2.3.
+            l.avertissements.append(Avertissement(
+                ligne: l.numero, colonne: "problematiques", regle: .problematiquesNonRenseignees,
+                message: "La sollicitation « \(id) » est une recherche de solution sans problématique renseignée : elle est enregistrée et comptée « non renseigné » dans l'indicateur 1.3. Complétez « problematiques » dans l'outil de suivi."))
+        }
         let origine: Origine = try l.enumeration("origine")!
         let accompagnee = try l.booleen("accompagnee", obligatoire: true)!
         let projet: ProjetVieCoConstruit? = try l.enumeration("projet_vie_co_construit")
@@ -184,6 +206,13 @@ public struct Validateur {
         let v: Validateur
         let valeurs: [String?]
         let numero: Int
+        var avertissements: [Avertissement] = []
+
+        init(v: Validateur, valeurs: [String?], numero: Int) {
+            self.v = v
+            self.valeurs = valeurs
+            self.numero = numero
+        }
 
         private func index(_ colonne: String) -> Int {
             v.positions[colonne]!
@@ -269,7 +298,7 @@ public struct Validateur {
             }
             let connues = v.enumerations[colonne]!
             guard let canonique = connues[Normalisation.cle(t)], let e = E(rawValue: canonique) else {
-                let valeurs = connues.values.sorted()
+                let valeurs = Set(connues.values).sorted()
                 let proches = Normalisation.plusProches(t, parmi: valeurs, maximum: 1)
                 let suggestion = proches.isEmpty ? "" : " Vouliez-vous dire « \(proches[0]) » ?"
                 throw rejet(colonne, .valeurInconnue,
@@ -309,14 +338,9 @@ public struct Validateur {
             }
         }
 
-        func problematiques(obligatoire: Bool) throws -> [String] {
+        func problematiques() throws -> [String] {
             let elements = Valeurs.liste(brut("problematiques"))
-            if elements.isEmpty {
-                if obligatoire {
-                    throw manquante("problematiques", " pour une demande de recherche de solution (type_demande = recherche_solution)")
-                }
-                return []
-            }
+            if elements.isEmpty { return [] }
             var resultat: [String] = []
             for e in elements {
                 if v.typologieExacte.contains(e) {

@@ -273,6 +273,70 @@ public final class Base {
                 );
                 """)
         }
+        m.registerMigration("v2-sources-instantanes-avertissements") { db in
+            // Where each stored row comes from: a profile's source (« profil:suivi/appels »), a
+            // canonical snapshot (« instantane:sollicitations ») or a file (« fichier:… »). A
+            // snapshot import removes the rows of its source that its export no longer holds.
+            try db.execute(sql: """
+                CREATE TABLE sources (
+                    id INTEGER PRIMARY KEY,
+                    cle TEXT NOT NULL UNIQUE
+                );
+                ALTER TABLE imports ADD COLUMN source_id INTEGER REFERENCES sources(id);
+                ALTER TABLE imports ADD COLUMN instantane INTEGER NOT NULL DEFAULT 0 CHECK (instantane = 0 OR instantane = 1);
+                -- Snapshot imports: what changed (NULL for an append-only import).
+                ALTER TABLE imports ADD COLUMN ajoutees INTEGER;
+                ALTER TABLE imports ADD COLUMN modifiees INTEGER;
+                ALTER TABLE imports ADD COLUMN inchangees INTEGER;
+                ALTER TABLE imports ADD COLUMN supprimees INTEGER;
+                -- Rows of the file skipped by a filter of the profile (a totals row).
+                ALTER TABLE imports ADD COLUMN ignorees INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE imports ADD COLUMN avertissements INTEGER NOT NULL DEFAULT 0;
+                -- The canonical columns fed by a column of the source (JSON list): what it collects.
+                ALTER TABLE imports ADD COLUMN colonnes_collectees TEXT;
+                CREATE INDEX imports_source ON imports(source_id, table_cible);
+
+                -- The row's identifier when readable, the source's own column name, where to fix.
+                ALTER TABLE rejets ADD COLUMN identifiant TEXT;
+                ALTER TABLE rejets ADD COLUMN colonne_source TEXT;
+                ALTER TABLE rejets ADD COLUMN correction TEXT NOT NULL DEFAULT 'tableur' CHECK (correction = 'tableur' OR correction = 'profil');
+                CREATE INDEX rejets_identifiant ON rejets(identifiant) WHERE identifiant IS NOT NULL;
+
+                -- Stored rows with something missing that is not needed to count them.
+                CREATE TABLE avertissements (
+                    id INTEGER PRIMARY KEY,
+                    import_id INTEGER NOT NULL REFERENCES imports(id),
+                    fichier TEXT NOT NULL,
+                    ligne INTEGER NOT NULL,
+                    colonne TEXT,
+                    colonne_source TEXT,
+                    identifiant TEXT NOT NULL,
+                    regle TEXT NOT NULL,
+                    message TEXT NOT NULL
+                );
+                CREATE INDEX avertissements_import ON avertissements(import_id);
+
+                ALTER TABLE sollicitations ADD COLUMN source_id INTEGER REFERENCES sources(id);
+                ALTER TABLE sollicitations ADD COLUMN empreinte_ligne INTEGER;
+                ALTER TABLE propositions ADD COLUMN source_id INTEGER REFERENCES sources(id);
+                ALTER TABLE propositions ADD COLUMN empreinte_ligne INTEGER;
+                ALTER TABLE acteurs ADD COLUMN source_id INTEGER REFERENCES sources(id);
+                ALTER TABLE acteurs ADD COLUMN empreinte_ligne INTEGER;
+                ALTER TABLE equipe ADD COLUMN source_id INTEGER REFERENCES sources(id);
+                ALTER TABLE equipe ADD COLUMN empreinte_ligne INTEGER;
+                ALTER TABLE membres_coeur ADD COLUMN source_id INTEGER REFERENCES sources(id);
+                ALTER TABLE membres_coeur ADD COLUMN empreinte_ligne INTEGER;
+
+                -- Rows imported before this version: each file was its own source.
+                INSERT OR IGNORE INTO sources (cle) SELECT DISTINCT 'fichier:' || fichier FROM imports;
+                UPDATE imports SET source_id = (SELECT id FROM sources WHERE cle = 'fichier:' || imports.fichier);
+                UPDATE sollicitations SET source_id = (SELECT source_id FROM imports WHERE imports.id = sollicitations.import_id);
+                UPDATE propositions SET source_id = (SELECT source_id FROM imports WHERE imports.id = propositions.import_id);
+                UPDATE acteurs SET source_id = (SELECT source_id FROM imports WHERE imports.id = acteurs.import_id);
+                UPDATE equipe SET source_id = (SELECT source_id FROM imports WHERE imports.id = equipe.import_id);
+                UPDATE membres_coeur SET source_id = (SELECT source_id FROM imports WHERE imports.id = membres_coeur.import_id);
+                """)
+        }
         return m
     }
 }

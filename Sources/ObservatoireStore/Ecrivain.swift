@@ -2,34 +2,57 @@ import Foundation
 import GRDB
 import ObservatoireCore
 
-/// Writes validated rows, the import ledger and the rejects, inside the caller's transaction.
+/// Writes validated rows, the import ledger, the rejects and the warnings, inside the caller's
+/// transaction.
 ///
-/// Every row carries the id of the ledger entry (the file) that last wrote it. A row is
-/// *upserted*: a corrected export of the same identifiers updates those rows; but a second
-/// row with the same identifier **in the same file** is not written (``enregistrer(_:importId:)``
-/// returns false) and becomes a `doublon` reject.
+/// Every row carries the id of the ledger entry (the file and table) that last wrote it, its
+/// source, and a fingerprint of its values. A row is *upserted*: a corrected export of the same
+/// identifiers updates those rows; but a second row with the same identifier **in the same
+/// file** is not written (``Operation/doublon``) and becomes a `doublon` reject.
+///
+/// A **snapshot** import (the export is the whole current state of its source) also tells an
+/// added row from a changed or an unchanged one, and ``supprimerAbsentes(_:source:importId:)``
+/// then removes the rows of the source that the export no longer holds.
 ///
 /// ```swift
 /// try base.file.write { db in
-///     let e = try Ecrivain(db)
-///     let id = try e.ouvrirImport(execution: "…", fichier: "acteurs.csv", table: .acteurs, empreinte: h, profil: nil)
-///     _ = try e.enregistrer(.acteur(a), importId: id)
-///     try e.fermerImport(id, lues: 1, importees: 1, rejetees: 0, vides: 0)
+///     let e = Ecrivain(db)
+///     let source = try e.source(cle: "fichier:acteurs.csv")
+///     let id = try e.ouvrirImport(execution: "…", fichier: "acteurs.csv", table: .acteurs, profil: nil,
+///                                 source: source, instantane: false)
+///     _ = try e.enregistrer(.acteur(a), importId: id, source: source, instantane: false)
+///     try e.fermerImport(id, Ecrivain.Compteurs(lues: 1, importees: 1))
 /// }
 /// ```
 public final class Ecrivain {
     private let db: Database
     private var instructions: [String: Statement] = [:]
     private var rapides: [Requete: InstructionPreparee] = [:]
-    /// The requests table was empty when the current file started: its rows are all new, and
-    /// there are no old problem types to clear (the first load of a large history).
-    private var sollicitationsVides: Bool?
+    /// Whether each table was empty when the current file started: its rows are then all new
+    /// (no lookup, no old problem types to clear — the first load of a large history).
+    private var videAuDebut: [TableCanonique: Bool] = [:]
+
+    /// What storing one row did.
+    public enum Operation: Sendable, Equatable {
+        /// A new identifier.
+        case ajoutee
+        /// An identifier already stored, with other values (snapshot imports).
+        case modifiee
+        /// An identifier already stored with the same values (snapshot imports): only marked
+        /// as present in the new export.
+        case inchangee
+        /// Inserted or updated (append-only imports do not tell which).
+        case ecrite
+        /// The same identifier was already written by this same file: nothing written.
+        case doublon
+    }
 
     /// The statements of the hot path, by name (looking them up by their SQL text meant
     /// hashing a long string for every row).
     private enum Requete: Hashable {
-        case sollicitationConnue, acteurConnu, acteur, poste, membreCoeur, sollicitation
-        case effacerProblematiques, ajouterProblematique, proposition
+        case sollicitationConnue, acteurConnu
+        case ecrire(TableCanonique), chercher(TableCanonique), marquer(TableCanonique)
+        case effacerProblematiques, ajouterProblematique
     }
 
     public init(_ db: Database) {
@@ -53,37 +76,77 @@ public final class Ecrivain {
 
     // MARK: - Ledger
 
-    /// Whether a file with this content hash was already imported.
-    public func dejaImporte(empreinte: String) throws -> Bool {
-        try Bool.fetchOne(try instruction("SELECT EXISTS (SELECT 1 FROM imports WHERE empreinte = ?)"),
-                          arguments: [empreinte]) ?? false
+    /// Whether a file with this content was already imported into this table with this profile
+    /// (the same bytes given to another table or read with another profile are a new import).
+    public func dejaImporte(empreinte: String, table: TableCanonique, profil: String?) throws -> Bool {
+        try Bool.fetchOne(try instruction("""
+            SELECT EXISTS (SELECT 1 FROM imports WHERE empreinte = ? AND table_cible = ? AND coalesce(profil, '') = ? AND fin IS NOT NULL)
+            """), arguments: [empreinte, table.rawValue, profil ?? ""]) ?? false
     }
 
-    public func ouvrirImport(execution: String, fichier: String, table: TableCanonique, empreinte: String,
-                             profil: String?) throws -> Int64 {
-        sollicitationsVides = nil
+    /// The id of a source (created on first use).
+    public func source(cle: String) throws -> Int64 {
+        try instruction("INSERT OR IGNORE INTO sources (cle) VALUES (?)").execute(arguments: [cle])
+        guard let id = try Int64.fetchOne(try instruction("SELECT id FROM sources WHERE cle = ?"), arguments: [cle]) else {
+            throw ErreurObservatoire.interne("Source « \(cle) » introuvable après sa création.")
+        }
+        return id
+    }
+
+    public func ouvrirImport(execution: String, fichier: String, table: TableCanonique, profil: String?,
+                             source: Int64, instantane: Bool) throws -> Int64 {
+        videAuDebut[table] = nil
         try instruction("""
-            INSERT INTO imports (execution, fichier, table_cible, empreinte, profil, debut)
-            VALUES (?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [execution, fichier, table.rawValue, empreinte, profil, Horodatage.iso()])
+            INSERT INTO imports (execution, fichier, table_cible, empreinte, profil, debut, source_id, instantane)
+            VALUES (?, ?, ?, '', ?, ?, ?, ?)
+            """).execute(arguments: [execution, fichier, table.rawValue, profil, Horodatage.iso(), source, instantane])
         return db.lastInsertedRowID
     }
 
-    public func fixerEmpreinte(_ id: Int64, _ empreinte: String) throws {
-        try instruction("UPDATE imports SET empreinte = ? WHERE id = ?").execute(arguments: [empreinte, id])
+    /// The counts of one import (one file into one table).
+    public struct Compteurs: Sendable, Equatable {
+        public var lues = 0
+        public var importees = 0
+        public var rejetees = 0
+        public var vides = 0
+        public var ignorees = 0
+        public var avertissements = 0
+        /// Snapshot imports only.
+        public var ajoutees: Int?
+        public var modifiees: Int?
+        public var inchangees: Int?
+        public var supprimees: Int?
+
+        public init(lues: Int = 0, importees: Int = 0, rejetees: Int = 0) {
+            self.lues = lues
+            self.importees = importees
+            self.rejetees = rejetees
+        }
     }
 
-    public func fermerImport(_ id: Int64, lues: Int, importees: Int, rejetees: Int, vides: Int) throws {
+    public func fermerImport(_ id: Int64, empreinte: String, _ c: Compteurs, collectees: [String]) throws {
+        let json = JSON.tableau(collectees.map { .texte($0) }).texteCompact
         try instruction("""
-            UPDATE imports SET lues = ?, importees = ?, rejetees = ?, lignes_vides = ?, fin = ? WHERE id = ?
-            """).execute(arguments: [lues, importees, rejetees, vides, Horodatage.iso(), id])
+            UPDATE imports SET empreinte = ?, lues = ?, importees = ?, rejetees = ?, lignes_vides = ?, ignorees = ?, avertissements = ?,
+                ajoutees = ?, modifiees = ?, inchangees = ?, supprimees = ?, colonnes_collectees = ?, fin = ?
+            WHERE id = ?
+            """).execute(arguments: [empreinte, c.lues, c.importees, c.rejetees, c.vides, c.ignorees, c.avertissements,
+                                     c.ajoutees, c.modifiees, c.inchangees, c.supprimees, json, Horodatage.iso(), id])
     }
 
     public func rejeter(_ r: Rejet, importId: Int64, fichier: String) throws {
         try instruction("""
-            INSERT INTO rejets (import_id, fichier, ligne, colonne, valeur, regle, message)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [importId, fichier, r.ligne, r.colonne, r.valeur, r.regle.rawValue, r.message])
+            INSERT INTO rejets (import_id, fichier, ligne, colonne, valeur, regle, message, identifiant, colonne_source, correction)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [importId, fichier, r.ligne, r.colonne, r.valeur, r.regle.rawValue, r.message,
+                                     r.identifiant, r.colonneSource, r.correction.rawValue])
+    }
+
+    public func avertir(_ a: Avertissement, importId: Int64, fichier: String, identifiant: String) throws {
+        try instruction("""
+            INSERT INTO avertissements (import_id, fichier, ligne, colonne, colonne_source, identifiant, regle, message)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [importId, fichier, a.ligne, a.colonne, a.colonneSource, identifiant, a.regle.rawValue, a.message])
     }
 
     // MARK: - Lookups for reference rules
@@ -110,70 +173,59 @@ public final class Ecrivain {
 
     // MARK: - Rows
 
-    /// Stores a validated row. Returns false when the same identifier was already written by
-    /// this same file (a duplicate): nothing is written then. A proposition needs its request
-    /// (`sollicitation`), whose date and territory it carries.
-    public func enregistrer(_ e: Enregistrement, importId: Int64, sollicitation: SollicitationConnue? = nil) throws -> Bool {
-        switch e {
-        case .acteur(let a):
-            let i = try rapide(.acteur, """
-                INSERT INTO acteurs (acteur_id, nom, categorie, membre_coeur, partenaire, date_referencement, date_sortie, import_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (acteur_id) DO UPDATE SET nom = excluded.nom, categorie = excluded.categorie,
-                    membre_coeur = excluded.membre_coeur, partenaire = excluded.partenaire,
-                    date_referencement = excluded.date_referencement, date_sortie = excluded.date_sortie,
-                    import_id = excluded.import_id
-                WHERE acteurs.import_id <> excluded.import_id
-                """)
-            i.texte(a.acteurId); i.texte(a.nom); i.texte(a.categorie.rawValue); i.booleen(a.membreCoeur); i.booleen(a.partenaire)
-            i.texte(a.dateReferencement.iso); i.texte(a.dateSortie?.iso); i.entier(Int(importId))
-            return try i.executer() > 0
-        case .poste(let p):
-            let i = try rapide(.poste, """
-                INSERT INTO equipe (poste_id, fonction, etp, recherche_solutions, date_debut, date_fin, import_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (poste_id) DO UPDATE SET fonction = excluded.fonction, etp = excluded.etp,
-                    recherche_solutions = excluded.recherche_solutions, date_debut = excluded.date_debut,
-                    date_fin = excluded.date_fin, import_id = excluded.import_id
-                WHERE equipe.import_id <> excluded.import_id
-                """)
-            i.texte(p.posteId); i.texte(p.fonction.rawValue); i.reel(p.etp); i.booleen(p.rechercheSolutions)
-            i.texte(p.dateDebut.iso); i.texte(p.dateFin?.iso); i.entier(Int(importId))
-            return try i.executer() > 0
-        case .membreCoeur(let m):
-            let i = try rapide(.membreCoeur, """
-                INSERT INTO membres_coeur (annee, membre, etp, import_id) VALUES (?, ?, ?, ?)
-                ON CONFLICT (annee, membre) DO UPDATE SET etp = excluded.etp, import_id = excluded.import_id
-                WHERE membres_coeur.import_id <> excluded.import_id
-                """)
-            i.entier(m.annee); i.texte(m.membre); i.reel(m.etp); i.entier(Int(importId))
-            return try i.executer() > 0
-        case .sollicitation(let s):
-            let i = try rapide(.sollicitation, """
-                INSERT INTO sollicitations (id_sollicitation, date_sollicitation, personne, profil, type_demande,
-                    origine, accompagnee, projet_vie_co_construit, territoire, departement, canal,
-                    niveau_intervention, orientation_rapt, tranche_age, date_cloture, import_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (id_sollicitation) DO UPDATE SET date_sollicitation = excluded.date_sollicitation,
-                    personne = excluded.personne, profil = excluded.profil, type_demande = excluded.type_demande,
-                    origine = excluded.origine, accompagnee = excluded.accompagnee,
-                    projet_vie_co_construit = excluded.projet_vie_co_construit, territoire = excluded.territoire,
-                    departement = excluded.departement, canal = excluded.canal,
-                    niveau_intervention = excluded.niveau_intervention, orientation_rapt = excluded.orientation_rapt,
-                    tranche_age = excluded.tranche_age, date_cloture = excluded.date_cloture,
-                    import_id = excluded.import_id
-                WHERE sollicitations.import_id <> excluded.import_id
-                """)
-            i.texte(s.idSollicitation); i.texte(s.dateSollicitation.iso); i.texte(s.personne); i.texte(s.profil.rawValue)
-            i.texte(s.typeDemande.rawValue); i.texte(s.origine.rawValue); i.booleen(s.accompagnee)
-            i.texte(s.projetVieCoConstruit?.rawValue); i.texte(s.territoire); i.texte(s.departement); i.texte(s.canal?.rawValue)
-            i.entier(s.niveauIntervention); i.booleen(s.orientationRapt); i.texte(s.trancheAge?.rawValue); i.texte(s.dateCloture?.iso)
-            i.entier(Int(importId))
-            if sollicitationsVides == nil {
-                sollicitationsVides = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM sollicitations)") ?? false
+    /// The SQL condition that finds a row of `table` by its identifier (bound in order).
+    private static func condition(_ table: TableCanonique) -> String {
+        table.identifiant.map { "\($0) = ?" }.joined(separator: " AND ")
+    }
+
+    private func lierIdentifiant(_ i: InstructionPreparee, _ e: Enregistrement) {
+        if case .membreCoeur(let m) = e {
+            i.entier(m.annee); i.texte(m.membre)
+        } else {
+            i.texte(e.identifiant)
+        }
+    }
+
+    private func estVide(_ table: TableCanonique) throws -> Bool {
+        if let v = videAuDebut[table] { return v }
+        let v = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM \(table.rawValue))") ?? false
+        videAuDebut[table] = v
+        return v
+    }
+
+    /// Stores a validated row, from `source`, for the import `importId`. A proposition needs
+    /// its request (`sollicitation`), whose date and territory it carries. With `instantane`,
+    /// an identifier already stored is compared with the new values first (see ``Operation``).
+    public func enregistrer(_ e: Enregistrement, importId: Int64, source: Int64, instantane: Bool,
+                            sollicitation: SollicitationConnue? = nil) throws -> Operation {
+        let table = e.table
+        let empreinte = e.empreinte
+        let vide = try estVide(table)
+        var operation = Operation.ecrite
+        if instantane {
+            if vide {
+                operation = .ajoutee
+            } else {
+                let chercher = try rapide(.chercher(table), "SELECT import_id, empreinte_ligne, source_id FROM \(table.rawValue) WHERE \(Ecrivain.condition(table))")
+                lierIdentifiant(chercher, e)
+                if let ligne = try chercher.premiersEntiers() {
+                    if ligne[0] == importId { return .doublon }
+                    if ligne[1] == empreinte && ligne[2] == source {
+                        let marquer = try rapide(.marquer(table), "UPDATE \(table.rawValue) SET import_id = ? WHERE \(Ecrivain.condition(table))")
+                        marquer.entier(Int(importId))
+                        lierIdentifiant(marquer, e)
+                        try marquer.executer()
+                        return .inchangee
+                    }
+                    operation = .modifiee
+                } else {
+                    operation = .ajoutee
+                }
             }
-            guard try i.executer() > 0 else { return false }
-            if sollicitationsVides != true {
+        }
+        guard try ecrire(e, importId: importId, source: source, empreinte: empreinte, sollicitation: sollicitation) else { return .doublon }
+        if case .sollicitation(let s) = e {
+            if !vide {
                 let effacer = try rapide(.effacerProblematiques, "DELETE FROM sollicitation_problematiques WHERE id_sollicitation = ?")
                 effacer.texte(s.idSollicitation)
                 try effacer.executer()
@@ -183,30 +235,115 @@ public final class Ecrivain {
                 ajouter.texte(s.idSollicitation); ajouter.texte(p)
                 try ajouter.executer()
             }
-            return true
+        }
+        return operation
+    }
+
+    /// The upsert itself; false when this import already wrote the identifier (a duplicate).
+    private func ecrire(_ e: Enregistrement, importId: Int64, source: Int64, empreinte: Int64,
+                        sollicitation: SollicitationConnue?) throws -> Bool {
+        let table = e.table
+        let colonnes = Ecrivain.colonnesStockees[table]!
+        let cle = table.identifiant.joined(separator: ", ")
+        let i = try rapide(.ecrire(table), """
+            INSERT INTO \(table.rawValue) (\(colonnes.joined(separator: ", ")), source_id, empreinte_ligne, import_id)
+            VALUES (\(Array(repeating: "?", count: colonnes.count + 3).joined(separator: ", ")))
+            ON CONFLICT (\(cle)) DO UPDATE SET \(colonnes.filter { !table.identifiant.contains($0) }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")),
+                source_id = excluded.source_id, empreinte_ligne = excluded.empreinte_ligne, import_id = excluded.import_id
+            WHERE \(table.rawValue).import_id <> excluded.import_id
+            """)
+        switch e {
+        case .acteur(let a):
+            i.texte(a.acteurId); i.texte(a.nom); i.texte(a.categorie.rawValue); i.booleen(a.membreCoeur); i.booleen(a.partenaire)
+            i.texte(a.dateReferencement.iso); i.texte(a.dateSortie?.iso)
+        case .poste(let p):
+            i.texte(p.posteId); i.texte(p.fonction.rawValue); i.reel(p.etp); i.booleen(p.rechercheSolutions)
+            i.texte(p.dateDebut.iso); i.texte(p.dateFin?.iso)
+        case .membreCoeur(let m):
+            i.entier(m.annee); i.texte(m.membre); i.reel(m.etp)
+        case .sollicitation(let s):
+            i.texte(s.idSollicitation); i.texte(s.dateSollicitation.iso); i.texte(s.personne); i.texte(s.profil.rawValue)
+            i.texte(s.typeDemande.rawValue); i.texte(s.origine.rawValue); i.booleen(s.accompagnee)
+            i.texte(s.projetVieCoConstruit?.rawValue); i.texte(s.territoire); i.texte(s.departement); i.texte(s.canal?.rawValue)
+            i.entier(s.niveauIntervention); i.booleen(s.orientationRapt); i.texte(s.trancheAge?.rawValue); i.texte(s.dateCloture?.iso)
         case .proposition(let p):
             guard let sollicitation else {
                 throw ErreurObservatoire.interne("Proposition « \(p.idProposition) » enregistrée sans sa sollicitation.")
             }
-            let i = try rapide(.proposition, """
-                INSERT INTO propositions (id_proposition, id_sollicitation, territoire, date_sollicitation, date_proposition,
-                    evaluation_preexistante, ad_hoc_partenaires, milieu_ordinaire, decision, date_decision, acteur_id, import_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (id_proposition) DO UPDATE SET id_sollicitation = excluded.id_sollicitation,
-                    territoire = excluded.territoire, date_sollicitation = excluded.date_sollicitation,
-                    date_proposition = excluded.date_proposition,
-                    evaluation_preexistante = excluded.evaluation_preexistante,
-                    ad_hoc_partenaires = excluded.ad_hoc_partenaires, milieu_ordinaire = excluded.milieu_ordinaire,
-                    decision = excluded.decision, date_decision = excluded.date_decision,
-                    acteur_id = excluded.acteur_id, import_id = excluded.import_id
-                WHERE propositions.import_id <> excluded.import_id
-                """)
             i.texte(p.idProposition); i.texte(p.idSollicitation); i.texte(sollicitation.territoire); i.texte(sollicitation.date.iso)
             i.texte(p.dateProposition.iso); i.booleen(p.evaluationPreexistante); i.booleen(p.adHocPartenaires)
             i.booleen(p.milieuOrdinaire); i.texte(p.decision.rawValue); i.texte(p.dateDecision?.iso); i.texte(p.acteurId)
-            i.entier(Int(importId))
-            return try i.executer() > 0
         }
+        i.entier(Int(source)); i.entier(Int(empreinte)); i.entier(Int(importId))
+        return try i.executer() > 0
+    }
+
+    /// The stored columns of each table, in the order ``ecrire`` binds them.
+    private static let colonnesStockees: [TableCanonique: [String]] = [
+        .acteurs: ["acteur_id", "nom", "categorie", "membre_coeur", "partenaire", "date_referencement", "date_sortie"],
+        .equipe: ["poste_id", "fonction", "etp", "recherche_solutions", "date_debut", "date_fin"],
+        .membresCoeur: ["annee", "membre", "etp"],
+        .sollicitations: ["id_sollicitation", "date_sollicitation", "personne", "profil", "type_demande", "origine", "accompagnee",
+                          "projet_vie_co_construit", "territoire", "departement", "canal", "niveau_intervention",
+                          "orientation_rapt", "tranche_age", "date_cloture"],
+        .propositions: ["id_proposition", "id_sollicitation", "territoire", "date_sollicitation", "date_proposition",
+                        "evaluation_preexistante", "ad_hoc_partenaires", "milieu_ordinaire", "decision", "date_decision", "acteur_id"],
+    ]
+
+    // MARK: - Snapshots
+
+    /// A row of a snapshot export that is rejected keeps its previous stored version (a typo
+    /// in this month's export does not remove a request from the counts): it is marked as
+    /// present. Returns whether such a version exists.
+    @discardableResult
+    public func conserver(_ table: TableCanonique, identifiant: String, importId: Int64, source: Int64) throws -> Bool {
+        guard table != .membresCoeur else { return false }
+        try db.execute(sql: "UPDATE \(table.rawValue) SET import_id = ? WHERE \(table.identifiant[0]) = ? AND source_id = ? AND import_id <> ?",
+                       arguments: [importId, identifiant, source, importId])
+        return db.changesCount > 0
+    }
+
+    /// What removing the rows absent from a snapshot did.
+    public struct Suppression: Sendable, Equatable {
+        /// Rows of the table removed.
+        public var lignes = 0
+        /// Propositions of other sources removed with their request.
+        public var propositionsLiees = 0
+        /// Propositions whose actor left the directory (their actor is cleared).
+        public var acteursDetaches = 0
+    }
+
+    /// Removes the rows of `source` in `table` that the import `importId` did not write or
+    /// mark: the rows its export no longer holds. A request takes its problem types and its
+    /// propositions with it; an actor's propositions keep no actor.
+    public func supprimerAbsentes(_ table: TableCanonique, source: Int64, importId: Int64) throws -> Suppression {
+        var s = Suppression()
+        let absentes = "source_id = ? AND import_id <> ?"
+        switch table {
+        case .sollicitations:
+            try db.execute(sql: """
+                CREATE TEMP TABLE IF NOT EXISTS c360_absentes (id TEXT PRIMARY KEY) WITHOUT ROWID;
+                DELETE FROM temp.c360_absentes;
+                """)
+            try db.execute(sql: "INSERT INTO temp.c360_absentes SELECT id_sollicitation FROM sollicitations WHERE \(absentes)",
+                           arguments: [source, importId])
+            try db.execute(sql: "DELETE FROM sollicitation_problematiques WHERE id_sollicitation IN (SELECT id FROM temp.c360_absentes)")
+            try db.execute(sql: "DELETE FROM propositions WHERE id_sollicitation IN (SELECT id FROM temp.c360_absentes)")
+            s.propositionsLiees = db.changesCount
+            try db.execute(sql: "DELETE FROM sollicitations WHERE id_sollicitation IN (SELECT id FROM temp.c360_absentes)")
+            s.lignes = db.changesCount
+            try db.execute(sql: "DELETE FROM temp.c360_absentes")
+        case .acteurs:
+            try db.execute(sql: "UPDATE propositions SET acteur_id = NULL WHERE acteur_id IN (SELECT acteur_id FROM acteurs WHERE \(absentes))",
+                           arguments: [source, importId])
+            s.acteursDetaches = db.changesCount
+            try db.execute(sql: "DELETE FROM acteurs WHERE \(absentes)", arguments: [source, importId])
+            s.lignes = db.changesCount
+        default:
+            try db.execute(sql: "DELETE FROM \(table.rawValue) WHERE \(absentes)", arguments: [source, importId])
+            s.lignes = db.changesCount
+        }
+        return s
     }
 
     // MARK: - Workspace facts

@@ -60,8 +60,9 @@ final class InstructionPreparee {
         return Int(sqlite3_changes(db.sqliteConnection))
     }
 
-    /// The first column of the first row, as text (for lookups).
-    func premierTexte() throws -> (String, String)? {
+    /// Steps once and reads the first row with `lire` (given the statement and its column
+    /// count), or nil when there is no row.
+    func premiereLigne<T>(_ lire: (OpaquePointer, Int32) -> T) throws -> T? {
         defer {
             sqlite3_reset(pointeur)
             index = 0
@@ -72,10 +73,24 @@ final class InstructionPreparee {
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
                                 sql: instruction.sql)
         }
-        func colonne(_ i: Int32) -> String {
-            guard let c = sqlite3_column_text(pointeur, i) else { return "" }
-            return String(cString: c)
+        return lire(pointeur, sqlite3_column_count(pointeur))
+    }
+
+    /// The first two columns of the first row, as text (for lookups).
+    func premierTexte() throws -> (String, String)? {
+        try premiereLigne { p, n in
+            func colonne(_ i: Int32) -> String {
+                guard let c = sqlite3_column_text(p, i) else { return "" }
+                return String(cString: c)
+            }
+            return (colonne(0), n > 1 ? colonne(1) : "")
         }
-        return (colonne(0), sqlite3_column_count(pointeur) > 1 ? colonne(1) : "")
+    }
+}
+
+extension InstructionPreparee {
+    /// The first row's integer columns (nil for NULL), or nil when there is no row.
+    func premiersEntiers() throws -> [Int64?]? {
+        try premiereLigne { p, n in (0..<n).map { sqlite3_column_type(p, $0) == SQLITE_NULL ? nil : sqlite3_column_int64(p, $0) } }
     }
 }

@@ -16,7 +16,19 @@ enum Bilans {
                     ("deja_importe", .booleen(f.dejaImporte)),
                     ("motifs", .objet(f.motifs.sorted { $0.key < $1.key }.map { ($0.key, .entier($0.value)) })),
                 ]
+                if let p = f.profil { paires.append(("profil", .texte(p))) }
+                if let s = f.sourceProfil { paires.append(("source", .texte(s))) }
+                if f.instantane && !f.dejaImporte && f.erreur == nil {
+                    paires.append(("ajoutees", .entier(f.ajoutees)))
+                    paires.append(("modifiees", .entier(f.modifiees)))
+                    paires.append(("supprimees", .entier(f.supprimees)))
+                    paires.append(("inchangees", .entier(f.inchangees)))
+                }
+                if !f.avertissements.isEmpty {
+                    paires.append(("avertissements", .objet(f.avertissements.sorted { $0.key < $1.key }.map { ($0.key, .entier($0.value)) })))
+                }
                 if f.lignesVides > 0 { paires.append(("lignes_vides", .entier(f.lignesVides))) }
+                if f.lignesIgnorees > 0 { paires.append(("lignes_ignorees", .entier(f.lignesIgnorees))) }
                 if let e = f.erreur { paires.append(("erreur", .texte("\(e.raison). \(e.conseil)"))) }
                 return .objet(paires)
             })),
@@ -33,8 +45,16 @@ enum Bilans {
     static func texte(_ bilan: BilanImport, espace: EspaceDeTravail, journal: URL?, simulation: Bool = false) -> String {
         var l: [String] = []
         l.append((simulation ? "Import à blanc (rien n'est enregistré)" : "Import") + " pour « \(espace.configuration.nom) » — base \(espace.baseDeDonnees.path)")
+        var dejaDecrits: Set<String> = []
         for f in bilan.fichiers {
             let table = f.table.map { " → \($0.rawValue)" } ?? ""
+            // How the file was read, once per file (a file may feed several tables).
+            let premiereFois = dejaDecrits.insert(f.fichier + "\u{1F}" + (f.sourceProfil ?? f.table?.rawValue ?? "")).inserted
+            if premiereFois, let p = f.profil {
+                l.append("  \(f.fichier) : lu avec le profil « \(p) »\(f.sourceProfil.map { ", source « \($0) »" } ?? "")\(f.instantane ? " (export complet de la source : instantané)" : "")")
+            } else if premiereFois && f.instantane {
+                l.append("  \(f.fichier) : export complet de sa source (instantané)")
+            }
             if let e = f.erreur {
                 l.append("  ✗ \(f.fichier)\(table) : ILLISIBLE, rien n'en a été importé — \(e.raison).")
                 l.append("      → \(e.conseil)")
@@ -46,9 +66,15 @@ enum Bilans {
             }
             let marque = f.rejetees > 0 ? "!" : "✓"
             var ligne = "  \(marque) \(f.fichier)\(table) : \(pluriel(f.lues, "ligne lue", "lignes lues")), \(pluriel(f.importees, "importée")), \(pluriel(f.rejetees, "rejetée"))"
-            if f.lignesVides > 0 { ligne += " (\(pluriel(f.lignesVides, "ligne vide ignorée", "lignes vides ignorées")))" }
+            if f.lignesVides > 0 && premiereFois { ligne += " (\(pluriel(f.lignesVides, "ligne vide ignorée", "lignes vides ignorées")))" }
             l.append(ligne + ".")
-            if !f.format.isEmpty { l.append("      lu comme : \(f.format)") }
+            if f.instantane {
+                l.append("      instantané : \(pluriel(f.ajoutees, "ajoutée")), \(pluriel(f.modifiees, "modifiée")), \(pluriel(f.inchangees, "inchangée")), \(pluriel(f.supprimees, "supprimée")) (absentes du nouvel export)")
+            }
+            if f.lignesIgnorees > 0 && premiereFois {
+                l.append("      \(pluriel(f.lignesIgnorees, "ligne écartée", "lignes écartées")) par les filtres du profil (ignorer_lignes : ligne de total…)")
+            }
+            if !f.format.isEmpty && premiereFois { l.append("      lu comme : \(f.format)") }
             for (regle, n) in f.motifs.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
                 let libelle = RegleRejet(rawValue: regle)?.libelle ?? regle
                 l.append("      \(FormatFrancais.entier(n)) × \(regle) (\(libelle))")
@@ -57,7 +83,11 @@ enum Bilans {
                 let colonne = r.colonne.map { ", colonne \($0)" } ?? ""
                 l.append("      ligne \(r.ligne)\(colonne) : \(r.message)")
             }
-            if !f.colonnesIgnorees.isEmpty {
+            for (regle, n) in f.avertissements.sorted(by: { $0.key < $1.key }) {
+                let libelle = RegleAvertissement(rawValue: regle)?.libelle ?? regle
+                l.append("      avertissement : \(FormatFrancais.entier(n)) ligne\(n > 1 ? "s enregistrées" : " enregistrée") avec \(libelle)")
+            }
+            if !f.colonnesIgnorees.isEmpty && premiereFois {
                 l.append("      colonnes hors format ignorées (jamais enregistrées) : \(f.colonnesIgnorees.joined(separator: ", "))")
             }
         }
@@ -70,13 +100,14 @@ enum Bilans {
             l.append("Import annulé (--strict) : \(pluriel(bilan.totalRejetees, "ligne rejetée", "lignes rejetées")), rien n'a été enregistré. Corrigez les lignes citées puis relancez.")
         } else {
             let illisibles = bilan.fichiers.filter { $0.erreur != nil }.count
-            var resume = "Bilan : \(pluriel(bilan.fichiers.count, "fichier")), \(pluriel(bilan.totalLues, "ligne lue", "lignes lues")), \(pluriel(bilan.totalImportees, "importée")), \(pluriel(bilan.totalRejetees, "rejetée"))"
+            let nombreFichiers = Set(bilan.fichiers.map(\.fichier)).count
+            var resume = "Bilan : \(pluriel(nombreFichiers, "fichier"))\(bilan.fichiers.count > nombreFichiers ? " (\(bilan.fichiers.count) tables nourries)" : ""), \(pluriel(bilan.totalLues, "ligne lue", "lignes lues")), \(pluriel(bilan.totalImportees, "importée")), \(pluriel(bilan.totalRejetees, "rejetée"))"
             if illisibles > 0 { resume += ", \(pluriel(illisibles, "fichier illisible", "fichiers illisibles"))" }
             l.append(resume + ".")
             if simulation {
                 l.append("À blanc : ces chiffres sont ceux qu'un import donnerait ; la base n'a pas été modifiée.")
-            } else if bilan.totalRejetees > 0 {
-                l.append("Les lignes rejetées sont conservées avec leur motif dans la base (table rejets) : corrigez-les dans l'outil de suivi puis réimportez l'export.")
+            } else if bilan.totalRejetees > 0 || bilan.totalAvertissements > 0 {
+                l.append("Les lignes rejetées et les avertissements sont conservés avec leur motif : « c360 rejets » en fait un classeur à corriger (fichier, ligne, colonne, valeur, quoi faire).")
             }
         }
         if let journal { l.append("Journal : \(journal.path)") }

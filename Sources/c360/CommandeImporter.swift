@@ -15,7 +15,9 @@ struct CommandeImporter: ParsableCommand {
         discussion: """
         Un dossier désigne tous les exports qu'il contient. Les fichiers sont importés dans l'ordre \
         des dépendances (acteurs, equipe, membres_coeur, sollicitations, propositions), quel que soit \
-        l'ordre donné. La table d'un fichier est reconnue à son nom, sinon à ses colonnes.
+        l'ordre donné. La table d'un fichier est reconnue à son nom, sinon à ses colonnes ; un \
+        profil de correspondance (dossier profils/) lit un tableur non canonique, éventuellement \
+        vers plusieurs tables à la fois (une ligne par appel : la sollicitation et ses orientations).
         Chaque ligne lue est importée ou rejetée avec son motif (lues = importées + rejetées). Un \
         fichier déjà importé (même contenu) ne change rien. Les colonnes hors format ne sont jamais \
         enregistrées. Codes de sortie : 0 sans rejet, 3 avec rejets, 65 fichier illisible.
@@ -32,6 +34,9 @@ struct CommandeImporter: ParsableCommand {
 
     @Option(help: ArgumentHelp("Profil de correspondance (fichier profils/NOM.yml) pour un export non canonique.", valueName: "NOM"))
     var profil: String?
+
+    @Flag(help: ArgumentHelp("Chaque fichier est l'état complet de sa source (le tableur réexporté en entier) : les lignes absentes du nouvel export sont supprimées de la base, dans la même transaction."))
+    var instantane = false
 
     @Flag(help: "Annule tout l'import si une seule ligne est rejetée (rien n'est enregistré).")
     var strict = false
@@ -55,7 +60,10 @@ struct CommandeImporter: ParsableCommand {
         options.table = table.flatMap(TableCanonique.depuisNom)
         options.strict = strict
         options.forcer = forcer
+        options.instantane = instantane
         if let profil { options.profil = try ProfilCorrespondance.trouver(profil, dans: espace) }
+        // The workspace's profiles apply to the files whose names match their patterns.
+        options.profils = try ProfilCorrespondance.tous(dans: espace).map { try ProfilCorrespondance.charger($0.1) }
         let urls = chemins.map { URL(fileURLWithPath: $0) }
         let (bilan, journal) = try Execution.importer(espace: espace, urls: urls, options: options, commande: "importer")
         switch format {

@@ -29,10 +29,27 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(r.regle, .valeurManquante)
         XCTAssertEqual(r.colonne, "personne_id")
         XCTAssertEqual(r.ligne, 3)
-        let r2 = try XCTUnwrap(rejetSollicitation(CSV.sollicitation("S1", type: "recherche_solution", problematiques: "")))
-        XCTAssertEqual(r2.regle, .valeurManquante)
-        XCTAssertEqual(r2.colonne, "problematiques", "obligatoire pour une recherche de solution")
         XCTAssertNil(try rejetSollicitation(CSV.sollicitation("S1", type: "information", problematiques: "")))
+    }
+
+    /// format-export.md: an empty `problematiques` on a request for a solution is stored, counted
+    /// « non renseigné » in 1.3 and listed as a warning — never rejected.
+    func testProblematiquesVidesEnregistreesAvecUnAvertissement() throws {
+        let t = try EspaceDeTest()
+        let url = try t.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, [
+            CSV.sollicitation("S0"), CSV.sollicitation("S1", type: "recherche_solution", problematiques: ""),
+            CSV.sollicitation("S2", type: "information", problematiques: ""),
+        ]))
+        let f = try t.importer([url]).fichiers[0]
+        XCTAssertEqual(f.importees, 3)
+        XCTAssertEqual(f.rejetees, 0)
+        XCTAssertEqual(f.avertissements, ["problematiques_non_renseignees": 1], "seule la recherche de solution est signalée")
+        XCTAssertEqual(f.exemplesAvertissements.first?.ligne, 3)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM avertissements WHERE identifiant = 'S1' AND regle = 'problematiques_non_renseignees'"), 1)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitation_problematiques WHERE id_sollicitation = 'S1'"), 0)
+        let etat = try t.base().file.read { db in try EtatQualite.lire(db) }
+        XCTAssertEqual(etat.avertissements.count, 1)
+        XCTAssertEqual(etat.rejets.count, 0)
     }
 
     func testRegleValeurInconnue() throws {

@@ -1,0 +1,381 @@
+import Foundation
+import ObservatoireCore
+
+/// Where a canonical value came from, so that a problem is told in the source's words (the
+/// tracker's column, its raw value) and sent to the right place (the tracker or the profile).
+public struct OrigineValeur: Sendable, Equatable {
+    /// The source columns read, as the header names them.
+    public var colonnes: [String] = []
+    /// The raw value of the source (before translation).
+    public var brut: String?
+    /// The rule translates values and this one matched none of its entries.
+    public var nonTraduite = false
+    /// The value was set by the profile (a constant, a default, a case): not by the tracker.
+    public var parLeProfil = false
+    /// The identifier was derived by the tool (request id and rank).
+    public var derivee = false
+    /// The YAML line of the rule.
+    public var ligneYAML: Int?
+
+    /// « « Qui appelle ? » » or « « Âge » et « Qui appelle ? » ».
+    public var libelleColonnes: String? {
+        guard !colonnes.isEmpty else { return nil }
+        return colonnes.map { "« \($0) »" }.joined(separator: " et ")
+    }
+}
+
+/// What one row of the source becomes in one canonical table.
+struct LigneProjetee {
+    /// Index of the table in ``Projection/tables``.
+    var table: Int
+    /// One value per canonical column of the table (nil: the source has no such column).
+    var valeurs: [String?]
+    /// Where each value came from (nil for a canonical export read as it is).
+    var origines: [OrigineValeur?]?
+}
+
+enum ResultatProjection {
+    /// The row is skipped by a filter of the profile (a totals row).
+    case ignoree
+    case lignes([LigneProjetee])
+}
+
+/// How the rows of one source become rows of the canonical tables: as they are for a canonical
+/// export (``ProjectionCanonique``), or through the rules of a mapping profile
+/// (``ProjectionProfil``). Pure: it runs on the reader thread.
+protocol Projection: Sendable {
+    /// The tables fed, in dependency order.
+    var tables: [TableCanonique] { get }
+    /// Header names that feed nothing (ignored, never stored).
+    var ignorees: [String] { get }
+    /// For each table, the canonical columns fed by a column of the source (not by a constant
+    /// or a default): what the source actually collects.
+    var collectees: [[String]] { get }
+    func projeter(_ champs: [String]) -> ResultatProjection
+}
+
+/// A canonical export: one table, columns matched by name.
+struct ProjectionCanonique: Projection {
+    let correspondance: Correspondance
+
+    var tables: [TableCanonique] { [correspondance.table] }
+    var ignorees: [String] { correspondance.ignorees }
+    var collectees: [[String]] {
+        [zip(correspondance.table.colonnes, correspondance.indices).compactMap { $1 == nil ? nil : $0.nom }]
+    }
+
+    func projeter(_ champs: [String]) -> ResultatProjection {
+        .lignes([LigneProjetee(table: 0, valeurs: correspondance.valeurs(champs), origines: nil)])
+    }
+}
+
+// MARK: - Through a profile
+
+/// A profile's source compiled against the header of one file: every column name resolved to
+/// its position once, so that each row is only lookups.
+struct ProjectionProfil: Projection {
+    let tables: [TableCanonique]
+    let ignorees: [String]
+    let collectees: [[String]]
+    private let filtres: [ConditionsCompilees]
+    private let compilees: [TableCompilee]
+
+    struct ConditionsCompilees {
+        var tests: [(index: Int?, test: Conditions.Test)]
+
+        func verifiees(_ champs: [String]) -> Bool {
+            tests.allSatisfy { t in
+                let v = t.index.map { $0 < champs.count ? Normalisation.rogner(champs[$0]) : "" } ?? ""
+                switch t.test {
+                case .vide(let vide): return v.isEmpty == vide
+                case .egal(let motifs):
+                    let cle = Normalisation.cle(v)
+                    return motifs.contains { $0.correspond(cle) }
+                case .nombre(let plage):
+                    guard let x = Plage.nombre(v) else { return false }
+                    return plage.contient(x)
+                }
+            }
+        }
+    }
+
+    final class RegleCompilee: @unchecked Sendable {
+        var colonnes: [(index: Int, nom: String)] = []
+        var assembler: [(index: Int, nom: String)] = []
+        var valeur: String?
+        var valeurs: [(motif: Motif, valeur: String)] = []
+        var plages: [Plage] = []
+        var separateur: String?
+        var defaut: String?
+        var cas: [(si: ConditionsCompilees, regle: RegleCompilee)] = []
+        var formatDate: ProfilCorrespondance.FormatDate?
+        var ligneYAML: Int?
+        /// Every column of the rule is absent from this file (first-format rule): only its
+        /// default applies.
+        var absente = false
+
+        var traduit: Bool { !valeurs.isEmpty || !plages.isEmpty }
+
+        /// The value and where it came from.
+        func evaluer(_ champs: [String], type: TypeColonne) -> (String?, OrigineValeur) {
+            for c in cas where c.si.verifiees(champs) {
+                var (v, o) = c.regle.evaluer(champs, type: type)
+                o.parLeProfil = o.parLeProfil || c.regle.colonnes.isEmpty
+                return (v, o)
+            }
+            var o = OrigineValeur(ligneYAML: ligneYAML)
+            var texte: String?
+            if let valeur {
+                texte = valeur
+                o.parLeProfil = true
+            } else if !assembler.isEmpty {
+                o.colonnes = assembler.map(\.nom)
+                let parties = assembler.map { $0.index < champs.count ? Normalisation.rogner(champs[$0.index]) : "" }
+                texte = parties.contains(where: \.isEmpty) ? "" : parties.joined(separator: "-")
+                o.brut = texte
+            } else if !colonnes.isEmpty {
+                o.colonnes = [colonnes[0].nom]
+                texte = ""
+                for c in colonnes {
+                    let v = c.index < champs.count ? champs[c.index] : ""
+                    if !Normalisation.rogner(v).isEmpty {
+                        texte = v
+                        o.colonnes = [c.nom]
+                        break
+                    }
+                }
+                o.brut = texte
+            }
+            if Normalisation.rogner(texte ?? "").isEmpty, let defaut {
+                texte = defaut
+                o.parLeProfil = true
+                return (texte, o)
+            }
+            guard var t = texte else { return (nil, o) }
+            if traduit && !Normalisation.rogner(t).isEmpty {
+                if let separateur, !separateur.isEmpty {
+                    let elements = t.components(separatedBy: separateur).map { Normalisation.rogner($0) }.filter { !$0.isEmpty }
+                    var sortie: [String] = []
+                    for e in elements {
+                        if let x = traduire(e) { sortie.append(x) } else { sortie.append(e); o.nonTraduite = true }
+                    }
+                    t = sortie.joined(separator: "|")
+                } else if let x = traduire(t) {
+                    t = x
+                } else {
+                    o.nonTraduite = true
+                }
+            } else if let separateur, !separateur.isEmpty {
+                t = t.components(separatedBy: separateur).map { Normalisation.rogner($0) }.filter { !$0.isEmpty }.joined(separator: "|")
+            }
+            if type == .date, let formatDate {
+                t = ProfilCorrespondance.dateISO(t, format: formatDate) ?? t
+            }
+            return (t, o)
+        }
+
+        private func traduire(_ texte: String) -> String? {
+            let cle = Normalisation.cle(texte)
+            for (m, v) in valeurs where m.correspond(cle) { return v }
+            if !plages.isEmpty, let x = Plage.nombre(texte) {
+                for p in plages where p.contient(x) { return p.valeur }
+            }
+            return nil
+        }
+    }
+
+    /// How one canonical column is fed.
+    enum Alimentation {
+        case regle(RegleCompilee)
+        /// A column of the file named like the canonical column.
+        case directe(Int, String)
+        /// The request's identifier of the same row (propositions of a tracker).
+        case identifiantDeLaLigne(RegleCompilee)
+        /// `<request id>-<rank>`.
+        case identifiantDerive
+    }
+
+    struct RangCompile {
+        var rang: String
+        var creerSi: ConditionsCompilees?
+        var colonnes: [Alimentation?]
+    }
+
+    struct TableCompilee {
+        var table: TableCanonique
+        var rangs: [RangCompile]
+    }
+
+    /// Compiles `source` for a file whose header is `entete`. Throws ``FichierIllisible`` when
+    /// the file lacks a column the profile reads, or a required canonical column has no source.
+    static func compiler(_ source: SourceProfil, profil: ProfilCorrespondance, entete: [String], fichier: String) throws -> ProjectionProfil {
+        var positions: [String: Int] = [:]
+        for (i, nom) in entete.enumerated() {
+            let c = Normalisation.cle(nom)
+            if !c.isEmpty && positions[c] == nil { positions[c] = i }
+        }
+        var utilisees = Set<Int>()
+        var absentes: [String] = []
+        func index(_ nom: String) -> Int? { positions[Normalisation.cle(nom)] }
+
+        func conditions(_ c: Conditions, rang: String, manquantes: inout [String]) -> ConditionsCompilees {
+            ConditionsCompilees(tests: c.tests.map { t in
+                let nom = TableProfil.substituer(t.colonne, rang: rang)
+                let i = index(nom)
+                if let i { utilisees.insert(i) } else { manquantes.append(nom) }
+                return (i, t.test)
+            })
+        }
+
+        func compiler(_ r: RegleColonne, rang: String, manquantes: inout [String]) -> RegleCompilee {
+            let c = RegleCompilee()
+            c.valeur = r.valeur
+            c.valeurs = r.valeurs
+            c.plages = r.plages
+            c.separateur = r.separateur
+            c.defaut = r.defaut
+            c.formatDate = r.formatDate ?? source.formatDate
+            c.ligneYAML = r.ligneYAML
+            var absentesRegle: [String] = []
+            for nom in r.colonnes.map({ TableProfil.substituer($0, rang: rang) }) {
+                if let i = index(nom) { c.colonnes.append((i, entete[i])); utilisees.insert(i) } else { absentesRegle.append(nom) }
+            }
+            for nom in r.assembler.map({ TableProfil.substituer($0, rang: rang) }) {
+                if let i = index(nom) { c.assembler.append((i, entete[i])); utilisees.insert(i) } else { manquantes.append(nom) }
+            }
+            if !r.colonnes.isEmpty && c.colonnes.isEmpty {
+                if r.colonnesFacultatives { c.absente = true } else { manquantes += absentesRegle }
+            } else if !r.colonnesFacultatives && !absentesRegle.isEmpty && r.colonnes.count == 1 {
+                manquantes += absentesRegle
+            }
+            for cas in r.cas {
+                c.cas.append((conditions(cas.si, rang: rang, manquantes: &manquantes), compiler(cas.regle, rang: rang, manquantes: &manquantes)))
+            }
+            return c
+        }
+
+        var compilees: [TableCompilee] = []
+        var collectees: [[String]] = []
+        let regleIdentifiant = source.tables.first { $0.table == .sollicitations }?.regles["id_sollicitation"]
+        for t in source.tables {
+            var rangs: [RangCompile] = []
+            var collecteesTable = Set<String>()
+            for rang in (t.rangs.isEmpty ? [""] : t.rangs) {
+                var manquantes: [String] = []
+                var colonnes: [Alimentation?] = []
+                let creerSi = t.creerSi.map { conditions($0, rang: rang, manquantes: &manquantes) }
+                var manquantesObligatoires: [String] = []
+                for colonne in t.table.colonnes {
+                    if let r = t.regles[colonne.nom] {
+                        let c = compiler(r, rang: rang, manquantes: &manquantes)
+                        if c.absente && c.defaut == nil && c.valeur == nil {
+                            colonnes.append(nil)
+                            if colonne.enTeteObligatoire { manquantesObligatoires.append(colonne.nom) }
+                        } else {
+                            colonnes.append(.regle(c))
+                            if !c.colonnes.isEmpty || !c.assembler.isEmpty || !c.cas.isEmpty { collecteesTable.insert(colonne.nom) }
+                        }
+                    } else if let i = colonne.clesEntete.lazy.compactMap({ positions[$0] }).first {
+                        colonnes.append(.directe(i, entete[i]))
+                        utilisees.insert(i)
+                        collecteesTable.insert(colonne.nom)
+                    } else if t.table == .propositions && colonne.nom == "id_sollicitation", let regleIdentifiant {
+                        colonnes.append(.identifiantDeLaLigne(compiler(regleIdentifiant, rang: "", manquantes: &manquantes)))
+                        collecteesTable.insert(colonne.nom)
+                    } else if t.table == .propositions && colonne.nom == "id_proposition" {
+                        colonnes.append(.identifiantDerive)
+                    } else {
+                        colonnes.append(nil)
+                        if colonne.enTeteObligatoire { manquantesObligatoires.append(colonne.nom) }
+                    }
+                }
+                // A rank whose own columns are all missing is not in this export (a tracker with a
+                // single orientation column read by a profile that allows two): it is left out.
+                if !rang.isEmpty && !manquantes.isEmpty {
+                    let propres = Set(t.regles.values.flatMap(\.colonnesLues).filter { $0.contains("{n}") }.map { TableProfil.substituer($0, rang: rang) })
+                        .union((t.creerSi?.tests.map(\.colonne) ?? []).filter { $0.contains("{n}") }.map { TableProfil.substituer($0, rang: rang) })
+                    if !propres.isEmpty && propres.isSubset(of: Set(manquantes)) && rang != t.rangs.first {
+                        continue
+                    }
+                }
+                if !manquantes.isEmpty {
+                    var vus: Set<String> = []
+                    let liste = manquantes.filter { vus.insert($0).inserted }
+                    absentes += liste
+                    continue
+                }
+                if !manquantesObligatoires.isEmpty {
+                    let trouvees = entete.filter { !$0.isEmpty }.prefix(30).map { "« \($0) »" }.joined(separator: ", ")
+                    let details = manquantesObligatoires.map { nom -> String in
+                        let proches = Normalisation.plusProches(nom, parmi: entete.filter { !$0.isEmpty })
+                        return proches.isEmpty ? "« \(nom) »" : "« \(nom) » (la plus proche dans le fichier : « \(proches[0]) »)"
+                    }
+                    throw FichierIllisible(
+                        fichier: fichier,
+                        raison: "le profil « \(profil.nom) » (source « \(source.nom) ») ne dit pas d'où viennent les colonnes obligatoires de la table \(t.table.libelle) : \(details.joined(separator: ", ")). Colonnes trouvées : \(trouvees.isEmpty ? "aucune" : trouvees)",
+                        conseil: "Ajoutez ces colonnes au profil \(profil.fichier) (rubrique tables.\(t.table.rawValue)), avec la colonne du tableur qui les contient ou une valeur.")
+                }
+                rangs.append(RangCompile(rang: rang, creerSi: creerSi, colonnes: colonnes))
+            }
+            compilees.append(TableCompilee(table: t.table, rangs: rangs))
+            collectees.append(t.table.colonnes.map(\.nom).filter(collecteesTable.contains))
+        }
+        var manquantesFiltres: [String] = []
+        let filtres = source.ignorer.map { conditions($0, rang: "", manquantes: &manquantesFiltres) }
+        absentes += manquantesFiltres
+        if !absentes.isEmpty {
+            var vus: Set<String> = []
+            let liste = absentes.filter { vus.insert($0).inserted }
+            let trouvees = entete.filter { !$0.isEmpty }.prefix(30).map { "« \($0) »" }.joined(separator: ", ")
+            let details = liste.map { nom -> String in
+                let proches = Normalisation.plusProches(nom, parmi: entete.filter { !$0.isEmpty }, maximum: 1)
+                return proches.isEmpty ? "« \(nom) »" : "« \(nom) » (la plus proche : « \(proches[0]) »)"
+            }
+            throw FichierIllisible(
+                fichier: fichier,
+                raison: "colonne\(liste.count > 1 ? "s" : "") attendue\(liste.count > 1 ? "s" : "") par le profil « \(profil.nom) » (source « \(source.nom) ») absente\(liste.count > 1 ? "s" : "") du fichier : \(details.joined(separator: ", ")). Colonnes trouvées : \(trouvees.isEmpty ? "aucune" : trouvees)",
+                conseil: "Si le tableur a renommé la colonne, corrigez son nom dans le profil \(profil.fichier) ; sinon, vérifiez que c'est le bon fichier (ou la bonne feuille : « feuille » dans le profil).")
+        }
+        let ignorees = entete.enumerated().filter { !utilisees.contains($0.offset) && !$0.element.isEmpty }.map(\.element)
+        return ProjectionProfil(tables: source.tables.map(\.table), ignorees: ignorees, collectees: collectees,
+                                filtres: filtres, compilees: compilees)
+    }
+
+    func projeter(_ champs: [String]) -> ResultatProjection {
+        for f in filtres where f.verifiees(champs) { return .ignoree }
+        var lignes: [LigneProjetee] = []
+        for (k, t) in compilees.enumerated() {
+            let colonnes = t.table.colonnes
+            for rang in t.rangs {
+                if let c = rang.creerSi, !c.verifiees(champs) { continue }
+                var valeurs = [String?](repeating: nil, count: colonnes.count)
+                var origines = [OrigineValeur?](repeating: nil, count: colonnes.count)
+                var derivee: Int?
+                for (i, a) in rang.colonnes.enumerated() {
+                    guard let a else { continue }
+                    switch a {
+                    case .regle(let r), .identifiantDeLaLigne(let r):
+                        let (v, o) = r.evaluer(champs, type: colonnes[i].type)
+                        valeurs[i] = v
+                        origines[i] = o
+                    case .directe(let index, let nom):
+                        let v = index < champs.count ? champs[index] : ""
+                        valeurs[i] = v
+                        origines[i] = OrigineValeur(colonnes: [nom], brut: v)
+                    case .identifiantDerive:
+                        derivee = i
+                    }
+                }
+                if let i = derivee, let j = colonnes.firstIndex(where: { $0.nom == "id_sollicitation" }) {
+                    let id = Normalisation.rogner(valeurs[j] ?? "")
+                    valeurs[i] = id.isEmpty ? "" : "\(id)-\(rang.rang.isEmpty ? "1" : rang.rang)"
+                    var o = origines[j] ?? OrigineValeur()
+                    o.derivee = true
+                    origines[i] = o
+                }
+                lignes.append(LigneProjetee(table: k, valeurs: valeurs, origines: origines))
+            }
+        }
+        return .lignes(lignes)
+    }
+}
