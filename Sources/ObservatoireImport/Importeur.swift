@@ -434,7 +434,13 @@ public final class Importeur {
         if let t = options.table {
             sources = sources.filter { $0.tables.contains { $0.table == t } }.map { s in
                 var s = s
-                s.tables = s.tables.filter { $0.table == t }
+                // The propositions of a tracker take the request's identifier of their row.
+                let identifiant = s.tables.first { $0.table == .sollicitations }?.regles["id_sollicitation"]
+                s.tables = s.tables.filter { $0.table == t }.map { tp in
+                    var tp = tp
+                    if tp.table == .propositions, tp.regles["id_sollicitation"] == nil, let identifiant { tp.regles["id_sollicitation"] = identifiant }
+                    return tp
+                }
                 return s
             }
             guard !sources.isEmpty else {

@@ -1,0 +1,375 @@
+import Foundation
+import GRDB
+import XCTest
+@testable import ObservatoireCore
+@testable import ObservatoireImport
+@testable import ObservatoireIndicateurs
+@testable import ObservatoireStore
+
+/// Real trackers as they are: the example tracker of `data/exemples/suivi-appels` (a title row
+/// over the headers, a merged cell, Excel dates and typed dates, empty rows, a totals row, one
+/// row per call with up to two orientations and their decision, a partners sheet), its
+/// Windows-1252 `;` CSV twins, read with the shipped profile `data/profils/suivi-appels.yml`.
+///
+/// Every expected figure is computed by hand from the rows listed in `fabriquer.py`:
+///
+/// | call | month | who / age → profil | type | orientations (décision, milieu, montage, éval.) |
+/// |---|---|---|---|---|
+/// | A-001 | janv. | Parent 8 → enfant_sh | recherche | SESSAD (acceptée, spécialisé, N, O) ; loisirs (acceptée, ordinaire, O, O) |
+/// | A-002 | janv. | Personne 34 → adulte_sh | info | — |
+/// | A-003 | janv. | Professionnel → professionnel | orientation | — |
+/// | A-004 | févr. | Aidant 52 → aidant | recherche | accueil de jour (en attente, spécialisé, O, N) |
+/// | A-005 | févr. | Parent 8 → enfant_sh | recherche | transport (refusée, ordinaire, N, N) ; covoiturage (sans suite, ordinaire, O, N) |
+/// | A-006 | mars | Personne 19 → adulte_sh | recherche, sans motif (avertissement) | SAVS (acceptée, mixte, O, O) |
+/// | A-007 | mars | Parent 15 → enfant_sh | recherche | ULIS (« OK » = acceptée, ordinaire, N, O) |
+/// | A-008 | mars | Partenaire → professionnel | info | — |
+/// | A-009 | avr. | Personne 27 → adulte_sh | recherche | foyer (en attente, spécialisé, N, N) ; Cap emploi (acceptée, ordinaire, O, N) |
+/// | A-010 | avr. | Parent 12 → enfant_sh | orientation | — |
+/// | A-011 | — | « Voisin » : rejetée (le profil ne traduit pas) | | |
+/// | A-012 | — | 31/02/2025 : rejetée ; son orientation aussi | | |
+/// | A-013 | mai | Aidant 70 → aidant | recherche | aide à domicile sans date : rejetée |
+/// | A-014 | mai | Personne 16 → adulte_sh | recherche | formation (acceptée, ordinaire, O, O) |
+final class SuiviTests: XCTestCase {
+    static let exemples = ExecutionTests.donnees.appendingPathComponent("exemples/suivi-appels")
+    static let profil = ExecutionTests.donnees.appendingPathComponent("profils/suivi-appels.yml")
+
+    /// A workspace with the shipped profile in its `profils/` folder.
+    func espace() throws -> EspaceDeTest {
+        let t = try EspaceDeTest()
+        try FileManager.default.copyItem(at: SuiviTests.profil, to: t.espace.dossierProfils.appendingPathComponent("suivi-appels.yml"))
+        return t
+    }
+
+    func importer(_ t: EspaceDeTest, _ noms: [String], _ reglage: (inout OptionsImport) -> Void = { _ in }) throws -> BilanImport {
+        try t.importer(noms.map { SuiviTests.exemples.appendingPathComponent($0) }) { o in
+            o.profils = [try! ProfilCorrespondance.charger(SuiviTests.profil)]
+            reglage(&o)
+        }
+    }
+
+    func tableau(_ t: EspaceDeTest) throws -> TableauIndicateurs {
+        try Moteur(base: try t.base(), configuration: t.espace.configuration).tableau(.annee(2025), diffusion: .interne)
+    }
+
+    func entree(_ b: BilanImport, _ table: TableCanonique) throws -> BilanFichier {
+        try XCTUnwrap(b.fichiers.first { $0.table == table }, "\(table)")
+    }
+
+    func repartition(_ v: ValeurIndicateur?) -> [String: Double] {
+        Dictionary(uniqueKeysWithValues: (v?.repartition ?? []).map { ($0.cle, $0.n ?? -1) })
+    }
+
+    /// The hand-computed figures of the tracker.
+    func verifierChiffres(_ t: TableauIndicateurs, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(t["1.1"]?.valeur, 12, file: file, line: line)
+        let mois = repartition(t["1.1"])
+        XCTAssertEqual([mois["2025-01"], mois["2025-02"], mois["2025-03"], mois["2025-04"], mois["2025-05"], mois["2025-06"]],
+                       [3, 2, 3, 2, 2, 0], file: file, line: line)
+        XCTAssertEqual(repartition(t["1.2"]), ["enfant_sh": 4, "adulte_sh": 4, "aidant": 2, "professionnel": 2], file: file, line: line)
+        XCTAssertEqual(t["1.3"]?.valeur, 8, "|R|", file: file, line: line)
+        let p = repartition(t["1.3"])
+        XCTAssertEqual(p["scolarisation_formation"], 3, file: file, line: line)
+        XCTAssertEqual(p["logement_habitat"], 1, file: file, line: line)
+        XCTAssertEqual(p["non_renseigne"], 1, "A-006, recherche de solution sans motif", file: file, line: line)
+        XCTAssertEqual(p["sante_soins"], 0, "A-010 n'est pas une recherche de solution", file: file, line: line)
+        XCTAssertEqual(t["1.4"]?.numerateur, 5, file: file, line: line)
+        XCTAssertEqual(t["1.4"]?.denominateur, 10, file: file, line: line)
+        XCTAssertEqual(t["1.5"]?.valeur, 10, file: file, line: line)
+        XCTAssertEqual(t["1.5"]?.taux, 87.5, "7 recherches sur 8 ont une proposition", file: file, line: line)
+        XCTAssertEqual(t["1.6"]?.valeur, 6, file: file, line: line)
+        XCTAssertEqual(t["1.6"]?.taux, 75.0, "6 acceptées sur 8 décidées", file: file, line: line)
+        XCTAssertEqual(repartition(t["1.6"]), ["acceptee": 6, "refusee": 1, "en_attente": 2, "sans_suite": 1], file: file, line: line)
+        XCTAssertEqual(t["1.7"]?.valeur, 14.0, "(14 + 7 + 8 + 14 + 21 + 20 + 14) / 7", file: file, line: line)
+        XCTAssertEqual(t["1.7"]?.statistique("mediane"), 14, file: file, line: line)
+        XCTAssertEqual(t["1.7"]?.statistique("p90"), 21, file: file, line: line)
+        XCTAssertEqual(t["1.7"]?.statistique("sans_proposition"), 5, file: file, line: line)
+        XCTAssertEqual(t["2.1"]?.valeur, 2, "A-006 et A-014 : repérage et accompagnement", file: file, line: line)
+        XCTAssertEqual(t["2.2"]?.valeur, 6, file: file, line: line)
+        XCTAssertEqual(t["2.3"]?.valeur, 7, "ordinaire ou mixte", file: file, line: line)
+        XCTAssertEqual(t["3.1"]?.numerateur, 6, file: file, line: line)
+        XCTAssertEqual(t["3.1"]?.denominateur, 8, file: file, line: line)
+        XCTAssertEqual(t["4.2"]?.valeur, 4, file: file, line: line)
+        XCTAssertEqual(t["5.1"]?.valeur, 2, "Mairie d'Arras et APF", file: file, line: line)
+        XCTAssertEqual(repartition(t["x.age"]), ["moins_16": 4, "16_21": 2, "plus_21": 6, "non_renseigne": 0], file: file, line: line)
+    }
+
+    // MARK: - One source, several tables
+
+    func testLeTableurEtSonJumeauCSVDonnentLesChiffresCalculesALaMain() throws {
+        let t = try espace()
+        let b = try importer(t, ["suivi-appels-2025.xlsx"])
+        XCTAssertEqual(b.fichiers.count, 3, "acteurs (feuille Partenaires), sollicitations et propositions (feuille Appels)")
+        let s = try entree(b, .sollicitations), p = try entree(b, .propositions), a = try entree(b, .acteurs)
+        XCTAssertEqual([s.lues, s.importees, s.rejetees], [14, 12, 2])
+        XCTAssertEqual([p.lues, p.importees, p.rejetees], [12, 10, 2], "9 orientations 1 et 3 orientations 2")
+        XCTAssertEqual([a.lues, a.importees, a.rejetees], [4, 4, 0])
+        XCTAssertEqual(s.lignesIgnorees, 1, "la ligne de total")
+        XCTAssertEqual(s.profil, "suivi-appels")
+        XCTAssertEqual(s.sourceProfil, "appels")
+        XCTAssertEqual(s.avertissements, ["problematiques_non_renseignees": 1])
+        XCTAssertEqual(Set(s.colonnesIgnorees), ["Nom", "Téléphone", "Observations"], "jamais enregistrées")
+        XCTAssertEqual(b.code, .rejets)
+        verifierChiffres(try tableau(t))
+        // Derived identifiers: the request's and the rank.
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM propositions WHERE id_proposition IN ('A-001-1', 'A-001-2', 'A-009-2')"), 3)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM propositions WHERE acteur_id = 'MDPH62'"), 2)
+        // Nothing personal stored: names, phones and notes of the extra columns.
+        let brut = try Data(contentsOf: t.espace.baseDeDonnees)
+        for secret in ["Martin", "06 12 34 56 78", "inquiète", "P-101"] {
+            XCTAssertNil(brut.range(of: Data(secret.utf8)), secret)
+        }
+
+        let u = try espace()
+        let bc = try importer(u, ["suivi-appels-2025.csv", "partenaires-c360.csv"])
+        let sc = try entree(bc, .sollicitations), pc = try entree(bc, .propositions)
+        XCTAssertEqual([sc.lues, sc.importees, sc.rejetees, pc.lues, pc.importees, pc.rejetees], [14, 12, 2, 12, 10, 2])
+        XCTAssertTrue(sc.format.contains("Windows-1252") && sc.format.contains("point-virgule"), sc.format)
+        verifierChiffres(try tableau(u))
+    }
+
+    func testMessagesDansLesMotsDuTableurEtLaOuCorriger() throws {
+        let t = try espace()
+        let b = try importer(t, ["suivi-appels-2025.xlsx"])
+        let s = try entree(b, .sollicitations)
+        let voisin = try XCTUnwrap(s.exemples.first { $0.identifiant == "A-011" })
+        XCTAssertEqual(voisin.ligne, 15, "la ligne Excel (titre, date de mise à jour, ligne vide, en-têtes au-dessus)")
+        XCTAssertEqual(voisin.colonneSource, "Qui appelle ?")
+        XCTAssertEqual(voisin.valeur, "Voisin", "la valeur du tableur, avant traduction")
+        XCTAssertEqual(voisin.correction, .profil)
+        XCTAssertTrue(voisin.message.contains("« Qui appelle ? »") && voisin.message.contains("suivi-appels.yml, ligne"), voisin.message)
+        let date = try XCTUnwrap(s.exemples.first { $0.identifiant == "A-012" })
+        XCTAssertEqual(date.regle, .dateInvalide)
+        XCTAssertEqual(date.colonneSource, "Date de l'appel")
+        XCTAssertEqual(date.correction, .tableur)
+        XCTAssertTrue(date.message.contains("À corriger dans le tableur : ligne 16, colonne « Date de l'appel »"), date.message)
+        let p = try entree(b, .propositions)
+        let orpheline = try XCTUnwrap(p.exemples.first { $0.ligne == 16 })
+        XCTAssertTrue(orpheline.message.contains("sollicitation de cette même ligne a été rejetée"), orpheline.message)
+        let sansDate = try XCTUnwrap(p.exemples.first { $0.ligne == 17 })
+        XCTAssertEqual(sansDate.colonneSource, "Date orientation 1")
+        XCTAssertEqual(sansDate.identifiant, "A-013-1")
+    }
+
+    // MARK: - Snapshots
+
+    func testLeTableurReexporteLaisseExactementLeNouvelEtat() throws {
+        let t = try espace()
+        _ = try importer(t, ["suivi-appels-2025.xlsx"])
+        let b = try importer(t, ["suivi-appels-2025-reexport.xlsx"])
+        let s = try entree(b, .sollicitations), p = try entree(b, .propositions), a = try entree(b, .acteurs)
+        XCTAssertTrue(s.instantane)
+        XCTAssertEqual([s.ajoutees, s.modifiees, s.inchangees, s.supprimees], [0, 2, 8, 2], "A-002 et A-010 modifiées, A-003 et A-008 supprimées")
+        XCTAssertEqual([p.ajoutees, p.modifiees, p.inchangees, p.supprimees], [0, 1, 9, 0], "la décision de A-004 prise")
+        XCTAssertEqual([a.ajoutees, a.modifiees, a.inchangees, a.supprimees], [0, 0, 4, 0])
+        XCTAssertEqual(s.importees, s.ajoutees + s.modifiees + s.inchangees)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 10)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE id_sollicitation IN ('A-003', 'A-008')"), 0)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE id_sollicitation = 'A-002' AND territoire = 'Arrageois'"), 1)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM propositions WHERE id_proposition = 'A-004-1' AND decision = 'acceptee'"), 1)
+        let tableau = try tableau(t)
+        XCTAssertEqual(tableau["1.1"]?.valeur, 10)
+        XCTAssertEqual(tableau["1.3"]?.valeur, 9, "A-010 est devenue une recherche de solution")
+        XCTAssertEqual(tableau["1.6"]?.valeur, 7)
+        XCTAssertEqual(repartition(tableau["1.2"]), ["enfant_sh": 4, "adulte_sh": 4, "aidant": 2, "professionnel": 0])
+        // The quality of the current state: the rejects of the replaced import are not counted twice.
+        let etat = try t.base().file.read { db in try EtatQualite.lire(db) }
+        let parTable = Dictionary(uniqueKeysWithValues: etat.tables.map { ($0.table, $0) })
+        XCTAssertEqual(parTable["sollicitations"]?.enregistrees, 10)
+        XCTAssertEqual(parTable["sollicitations"]?.rejetees, 2)
+        XCTAssertEqual(parTable["propositions"]?.enregistrees, 10)
+        XCTAssertEqual(parTable["propositions"]?.rejetees, 2)
+        XCTAssertEqual(etat.totalAvertissements, 1)
+        XCTAssertEqual(etat.imports.filter { $0.table == "sollicitations" }.count, 1, "l'import remplacé ne compte plus")
+        // The same bytes again: nothing changes.
+        let avant = try t.instantane()
+        let encore = try importer(t, ["suivi-appels-2025-reexport.xlsx"])
+        XCTAssertTrue(encore.fichiers.allSatisfy(\.dejaImporte))
+        XCTAssertEqual(try t.instantane(), avant)
+    }
+
+    /// A row of a snapshot that is now rejected keeps its previous version (a typo does not
+    /// remove a request from the counts); an empty or entirely rejected export removes nothing.
+    func testInstantaneCanoniqueLignesRejeteesConserveesExportVideSansEffet() throws {
+        let t = try EspaceDeTest()
+        let v1 = try t.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, (1...5).map { CSV.sollicitation("S\($0)", personne: "P\($0)") }))
+        let b1 = try t.importer([v1]) { $0.instantane = true }
+        XCTAssertEqual(b1.fichiers[0].ajoutees, 5)
+        let v2 = try t.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, [
+            CSV.sollicitation("S1", personne: "P1"), CSV.sollicitation("S2", date: "31/02/2025", personne: "P2"),
+            CSV.sollicitation("S3", personne: "P3", profil: "aidant"), CSV.sollicitation("S6", personne: "P6"),
+        ]))
+        let b2 = try t.importer([v2]) { $0.instantane = true }
+        let f = b2.fichiers[0]
+        XCTAssertEqual([f.ajoutees, f.modifiees, f.inchangees, f.supprimees, f.rejetees], [1, 1, 1, 2, 1])
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 4)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE id_sollicitation IN ('S1', 'S2', 'S3', 'S6')"), 4, "S2 rejetée garde sa version précédente")
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE id_sollicitation IN ('S4', 'S5')"), 0)
+        let vide = try t.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, [CSV.sollicitation("S1", date: "2099-01-01")]))
+        let b3 = try t.importer([vide]) { $0.instantane = true }
+        XCTAssertEqual(b3.fichiers[0].importees, 0)
+        XCTAssertEqual(b3.fichiers[0].supprimees, 0)
+        XCTAssertTrue(b3.notes.contains { $0.contains("rien n'a été supprimé") }, "\(b3.notes)")
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 4)
+    }
+
+    // MARK: - Never skip silently
+
+    func testLesMemesOctetsPourDeuxTablesOuDeuxProfilsSontImportesLesDeuxFois() throws {
+        let t = try espace()
+        let url = SuiviTests.exemples.appendingPathComponent("suivi-appels-2025.xlsx")
+        let profil = try ProfilCorrespondance.charger(SuiviTests.profil)
+        let b1 = try t.importer([url]) { $0.profil = profil; $0.table = .acteurs }
+        XCTAssertEqual(b1.fichiers.map(\.table), [.acteurs])
+        let b2 = try t.importer([url]) { $0.profil = profil; $0.table = .sollicitations }
+        XCTAssertEqual(b2.fichiers.map(\.table), [.sollicitations])
+        XCTAssertFalse(b2.fichiers[0].dejaImporte, "mêmes octets, autre table : importé")
+        XCTAssertEqual(b2.fichiers[0].importees, 12)
+        let b3 = try t.importer([url]) { $0.profil = profil; $0.table = .propositions }
+        XCTAssertFalse(b3.fichiers[0].dejaImporte)
+        XCTAssertEqual(b3.fichiers[0].importees, 10)
+        // Another profile (same rules, another name): the same bytes are imported again.
+        var autre = profil
+        autre.nom = "suivi-appels-bis"
+        let b4 = try t.importer([url]) { $0.profil = autre; $0.table = .propositions }
+        XCTAssertFalse(b4.fichiers[0].dejaImporte)
+        let b5 = try t.importer([url]) { $0.profil = autre; $0.table = .propositions }
+        XCTAssertTrue(b5.fichiers[0].dejaImporte, "mêmes octets, même table, même profil : rien ne change")
+    }
+
+    func testLeProfilForceQuelQueSoitLeNomEtUnFichierInconnuCiteLesMotifs() throws {
+        let t = try espace()
+        let copie = t.dossier.appendingPathComponent("export du 3 octobre.csv")
+        try FileManager.default.copyItem(at: SuiviTests.exemples.appendingPathComponent("suivi-appels-2025.csv"), to: copie)
+        let b = try t.importer([copie]) { $0.profils = [try! ProfilCorrespondance.charger(SuiviTests.profil)] }
+        let e = try XCTUnwrap(b.fichiers.first?.erreur)
+        XCTAssertTrue(e.raison.contains("*suivi*appels*.csv (profil suivi-appels)"), e.raison)
+        XCTAssertTrue(e.conseil.contains("--profil"), e.conseil)
+        let force = try t.importer([copie]) { $0.profil = try! ProfilCorrespondance.charger(SuiviTests.profil) }
+        XCTAssertEqual(force.fichiers.map(\.table), [.sollicitations, .propositions], "la source choisie d'après les colonnes")
+        XCTAssertEqual(force.fichiers[0].importees, 12)
+    }
+
+    // MARK: - Profiles
+
+    func testRegleDeProfilConditionsPlagesMotifsDefauts() throws {
+        let profil = try ProfilCorrespondance.analyser("""
+            nom: essai
+            sources:
+              s:
+                fichiers: ["*.csv"]
+                ignorer_lignes:
+                  - { "N°": { vide: oui } }
+                tables:
+                  sollicitations:
+                    id_sollicitation: "N°"
+                    date_sollicitation: Date
+                    personne_id: { assembler: [Nom, Naissance] }
+                    profil:
+                      cas:
+                        - si: { Qui: Parent, Age: { moins_de: 16 } }
+                          valeur: enfant_sh
+                      colonne: Qui
+                      valeurs: { "Pro*": professionnel, Parent: aidant }
+                      defaut: adulte_sh
+                    type_demande: { valeur: information }
+                    problematiques: { valeur: "" }
+                    origine: { valeur: demande }
+                    accompagnee: { valeur: non }
+                    territoire: { colonnes: [Secteur, Commune] }
+                    tranche_age:
+                      colonne: Age
+                      plages:
+                        - { moins_de: 16, valeur: moins_16 }
+                        - { au_moins: 16, moins_de: 21, valeur: 16_21 }
+                        - { au_moins: 21, valeur: plus_21 }
+            """, fichier: "essai.yml", nomParDefaut: "essai")
+        let entete = ["Titre ignoré", "N°", "Date", "Nom", "Naissance", "Qui", "Age", "Secteur", "Commune"]
+        let p = try ProjectionProfil.compiler(profil.sources[0], profil: profil, entete: entete, fichier: "x.csv")
+        func ligne(_ champs: [String]) -> [String: String] {
+            guard case .lignes(let l) = p.projeter(champs), let s = l.first else { return [:] }
+            var d: [String: String] = [:]
+            for (c, v) in zip(TableCanonique.sollicitations.colonnes, s.valeurs) where v != nil { d[c.nom] = v! }
+            return d
+        }
+        var v = ligne(["", "1", "2025-01-02", "Dupont", "2015-02-03", "Parent", "9 ans", "", "Arras"])
+        XCTAssertEqual(v["profil"], "enfant_sh")
+        XCTAssertEqual(v["tranche_age"], "moins_16", "« 9 ans » se lit 9")
+        XCTAssertEqual(v["personne_id"], "Dupont-2015-02-03")
+        XCTAssertEqual(v["territoire"], "Arras", "la première colonne remplie")
+        v = ligne(["", "2", "2025-01-02", "X", "Y", "Parent", "16", "Ternois", ""])
+        XCTAssertEqual(v["profil"], "aidant")
+        XCTAssertEqual(v["tranche_age"], "16_21")
+        v = ligne(["", "3", "2025-01-02", "X", "Y", "professionnelle de santé", "50,5", "T", ""])
+        XCTAssertEqual(v["profil"], "professionnel", "motif « Pro* »")
+        XCTAssertEqual(v["tranche_age"], "plus_21")
+        v = ligne(["", "4", "2025-01-02", "X", "", "", "", "T", ""])
+        XCTAssertEqual(v["profil"], "adulte_sh", "défaut")
+        XCTAssertEqual(v["personne_id"], "", "un élément manquant : identifiant vide (rejeté ensuite)")
+        if case .ignoree = p.projeter(["", "", "x"]) {} else { XCTFail("ligne sans numéro écartée") }
+        XCTAssertTrue(Motif("total*").correspond(Normalisation.cle("TOTAL général")))
+        XCTAssertFalse(Motif("total*").correspond(Normalisation.cle("Sous-total")))
+        XCTAssertTrue(Motif("*total*").correspond(Normalisation.cle("Sous-total")))
+        XCTAssertEqual(Plage.nombre("environ 12,5 ans"), 12.5)
+        XCTAssertNil(Plage.nombre("inconnu"))
+    }
+
+    func testProfilInvalideNommeLaLigneYAML() {
+        func erreur(_ texte: String) -> String {
+            do {
+                _ = try ProfilCorrespondance.analyser(texte, fichier: "p.yml", nomParDefaut: "p")
+                return ""
+            } catch { return "\(error)" }
+        }
+        var e = erreur("nom: p\nsources:\n  s:\n    tables:\n      sollicitations:\n        profill: Qui\n")
+        XCTAssertTrue(e.contains("p.yml, ligne 6") && e.contains("vouliez-vous dire « profil »"), e)
+        e = erreur("nom: p\nsources:\n  s:\n    tables:\n      propositions:\n        decision: \"Décision {n}\"\n")
+        XCTAssertTrue(e.contains("rangs"), e)
+        e = erreur("nom: p\nsources:\n  s:\n    tables:\n      sollicitations:\n        tranche_age:\n          colonne: Age\n          plages:\n            - { valeur: moins_16 }\n")
+        XCTAssertTrue(e.contains("aucune borne") && e.contains("ligne 9"), e)
+        e = erreur("nom: p\nsources:\n  s:\n    tables:\n      sollicitations:\n        profil: { colonne: Qui, valeur: aidant }\n")
+        XCTAssertTrue(e.contains("une seule origine"), e)
+        e = erreur("nom: p\nsources:\n  s:\n    instantane: peut-etre\n    tables:\n      acteurs:\n        nom: X\n")
+        XCTAssertTrue(e.contains("oui ou non"), e)
+        e = erreur("nom: p\ntables:\n  sollicitations: {}\nsources:\n  s: {}\n")
+        XCTAssertTrue(e.contains("à la fois"), e)
+    }
+
+    /// A tracker with a single orientation column read by a profile that allows two; a header
+    /// under a title line in a canonical CSV.
+    func testRangAbsentEtTitreAuDessusDeLEnTeteCSV() throws {
+        let t = try EspaceDeTest()
+        let profil = try ProfilCorrespondance.analyser("""
+            nom: p
+            sources:
+              s:
+                fichiers: ["*.csv"]
+                tables:
+                  sollicitations:
+                    id_sollicitation: N
+                    date_sollicitation: D
+                    personne_id: P
+                    profil: { valeur: adulte_sh }
+                    type_demande: { valeur: recherche_solution }
+                    problematiques: { valeur: emploi }
+                    origine: { valeur: demande }
+                    accompagnee: { valeur: oui }
+                    territoire: { valeur: Arrageois }
+                  propositions:
+                    rangs: [1, 2]
+                    creer_si: { "Orientation {n}": { vide: non } }
+                    date_proposition: "Date {n}"
+                    evaluation_preexistante: { valeur: non }
+                    ad_hoc_partenaires: { valeur: non }
+                    milieu_ordinaire: { valeur: oui }
+                    decision: { valeur: en_attente }
+            """, fichier: "p.yml", nomParDefaut: "p")
+        let url = try t.ecrire("suivi.csv", "Mon suivi 2025\n\nN;D;P;Orientation 1;Date 1\nX1;2025-02-01;Q;SAVS;2025-02-05\nX2;2025-02-02;R;;\n")
+        let b = try t.importer([url]) { $0.profil = profil }
+        XCTAssertEqual(b.fichiers.map(\.importees), [2, 1])
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM propositions WHERE id_proposition = 'X1-1'"), 1)
+        let canonique = try t.ecrire("sollicitations.csv", "Export du 03/10/2025, logiciel X\n" + CSV.fichier(CSV.enteteSollicitations, [CSV.sollicitation("Z1")]))
+        let c = try t.importer([canonique])
+        XCTAssertEqual(c.fichiers[0].importees, 1, "\(c.fichiers[0].erreur?.description ?? "")")
+        XCTAssertEqual(c.fichiers[0].rejetees, 0)
+    }
+}
