@@ -37,6 +37,10 @@ public struct BilanExecution: Sendable {
     public var archives: [Deplacement] = []
     public var erreurs: [Deplacement] = []
     public var rapports: [URL] = []
+    /// The list of rows to fix (`rapports/lignes-a-corriger.xlsx`), when there are some.
+    public var aCorriger: URL?
+    public var rejetsCourants = 0
+    public var avertissementsCourants = 0
     /// Reports not rewritten because nothing changed since the last run.
     public var rapportsAJour = false
     public var journal: URL?
@@ -61,22 +65,25 @@ public struct BilanExecution: Sendable {
         if fichiers == 0 && erreurs.isEmpty {
             phrases.append("Aucun nouveau fichier dans le dossier à traiter.")
         } else {
-            let nouveaux = i?.fichiers.filter { $0.erreur == nil && !$0.dejaImporte }.count ?? 0
-            let deja = i?.fichiers.filter(\.dejaImporte).count ?? 0
+            let nouveaux = Set(i?.fichiers.filter { $0.erreur == nil && !$0.dejaImporte }.map(\.fichier) ?? []).count
+            let deja = Set(i?.fichiers.filter(\.dejaImporte).map(\.fichier) ?? []).count
             let pl = nouveaux > 1 ? "s" : ""
             var p = "\(nouveaux) fichier\(pl) \(aBlanc ? (nouveaux > 1 ? "seraient importés" : "serait importé") : "importé\(pl)")"
             p += " : \(FormatFrancais.entier(i?.totalLues ?? 0)) lignes lues, \(FormatFrancais.entier(i?.totalImportees ?? 0)) \(aBlanc ? "enregistrables" : "enregistrées"), \(FormatFrancais.entier(i?.totalRejetees ?? 0)) rejetées"
             if deja > 0 { p += " ; \(deja) déjà importé\(deja > 1 ? "s" : "") auparavant (rien de changé)" }
             phrases.append(p + ".")
+            let profils = Dictionary(grouping: (i?.fichiers ?? []).filter { $0.profil != nil }, by: { $0.profil! })
+                .map { "« \($0.key) » (\(Set($0.value.map(\.fichier)).sorted().joined(separator: ", ")))" }.sorted()
+            if !profils.isEmpty { phrases.append("Lu avec le profil \(profils.joined(separator: ", ")).") }
             if !aBlanc && !archives.isEmpty { phrases.append("\(archives.count) fichier\(archives.count > 1 ? "s" : "") archivé\(archives.count > 1 ? "s" : "") dans « \(archives[0].destination.deletingLastPathComponent().path) ».") }
             if !erreurs.isEmpty {
                 let pe = erreurs.count > 1 ? "s" : ""
                 let verbe = aBlanc ? (erreurs.count > 1 ? "seraient déplacés" : "serait déplacé") : "déplacé\(pe)"
                 phrases.append("\(erreurs.count) fichier\(pe) illisible\(pe) \(verbe) dans « erreurs » avec une note expliquant quoi faire : \(erreurs.map(\.fichier).joined(separator: ", ")).")
             }
-            if (i?.totalRejetees ?? 0) > 0 && !aBlanc {
-                phrases.append("Les lignes rejetées sont détaillées dans la base (table rejets) et dans le rapport (feuille Qualité des données) : corrigez-les dans l'outil de suivi.")
-            }
+        }
+        if !aBlanc, let aCorriger {
+            phrases.append("État actuel : \(rejetsCourants) ligne(s) rejetée(s) et \(avertissementsCourants) avertissement(s) à corriger, listés dans « \(aCorriger.path) ».")
         }
         if aBlanc {
             phrases.append("Le tableau de bord et les rapports de l'année \(mois.annee) seraient rafraîchis.")
@@ -142,10 +149,17 @@ public enum ExecutionMensuelle {
 
         // 2. File each file: archive of the month, or errors with a note.
         let dossierArchive = espace.dossierArchives.appendingPathComponent(String(options.aujourdhui.iso.prefix(7)), isDirectory: true)
-        for f in bilan.importation?.fichiers ?? [] {
-            if let e = f.erreur {
+        // A file may feed several tables (one entry each): it is filed once, in the errors when
+        // any of its readings failed (the note says what was imported all the same).
+        var vus: Set<String> = []
+        let entrees = bilan.importation?.fichiers ?? []
+        for f in entrees where vus.insert(f.fichier).inserted {
+            let siens = entrees.filter { $0.fichier == f.fichier }
+            if let e = siens.compactMap(\.erreur).first {
+                let importees = siens.filter { $0.erreur == nil && $0.importees > 0 }.compactMap { $0.table?.libelle }
+                let partiel = importees.isEmpty ? " Rien de ce fichier n'a été importé." : " Les autres parties du fichier ont été importées (\(importees.joined(separator: ", "))) ; redéposer le fichier corrigé ne les comptera pas deux fois."
                 bilan.erreurs.append(.init(fichier: f.fichier, destination: espace.dossierErreurs.appendingPathComponent(f.fichier),
-                                           raison: "\(e.raison). \(e.conseil)"))
+                                           raison: "\(e.raison). \(e.conseil)\(partiel)"))
             } else {
                 bilan.archives.append(.init(fichier: f.fichier, destination: dossierArchive.appendingPathComponent(f.fichier), raison: nil))
             }
@@ -167,10 +181,21 @@ public enum ExecutionMensuelle {
             journal.warning("fichier mis en erreur", metadata: ["fichier": "\(e.fichier)"])
         }
 
-        // 3. Refresh the reports of the month's year and the dashboard, unless nothing changed.
+        // 3. Refresh the reports of the month's year, the dashboard and the list of rows to fix,
+        // unless nothing changed (and they are all still there).
         let etat = try etatDesDonnees(espace: espace, base: base, mois: options.mois)
         let fichierEtat = espace.dossierRapports.appendingPathComponent(".etat-des-rapports")
-        if let ancien = try? String(contentsOf: fichierEtat, encoding: .utf8), ancien == etat {
+        let qualite = try base.file.read { db in try EtatQualite.lire(db) }
+        bilan.rejetsCourants = qualite.totalRejetees
+        bilan.avertissementsCourants = qualite.totalAvertissements
+        let aCorriger = espace.dossierRapports.appendingPathComponent("lignes-a-corriger.xlsx")
+        if qualite.problemes.isEmpty {
+            try? FileManager.default.removeItem(at: aCorriger)
+        } else {
+            bilan.aCorriger = aCorriger
+        }
+        if let ancien = try? String(contentsOf: fichierEtat, encoding: .utf8), ancien == etat,
+           qualite.problemes.isEmpty || FileManager.default.fileExists(atPath: aCorriger.path) {
             bilan.rapportsAJour = true
             journal.info("rapports déjà à jour")
         } else {
@@ -181,6 +206,10 @@ public enum ExecutionMensuelle {
             }
             bilan.rapports.append(try Publication.tableauDeBord(espace: espace, base: base, jusqua: options.mois, diffusion: .externe,
                                                                 dossier: espace.dossierRapports, extraction: extraction))
+            if !qualite.problemes.isEmpty {
+                try ExportRejets.xlsx(qualite, chemin: aCorriger, nomC360: espace.configuration.nom, extraction: extraction)
+                journal.info("lignes à corriger écrites", metadata: ["rejets": "\(qualite.totalRejetees)", "avertissements": "\(qualite.totalAvertissements)"])
+            }
             do {
                 try etat.write(to: fichierEtat, atomically: true, encoding: .utf8)
             } catch {
@@ -246,7 +275,7 @@ public enum ExecutionMensuelle {
             try fm.moveItem(at: source, to: destination)
             let note = """
             Fichier : \(source.lastPathComponent)
-            Déposé dans « a-traiter », mis de côté le \(jour.francais) par l'exécution mensuelle de c360 : rien de ce fichier n'a été importé.
+            Déposé dans « a-traiter », mis de côté le \(jour.francais) par l'exécution mensuelle de c360.
 
             Pourquoi : \(raison)
 

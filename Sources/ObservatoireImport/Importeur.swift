@@ -383,11 +383,14 @@ public final class Importeur {
         if let classeur = source as? LecteurXLSX, options.table == nil, TableCanonique.depuisNomDeFichier(nom) == nil {
             let parTable = classeur.feuilles.compactMap { f in (TableCanonique.depuisNom(f) ?? TableCanonique.depuisNomDeFichier(f)).map { (f, $0) } }
             if parTable.count > 1 {
+                // The ready-made tracker (`c360 modele-suivi`) is a complete register: a snapshot.
+                let registre = try Importeur.estUnRegistreComplet(url, classeur)
                 return try parTable.map { (feuille, table) in
                     let source = try LecteurXLSX(url: url, feuille: feuille)
                     let c = try Correspondance.etablir(entete: source.entete, table: table, fichier: "\(nom) (feuille « \(feuille) »)")
                     return Lecture(url: url, nom: nom, source: source, projection: ProjectionCanonique(correspondance: c), profil: nil,
-                                   sourceProfil: nil, instantane: options.instantane, cleSource: cle(table))
+                                   sourceProfil: nil, instantane: options.instantane || registre,
+                                   cleSource: registre ? "modele-suivi:\(table.rawValue)" : cle(table))
                 }
             }
         }
@@ -402,6 +405,19 @@ public final class Importeur {
         let c = try Correspondance.etablir(entete: source.entete, table: table, fichier: nom)
         return [Lecture(url: url, nom: nom, source: source, projection: ProjectionCanonique(correspondance: c), profil: nil,
                         sourceProfil: nil, instantane: options.instantane, cleSource: cle(table))]
+    }
+
+    /// Whether a workbook carries the mark of the ready-made tracker: a sheet `c360` saying
+    /// `format: modele-suivi` and `instantane: oui`.
+    static func estUnRegistreComplet(_ url: URL, _ classeur: LecteurXLSX) throws -> Bool {
+        guard classeur.feuilles.contains("c360") else { return false }
+        let marque = try LecteurXLSX(url: url, feuille: "c360")
+        guard marque.entete.count >= 2, Normalisation.cle(marque.entete[0]) == "format", Normalisation.cle(marque.entete[1]) == "modelesuivi" else { return false }
+        var instantane = false
+        try marque.parcourir { r in
+            if r.champs.count >= 2, Normalisation.cle(r.champs[0]) == "instantane", case .valeur(true) = Valeurs.booleen(r.champs[1]) { instantane = true }
+        }
+        return instantane
     }
 
     static func refuserFormat(_ ext: String, nom: String) throws {

@@ -12,24 +12,35 @@ public struct TableauTerritoire: Sendable {
     public subscript(code: String) -> ValeurIndicateur? { valeurs.first { $0.code == code } }
 }
 
-/// One file of the import ledger, for the data quality sheet.
+/// One file of the current state (its last import), for the data quality sheet.
 public struct LigneImport: Sendable, Equatable {
     public var fichier: String
     public var table: String
+    public var profil: String?
     public var date: String
     public var lues: Int
     public var importees: Int
     public var rejetees: Int
 }
 
-/// The quality of the stored data: what was imported, what was rejected and why.
+/// The quality of the data **as they stand in the base** (see ``EtatQualite``): rows stored
+/// now, the rejects and warnings that still concern them, and the files that made them — never
+/// the sum of past imports (a tracker re-exported every month counts once).
 public struct QualiteDonnees: Sendable {
+    /// The files of the current state.
     public var imports: [LigneImport] = []
-    /// Rejected rows by rule: (rule, French label, count), largest first.
+    public var tables: [EtatQualite.Table] = []
+    /// Current rejects by rule: (rule, French label, count), largest first.
     public var rejetsParRegle: [(regle: String, libelle: String, n: Int)] = []
-    public var totalLues: Int { imports.reduce(0) { $0 + $1.lues } }
-    public var totalImportees: Int { imports.reduce(0) { $0 + $1.importees } }
-    public var totalRejetees: Int { imports.reduce(0) { $0 + $1.rejetees } }
+    /// Current warnings by rule.
+    public var avertissementsParRegle: [(regle: String, libelle: String, n: Int)] = []
+    /// Rows stored now.
+    public var totalImportees: Int { tables.reduce(0) { $0 + $1.enregistrees } }
+    /// Rows of the current exports that are not in the base.
+    public var totalRejetees: Int { tables.reduce(0) { $0 + $1.rejetees } }
+    public var totalAvertissements: Int { tables.reduce(0) { $0 + $1.avertissements } }
+    /// The rows of the current state of the sources: stored or rejected.
+    public var totalLues: Int { totalImportees + totalRejetees }
 }
 
 /// Everything the annual report shows, gathered once and rendered in XLSX and HTML. In
@@ -133,20 +144,14 @@ public enum Preparation {
     }
 
     static func qualite(_ base: Base) throws -> QualiteDonnees {
-        try base.file.read { db in
-            var q = QualiteDonnees()
-            for r in try Row.fetchAll(db, sql: """
-                SELECT fichier, table_cible, debut, lues, importees, rejetees FROM imports ORDER BY debut, id
-                """) {
-                q.imports.append(LigneImport(fichier: r["fichier"], table: r["table_cible"], date: r["debut"],
-                                             lues: r["lues"], importees: r["importees"], rejetees: r["rejetees"]))
-            }
-            for r in try Row.fetchAll(db, sql: "SELECT regle, count(*) AS n FROM rejets GROUP BY regle ORDER BY n DESC, regle") {
-                let regle: String = r["regle"]
-                q.rejetsParRegle.append((regle, RegleRejet(rawValue: regle)?.libelle ?? regle, r["n"]))
-            }
-            return q
-        }
+        let etat = try base.file.read { db in try EtatQualite.lire(db) }
+        var q = QualiteDonnees()
+        q.imports = etat.imports.map { LigneImport(fichier: $0.fichier, table: $0.table, profil: $0.profil, date: $0.date,
+                                                   lues: $0.lues, importees: $0.importees, rejetees: $0.rejetees) }
+        q.tables = etat.tables
+        q.rejetsParRegle = EtatQualite.parRegle(etat.rejets)
+        q.avertissementsParRegle = EtatQualite.parRegle(etat.avertissements)
+        return q
     }
 }
 

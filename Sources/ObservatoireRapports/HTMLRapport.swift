@@ -460,19 +460,32 @@ final class RedacteurRapport: RedacteurHTML {
         let masquer = { (x: Int) in self.diffusion == .externe && SecretStatistique.estPetit(Double(x), seuil: self.seuil) }
         func t(_ x: Int) -> String { masquer(x) ? masque : FormatFrancais.entier(x, espace: "\u{00A0}") }
         func e(_ x: Int) -> CelluleHTML { .nombre(t(x), masque: masquer(x)) }
-        var s = paragraphe("Chaque ligne des exports importés est soit enregistrée, soit rejetée avec son motif : aucune n'est perdue. \(t(q.totalLues)) lignes lues, \(t(q.totalImportees)) enregistrées, \(t(q.totalRejetees)) rejetées.")
+        var s = paragraphe("État actuel de la base : \(t(q.totalImportees)) lignes enregistrées, \(t(q.totalRejetees)) lignes des exports rejetées (à corriger dans l'outil de suivi) et \(t(q.totalAvertissements)) lignes enregistrées avec un avertissement. Chaque ligne lue est enregistrée ou rejetée avec son motif : aucune n'est perdue. Un tableur réexporté en entier chaque mois ne compte qu'une fois : ces chiffres décrivent l'état présent, pas la somme des imports.")
+        let tables = q.tables.filter { $0.enregistrees + $0.rejetees + $0.avertissements > 0 }
+        s += TableHTML(legende: "État de la base par table", colonnes: ["Table", "Lignes enregistrées", "Lignes rejetées", "Avertissements"],
+                       numeriques: [1, 2, 3], lignes: tables.map { LigneHTML(cellules: [.ligne($0.table), e($0.enregistrees), e($0.rejetees), e($0.avertissements)]) },
+                       pied: [LigneHTML(cellules: [.ligne("Total"), e(q.totalImportees), e(q.totalRejetees), e(q.totalAvertissements)])]).html(ids)
         let lignes = q.imports.map { i in
-            LigneHTML(cellules: [.ligne(i.fichier), .texte(i.table), .texte(dateImport(i.date), classes: ["date"]), e(i.lues), e(i.importees), e(i.rejetees)])
+            LigneHTML(cellules: [.ligne(i.fichier), .texte(i.table), .texte(i.profil ?? "—"), .texte(dateImport(i.date), classes: ["date"]),
+                                 e(i.lues), e(i.importees), e(i.rejetees)])
         }
-        s += TableHTML(legende: "Fichiers importés", colonnes: ["Fichier", "Table", "Importé le", "Lignes lues", "Enregistrées", "Rejetées"],
-                       numeriques: [3, 4, 5], lignes: lignes,
-                       pied: [LigneHTML(cellules: [.ligne("Total"), .texte(""), .texte(""), e(q.totalLues), e(q.totalImportees), e(q.totalRejetees)])]).html(ids)
+        s += TableHTML(legende: "Fichiers de l'état actuel (dernier import de chaque source)",
+                       colonnes: ["Fichier", "Table", "Profil", "Importé le", "Lignes lues", "Enregistrées", "Rejetées"],
+                       numeriques: [4, 5, 6], lignes: lignes).html(ids)
         if q.rejetsParRegle.isEmpty {
-            s += paragraphe("Aucune ligne rejetée.")
+            s += paragraphe("Aucune ligne rejetée dans l'état actuel.")
         } else {
             s += titre3("Lignes rejetées par motif")
             s += TableHTML(legende: "Lignes rejetées par motif", colonnes: ["Motif", "Code de la règle", "Lignes rejetées"], numeriques: [2],
                            lignes: q.rejetsParRegle.map { LigneHTML(cellules: [.ligne(majuscule($0.libelle)), .texte($0.regle), e($0.n)]) }).html(ids)
+        }
+        if !q.avertissementsParRegle.isEmpty {
+            s += titre3("Lignes enregistrées avec un avertissement")
+            s += TableHTML(legende: "Avertissements par motif", colonnes: ["Motif", "Code", "Lignes"], numeriques: [2],
+                           lignes: q.avertissementsParRegle.map { LigneHTML(cellules: [.ligne(majuscule($0.libelle)), .texte($0.regle), e($0.n)]) }).html(ids)
+        }
+        if q.totalRejetees + q.totalAvertissements > 0 {
+            s += paragraphe("Le détail ligne par ligne (fichier, ligne, colonne, motif, où corriger) est donné à la coordination par la commande « c360 rejets » ; il n'est pas reproduit ici.")
         }
         return s
     }

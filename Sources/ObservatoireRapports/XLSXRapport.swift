@@ -586,16 +586,25 @@ final class Redaction {
     func qualite() throws {
         let f = try nouvelleFeuille("Qualité des données", titre: "Qualité des données : fichiers importés et lignes rejetées")
         let q = d.qualite
+        let tables = q.tables.filter { $0.enregistrees + $0.rejetees + $0.avertissements > 0 }
+        let entete = try bloc(f, titre: "État actuel de la base", entetes: ["Table", "Lignes enregistrées", "Lignes rejetées", "Avertissements"],
+                              lignes: tables.map { [.texte($0.table), effectif($0.enregistrees), effectif($0.rejetees), effectif($0.avertissements)] }
+                                + [[.gras("Total"), effectif(q.totalImportees), effectif(q.totalRejetees), effectif(q.totalAvertissements)]],
+                              note: "L'état présent de la base, pas la somme des imports : un tableur réexporté en entier chaque mois ne compte qu'une fois. Rejetées : lignes des exports actuels qui ne sont pas dans la base (à corriger). Avertissements : lignes enregistrées auxquelles il manque une information.",
+                              tableExcel: false)
         let lignes: [[CelluleXLSX]] = q.imports.map { i in
-            [.texte(i.fichier), .texte(i.table), .texte(Redaction.dateImport(i.date)), effectif(i.lues), effectif(i.importees), effectif(i.rejetees)]
+            [.texte(i.fichier), .texte(i.table), .texte(i.profil ?? "—"), .texte(Redaction.dateImport(i.date)), effectif(i.lues), effectif(i.importees), effectif(i.rejetees)]
         }
-        let entete = try bloc(f, titre: "Fichiers importés", entetes: ["Fichier", "Table", "Importé le", "Lignes lues", "Importées", "Rejetées"], lignes: lignes,
-                              note: "Chaque ligne lue est importée ou rejetée avec son motif : lues = importées + rejetées.")
-        try bloc(f, titre: nil, entetes: ["Total", "Lignes lues", "Importées", "Rejetées"],
-                 lignes: [[.gras("Tous les fichiers"), effectif(q.totalLues), effectif(q.totalImportees), effectif(q.totalRejetees)]], tableExcel: false)
+        try bloc(f, titre: "Fichiers de l'état actuel", entetes: ["Fichier", "Table", "Profil", "Importé le", "Lignes lues", "Importées", "Rejetées"], lignes: lignes,
+                 note: "Le dernier import de chaque source. Chaque ligne lue est importée ou rejetée avec son motif : lues = importées + rejetées.")
         let rejets: [[CelluleXLSX]] = q.rejetsParRegle.map { [.texte($0.regle), .texte($0.libelle), effectif($0.n)] }
         try bloc(f, titre: "Lignes rejetées par motif", entetes: ["Règle", "Motif", "Lignes"], lignes: rejets,
-                 note: rejets.isEmpty ? "Aucune ligne rejetée." : "Le détail (fichier, ligne, colonne, valeur, message) est dans la base de l'observatoire, table « rejets ».")
+                 note: rejets.isEmpty ? "Aucune ligne rejetée dans l'état actuel." : "Le détail (fichier, ligne, colonne, valeur, où corriger) : commande « c360 rejets » (document interne).")
+        if !q.avertissementsParRegle.isEmpty {
+            try bloc(f, titre: "Avertissements par motif", entetes: ["Règle", "Motif", "Lignes"],
+                     lignes: q.avertissementsParRegle.map { [.texte($0.regle), .texte($0.libelle), effectif($0.n)] },
+                     note: "Lignes enregistrées et comptées, auxquelles il manque une information utile à un indicateur.")
+        }
         try terminer(f, figer: entete + 1)
     }
 

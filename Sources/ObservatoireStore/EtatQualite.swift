@@ -145,6 +145,11 @@ public struct EtatQualite: Sendable {
                                         identifiant: r["identifiant"], regle: r["regle"], message: r["message"],
                                         correction: .tableur, profil: r["profil"], date: r["debut"]))
         }
+        // File by file, tables in dependency order, rows in file order.
+        let ordre = Dictionary(uniqueKeysWithValues: TableCanonique.allCases.enumerated().map { ($0.element.rawValue, $0.offset) })
+        e.problemes.sort { a, b in
+            (a.fichier, ordre[a.table] ?? 9, a.ligne, a.avertissement ? 1 : 0) < (b.fichier, ordre[b.table] ?? 9, b.ligne, b.avertissement ? 1 : 0)
+        }
         for t in TableCanonique.allCases {
             let n = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(t.rawValue)") ?? 0
             let rej = e.problemes.filter { !$0.avertissement && $0.table == t.rawValue }.count

@@ -32,7 +32,8 @@ struct C360: ParsableCommand {
         version: Version.courante,
         subcommands: [
             CommandeInit.self, CommandeImporter.self, CommandeIndicateurs.self, CommandeRapport.self,
-            CommandeTableauDeBord.self, CommandeExecuter.self, CommandeDemoDonnees.self, CommandeDemo.self,
+            CommandeTableauDeBord.self, CommandeExecuter.self, CommandeRejets.self, CommandeProfil.self, CommandeModeleSuivi.self,
+            CommandeDemoDonnees.self, CommandeDemo.self,
         ],
         helpNames: [.short, .long, .customLong("aide")]
     )
