@@ -176,3 +176,10 @@ public enum TableCanonique: String, CaseIterable, Comparable, Sendable {
         return allCases.first { Normalisation.cle($0.rawValue) == n }
     }
 }
+
+/// The ready-made tracker (`c360 modele-suivi`) marks itself with a hidden sheet of this name,
+/// which says `format: modele-suivi` and `instantane: oui`: the workbook is a complete register,
+/// and each import of it is a snapshot.
+public enum RegistreSuivi {
+    public static let feuilleMarque = "c360"
+}

@@ -378,13 +378,13 @@ public final class Importeur {
         let ext = url.pathExtension.lowercased()
         try Importeur.refuserFormat(ext, nom: nom)
         let cle = { (t: TableCanonique) in options.instantane ? "instantane:\(t.rawValue)" : "fichier:\(nom)" }
-        let source: SourceTabulaire = ["xlsx", "xlsm"].contains(ext) ? try LecteurXLSX(url: url) : try LecteurCSV(url: url)
         // A workbook with one sheet per table (the ready-made tracker): each such sheet.
-        if let classeur = source as? LecteurXLSX, options.table == nil, TableCanonique.depuisNomDeFichier(nom) == nil {
-            let parTable = classeur.feuilles.compactMap { f in (TableCanonique.depuisNom(f) ?? TableCanonique.depuisNomDeFichier(f)).map { (f, $0) } }
+        if ["xlsx", "xlsm"].contains(ext), options.table == nil, TableCanonique.depuisNomDeFichier(nom) == nil {
+            let feuilles = try LecteurXLSX.nomsDesFeuilles(url)
+            let parTable = feuilles.compactMap { f in (TableCanonique.depuisNom(f) ?? TableCanonique.depuisNomDeFichier(f)).map { (f, $0) } }
             if parTable.count > 1 {
                 // The ready-made tracker (`c360 modele-suivi`) is a complete register: a snapshot.
-                let registre = try Importeur.estUnRegistreComplet(url, classeur)
+                let registre = try Importeur.estUnRegistreComplet(url, feuilles: feuilles)
                 return try parTable.map { (feuille, table) in
                     let source = try LecteurXLSX(url: url, feuille: feuille)
                     let c = try Correspondance.etablir(entete: source.entete, table: table, fichier: "\(nom) (feuille « \(feuille) »)")
@@ -394,6 +394,7 @@ public final class Importeur {
                 }
             }
         }
+        let source: SourceTabulaire = ["xlsx", "xlsm"].contains(ext) ? try LecteurXLSX(url: url) : try LecteurCSV(url: url)
         guard let table = options.table ?? TableCanonique.depuisNomDeFichier(nom) ?? Correspondance.tableDepuisEntete(source.entete) else {
             let motifs = options.profils.flatMap { p in p.motifs.map { "\($0) (profil \(p.nom))" } }
             throw FichierIllisible(fichier: nom,
@@ -409,9 +410,9 @@ public final class Importeur {
 
     /// Whether a workbook carries the mark of the ready-made tracker: a sheet `c360` saying
     /// `format: modele-suivi` and `instantane: oui`.
-    static func estUnRegistreComplet(_ url: URL, _ classeur: LecteurXLSX) throws -> Bool {
-        guard classeur.feuilles.contains("c360") else { return false }
-        let marque = try LecteurXLSX(url: url, feuille: "c360")
+    static func estUnRegistreComplet(_ url: URL, feuilles: [String]) throws -> Bool {
+        guard feuilles.contains(RegistreSuivi.feuilleMarque) else { return false }
+        let marque = try LecteurXLSX(url: url, feuille: RegistreSuivi.feuilleMarque)
         guard marque.entete.count >= 2, Normalisation.cle(marque.entete[0]) == "format", Normalisation.cle(marque.entete[1]) == "modelesuivi" else { return false }
         var instantane = false
         try marque.parcourir { r in

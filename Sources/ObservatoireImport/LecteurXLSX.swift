@@ -97,6 +97,21 @@ public final class LecteurXLSX: SourceTabulaire {
 
     public var description: String { "classeur Excel, feuille « \(nomFeuille) »" }
 
+    /// The names of the sheets of a workbook, in tab order, without reading any sheet.
+    public static func nomsDesFeuilles(_ url: URL) throws -> [String] {
+        let nom = url.lastPathComponent
+        guard let h = FileHandle(forReadingAtPath: url.path) else {
+            throw FichierIllisible(fichier: nom, raison: "impossible de l'ouvrir", conseil: "Vérifiez que le fichier existe et que vous avez le droit de le lire.")
+        }
+        let signature = Array(h.readData(ofLength: 8))
+        try? h.close()
+        if signature.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) { throw FichierIllisible.xls(nom, extensionTrompeuse: true) }
+        guard signature.starts(with: [0x50, 0x4B]), let archive = try? Archive(url: url, accessMode: .read) else {
+            throw FichierIllisible(fichier: nom, raison: "ce n'est pas un classeur .xlsx valide", conseil: FichierIllisible.reenregistrer)
+        }
+        return try lirePartie(archive, "xl/workbook.xml", nom: nom, obligatoire: true, DelegueClasseur()).feuilles.map(\.nom)
+    }
+
 
     public func empreinte() throws -> String { empreinteFichier }
 

@@ -72,8 +72,6 @@ public enum ModeleSuivi {
         (.equipe, "Équipe"), (.membresCoeur, "Membres cœur"),
     ]
 
-    /// The name of the hidden sheet that marks the workbook.
-    public static let feuilleMarque = "c360"
 
     static let aides: [String: String] = [
         "id_sollicitation": "Un numéro unique par sollicitation (par exemple 2025-0001). Il relie les propositions à leur sollicitation.",
@@ -211,7 +209,7 @@ public enum ModeleSuivi {
         }
 
         // 4. The mark: a complete register, imported as a snapshot.
-        let marque = try c.feuille(feuilleMarque)
+        let marque = try c.feuille(RegistreSuivi.feuilleMarque)
         try marque.texte(0, 0, "format")
         try marque.texte(0, 1, "modele-suivi")
         try marque.texte(1, 0, "instantane")

@@ -51,50 +51,39 @@ final class RobustesseTests: XCTestCase {
         let etatA = try etat(base)
         XCTAssertTrue(etatA.hasPrefix("integrite=ok"))
         let reste = generation.fichiers.filter { $0.lastPathComponent != "acteurs.csv" }.map(\.path)
-        // How long a complete import takes here: the kills fall within it.
-        let debut = Date()
+        // The complete import: state B.
         XCTAssertEqual(try Binaire.lancer(["importer", "--dossier", t.dossier.path] + reste).code, 3)
-        let duree = Date().timeIntervalSince(debut)
-        var etatB: String? = try etat(base)
-        try FileManager.default.removeItem(at: base)
-        try FileManager.default.copyItem(at: copieA, to: base)
-        var generateur = Aleatoire(graine: 42)
+        let etatB = try etat(base)
+        XCTAssertNotEqual(etatB, etatA)
+        // The importer stops dead (SIGKILL on itself) after storing its N-th batch of rows, or
+        // just before the commit: deterministic points, whatever the machine's load.
+        var points: [[String: String]] = (1...(20 * RobustesseTests.iterations)).map { ["C360_TEST_ARRET_APRES_LOT": "\($0)"] }
+        points.append(["C360_TEST_ARRET_AVANT_VALIDATION": "1"])
         var interrompus = 0
-        let essais = 20 * RobustesseTests.iterations
-        for _ in 0..<essais {
-            let p = Process()
-            p.executableURL = Binaire.url
-            p.arguments = ["importer", "--dossier", t.dossier.path] + reste
-            var env = ProcessInfo.processInfo.environment
-            env["C360_AUJOURDHUI"] = "2026-01-15"
-            p.environment = env
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            // Between 2 % and 90 % of a complete import (process start included).
-            usleep(UInt32(duree * 1e6 * (0.02 + 0.88 * generateur.uniforme())))
-            if p.isRunning {
-                kill(p.processIdentifier, SIGKILL)
-                interrompus += 1
-            }
-            p.waitUntilExit()
+        for env in points {
+            try FileManager.default.removeItem(at: base)
+            try FileManager.default.copyItem(at: copieA, to: base)
+            let r = try Binaire.lancer(["importer", "--dossier", t.dossier.path] + reste, environnement: env)
             let e = try etat(base)
             XCTAssertTrue(e.hasPrefix("integrite=ok"), e)
-            if e == etatA { continue }
-            // Not A: then it must be the complete import, never a mix.
-            if let b = etatB { XCTAssertEqual(e, b, "ni avant, ni après : un mélange") } else { etatB = e }
-            // Back to A for the next attempt.
-            try? FileManager.default.removeItem(at: base)
-            try FileManager.default.copyItem(at: copieA, to: base)
+            if r.code == 3 {
+                // The point lies beyond the last batch: the import completed.
+                XCTAssertEqual(e, etatB, "\(env)")
+            } else {
+                interrompus += 1
+                XCTAssertEqual(e, etatA, "tué en cours de route (\(env)) : la base doit être restée avant l'import, jamais un mélange")
+            }
         }
-        XCTAssertGreaterThan(interrompus, essais / 2, "la plupart des essais ont bien été interrompus en cours de route")
-        print("Arrêts brutaux : \(interrompus) imports tués sur \(essais) essais, intégrité vérifiée après chacun, jamais d'état mélangé.")
+        XCTAssertGreaterThanOrEqual(interrompus, 10, "l'import de 4 000 sollicitations passe par plus de dix lots")
+        print("Arrêts brutaux : \(interrompus) imports tués sur \(points.count) points d'arrêt, intégrité vérifiée après chacun, jamais d'état mélangé.")
+        try FileManager.default.removeItem(at: base)
+        try FileManager.default.copyItem(at: copieA, to: base)
         // The next import completes normally.
         let r = try Binaire.lancer(["importer", "--dossier", t.dossier.path] + reste)
         XCTAssertEqual(r.code, 3, r.erreur)
         let fin = try etat(base)
         XCTAssertTrue(fin.hasPrefix("integrite=ok"))
-        if let b = etatB { XCTAssertEqual(fin, b) }
+        XCTAssertEqual(fin, etatB)
         XCTAssertTrue(try t.compter("SELECT count(*) FROM sollicitations") > 3_900)
     }
 
