@@ -75,7 +75,32 @@ fi
 WSD=$CACHE/ws-departement
 mesure executer "rm -rf $WSD && cp -a $MODELE $WSD && cp $CACHE/dep-dec/*.csv $WSD/a-traiter/" "$C360" executer --dossier "$WSD" --mois 2025-12
 
+# 4. Snapshot imports of the national decade (a tracker re-exported whole every month, at
+# national scale): the first snapshot, then the same files with 1 % of the rows changed
+# (every hundredth request changes its channel, every hundredth proposition its decision).
+NAT1=$CACHE/national-1pc
+if [ ! -f "$NAT1/.complet" ]; then
+  rm -rf "$NAT1" && mkdir -p "$NAT1"
+  cp "$NAT/acteurs.csv" "$NAT/equipe.csv" "$NAT/membres_coeur.csv" "$NAT1/"
+  awk -F';' -v OFS=';' 'NR > 1 && NR % 100 == 0 && NF == 19 { $14 = ($14 == "mail" ? "autre" : "mail") } 1' "$NAT/sollicitations.csv" > "$NAT1/sollicitations.csv"
+  awk -F';' -v OFS=';' 'NR > 1 && NR % 100 == 0 && NF == 9 { $7 = ($7 == "acceptee" ? "refusee" : "acceptee") } 1' "$NAT/propositions.csv" > "$NAT1/propositions.csv"
+  touch "$NAT1/.complet"
+fi
+WSI=$CACHE/ws-instantane
+mesure instantane "init_ws $WSI" "$C360" importer --instantane --dossier "$WSI" "$NAT"
+WSIM=$CACHE/ws-instantane-modele
+if [ ! -f "$WSIM/.complet" ]; then
+  init_ws "$WSIM" && "$C360" importer --instantane --dossier "$WSIM" "$NAT" > /dev/null || true
+  touch "$WSIM/.complet"
+fi
+WSR=$CACHE/ws-reimport
+mesure reimport "rm -rf $WSR && cp -a $WSIM $WSR" "$C360" importer --instantane --dossier "$WSR" "$NAT1"
+rm -rf "$WSR" && cp -a "$WSIM" "$WSR"
+"$C360" importer --instantane --format json --dossier "$WSR" "$NAT1" > "$CACHE/reimport.json" 2>/dev/null || true
+modifiees=$(grep -o '"modifiees":[0-9]*' "$CACHE/reimport.json" | awk -F: '{ s += $2 } END { print s }')
+
 ratio=$(awk -v a="${TEMPS[import]}" -v b="${TEMPS[sqlite]}" 'BEGIN { printf "%.2f", a / b }')
+ratioInstantane=$(awk -v a="${TEMPS[reimport]}" -v b="${TEMPS[instantane]}" 'BEGIN { printf "%.2f", a / b }')
 debit=$(awk -v n="$LIGNES" -v t="${TEMPS[import]}" 'BEGIN { printf "%.0f", n / t }')
 ok() { awk -v v="$1" -v c="$2" 'BEGIN { print (v <= c ? "atteinte" : "manquée") }'; }
 printf '\nObservatoire 360 — mesures (médiane de %s exécutions, %s, %s cœurs)\n\n' "$RUNS" "$(uname -m)" "$(nproc)"
@@ -88,3 +113,6 @@ printf '| rapport import / sqlite3 | %s | | ≤ 0,8 | %s |\n' "$ratio" "$(awk -v
 printf '| indicateurs --annee 2024 (JSON, avec N-1) | %s | %s | < 1 | %s |\n' "${TEMPS[indicateurs]}" "${MEMOIRE[indicateurs]}" "$(ok "${TEMPS[indicateurs]}" 1)"
 printf '| rapport --format xlsx,html (indicateurs, territoires, deux fichiers) | %s | %s | < 1,5 | %s |\n' "${TEMPS[rapport]}" "${MEMOIRE[rapport]}" "$(ok "${TEMPS[rapport]}" 1.5)"
 printf '| executer, un mois de département (import, archives, 5 fichiers de rapport) | %s | %s | < 0,5 | %s |\n' "${TEMPS[executer]}" "${MEMOIRE[executer]}" "$(ok "${TEMPS[executer]}" 0.5)"
+printf '| import instantané de la décennie (premier état complet) | %s | %s | — | — |\n' "${TEMPS[instantane]}" "${MEMOIRE[instantane]}"
+printf '| réimport instantané, 1 %% des lignes modifiées (%s lignes modifiées) | %s | %s | ≤ 1 × le premier | %s (%s ×) |\n' \
+  "$modifiees" "${TEMPS[reimport]}" "${MEMOIRE[reimport]}" "$(awk -v r="$ratioInstantane" 'BEGIN { print (r <= 1 ? "atteinte" : "manquée") }')" "$ratioInstantane"

@@ -206,17 +206,20 @@ public final class Ecrivain {
             if vide {
                 operation = .ajoutee
             } else {
-                let chercher = try rapide(.chercher(table), "SELECT import_id, empreinte_ligne, source_id FROM \(table.rawValue) WHERE \(Ecrivain.condition(table))")
+                // The common case of a monthly re-export: the row is there, unchanged, from the
+                // same source — one statement marks it as present in the new export.
+                let marquer = try rapide(.marquer(table), """
+                    UPDATE \(table.rawValue) SET import_id = ?
+                    WHERE \(Ecrivain.condition(table)) AND empreinte_ligne = ? AND source_id = ? AND import_id <> ?
+                    """)
+                marquer.entier(Int(importId))
+                lierIdentifiant(marquer, e)
+                marquer.entier(Int(empreinte)); marquer.entier(Int(source)); marquer.entier(Int(importId))
+                if try marquer.executer() > 0 { return .inchangee }
+                let chercher = try rapide(.chercher(table), "SELECT import_id FROM \(table.rawValue) WHERE \(Ecrivain.condition(table))")
                 lierIdentifiant(chercher, e)
                 if let ligne = try chercher.premiersEntiers() {
                     if ligne[0] == importId { return .doublon }
-                    if ligne[1] == empreinte && ligne[2] == source {
-                        let marquer = try rapide(.marquer(table), "UPDATE \(table.rawValue) SET import_id = ? WHERE \(Ecrivain.condition(table))")
-                        marquer.entier(Int(importId))
-                        lierIdentifiant(marquer, e)
-                        try marquer.executer()
-                        return .inchangee
-                    }
                     operation = .modifiee
                 } else {
                     operation = .ajoutee
