@@ -14,11 +14,13 @@ PREFIX    ?= /usr/local
 
 all: build
 
-# System libraries: libxlsxwriter (XLSX writing) and SQLite's headers, installed with apt-get when missing.
+# System libraries: libxlsxwriter (XLSX writing), SQLite's headers and GLPK (linear programmes of the
+# small-count audit), installed with apt-get when missing.
 deps:
 	@missing=""; \
 	pkg-config --exists xlsxwriter 2>/dev/null || missing="$$missing libxlsxwriter-dev"; \
 	pkg-config --exists sqlite3 2>/dev/null || missing="$$missing libsqlite3-dev"; \
+	[ -f /usr/include/glpk.h ] || missing="$$missing libglpk-dev"; \
 	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installation des bibliothèques manquantes :$$missing"; \

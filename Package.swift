@@ -37,6 +37,12 @@ let package = Package(
             pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev"])]
         ),
+        // GLPK (C, Debian's libglpk-dev, which has no pkg-config file): the linear programmes of
+        // the small-count audit. The Makefile installs it when missing.
+        .systemLibrary(
+            name: "CGLPK",
+            providers: [.apt(["libglpk-dev"])]
+        ),
         // Domain values, configuration, workspace, normalisation rules shared by every stage.
         .target(
             name: "ObservatoireCore",
@@ -77,7 +83,9 @@ let package = Package(
             dependencies: [
                 "ObservatoireCore",
                 "ObservatoireStore",
+                "CGLPK",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
             ],
             resources: [.copy("../../Queries")]
         ),

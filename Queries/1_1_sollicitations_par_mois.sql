@@ -6,6 +6,7 @@
 -- territorial: oui
 -- secret: oui
 -- additive: oui
+-- comptes: valeur = S; repartition = S par mois
 -- definition: Nombre de sollicitations dont la date de réception (date_sollicitation) est dans
 --   la période, au total et pour chaque mois de la période (les mois sans sollicitation
 --   comptent zéro). Toutes les sollicitations comptent, quel que soit leur type.

@@ -7,6 +7,7 @@
 -- secret: oui
 -- additive: oui
 -- cles: enfant_sh, adulte_sh, aidant, professionnel
+-- comptes: valeur = S; repartition = S par profil
 -- definition: Nombre de sollicitations de la période par profil de la personne concernée
 --   (enfant en situation de handicap, adulte en situation de handicap, aidant, professionnel),
 --   et part de chaque profil dans le total des sollicitations de la période.

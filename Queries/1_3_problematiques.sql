@@ -6,6 +6,8 @@
 -- territorial: oui
 -- secret: oui
 -- additive: non
+-- comptes: valeur = S[type=recherche_solution];
+--   repartition = S[type=recherche_solution] par probleme multiple
 -- definition: R = sollicitations de la période dont le type de demande est « recherche de
 --   solution ». Pour chaque type de problématique t de la typologie configurée : nombre de R
 --   dont les problématiques contiennent t, et ce nombre rapporté à |R|. Une demande pouvant

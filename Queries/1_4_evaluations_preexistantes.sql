@@ -6,6 +6,7 @@
 -- territorial: oui
 -- secret: oui
 -- additive: non
+-- comptes: valeur = Prop[evaluation=oui]; numerateur = Prop[evaluation=oui]; denominateur = Prop
 -- definition: Prop = propositions dont la sollicitation est dans la période (règle de cohorte).
 --   N = propositions de Prop construites à partir d'évaluations préexistantes
 --   (evaluation_preexistante = oui). Taux = N / |Prop|.

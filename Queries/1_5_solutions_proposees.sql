@@ -6,6 +6,8 @@
 -- territorial: oui
 -- secret: oui
 -- additive: non
+-- comptes: valeur = Prop; numerateur = S[type=recherche_solution, proposition=oui];
+--   denominateur = S[type=recherche_solution]
 -- definition: Nombre = |Prop|, les propositions dont la sollicitation est dans la période.
 --   Taux = sollicitations de recherche de solution (R) ayant reçu au moins une proposition,
 --   rapportées à |R|.

@@ -7,6 +7,9 @@
 -- secret: oui
 -- additive: oui
 -- cles: acceptee, refusee, en_attente, sans_suite
+-- comptes: valeur = Prop[decision=acceptee]; numerateur = Prop[decision=acceptee];
+--   denominateur = Prop[decision=acceptee] + Prop[decision=refusee] + Prop[decision=sans_suite];
+--   en_attente = Prop[decision=en_attente]; repartition = Prop par decision
 -- definition: N = propositions de la période (règle de cohorte) dont la décision est
 --   « acceptée ». Taux = N / propositions dont la décision est prise (acceptée, refusée ou
 --   sans suite). Les propositions en attente de décision sont comptées à part et restent

@@ -6,6 +6,9 @@
 -- territorial: oui
 -- secret: oui
 -- additive: non
+-- comptes: n = S[proposition=oui]; sans_proposition = S[proposition=non]
+-- contraintes: S[proposition=oui] <= Prop; S[proposition=oui] + S[proposition=non] = S
+-- effectif: n
 -- definition: Pour chaque sollicitation de la période ayant au moins une proposition : délai en
 --   jours calendaires entre la date de la sollicitation et la date de sa première proposition
 --   (la plus ancienne). Valeur = moyenne de ces délais (une décimale), avec leur nombre n, la
@@ -25,9 +28,10 @@ WITH delais AS (
 rangs AS (
     SELECT delai, row_number() OVER (ORDER BY delai) AS rang, count(*) OVER () AS n FROM delais
 )
-SELECT avg(delai) AS valeur,
+-- The mean as a sum over a count (valeur_num / valeur_den): the program rounds it exactly.
+SELECT sum(delai) AS valeur_num, count(*) AS valeur_den,
        count(*) AS n,
-       avg(delai) AS moyenne,
+       sum(delai) AS moyenne_num, count(*) AS moyenne_den,
        (SELECT delai FROM rangs WHERE rang = (50 * n + 99) / 100) AS mediane,
        (SELECT delai FROM rangs WHERE rang = (90 * n + 99) / 100) AS p90,
        (SELECT count(*) FROM sollicitations

@@ -6,6 +6,7 @@
 -- territorial: oui
 -- secret: oui
 -- additive: non
+-- comptes: valeur = S[accompagnee=oui, origine=reperage_360]
 -- definition: Nombre de sollicitations de la période prises en accompagnement
 --   (accompagnee = oui) dont l'origine est un repérage par la C360 elle-même
 --   (origine = reperage_360, logique d'« aller vers »).

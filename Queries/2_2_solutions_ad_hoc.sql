@@ -6,6 +6,7 @@
 -- territorial: oui
 -- secret: oui
 -- additive: non
+-- comptes: valeur = Prop[ad_hoc=oui]; numerateur = Prop[ad_hoc=oui]; denominateur = Prop
 -- definition: N = propositions de la période (règle de cohorte : leur sollicitation est dans la
 --   période) qui sont des solutions ad hoc développées avec les partenaires
 --   (ad_hoc_partenaires = oui). Taux = N / |Prop|.

@@ -6,6 +6,7 @@
 -- territorial: oui
 -- secret: oui
 -- additive: non
+-- comptes: valeur = Prop[milieu_ordinaire=oui]; numerateur = Prop[milieu_ordinaire=oui]; denominateur = Prop
 -- definition: N = propositions de la période (règle de cohorte) incluant du milieu ordinaire
 --   (milieu_ordinaire = oui). Taux = N / |Prop|.
 

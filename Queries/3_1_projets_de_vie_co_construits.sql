@@ -7,6 +7,11 @@
 -- secret: oui
 -- additive: oui
 -- cles: personne, aidant, pair_aidant, non, non_renseigne
+-- comptes: valeur = S[accompagnee=oui, projet=personne] + S[accompagnee=oui, projet=aidant]
+--   + S[accompagnee=oui, projet=pair_aidant];
+--   numerateur = S[accompagnee=oui, projet=personne] + S[accompagnee=oui, projet=aidant]
+--   + S[accompagnee=oui, projet=pair_aidant];
+--   denominateur = S[accompagnee=oui]; repartition = S[accompagnee=oui] par projet
 -- definition: A = sollicitations de la période prises en accompagnement (accompagnee = oui).
 --   N = A dont le projet de vie a été co-construit avec la personne, son aidant ou des pairs
 --   aidants (projet_vie_co_construit = personne, aidant ou pair_aidant). Part = N / |A|. Les A

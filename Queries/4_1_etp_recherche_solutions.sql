@@ -6,15 +6,20 @@
 -- territorial: non
 -- secret: oui
 -- additive: non
+-- comptes: postes = Postes[recherche_solutions=oui]
 -- definition: Moyenne des ETP dédiés à la recherche de solutions sur la période : somme, sur les
 --   postes de l'équipe dédiés à la recherche de solutions (recherche_solutions = oui), de
 --   etp × (nombre de jours du poste [date_debut, date_fin] compris dans la période) / (nombre
 --   de jours de la période). Un poste sans date de fin est toujours occupé. Deux décimales.
 --   Porte sur l'équipe de toute la C360 (pas de découpage par territoire).
 
+-- Exact arithmetic: ETP in ten-thousandths (an export gives at most four decimals) times whole
+-- days, over 10 000 × the days of the period; the program rounds the quotient.
 SELECT coalesce(sum(
-           etp * max(0, julianday(min(coalesce(date_fin, :fin), :fin)) - julianday(max(date_debut, :debut)) + 1)
-       ), 0) / (julianday(:fin) - julianday(:debut) + 1) AS valeur,
+           CAST(round(etp * 10000) AS INTEGER)
+           * max(0, CAST(julianday(min(coalesce(date_fin, :fin), :fin)) - julianday(max(date_debut, :debut)) + 1 AS INTEGER))
+       ), 0) AS valeur_num,
+       10000 * CAST(julianday(:fin) - julianday(:debut) + 1 AS INTEGER) AS valeur_den,
        count(*) FILTER (WHERE date_debut <= :fin AND (date_fin IS NULL OR date_fin >= :debut)) AS postes
 FROM equipe
 WHERE recherche_solutions = 1;

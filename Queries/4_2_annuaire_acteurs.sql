@@ -7,6 +7,7 @@
 -- secret: oui
 -- additive: oui
 -- cles: droit_commun, specialise
+-- comptes: valeur = Acteurs; repartition = Acteurs par categorie
 -- definition: Acteurs référencés dans l'annuaire le dernier jour de la période :
 --   date_referencement ≤ fin, et pas de date de sortie ou une date de sortie postérieure à la
 --   fin (un acteur sorti le dernier jour n'est plus compté). Avec la répartition droit commun /

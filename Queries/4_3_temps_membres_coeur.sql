@@ -6,10 +6,12 @@
 -- territorial: non
 -- secret: oui
 -- additive: oui
+-- comptes: membres = Membres
 -- definition: ETP donnés à la C360 par chaque membre cœur pour l'année de la fin de la période
 --   (table membres_coeur, colonne annee), et leur total. Porte sur toute la C360.
 
-SELECT coalesce(sum(etp), 0) AS valeur, count(*) AS membres
+-- The total in ten-thousandths of ETP, added exactly (valeur_num / valeur_den).
+SELECT coalesce(sum(CAST(round(etp * 10000) AS INTEGER)), 0) AS valeur_num, 10000 AS valeur_den, count(*) AS membres
 FROM membres_coeur
 WHERE annee = CAST(strftime('%Y', :fin) AS INTEGER);
 

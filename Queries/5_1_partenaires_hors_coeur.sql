@@ -6,6 +6,7 @@
 -- territorial: non
 -- secret: oui
 -- additive: non
+-- comptes: valeur = Acteurs[partenaire=oui, membre_coeur=non]
 -- definition: Acteurs référencés dans l'annuaire le dernier jour de la période (même règle que
 --   4.2) qui sont des partenaires engagés de la C360 (partenaire = oui) sans être membres cœur
 --   (membre_coeur = non).

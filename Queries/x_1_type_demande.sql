@@ -7,6 +7,7 @@
 -- secret: oui
 -- additive: oui
 -- cles: information, orientation, recherche_solution
+-- comptes: valeur = S; repartition = S par type
 -- definition: Nombre de sollicitations de la période par type de demande (information,
 --   orientation, recherche de solution), et part de chaque type dans le total.
 

@@ -7,6 +7,7 @@
 -- secret: oui
 -- additive: oui
 -- cles: numero_vert, mail, fiche_saisine, partenaire, autre, non_renseigne
+-- comptes: valeur = S; repartition = S par canal
 -- definition: Nombre de sollicitations de la période par canal d'entrée (numéro vert
 --   0 800 360 360, courriel, fiche saisine, partenaire, autre ; non renseigné quand le canal est
 --   vide), et part de chaque canal dans le total.

@@ -7,6 +7,7 @@
 -- secret: oui
 -- additive: oui
 -- cles: 1, 2, 3, non_renseigne
+-- comptes: valeur = S; repartition = S par niveau
 -- definition: Nombre de sollicitations de la période par niveau d'intervention (convention du
 --   Pas-de-Calais : 1 acteurs de proximité, 2 équipe départementale de la C360 et staffs
 --   territoriaux, 3 outils de la RAPT — cellule situations alarmantes, PAG, GOS), non

@@ -7,6 +7,7 @@
 -- secret: oui
 -- additive: oui
 -- cles: oui, non, non_renseigne
+-- comptes: valeur = S[rapt=oui]; numerateur = S[rapt=oui]; denominateur = S; repartition = S par rapt
 -- definition: N = sollicitations de la période orientées vers la cellule RAPT / situations
 --   alarmantes de la MDPH (orientation_rapt = oui). Taux = N / nombre de sollicitations de la
 --   période. Répartition : oui, non, non renseigné.

@@ -6,6 +6,9 @@
 -- territorial: oui
 -- secret: oui
 -- additive: non
+-- comptes: valeur = Personnes; numerateur = Personnes[plusieurs=oui]; denominateur = Personnes
+-- contraintes: Personnes <= S; Personnes + Personnes[plusieurs=oui] <= S
+-- rapports: sollicitations_par_personne = S / Personnes
 -- definition: Valeur = nombre de personnes distinctes (pseudonyme de personne_id) ayant fait
 --   au moins une sollicitation dans la période. Taux = personnes revenues (au moins deux
 --   sollicitations dans la période) / personnes distinctes ; les personnes venues une seule
@@ -21,6 +24,6 @@ WITH par_personne AS (
 SELECT count(*) AS valeur,
        count(*) FILTER (WHERE n >= 2) AS numerateur,
        count(*) AS denominateur,
-       avg(n) AS sollicitations_par_personne
+       sum(n) AS sollicitations_par_personne_num, count(*) AS sollicitations_par_personne_den
 FROM par_personne;
 

@@ -6,6 +6,7 @@
 -- territorial: oui
 -- secret: oui
 -- additive: non
+-- comptes: valeur = FileActive
 -- definition: Nombre de situations en accompagnement le dernier jour de la période : sollicitations
 --   reçues au plus tard ce jour (quelle que soit leur année), prises en accompagnement
 --   (accompagnee = oui), et non clôturées à cette date (pas de date de clôture, ou une date de

@@ -7,6 +7,8 @@
 -- secret: oui
 -- additive: oui
 -- cles: 0-7, 8-15, 16-30, 31-60, 61-90, plus_90
+-- comptes: valeur = S[proposition=oui]; repartition = S[proposition=oui] par delai
+-- contraintes: S[proposition=oui] <= Prop
 -- definition: Les délais de l'indicateur 1.7 (sollicitations de la période ayant au moins une
 --   proposition) répartis en tranches de jours calendaires : 0 à 7, 8 à 15, 16 à 30, 31 à 60,
 --   61 à 90, plus de 90 ; part de chaque tranche parmi ces sollicitations.

@@ -29,7 +29,7 @@ public enum FormatFrancais {
     public static func decimal(_ x: Double, _ decimales: Int, espace: String = FormatFrancais.espace) -> String {
         guard x.isFinite else { return "—" }
         let facteur = pow(10.0, Double(decimales))
-        let arrondi = (abs(x) * facteur).rounded() / facteur
+        let arrondi = abs(FormatFrancais.arrondi(x, decimales))
         let partieEntiere = Int(arrondi.rounded(.down))
         var texte = entier(partieEntiere, espace: espace)
         if decimales > 0 {
@@ -50,9 +50,27 @@ public enum FormatFrancais {
         x == x.rounded() ? entier(Int(x), espace: espace) : decimal(x, decimalesMax, espace: espace)
     }
 
-    /// Rounds a rate to one decimal, the precision of every published rate.
+    /// Rounds a value read from the data (an ETP of the team) half away from zero, on the
+    /// decimal number it was written as: 0.575 is stored as 0.57499999…, its shortest decimal
+    /// writing is `0.575`, which rounds to 0.58 (binary rounding would give 0.57).
     public static func arrondi(_ x: Double, _ decimales: Int = 1) -> Double {
-        let f = pow(10.0, Double(decimales))
-        return (x * f).rounded() / f
+        guard x.isFinite, var d = Decimal(string: "\(x)", locale: Locale(identifier: "en_US_POSIX")) else { return x }
+        var r = Decimal()
+        NSDecimalRound(&r, &d, decimales, .plain)
+        return NSDecimalNumber(decimal: r).doubleValue
+    }
+
+    /// `numerateur / denominateur` rounded half away from zero to `decimales` digits, computed
+    /// on whole numbers (never on a binary float): 23 × 0,75 / 30 = 0,575 → 0,58. Nil when the
+    /// denominator is 0.
+    public static func quotient(_ numerateur: Int64, _ denominateur: Int64, decimales: Int) -> Double? {
+        guard denominateur != 0 else { return nil }
+        var puissance: Int64 = 1
+        for _ in 0..<decimales { puissance *= 10 }
+        let negatif = (numerateur < 0) != (denominateur < 0)
+        let (n, d) = (numerateur.magnitude, denominateur.magnitude)
+        // floor((2·n·10^k + d) / (2·d)): half away from zero.
+        let q = (2 * n * UInt64(puissance) + d) / (2 * d)
+        return (negatif ? -1 : 1) * Double(q) / Double(puissance)
     }
 }

@@ -85,27 +85,38 @@ public final class Moteur {
     }
 
     /// The indicator table of a period, with the previous period (N-1), in the given diffusion:
-    /// `externe` applies the small-count rule to both.
+    /// `externe` protects both together (``ProtectionDiffusion``).
     /// `repartitionsPrecedentes: false` computes only the headlines of N-1 (the indicator
     /// table shows N-1 values and rates, not their breakdowns): almost halves its cost.
     public func tableau(_ periode: Periode, territoire: String? = nil, diffusion: Diffusion,
                         extraction: Date = Date(), repartitionsPrecedentes: Bool = true) throws -> TableauIndicateurs {
         let deux = try calculerPlusieurs([(periode, territoire, nil), (periode.anneePrecedente, territoire, nil)],
                                          repartitions: [true, repartitionsPrecedentes])
-        return assembler(periode, territoire: territoire, diffusion: diffusion, extraction: extraction,
-                         courant: deux[0], precedent: deux[1])
+        return try assembler(periode, territoire: territoire, diffusion: diffusion, extraction: extraction,
+                             courant: deux[0], precedent: deux[1])
     }
 
     /// The table from figures already computed (with `calculerPlusieurs`, alongside other work).
     public func assembler(_ periode: Periode, territoire: String? = nil, diffusion: Diffusion, extraction: Date,
-                          courant: [ValeurIndicateur], precedent: [ValeurIndicateur]) -> TableauIndicateurs {
+                          courant: [ValeurIndicateur], precedent: [ValeurIndicateur]) throws -> TableauIndicateurs {
         var t = TableauIndicateurs(periode: periode, territoire: territoire, diffusion: diffusion, extraction: extraction,
                                    seuil: configuration.seuilPetitsEffectifs, indicateurs: courant, precedent: precedent)
         if diffusion == .externe {
-            t.indicateurs = SecretStatistique.appliquer(t.indicateurs, seuil: configuration.seuilPetitsEffectifs)
-            t.precedent = SecretStatistique.appliquer(t.precedent, seuil: configuration.seuilPetitsEffectifs)
+            let (tables, bilan) = try proteger([TableDiffusee(periode: periode, territoire: territoire, valeurs: courant),
+                                                TableDiffusee(periode: periode.anneePrecedente, territoire: territoire, valeurs: precedent)])
+            t.indicateurs = tables[0].valeurs
+            t.precedent = tables[1].valeurs
+            t.protection = bilan
         }
         return t
+    }
+
+    /// Protects tables published together (a report, a dashboard) with the small-count rule of
+    /// the configuration; the whole C360 is the sum of every territory of the base (or of the
+    /// configuration).
+    public func proteger(_ tables: [TableDiffusee]) throws -> ([TableDiffusee], BilanProtection) {
+        try ProtectionDiffusion.proteger(tables, territoires: try tousLesTerritoiresConnus(),
+                                         seuil: configuration.seuilPetitsEffectifs)
     }
 
     /// The territories to show: those of the configuration, or, when it lists none, those
@@ -118,6 +129,13 @@ public final class Moteur {
                 WHERE date_sollicitation BETWEEN ? AND ? ORDER BY territoire
                 """, arguments: [periode.debut.iso, periode.fin.iso])
         }
+    }
+
+    /// Every territory known: those of the configuration, and those of the requests of any
+    /// period (a territory with no request in a period still has its zeros).
+    public func tousLesTerritoiresConnus() throws -> [String] {
+        let base = try self.base.file.read { db in try self.listeDesTerritoires(db) }
+        return Array(Set(configuration.territoires + base)).sorted()
     }
 
     /// Results filled by concurrent workers, and the next task to take.
@@ -173,9 +191,15 @@ public final class Moteur {
         func json(_ liste: [String]) -> String { ObservatoireCore.JSON.tableau(liste.map { .texte($0) }).texteCompact }
         if let territoire { return json([territoire]) }
         if let t = tousLesTerritoires { return t }
-        // The distinct territories by walking the primary key (territory first), one seek per
-        // territory, rather than a scan of every request (measured: 130 ms on a million).
-        let t = json(try String.fetchAll(db, sql: """
+        let t = json(try listeDesTerritoires(db))
+        tousLesTerritoires = t
+        return t
+    }
+
+    /// The distinct territories of the requests, by walking the primary key (territory first),
+    /// one seek per territory, rather than a scan of every request (measured: 130 ms on a million).
+    private func listeDesTerritoires(_ db: Database) throws -> [String] {
+        try String.fetchAll(db, sql: """
             WITH RECURSIVE t(territoire) AS (
                 SELECT min(territoire) FROM sollicitations
                 UNION ALL
@@ -183,9 +207,7 @@ public final class Moteur {
                 WHERE t.territoire IS NOT NULL
             )
             SELECT territoire FROM t WHERE territoire IS NOT NULL
-            """))
-        tousLesTerritoires = t
-        return t
+            """)
     }
 
     /// `C360_TRACE_REQUETES=1` prints the time of every query on standard error (performance work).
@@ -212,7 +234,15 @@ public final class Moteur {
         guard let ligne = try Row.fetchOne(instructions[0], arguments: arguments) else {
             throw ErreurObservatoire(.erreurInterne, "La requête « \(i.fichier) » ne rend aucune ligne.", conseil: "Voir Queries/README.md.")
         }
+        // `X_num` and `X_den` (whole numbers) give X = X_num / X_den, rounded exactly.
+        var fractions: [String: (num: Int64?, den: Int64?)] = [:]
         for (colonne, valeur) in ligne {
+            if colonne.hasSuffix("_num") || colonne.hasSuffix("_den") {
+                let nom = String(colonne.dropLast(4))
+                let n = Int64.fromDatabaseValue(valeur)
+                if colonne.hasSuffix("_num") { fractions[nom, default: (nil, nil)].num = n } else { fractions[nom, default: (nil, nil)].den = n }
+                continue
+            }
             let x = Double.fromDatabaseValue(valeur)
             switch colonne {
             case "valeur": v.valeur = x.map { FormatFrancais.arrondi($0, decimales) }
@@ -222,6 +252,10 @@ public final class Moteur {
                 let arrondie = x.map { $0 == $0.rounded() ? $0 : FormatFrancais.arrondi($0, decimales) }
                 v.statistiques.append(Statistique(nom: colonne, valeur: arrondie))
             }
+        }
+        for (nom, f) in fractions.sorted(by: { $0.key < $1.key }) {
+            let x = f.num.flatMap { n in f.den.flatMap { d in FormatFrancais.quotient(n, d, decimales: decimales) } }
+            if nom == "valeur" { v.valeur = x } else { v.statistiques.append(Statistique(nom: nom, valeur: x)) }
         }
         if let d = v.denominateur {
             v.taux = Moteur.taux(v.numerateur ?? 0, sur: d)
@@ -246,10 +280,12 @@ public final class Moteur {
         return v
     }
 
-    /// A rate in percent with one decimal, or nil (*non calculable*) when the denominator is 0.
+    /// A rate in percent with one decimal, rounded half away from zero on the exact quotient of
+    /// the two counts (13 / 208 = 6,25 % → 6,3 %), or nil (*non calculable*) when the
+    /// denominator is 0.
     public static func taux(_ numerateur: Double, sur denominateur: Double) -> Double? {
         guard denominateur > 0 else { return nil }
-        return FormatFrancais.arrondi(100 * numerateur / denominateur, 1)
+        return FormatFrancais.quotient(Int64(numerateur.rounded()) * 100, Int64(denominateur.rounded()), decimales: 1)
     }
 
     /// Puts the expected keys first, in order, with zeros for the missing ones; other keys

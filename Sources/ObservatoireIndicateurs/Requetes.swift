@@ -24,6 +24,9 @@ public struct Indicateur: Sendable, Equatable {
     /// The file, relative to `Queries/`.
     public var fichier: String
     public var sql: String
+    /// What its published counts count (header keys `comptes`, `contraintes`, `effectif`,
+    /// `rapports`): the small-count protection derives the relations between cells from it.
+    public var comptes = Comptes()
 
     /// An official indicator of the cahier des charges (codes 1.1 to 5.1).
     public var estOfficiel: Bool { !code.hasPrefix("x.") }
@@ -50,9 +53,24 @@ public enum Requetes {
         let fichiers = try FileManager.default.contentsOfDirectory(at: dossier, includingPropertiesForKeys: nil)
             .filter { $0.pathExtension == "sql" }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
-        return try fichiers.map { url in
+        let indicateurs = try fichiers.map { url in
             try analyser(try String(contentsOf: url, encoding: .utf8), fichier: url.lastPathComponent)
         }
+        // Every set counted must be a population of populations.yml (the one beside the queries).
+        let urlPopulations = dossier.appendingPathComponent("populations.yml")
+        let populations = FileManager.default.fileExists(atPath: urlPopulations.path)
+            ? try Populations.lire(try String(contentsOf: urlPopulations, encoding: .utf8)) : Populations.integrees
+        for i in indicateurs {
+            for e in i.comptes.ensembles where populations[e.base] == nil {
+                throw ErreurObservatoire(.erreurInterne, "La requête « \(i.fichier) » compte « \(e) », dont la population « \(e.base) » n'est pas dans populations.yml.",
+                                         conseil: "Ajoutez-la à Queries/populations.yml ou corrigez l'en-tête « comptes ».")
+            }
+            if i.secret && i.unite == .nombre && i.comptes.champs["valeur"] == nil {
+                throw ErreurObservatoire(.erreurInterne, "La requête « \(i.fichier) » est soumise au secret mais son en-tête « comptes » ne dit pas ce que compte sa valeur.",
+                                         conseil: "Voir Queries/README.md, clé « comptes ».")
+            }
+        }
+        return indicateurs
     }
 
     /// Parses the header block (`-- cle: valeur`, continued on indented comment lines).
@@ -82,12 +100,20 @@ public enum Requetes {
         guard let unite = Indicateur.Unite(rawValue: try requis("unite")) else {
             throw ErreurObservatoire(.erreurInterne, "La requête « \(fichier) » a une unité inconnue.", conseil: "nombre, jours ou etp.")
         }
+        let comptes: Comptes
+        do {
+            comptes = try Comptes.lire(comptes: champs["comptes"], contraintes: champs["contraintes"],
+                                       effectif: champs["effectif"], rapports: champs["rapports"])
+        } catch let e as ErreurComptes {
+            throw ErreurObservatoire(.erreurInterne, "La requête « \(fichier) » a un en-tête « comptes » invalide : \(e.message).",
+                                     conseil: "Voir Queries/README.md, clé « comptes ».")
+        }
         return Indicateur(
             code: try requis("code"), libelle: try requis("libelle"), objectif: try requis("objectif"),
             periodicite: try requis("periodicite"), unite: unite,
             territorial: try requis("territorial") == "oui", secret: try requis("secret") == "oui",
             additive: try requis("additive") == "oui",
             cles: (champs["cles"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
-            definition: try requis("definition"), fichier: fichier, sql: sql)
+            definition: try requis("definition"), fichier: fichier, sql: sql, comptes: comptes)
     }
 }

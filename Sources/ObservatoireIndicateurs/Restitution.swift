@@ -15,8 +15,10 @@ public struct Affichage {
 
     public static let nonCalculable = "n.c."
 
-    public func nombre(_ x: Double?, unite: Indicateur.Unite, masque: Bool = false) -> String {
-        if masque { return SecretStatistique.libelle(seuil: seuil) }
+    /// A figure, or the word that replaces it when it is withheld (« < 5 », « secret »,
+    /// « effectif insuffisant »).
+    public func nombre(_ x: Double?, unite: Indicateur.Unite, retenue: Retenue? = nil) -> String {
+        if let retenue { return SecretStatistique.texte(retenue, seuil: seuil) }
         guard let x else { return Affichage.nonCalculable }
         switch unite {
         case .nombre: return FormatFrancais.nombre(x, decimalesMax: 1, espace: espace)
@@ -25,21 +27,34 @@ public struct Affichage {
         }
     }
 
+    /// A count, « < 5 » when `masque` (the small-count rule outside the indicators).
+    public func nombre(_ x: Double?, unite: Indicateur.Unite, masque: Bool) -> String {
+        nombre(x, unite: unite, retenue: masque ? .petitEffectif : nil)
+    }
+
     public func valeur(_ v: ValeurIndicateur) -> String {
-        nombre(v.valeur, unite: v.indicateur.unite, masque: v.valeurMasquee)
+        nombre(v.valeur, unite: v.indicateur.unite, retenue: v.valeurRetenue)
     }
 
     /// The rate with its numerator and denominator: `72,4 % (362 / 500)`; empty when the
     /// indicator has no rate.
     public func taux(_ v: ValeurIndicateur, avecFraction: Bool = true) -> String {
         guard v.aUnTaux else { return "" }
-        if v.tauxMasque { return SecretStatistique.libelle(seuil: seuil) }
+        if let r = v.tauxRetenu {
+            guard avecFraction else { return SecretStatistique.texte(r, seuil: seuil) }
+            return SecretStatistique.texte(r, seuil: seuil) + " (\(fraction(v)))"
+        }
         guard let t = v.taux else { return Affichage.nonCalculable }
         let pourcent = FormatFrancais.pourcentage(t, espace: espace)
         guard avecFraction else { return pourcent }
-        let num = v.numerateurMasque ? SecretStatistique.libelle(seuil: seuil) : FormatFrancais.nombre(v.numerateur ?? 0, espace: espace)
-        let den = v.denominateurMasque ? SecretStatistique.libelle(seuil: seuil) : FormatFrancais.nombre(v.denominateur ?? 0, espace: espace)
-        return "\(pourcent) (\(num) / \(den))"
+        return "\(pourcent) (\(fraction(v)))"
+    }
+
+    /// `362 / 500`, each side replaced by its word when withheld.
+    public func fraction(_ v: ValeurIndicateur) -> String {
+        let num = nombre(v.numerateur ?? 0, unite: .nombre, retenue: v.numerateurRetenu)
+        let den = nombre(v.denominateur ?? 0, unite: .nombre, retenue: v.denominateurRetenu)
+        return "\(num) / \(den)"
     }
 
     public func cible(_ v: ValeurIndicateur) -> String {
@@ -53,24 +68,22 @@ public struct Affichage {
         switch v.atteinte {
         case .some(true): return "atteinte"
         case .some(false): return "non atteinte"
-        case .none: return v.valeurMasquee || v.tauxMasque ? "secret" : Affichage.nonCalculable
+        case .none: return v.statut == .masque ? "non jugée" : Affichage.nonCalculable
         }
     }
 
     /// A breakdown line's count.
     public func n(_ l: LigneRepartition, unite: Indicateur.Unite) -> String {
-        if l.secondaire { return SecretStatistique.libelleSecondaire }
-        return nombre(l.n, unite: unite == .etp ? .etp : .nombre, masque: l.masquee)
+        nombre(l.n, unite: unite == .etp ? .etp : .nombre, retenue: l.retenue)
     }
 
     public func part(_ l: LigneRepartition) -> String {
-        if l.masquee || l.secondaire { return "" }
-        guard let t = l.taux else { return "" }
+        guard l.tauxRetenu == nil, let t = l.taux else { return "" }
         return FormatFrancais.pourcentage(t, espace: espace)
     }
 
     public func statistique(_ s: Statistique, unite: Indicateur.Unite) -> String {
-        if s.masquee { return SecretStatistique.libelle(seuil: seuil) }
+        if let r = s.retenue { return SecretStatistique.texte(r, seuil: seuil) }
         guard let x = s.valeur else { return Affichage.nonCalculable }
         switch s.nom {
         case "moyenne", "mediane", "p90": return nombre(x, unite: .jours)
@@ -83,56 +96,68 @@ public struct Affichage {
 /// The machine outputs of the indicator table (`spec/cli.md`): JSON and the CSV export for
 /// the CNSA's national consolidation.
 public enum Restitution {
-    static func nombreJSON(_ x: Double?, masque: Bool, secondaire: Bool = false, seuil: Int) -> JSON {
-        if secondaire { return .texte(SecretStatistique.libelleSecondaire) }
-        if masque { return .texte(SecretStatistique.libelle(seuil: seuil)) }
+    /// A figure in the JSON: a number, null (not computable), or the word that replaces it
+    /// when withheld (`"< 5"`, `"secret"`, `"effectif insuffisant"`).
+    static func nombreJSON(_ x: Double?, retenue: Retenue?, seuil: Int) -> JSON {
+        if let retenue { return .texte(SecretStatistique.texte(retenue, seuil: seuil)) }
         guard let x else { return .nul }
         return .nombre(x)
     }
 
     /// The JSON of `c360 indicateurs --format json`, exactly as `spec/cli.md` shows it, extended
-    /// with `statistiques` where there are some and `n_1` (the previous period).
+    /// with `statut`, `statistiques` where there are some, `n_1` (the previous period) and, in
+    /// `externe`, what the small-count protection withheld.
     public static func json(_ t: TableauIndicateurs) -> JSON {
         let s = t.seuil
         func indicateur(_ v: ValeurIndicateur, _ precedent: ValeurIndicateur?) -> JSON {
             var paires: [(String, JSON)] = [
                 ("code", .texte(v.code)),
                 ("libelle", .texte(v.indicateur.libelle)),
-                ("valeur", nombreJSON(v.valeur, masque: v.valeurMasquee, seuil: s)),
+                ("statut", .texte(v.statut.rawValue)),
+                ("valeur", nombreJSON(v.valeur, retenue: v.valeurRetenue, seuil: s)),
                 ("taux", v.taux.map { .nombre($0) } ?? .nul),
-                ("numerateur", v.aUnTaux ? nombreJSON(v.numerateur ?? 0, masque: v.numerateurMasque, seuil: s) : .nul),
-                ("denominateur", v.aUnTaux ? nombreJSON(v.denominateur, masque: v.denominateurMasque, seuil: s) : .nul),
+                ("numerateur", v.aUnTaux ? nombreJSON(v.numerateur ?? 0, retenue: v.numerateurRetenu, seuil: s) : .nul),
+                ("denominateur", v.aUnTaux ? nombreJSON(v.denominateur, retenue: v.denominateurRetenu, seuil: s) : .nul),
                 ("cible", v.cible.map { .objet([("valeur", .nombre($0.valeur)), ("sens", .texte($0.sens.rawValue))]) } ?? .nul),
                 ("atteinte", v.atteinte.map { .booleen($0) } ?? .nul),
             ]
+            if let r = v.tauxRetenu { paires.append(("taux_retenu", .texte(r.rawValue))) }
             if !v.statistiques.isEmpty {
-                paires.append(("statistiques", .objet(v.statistiques.map { ($0.nom, nombreJSON($0.valeur, masque: $0.masquee, seuil: s)) })))
+                paires.append(("statistiques", .objet(v.statistiques.map { ($0.nom, nombreJSON($0.valeur, retenue: $0.retenue, seuil: s)) })))
             }
             paires.append(("repartition", .tableau(v.repartition.map { l in
-                .objet([("cle", .texte(l.cle)), ("n", nombreJSON(l.n, masque: l.masquee, secondaire: l.secondaire, seuil: s)),
+                .objet([("cle", .texte(l.cle)), ("n", nombreJSON(l.n, retenue: l.retenue, seuil: s)),
                         ("taux", l.taux.map { .nombre($0) } ?? .nul)])
             })))
             paires.append(("territorial", .booleen(v.indicateur.territorial)))
             if let p = precedent {
                 paires.append(("n_1", .objet([
-                    ("valeur", nombreJSON(p.valeur, masque: p.valeurMasquee, seuil: s)),
+                    ("statut", .texte(p.statut.rawValue)),
+                    ("valeur", nombreJSON(p.valeur, retenue: p.valeurRetenue, seuil: s)),
                     ("taux", p.taux.map { .nombre($0) } ?? .nul),
                 ])))
             }
             return .objet(paires)
         }
-        return .objet([
+        var racine: [(String, JSON)] = [
             ("periode", .objet([("debut", .texte(t.periode.debut.iso)), ("fin", .texte(t.periode.fin.iso))])),
             ("territoire", t.territoire.map { .texte($0) } ?? .nul),
             ("diffusion", .texte(t.diffusion.rawValue)),
             ("extraction", .texte(Horodatage.iso(t.extraction))),
             ("seuil", .entier(t.seuil)),
-            ("indicateurs", .tableau(t.indicateurs.map { indicateur($0, t.precedent($0.code)) })),
-        ])
+        ]
+        if let b = t.protection {
+            racine.append(("protection", .objet([
+                ("cellules", .entier(b.cellules)), ("petits_effectifs", .entier(b.petitsEffectifs)),
+                ("secrets", .entier(b.secrets)), ("figures_retenues", .entier(b.figuresRetenues)),
+            ])))
+        }
+        racine.append(("indicateurs", .tableau(t.indicateurs.map { indicateur($0, t.precedent($0.code)) })))
+        return .objet(racine)
     }
 
     public static let colonnesCSV = ["c360", "departement", "debut", "fin", "territoire", "diffusion", "code", "libelle",
-                                     "ligne", "cle", "valeur", "numerateur", "denominateur", "taux", "cible", "sens", "atteinte"]
+                                     "ligne", "cle", "valeur", "numerateur", "denominateur", "taux", "cible", "sens", "atteinte", "statut"]
 
     /// The CSV export for the national consolidation: one row per indicator × line (`total`,
     /// `repartition` by key, `statistique` by name), stable codes, plain numbers with a decimal
@@ -140,9 +165,8 @@ public enum Restitution {
     public static func csv(_ t: TableauIndicateurs, configuration: Configuration) -> String {
         let s = t.seuil
         var lignes = [colonnesCSV.joined(separator: ";")]
-        func n(_ x: Double?, masque: Bool = false, secondaire: Bool = false) -> String {
-            if secondaire { return SecretStatistique.libelleSecondaire }
-            if masque { return SecretStatistique.libelle(seuil: s) }
+        func n(_ x: Double?, retenue: Retenue? = nil) -> String {
+            if let retenue { return SecretStatistique.texte(retenue, seuil: s) }
             guard let x else { return "" }
             return x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)
         }
@@ -161,16 +185,17 @@ public enum Restitution {
             let debut = commun + [v.code, champ(v.indicateur.libelle)]
             let cible = v.cible.map { [n($0.valeur), $0.sens.rawValue] } ?? ["", ""]
             let atteinte = v.atteinte.map { $0 ? "oui" : "non" } ?? ""
-            lignes.append((debut + ["total", "", n(v.valeur, masque: v.valeurMasquee),
-                                    v.aUnTaux ? n(v.numerateur ?? 0, masque: v.numerateurMasque) : "",
-                                    v.aUnTaux ? n(v.denominateur, masque: v.denominateurMasque) : "",
-                                    n(v.taux)] + cible + [atteinte]).joined(separator: ";"))
+            lignes.append((debut + ["total", "", n(v.valeur, retenue: v.valeurRetenue),
+                                    v.aUnTaux ? n(v.numerateur ?? 0, retenue: v.numerateurRetenu) : "",
+                                    v.aUnTaux ? n(v.denominateur, retenue: v.denominateurRetenu) : "",
+                                    n(v.taux, retenue: v.tauxRetenu)] + cible + [atteinte, v.statut.rawValue]).joined(separator: ";"))
             for st in v.statistiques {
-                lignes.append((debut + ["statistique", st.nom, n(st.valeur, masque: st.masquee), "", "", "", "", "", ""]).joined(separator: ";"))
+                lignes.append((debut + ["statistique", st.nom, n(st.valeur, retenue: st.retenue), "", "", "", "", "", "", ""]).joined(separator: ";"))
             }
             for l in v.repartition {
-                lignes.append((debut + ["repartition", champ(l.cle), n(l.n, masque: l.masquee, secondaire: l.secondaire), "",
-                                        n(l.base), n(l.taux), "", "", ""]).joined(separator: ";"))
+                // The base of a share is the breakdown's total: not written when the share is withheld.
+                lignes.append((debut + ["repartition", champ(l.cle), n(l.n, retenue: l.retenue), "",
+                                        l.tauxRetenu != nil ? "" : n(l.base), n(l.taux, retenue: l.tauxRetenu), "", "", "", ""]).joined(separator: ";"))
             }
         }
         return lignes.joined(separator: "\n") + "\n"
@@ -214,7 +239,10 @@ public enum Restitution {
         l.append("")
         l.append("n.c. : non calculable (dénominateur nul). Taux : numérateur / dénominateur entre parenthèses.")
         if t.territoire != nil { l.append("* indicateur calculé pour toute la C360 (équipe, annuaire, membres cœur)." ) }
-        if t.diffusion == .externe { l.append("< \(t.seuil) : effectif masqué (secret statistique) ; secret : masqué pour qu'un effectif masqué ne puisse être retrouvé par différence.") }
+        if t.diffusion == .externe {
+            l.append("< \(t.seuil) : effectif de 1 à \(t.seuil - 1), masqué (secret statistique) ; secret : effectif masqué pour qu'un petit effectif ne puisse être retrouvé par addition ou soustraction ; effectif insuffisant : taux, délai ou moyenne calculé sur moins de \(t.seuil) sollicitations, ou sur un effectif masqué.")
+            if let b = t.protection { l.append("Secret statistique : \(b.petitsEffectifs) petit(s) effectif(s) et \(b.secrets) effectif(s) masqué(s) en protection, sur \(b.cellules) effectifs publiés.") }
+        }
         return l.joined(separator: "\n")
     }
 

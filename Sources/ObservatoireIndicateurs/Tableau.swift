@@ -7,26 +7,42 @@ public enum Diffusion: String, Sendable, CaseIterable {
     case interne, externe
 }
 
+/// Why a published figure is withheld in `externe` diffusion (``ProtectionDiffusion``). The
+/// figure itself is removed (nil): no later stage can leak it.
+public enum Retenue: String, Sendable, CaseIterable {
+    /// A count from 1 to the threshold − 1 (shown « < 5 », said « moins de 5 »).
+    case petitEffectif = "petit_effectif"
+    /// A count that is not small, withheld so that a small one cannot be recovered by
+    /// additions and subtractions of what is published (secondary suppression, « secret »).
+    case secret
+    /// A delay, mean, median, percentile or rate computed on fewer requests than the
+    /// threshold, or a rate or ratio whose count is withheld (« effectif insuffisant »).
+    case effectifInsuffisant = "effectif_insuffisant"
+}
+
 /// One line of a breakdown.
 public struct LigneRepartition: Equatable, Sendable {
     public var cle: String
     /// The count (or the ETP for 4.3); nil when masked.
     public var n: Double?
-    /// Share of `base`, in percent with one decimal; nil when not computable or masked.
+    /// Share of `base`, in percent with one decimal; nil when not computable or withheld.
     public var taux: Double?
     public var base: Double?
+    /// Why the count is withheld, if it is.
+    public var retenue: Retenue?
+    /// Why the share is withheld (its count or its base is), if it is.
+    public var tauxRetenu: Retenue?
     /// Masked because the count is small (shown « < 5 »).
-    public var masquee = false
-    /// Masked by secondary suppression: not small itself, but it would give the small one
-    /// away by subtraction from the total (shown « secret »).
-    public var secondaire = false
+    public var masquee: Bool { retenue == .petitEffectif }
+    /// Masked by secondary suppression: not small itself, but it would give a small one
+    /// away (shown « secret »).
+    public var secondaire: Bool { retenue == .secret }
 
-    public init(cle: String, n: Double?, taux: Double?, base: Double?, masquee: Bool = false) {
+    public init(cle: String, n: Double?, taux: Double?, base: Double?) {
         self.cle = cle
         self.n = n
         self.taux = taux
         self.base = base
-        self.masquee = masquee
     }
 }
 
@@ -34,7 +50,8 @@ public struct LigneRepartition: Equatable, Sendable {
 public struct Statistique: Equatable, Sendable {
     public var nom: String
     public var valeur: Double?
-    public var masquee = false
+    public var retenue: Retenue?
+    public var masquee: Bool { retenue != nil }
 
     public init(nom: String, valeur: Double?) {
         self.nom = nom
@@ -45,22 +62,52 @@ public struct Statistique: Equatable, Sendable {
 /// The computed figures of one indicator for one period (and territory).
 public struct ValeurIndicateur: Equatable, Sendable {
     public let indicateur: Indicateur
-    /// Nil when not computable (a mean over nothing) or masked.
+    /// Nil when not computable (a mean over nothing) or withheld.
     public var valeur: Double?
-    public var valeurMasquee = false
     public var numerateur: Double?
     public var denominateur: Double?
-    public var numerateurMasque = false
-    public var denominateurMasque = false
     /// `numerateur / denominateur` in percent, one decimal; nil when the denominator is 0
-    /// (*non calculable*) or masked.
+    /// (*non calculable*) or withheld.
     public var taux: Double?
-    public var tauxMasque = false
+    /// Why each figure is withheld in `externe` diffusion, if it is.
+    public var valeurRetenue: Retenue?
+    public var numerateurRetenu: Retenue?
+    public var denominateurRetenu: Retenue?
+    public var tauxRetenu: Retenue?
+    public var valeurMasquee: Bool { valeurRetenue != nil }
+    public var numerateurMasque: Bool { numerateurRetenu != nil }
+    public var denominateurMasque: Bool { denominateurRetenu != nil }
+    public var tauxMasque: Bool { tauxRetenu != nil }
     public var statistiques: [Statistique] = []
     public var repartition: [LigneRepartition] = []
     public var cible: Cible?
     /// Whether the target is met; nil without a target or without a value.
     public var atteinte: Bool?
+
+    /// Its inputs were not collected over the period (column absent from the sources, or empty
+    /// on every row): no value, and never a target met or missed.
+    public var nonCollecte = false
+    /// The period has no row at all for its inputs (an N-1 before the first import).
+    public var sansDonnees = false
+
+    /// What the indicator's figures are, for readers and machines (`spec/cli.md`).
+    public enum Statut: String, Sendable {
+        case calcule
+        /// Denominator 0, or a mean over nothing.
+        case nonCalcule = "non_calcule"
+        case nonCollecte = "non_collecte"
+        case pasDeDonnees = "pas_de_donnees"
+        /// Withheld in `externe` diffusion (small count, secret, too few requests).
+        case masque
+    }
+
+    public var statut: Statut {
+        if nonCollecte { return .nonCollecte }
+        if sansDonnees { return .pasDeDonnees }
+        if (aUnTaux ? tauxRetenu : valeurRetenue) != nil { return .masque }
+        if (aUnTaux ? taux : valeur) == nil { return .nonCalcule }
+        return .calcule
+    }
 
     public var code: String { indicateur.code }
     /// The indicator is a rate (numerator over denominator).
@@ -90,6 +137,8 @@ public struct TableauIndicateurs: Sendable {
     public var indicateurs: [ValeurIndicateur]
     /// The same indicators for the same period one year earlier.
     public var precedent: [ValeurIndicateur]
+    /// What the small-count protection withheld (`externe` only).
+    public var protection: BilanProtection?
 
     public subscript(code: String) -> ValeurIndicateur? {
         indicateurs.first { $0.code == code }

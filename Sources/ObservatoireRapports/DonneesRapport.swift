@@ -44,7 +44,7 @@ public struct QualiteDonnees: Sendable {
 }
 
 /// Everything the annual report shows, gathered once and rendered in XLSX and HTML. In
-/// `externe` diffusion every figure here has already gone through ``SecretStatistique``.
+/// `externe` diffusion every figure here has already gone through ``ProtectionDiffusion``, all together.
 public struct DonneesRapport: Sendable {
     public var nomC360: String
     public var departement: String
@@ -98,10 +98,16 @@ public enum Preparation {
         let demandes: [(periode: Periode, territoire: String?, codes: Set<String>?)] =
             [(periode, nil, nil), (periode.anneePrecedente, nil, nil)] + territoiresPresents.map { (periode, $0, territorial) }
         let resultats = try moteur.calculerPlusieurs(demandes)
-        let tableau = moteur.assembler(periode, diffusion: diffusion, extraction: extraction, courant: resultats[0], precedent: resultats[1])
-        let territoires = zip(territoiresPresents, resultats.dropFirst(2)).map { t, v in
-            TableauTerritoire(territoire: t, valeurs: diffusion == .externe ? SecretStatistique.appliquer(v, seuil: config.seuilPetitsEffectifs) : v)
-        }
+        // Everything the report publishes is protected together (year, N-1, territories).
+        let tables = try proteger([TableDiffusee(periode: periode, territoire: nil, valeurs: resultats[0]),
+                                   TableDiffusee(periode: periode.anneePrecedente, territoire: nil, valeurs: resultats[1])]
+                                  + zip(territoiresPresents, resultats.dropFirst(2)).map { TableDiffusee(periode: periode, territoire: $0, valeurs: $1) },
+                                  moteur: moteur, diffusion: diffusion)
+        var tableau = try moteur.assembler(periode, diffusion: .interne, extraction: extraction,
+                                           courant: tables.tables[0].valeurs, precedent: tables.tables[1].valeurs)
+        tableau.diffusion = diffusion
+        tableau.protection = tables.bilan
+        let territoires = tables.tables.dropFirst(2).map { TableauTerritoire(territoire: $0.territoire!, valeurs: $0.valeurs) }
         let recit = try? String(contentsOf: espace.fichierRecit, encoding: .utf8)
         return DonneesRapport(
             nomC360: config.nom, departement: config.departement, annee: annee, diffusion: diffusion,
@@ -121,26 +127,34 @@ public enum Preparation {
             mois.insert(Periode(debut: m, fin: m.finDuMois), at: 0)
             m = (m - 1).debutDuMois
         }
-        let parMois = try moteur.calculerPlusieurs(mois.map { ($0, nil, nil) }).map { v in
-            diffusion == .externe ? SecretStatistique.appliquer(v, seuil: config.seuilPetitsEffectifs) : v
-        }
         let cumulPeriode = Periode(debut: Jour(annee: jusqua.annee, mois: 1, jour: 1)!, fin: jusqua.finDuMois)
-        let cumul = try moteur.tableau(cumulPeriode, diffusion: diffusion, extraction: extraction)
         let territorial = Set(moteur.indicateurs.filter(\.territorial).map(\.code))
-        let territoires = try parTerritoire(moteur, cumulPeriode, try moteur.territoires(cumulPeriode), codes: territorial, diffusion: diffusion)
+        let nomsTerritoires = try moteur.territoires(cumulPeriode)
+        // The months, the year to date and its N-1, and the territories (headlines only: the
+        // dashboard shows their values and rates) in one batch, protected together.
+        let demandes: [(periode: Periode, territoire: String?, codes: Set<String>?)] =
+            mois.map { ($0, nil, nil) } + [(cumulPeriode, nil, nil), (cumulPeriode.anneePrecedente, nil, nil)]
+            + nomsTerritoires.map { (cumulPeriode, $0, territorial) }
+        let repartitions = mois.map { _ in true } + [true, false] + nomsTerritoires.map { _ in false }
+        let resultats = try moteur.calculerPlusieurs(demandes, repartitions: repartitions)
+        let tables = try proteger(zip(demandes, resultats).map { TableDiffusee(periode: $0.periode, territoire: $0.territoire, valeurs: $1) },
+                                  moteur: moteur, diffusion: diffusion)
+        let parMois = tables.tables.prefix(mois.count).map(\.valeurs)
+        var cumul = try moteur.assembler(cumulPeriode, diffusion: .interne, extraction: extraction,
+                                         courant: tables.tables[mois.count].valeurs, precedent: tables.tables[mois.count + 1].valeurs)
+        cumul.diffusion = diffusion
+        cumul.protection = tables.bilan
+        let territoires = tables.tables.suffix(nomsTerritoires.count).map { TableauTerritoire(territoire: $0.territoire!, valeurs: $0.valeurs) }
         return DonneesTableauDeBord(nomC360: config.nom, departement: config.departement, diffusion: diffusion,
                                     seuil: config.seuilPetitsEffectifs, extraction: extraction, mois: mois,
-                                    parMois: parMois, cumul: cumul, territoires: territoires)
+                                    parMois: Array(parMois), cumul: cumul, territoires: territoires)
     }
 
-    /// Every territorial indicator of `periode`, for each territory (masked in `externe`).
-    static func parTerritoire(_ moteur: Moteur, _ periode: Periode, _ territoires: [String], codes: Set<String>,
-                              diffusion: Diffusion) throws -> [TableauTerritoire] {
-        let valeurs = try moteur.calculerPlusieurs(territoires.map { (periode, $0, codes) })
-        return zip(territoires, valeurs).map { t, v in
-            TableauTerritoire(territoire: t, valeurs: diffusion == .externe
-                ? SecretStatistique.appliquer(v, seuil: moteur.configuration.seuilPetitsEffectifs) : v)
-        }
+    /// The tables of one diffusion, protected together in `externe` (``ProtectionDiffusion``).
+    static func proteger(_ tables: [TableDiffusee], moteur: Moteur, diffusion: Diffusion) throws -> (tables: [TableDiffusee], bilan: BilanProtection?) {
+        guard diffusion == .externe else { return (tables, nil) }
+        let (protegees, bilan) = try moteur.proteger(tables)
+        return (protegees, bilan)
     }
 
     static func qualite(_ base: Base) throws -> QualiteDonnees {

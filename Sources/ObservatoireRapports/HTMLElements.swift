@@ -266,7 +266,7 @@ class RedacteurHTML {
 
     func cellulePart(_ l: LigneRepartition?) -> CelluleHTML {
         guard let l else { return .nombre("—") }
-        if l.masquee || l.secondaire { return .nombre(l.secondaire ? SecretStatistique.libelleSecondaire : masque, masque: true) }
+        if let r = l.retenue ?? l.tauxRetenu { return .nombre(SecretStatistique.texte(r, seuil: seuil), masque: true) }
         return .nombre(a.part(l).isEmpty ? Affichage.nonCalculable : a.part(l))
     }
 

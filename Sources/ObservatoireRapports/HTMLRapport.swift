@@ -291,11 +291,11 @@ final class RedacteurRapport: RedacteurHTML {
             let lignes: [LigneHTML] = noms.compactMap { nom in
                 guard let st = x.statistiques.first(where: { $0.nom == nom }) ?? (nom == "moyenne" ? Statistique(nom: "moyenne", valeur: x.valeur) : nil) else { return nil }
                 var st2 = st
-                if nom == "moyenne" { st2.valeur = x.valeur; st2.masquee = x.valeurMasquee }
+                if nom == "moyenne" { st2.valeur = x.valeur; st2.retenue = x.valeurRetenue }
                 var c: [CelluleHTML] = [.ligne(Libelles.statistique(nom)), .nombre(a.statistique(st2, unite: .jours), masque: st2.masquee)]
                 if let px {
                     var sp = px.statistiques.first { $0.nom == nom } ?? Statistique(nom: nom, valeur: nil)
-                    if nom == "moyenne" { sp.valeur = px.valeur; sp.masquee = px.valeurMasquee }
+                    if nom == "moyenne" { sp.valeur = px.valeur; sp.retenue = px.valeurRetenue }
                     c.append(.nombre(a.statistique(sp, unite: .jours), masque: sp.masquee))
                 }
                 return LigneHTML(cellules: c, code: "1.7")

@@ -338,7 +338,7 @@ final class Redaction {
     func sansTaux(_ v: ValeurIndicateur) -> ValeurIndicateur {
         var c = v
         c.denominateur = nil
-        c.denominateurMasque = false
+        c.denominateurRetenu = nil
         return c
     }
 

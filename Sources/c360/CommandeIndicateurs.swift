@@ -100,13 +100,15 @@ struct CommandeIndicateurs: ParsableCommand {
 }
 
 enum Territoires {
-    /// The configured spelling of a territory given on the command line; a usage error when unknown.
+    /// The configured spelling of a territory given on the command line; a usage error when
+    /// unknown. A territory is known when it is configured or has requests in any period: with
+    /// nothing in the period asked, its figures are zeros.
     static func resoudre(_ t: String?, moteur: Moteur, periode: Periode) throws -> String? {
         guard let t else { return nil }
-        let connus = try moteur.territoires(periode)
+        let connus = try moteur.tousLesTerritoiresConnus()
         if let exact = connus.first(where: { Normalisation.cle($0) == Normalisation.cle(t) }) { return exact }
         let proches = Normalisation.plusProches(t, parmi: connus, maximum: 1)
-        throw ErreurObservatoire(.usage, "Territoire « \(t) » inconnu pour cette période.",
+        throw ErreurObservatoire(.usage, "Territoire « \(t) » inconnu : ni dans la configuration, ni dans les sollicitations importées.",
                                  conseil: (proches.isEmpty ? "" : "Vouliez-vous dire « \(proches[0]) » ? ") + "Territoires : \(connus.joined(separator: ", ")).")
     }
 }

@@ -179,7 +179,7 @@ final class IndicateursTests: XCTestCase {
         XCTAssertTrue(v["1.2"]?.repartition.allSatisfy { $0.taux == nil && $0.n == 0 } == true)
         let json = Restitution.json(try moteur.tableau(.annee(2022), diffusion: .interne)).texteCompact
         for interdit in [":nan", ":NaN", ":inf", "Infinity", ":-inf"] { XCTAssertFalse(json.contains(interdit), interdit) }
-        XCTAssertTrue(json.contains("\"code\":\"1.4\",\"libelle\":\"Nombre et taux de solutions d'accompagnement proposées à partir des évaluations préexistantes\",\"valeur\":0,\"taux\":null,\"numerateur\":0,\"denominateur\":0"))
+        XCTAssertTrue(json.contains("\"code\":\"1.4\",\"libelle\":\"Nombre et taux de solutions d'accompagnement proposées à partir des évaluations préexistantes\",\"statut\":\"non_calcule\",\"valeur\":0,\"taux\":null,\"numerateur\":0,\"denominateur\":0"))
     }
 
     func testParTerritoireEtParMois() throws {
@@ -199,78 +199,99 @@ final class IndicateursTests: XCTestCase {
 
     // MARK: - Small counts
 
+    /// Attacks the `externe` table with the independent attacker (``Attaquant``).
+    func attaquer(_ moteur: Moteur, _ p: Periode) throws -> [Attaquant.Recuperation] {
+        let e = try moteur.tableau(p, diffusion: .externe), i = try moteur.tableau(p, diffusion: .interne)
+        var a = Attaquant(seuil: moteur.configuration.seuilPetitsEffectifs, territoires: try moteur.tousLesTerritoiresConnus())
+        a.lire(e.indicateurs, vraies: i.indicateurs, periode: p, territoire: nil)
+        a.lire(e.precedent, vraies: i.precedent, periode: p.anneePrecedente, territoire: nil)
+        return a.recuperer()
+    }
+
     func testSecretStatistiqueSeuil5() throws {
         let (_, moteur) = try preparer(seuil: 5)
         let t = try moteur.tableau(.annee(2025), diffusion: .externe)
-        // 1.1: total 12 shown, every non-zero month (1 or 2) masked, zeros shown.
+        // 1.1: every non-zero month (1 or 2) masked as a small count, zeros shown; the total 12
+        // stays shown (nine masked months between 1 and 4 adding up to 12 leave many solutions).
         XCTAssertEqual(t["1.1"]?.valeur, 12)
-        XCTAssertEqual(t["1.1"]?.repartition.filter(\.masquee).count, 9)
+        XCTAssertEqual(t["1.1"]?.repartition.filter { $0.retenue == .petitEffectif }.count, 9)
         XCTAssertEqual(t["1.1"]?.repartition.first { $0.cle == "2025-08" }?.n, 0)
         XCTAssertNil(t["1.1"]?.repartition.first { $0.cle == "2025-01" }?.n, "la valeur masquée est retirée, pas seulement cachée")
         // 1.2: 3, 2 and 1 masked with their shares; 6 shown.
         XCTAssertEqual(t["1.2"]?.repartition.map(\.masquee), [true, false, true, true])
         XCTAssertNil(t["1.2"]?.repartition[0].taux)
-        XCTAssertEqual(t["1.2"]?.repartition[1].taux, 50.0)
+        XCTAssertEqual(t["1.2"]?.repartition[0].tauxRetenu, .secret, "la part d'un effectif masqué est retenue")
         // 2.1 = 3: masked.
         XCTAssertNil(t["2.1"]?.valeur)
-        XCTAssertEqual(t["2.1"]?.valeurMasquee, true)
-        // 1.4 = 5 is not below the threshold.
-        XCTAssertEqual(t["1.4"]?.valeur, 5)
-        XCTAssertEqual(t["1.4"]?.taux, 50.0)
+        XCTAssertEqual(t["2.1"]?.valeurRetenue, .petitEffectif)
+        // 1.4 = 5 is not a small count (its rate goes: its denominator is withheld).
+        XCTAssertNotEqual(t["1.4"]?.valeurRetenue, .petitEffectif)
         // Every count is concerned, organisations too (5.1 = 2); ETP are not counts (4.1 = 1.45).
         XCTAssertNil(t["5.1"]?.valeur)
         XCTAssertEqual(t["5.1"]?.valeurMasquee, true)
         XCTAssertEqual(t["4.1"]?.valeur, 1.45)
         XCTAssertEqual(t["4.3"]?.repartition.first?.n, 0.45, "un ETP n'est pas un effectif")
         XCTAssertNil(t["4.3"]?.statistique("membres"), "3 membres : effectif masqué")
-        // N-1 masked too: 2 requests in 2024.
+        // N-1: 2 requests in 2024, masked; the delay of one request is withheld, not « < 5 ».
         XCTAssertNil(t.precedent("1.1")?.valeur)
         XCTAssertNil(t.precedent("1.7")?.valeur, "délai sur une seule demande")
-        // No small count anywhere in the JSON.
+        XCTAssertEqual(t.precedent("1.7")?.valeurRetenue, .effectifInsuffisant)
+        // The mean delay of 2025 rests on 8 requests: shown, with its median and percentile.
+        XCTAssertEqual(t["1.7"]?.valeur, 16.8)
+        XCTAssertEqual(t["1.7"]?.statistique("mediane"), 15)
+        // No small count anywhere in the JSON, and no « < 5 » for what is not a count.
         let json = Restitution.json(t).texteCompact
         XCTAssertTrue(json.contains("\"< 5\""))
         let objet = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         var verifies = 0
         for i in try XCTUnwrap(objet["indicateurs"] as? [[String: Any]]) {
             let code = i["code"] as! String
-            guard Requetes.integrees.first(where: { $0.code == code })!.secret else { continue }
+            let indicateur = Requetes.integrees.first(where: { $0.code == code })!
+            guard indicateur.secret else { continue }
             var nombres: [Any?] = [i["valeur"], i["numerateur"], i["denominateur"], (i["n_1"] as? [String: Any])?["valeur"]]
             nombres += ((i["repartition"] as? [[String: Any]]) ?? []).map { $0["n"] }
             let statistiques = (i["statistiques"] as? [String: Any]) ?? [:]
-            nombres += SecretStatistique.statistiquesDeComptage.map { statistiques[$0] }
-            if Requetes.integrees.first(where: { $0.code == code })!.unite == .etp { nombres = [i["numerateur"], i["denominateur"]] + SecretStatistique.statistiquesDeComptage.map { statistiques[$0] } }
+            // The statistics that are counts: those the query's `comptes` header names.
+            let comptages = indicateur.comptes.champs.keys.filter { !["valeur", "numerateur", "denominateur"].contains($0) }
+            nombres += comptages.map { statistiques[$0] }
+            if indicateur.unite == .etp { nombres = [i["numerateur"], i["denominateur"]] + comptages.map { statistiques[$0] } }
             for case let x as Double in nombres {
                 verifies += 1
                 XCTAssertFalse(x >= 1 && x < 5, "\(code) : effectif \(x) non masqué")
             }
+            for (nom, x) in statistiques where !comptages.contains(nom) {
+                XCTAssertFalse((x as? String) == "< 5", "\(code) \(nom) n'est pas un effectif : jamais « < 5 »")
+            }
+            if indicateur.unite != .nombre { XCTAssertFalse((i["valeur"] as? String) == "< 5", code) }
         }
-        XCTAssertGreaterThan(verifies, 50)
+        XCTAssertGreaterThan(verifies, 30)
+        XCTAssertEqual(try attaquer(moteur, .annee(2025)).map(\.description), [])
     }
 
     func testMasquageSecondaire() throws {
         let (_, moteur) = try preparer(seuil: 3)
         let t = try moteur.tableau(.annee(2025), diffusion: .externe)
-        // x.type: information 3, orientation 1 (< 3), recherche 8: orientation masked alone could be
-        // recovered as 12 − 3 − 8, so the smallest other line (information, 3) is masked too.
+        // x.type: information 3, orientation 1 (< 3), recherche 8, total 12: orientation alone
+        // would be 12 − 3 − 8, so one more line is withheld as « secret ».
         let type = try XCTUnwrap(t["x.type"])
         XCTAssertEqual(type.repartition.map(\.cle), ["information", "orientation", "recherche_solution"])
-        XCTAssertEqual(type.repartition[1].masquee, true)
-        XCTAssertEqual(type.repartition[0].secondaire, true)
-        XCTAssertNil(type.repartition[0].n)
-        XCTAssertEqual(type.repartition[2].n, 8)
-        // x.niveau: 8 at level 1, 3 at level 2, 1 at level 3 (< 3): level 2 goes too.
+        XCTAssertEqual(type.repartition[1].retenue, .petitEffectif)
+        XCTAssertEqual(type.repartition.filter { $0.retenue == .secret }.count, 1)
+        XCTAssertNil(type.repartition.first { $0.retenue == .secret }?.n)
+        // x.niveau: 8 at level 1, 3 at level 2, 1 at level 3 (< 3): another one goes too; the
+        // zero of « non renseigné » is never masked.
         let niveau = try XCTUnwrap(t["x.niveau"])
         XCTAssertEqual(niveau.repartition.map(\.cle), ["1", "2", "3", "non_renseigne"])
-        XCTAssertEqual(niveau.repartition.map(\.masquee), [false, false, true, false])
-        XCTAssertEqual(niveau.repartition.map(\.secondaire), [false, true, false, false])
-        XCTAssertEqual(niveau.repartition[0].n, 8)
+        XCTAssertEqual(niveau.repartition[2].retenue, .petitEffectif)
+        XCTAssertEqual(niveau.repartition.filter { $0.retenue == .secret }.count, 1)
         XCTAssertEqual(niveau.repartition[3].n, 0, "un zéro n'est jamais masqué")
-        // Non-additive breakdowns (1.3, several types per request) get no secondary suppression.
-        XCTAssertEqual(t["1.3"]?.repartition.filter(\.secondaire).count, 0)
+        // The protection holds for the whole table and its N-1, checked by the attacker.
+        XCTAssertEqual(try attaquer(moteur, .annee(2025)).map(\.description), [])
+        XCTAssertEqual(t.protection?.nonProtegees, 0)
         // Formats: « < 3 » for the small count, « secret » for the secondary one.
         let csv = Restitution.csv(t, configuration: moteur.configuration)
         XCTAssertTrue(csv.contains(";x.type;Sollicitations par type de demande;repartition;orientation;< 3;"))
-        XCTAssertTrue(csv.contains(";x.type;Sollicitations par type de demande;repartition;information;secret;"))
+        XCTAssertTrue(csv.contains(";x.type;Sollicitations par type de demande;repartition;") && csv.contains(";secret;"))
     }
 
     func testInterneMontreTout() throws {
@@ -315,7 +336,7 @@ final class IndicateursTests: XCTestCase {
         let csv = Restitution.csv(t, configuration: moteur.configuration)
         let lignes = csv.split(separator: "\n").map(String.init)
         XCTAssertEqual(lignes[0], Restitution.colonnesCSV.joined(separator: ";"))
-        XCTAssertTrue(lignes.contains { $0.hasSuffix(";1.6;Nombre et taux de solutions d'accompagnement acceptées;total;;6;6;8;75;70;>=;oui") }, csv)
+        XCTAssertTrue(lignes.contains { $0.hasSuffix(";1.6;Nombre et taux de solutions d'accompagnement acceptées;total;;6;6;8;75;70;>=;oui;calcule") }, csv)
         XCTAssertTrue(lignes.contains { $0.contains(";1.7;") && $0.contains(";statistique;mediane;15;") })
         XCTAssertTrue(lignes.contains { $0.contains(";1.2;") && $0.contains(";repartition;aidant;2;;12;16.7;") })
         XCTAssertTrue(lignes.allSatisfy { $0.split(separator: ";", omittingEmptySubsequences: false).count == Restitution.colonnesCSV.count }, "même nombre de colonnes partout")

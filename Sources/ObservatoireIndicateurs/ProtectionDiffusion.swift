@@ -1,0 +1,739 @@
+import Foundation
+import ObservatoireCore
+
+/// One table of a diffusion: the indicators of a period, for a territory (nil: the whole C360).
+public struct TableDiffusee: Sendable {
+    public var periode: Periode
+    public var territoire: String?
+    public var valeurs: [ValeurIndicateur]
+
+    public init(periode: Periode, territoire: String?, valeurs: [ValeurIndicateur]) {
+        self.periode = periode
+        self.territoire = territoire
+        self.valeurs = valeurs
+    }
+}
+
+/// What the protection of a diffusion did: the methodology prints it.
+public struct BilanProtection: Sendable, Equatable {
+    /// Distinct counts published together (a count shown in two places is one cell).
+    public var cellules = 0
+    /// Counts from 1 to the threshold − 1 (primary suppression).
+    public var petitsEffectifs = 0
+    /// Counts withheld so that no small one can be recovered (secondary suppression).
+    public var secrets = 0
+    /// Rates, shares, means, medians and ratios withheld because they rest on a withheld
+    /// count or on fewer requests than the threshold (every place they appear), and zeros
+    /// withheld with the breakdown of a small total.
+    public var figuresRetenues = 0
+    /// Masked counts that could still be recovered when nothing more could be withheld (0 but
+    /// on pathological data; the methodology says so when it is not).
+    public var nonProtegees = 0
+
+    public init() {}
+}
+
+/// The small-count rule of `spec/indicateurs.md`, applied to a **whole diffusion** — every
+/// table published together (a report: the year, N-1, every territory; a dashboard: 24 months,
+/// the year to date and its N-1, the territories; an `indicateurs` export: the period and its
+/// N-1) — so that no masked count can be narrowed down to a single value by any combination of
+/// additions and subtractions of what is published.
+///
+/// The method is the one of τ-ARGUS (Statistics Netherlands) and sdcTable (R) for linked
+/// tables, audited by linear programming as INSEE does for its tabulations:
+///
+/// 1. **Cells.** Every published count is a cell, identified by *what* it counts (an
+///    ``Ensemble`` of the `comptes` header of its query), over which period and territory: the
+///    same set published by two indicators (1.1, 1.2 and `x.type` all give the requests) is one
+///    cell.
+/// 2. **Relations** between cells, all derived from the headers: a breakdown adds up to its
+///    total; a sum of sets is the sum of its cells; a subset is no larger than its set;
+///    requests of disjoint months add up to the year or the quarter (cohort rule), territories
+///    to the C360; and the equalities and inequalities the queries declare (`contraintes`).
+/// 3. **Primary suppression**: a count from 1 to `seuil − 1` (zero is shown).
+/// 4. **Audit**: an attacker knows every published cell, every relation, that a « < 5 » is
+///    between 1 and `seuil − 1`, that a « secret » is at least 1 (zero is never masked) and
+///    that every count is a whole number ≥ 0. For each masked cell the audit looks, by linear
+///    programming with branch and bound (``SolveurLineaire``), for a whole-number solution of
+///    all relations in which that cell has another value. When there is none, the smallest
+///    published count that shares a relation with it is withheld as well (« secret ») and the
+///    audit starts again: suppressing a cell only widens the solutions, so a cell once shown to
+///    be protected stays protected.
+/// 5. **Figures that are not counts** are never shown as « < 5 »: a rate or share whose count
+///    or base is withheld, and a mean, median or percentile computed on fewer requests than the
+///    threshold, are withheld as « effectif insuffisant » (or « secret » when the count behind
+///    them is a secondary suppression).
+///
+/// ```swift
+/// let (publiees, bilan) = try ProtectionDiffusion.proteger(tables, territoires: ["Arrageois", "Ternois"], seuil: 5)
+/// bilan.petitsEffectifs   // counts shown « < 5 »
+/// bilan.secrets           // counts withheld so that they cannot be recovered
+/// ```
+public enum ProtectionDiffusion {
+    /// Protects the tables together. `territoires` are all the territories whose figures add
+    /// up to the whole C360 (those of the data, or of the configuration).
+    public static func proteger(_ tables: [TableDiffusee], territoires: [String], seuil: Int,
+                                populations: Populations = .integrees) throws -> (tables: [TableDiffusee], bilan: BilanProtection) {
+        guard seuil > 1 else { return (tables, BilanProtection()) }
+        var modele = Modele(populations: populations, territoires: territoires, seuil: seuil)
+        try modele.lire(tables)
+        modele.deduireRelations()
+        try modele.verifierCoherence()
+        modele.masquerPetitsEffectifs()
+        modele.completerParSecretsSecondaires()
+        return modele.appliquer(tables)
+    }
+}
+
+// MARK: - The model of a diffusion
+
+/// Which figure of an indicator a cell is published as.
+private enum Champ: Hashable {
+    case champ(String)
+    case ligne(Int)
+}
+
+private struct Reference: Hashable {
+    var table: Int
+    var valeur: Int
+    var champ: Champ
+}
+
+/// What a cell counts: one set, or the sum of several (the decided propositions of 1.6).
+private enum Objet: Hashable, Comparable {
+    case ensemble(Ensemble)
+    case somme([Ensemble])
+
+    var base: String {
+        switch self {
+        case .ensemble(let e): return e.base
+        case .somme(let l): return l[0].base
+        }
+    }
+
+    var texte: String {
+        switch self {
+        case .ensemble(let e): return e.description
+        case .somme(let l): return l.map(\.description).joined(separator: " + ")
+        }
+    }
+
+    static func < (a: Objet, b: Objet) -> Bool { a.texte < b.texte }
+}
+
+private struct Cle: Hashable, Comparable {
+    var objet: Objet
+    var debut: Jour
+    var fin: Jour
+    var territoire: String?
+
+    static func < (a: Cle, b: Cle) -> Bool {
+        (a.objet.texte, a.debut, a.fin, a.territoire ?? "") < (b.objet.texte, b.debut, b.fin, b.territoire ?? "")
+    }
+}
+
+private enum Etat {
+    case publiee, petitEffectif, secret
+    /// A line withheld with the breakdown of a small total (« effectif insuffisant »): not
+    /// published, so the attacker only knows it is ≥ 0.
+    case insuffisant
+    /// Not published at all (a month of a territory that only ties the months to the year).
+    case auxiliaire
+}
+
+private struct Cellule {
+    var cle: Cle
+    /// The true count, for a published cell; nil for a cell that is not published (a month
+    /// of a territory that only serves to tie the months to the year).
+    var valeur: Int?
+    var etat: Etat
+    var estMasquee: Bool { etat == .petitEffectif || etat == .secret }
+    /// A count the audit must show to be protected: masked, or a non-zero count withheld with
+    /// the breakdown of a small total.
+    var estAProteger: Bool { estMasquee || (etat == .insuffisant && (valeur ?? 0) > 0) }
+    var estVariable: Bool { etat != .publiee }
+}
+
+/// `Σ coefficient × cellule = 0` (or `≤ 0`).
+private struct Relation {
+    var termes: [(cellule: Int, coefficient: Int)]
+    var egalite: Bool
+}
+
+private struct Modele {
+    let populations: Populations
+    let territoires: [String]
+    let seuil: Int
+    var cellules: [Cellule] = []
+    var index: [Cle: Int] = [:]
+    var relations: [Relation] = []
+    var relationsDe: [[Int]] = []
+    var references: [Int: [Reference]] = [:]
+    /// The cell of the total of each breakdown (its shares are withheld with it).
+    var totaux: [Reference: Int] = [:]
+    /// Each breakdown: its total and its lines.
+    var repartitions: [(total: Int, lignes: [Int])] = []
+    /// Breakdowns declared by the headers, to skip the subset relations they already imply.
+    var partitions: Set<[Int]> = []
+    var sommesReliees: Set<Int> = []
+    /// Cells published only as a headline figure (a value, a rate's numerator or denominator),
+    /// never as a breakdown line: withheld last.
+    var estEnTete: Set<Int> = []
+    /// Cells shown to have another possible whole value (they stay so: see step 4).
+    var protegees: Set<Int> = []
+    var bilan = BilanProtection()
+
+    init(populations: Populations, territoires: [String], seuil: Int) {
+        self.populations = populations
+        self.territoires = territoires
+        self.seuil = seuil
+    }
+
+    // MARK: Cells and the relations the headers declare
+
+    func cle(_ objet: Objet, _ debut: Jour, _ fin: Jour, territoire: String?, territorial: Bool) -> Cle {
+        let p = populations[objet.base]
+        var d = debut, f = fin
+        switch p?.periode ?? .periode {
+        case .cohorte, .periode: break
+        case .fin: d = fin
+        case .annee:
+            d = Jour(annee: fin.annee, mois: 1, jour: 1)!
+            f = Jour(annee: fin.annee, mois: 12, jour: 31)!
+        }
+        let t = (p?.territoire == .aucun || !territorial) ? nil : territoire
+        return Cle(objet: objet, debut: d, fin: f, territoire: t)
+    }
+
+    /// The cell of a key, created when new; a value makes it published.
+    mutating func cellule(_ cle: Cle, valeur: Int?) throws -> Int {
+        if let i = index[cle] {
+            if let valeur {
+                if let connue = cellules[i].valeur, connue != valeur {
+                    throw ErreurObservatoire(.erreurInterne,
+                        "Le secret statistique a reçu deux effectifs différents pour « \(cle.objet.texte) » (\(cle.debut.iso) au \(cle.fin.iso)).",
+                        conseil: "Les en-têtes « comptes » de deux requêtes désignent le même ensemble pour des chiffres différents : corrigez-les.")
+                }
+                if cellules[i].valeur == nil {
+                    cellules[i].valeur = valeur
+                    cellules[i].etat = .publiee
+                }
+            }
+            return i
+        }
+        cellules.append(Cellule(cle: cle, valeur: valeur, etat: valeur == nil ? .auxiliaire : .publiee))
+        relationsDe.append([])
+        index[cle] = cellules.count - 1
+        return cellules.count - 1
+    }
+
+    mutating func relier(_ termes: [(Int, Int)], egalite: Bool) {
+        var fusion: [Int: Int] = [:]
+        for (c, a) in termes { fusion[c, default: 0] += a }
+        let t = fusion.filter { $0.value != 0 }.sorted { $0.key < $1.key }.map { (cellule: $0.key, coefficient: $0.value) }
+        guard !t.isEmpty else { return }
+        relations.append(Relation(termes: t, egalite: egalite))
+        for (c, _) in t { relationsDe[c].append(relations.count - 1) }
+    }
+
+    /// The cell of a field that adds up one or several sets.
+    mutating func champ(_ ensembles: [Ensemble], _ p: Periode, _ t: String?, _ territorial: Bool, valeur: Int?) throws -> Int {
+        if ensembles.count == 1 {
+            return try cellule(cle(.ensemble(ensembles[0]), p.debut, p.fin, territoire: t, territorial: territorial), valeur: valeur)
+        }
+        let somme = try cellule(cle(.somme(ensembles.sorted()), p.debut, p.fin, territoire: t, territorial: territorial), valeur: valeur)
+        if !sommesReliees.contains(somme) {
+            sommesReliees.insert(somme)
+            var termes = [(somme, 1)]
+            for e in ensembles { termes.append((try champ([e], p, t, territorial, valeur: nil), -1)) }
+            relier(termes, egalite: true)
+        }
+        return somme
+    }
+
+    static func entier(_ x: Double?) -> Int? { x.map { Int($0.rounded()) } }
+
+    mutating func lire(_ tables: [TableDiffusee]) throws {
+        for (it, table) in tables.enumerated() {
+            let p = table.periode, t = table.territoire
+            for (iv, v) in table.valeurs.enumerated() where v.indicateur.secret {
+                let c = v.indicateur.comptes
+                let territorial = v.indicateur.territorial
+                for (nom, ensembles) in c.champs.sorted(by: { $0.key < $1.key }) {
+                    let x: Double?
+                    switch nom {
+                    case "valeur": x = v.valeur
+                    case "numerateur": x = v.numerateur
+                    case "denominateur": x = v.denominateur
+                    default: x = v.statistique(nom)
+                    }
+                    guard let n = Modele.entier(x) else { continue }
+                    let id = try champ(ensembles, p, t, territorial, valeur: n)
+                    references[id, default: []].append(Reference(table: it, valeur: iv, champ: .champ(nom)))
+                }
+                for contrainte in c.contraintes {
+                    var gauche: [Int] = [], droite: [Int] = []
+                    for e in contrainte.gauche { gauche.append(try champ([e], p, t, territorial, valeur: nil)) }
+                    for e in contrainte.droite { droite.append(try champ([e], p, t, territorial, valeur: nil)) }
+                    relier(gauche.map { ($0, 1) } + droite.map { ($0, -1) }, egalite: contrainte.egalite)
+                    // `parts = whole` is a breakdown too.
+                    if contrainte.egalite && droite.count == 1 { repartitions.append((droite[0], gauche)) }
+                }
+                guard let r = c.repartition, !v.repartition.isEmpty else { continue }
+                switch r {
+                case let .attribut(ensemble, attribut, multiple):
+                    let total = try champ([ensemble], p, t, territorial, valeur: nil)
+                    totaux[Reference(table: it, valeur: iv, champ: .ligne(-1))] = total
+                    var lignes: [Int] = []
+                    var nonRenseigne: Int?
+                    for (il, l) in v.repartition.enumerated() {
+                        guard let n = Modele.entier(l.n) else { continue }
+                        let id = try champ([ensemble.avec(attribut, l.cle)], p, t, territorial, valeur: n)
+                        references[id, default: []].append(Reference(table: it, valeur: iv, champ: .ligne(il)))
+                        if multiple && l.cle == "non_renseigne" { nonRenseigne = id } else { lignes.append(id) }
+                    }
+                    repartitions.append((total, lignes + (nonRenseigne.map { [$0] } ?? [])))
+                    if !multiple {
+                        relier([(total, 1)] + lignes.map { ($0, -1) }, egalite: true)
+                        partitions.insert([total] + lignes.sorted())
+                    } else {
+                        // A request may have several types: each type is at most the requests
+                        // with a type (total − none), and all types together at least as many.
+                        let aucun = nonRenseigne.map { [($0, 1)] } ?? []
+                        for l in lignes { relier([(l, 1), (total, -1)] + aucun, egalite: false) }
+                        relier([(total, 1)] + (nonRenseigne.map { [($0, -1)] } ?? []) + lignes.map { ($0, -1) }, egalite: false)
+                    }
+                case .mois(let ensemble):
+                    let total = try champ([ensemble], p, t, territorial, valeur: nil)
+                    totaux[Reference(table: it, valeur: iv, champ: .ligne(-1))] = total
+                    var lignes: [Int] = []
+                    for (il, l) in v.repartition.enumerated() {
+                        guard let n = Modele.entier(l.n), let debutMois = Jour(iso: l.cle + "-01") else { continue }
+                        let d = max(debutMois, p.debut), f = min(debutMois.finDuMois, p.fin)
+                        let id = try cellule(cle(.ensemble(ensemble), d, f, territoire: t, territorial: territorial), valeur: n)
+                        references[id, default: []].append(Reference(table: it, valeur: iv, champ: .ligne(il)))
+                        lignes.append(id)
+                    }
+                    if !(lignes.count == 1 && lignes[0] == total) {
+                        relier([(total, 1)] + lignes.map { ($0, -1) }, egalite: true)
+                        repartitions.append((total, lignes))
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: Relations that follow from what the cells count
+
+    mutating func deduireRelations() {
+        // Subsets and yes/no complements, within one period and territory.
+        var groupes: [String: [Int]] = [:]
+        for i in cellules.indices {
+            let k = cellules[i].cle
+            guard case .ensemble = k.objet else { continue }
+            groupes["\(k.objet.base)|\(k.debut.iso)|\(k.fin.iso)|\(k.territoire ?? "")", default: []].append(i)
+        }
+        for (_, membres) in groupes.sorted(by: { $0.key < $1.key }) {
+            for a in membres {
+                guard case .ensemble(let ea) = cellules[a].cle.objet else { continue }
+                for b in membres where a != b {
+                    guard case .ensemble(let eb) = cellules[b].cle.objet, ea.estInclus(dans: eb) else { continue }
+                    // Already implied by a declared breakdown of b with a among its lines.
+                    if partitions.contains(where: { $0.first == b && $0.contains(a) }) { continue }
+                    relier([(a, 1), (b, -1)], egalite: false)
+                }
+            }
+        }
+        relierPeriodes()
+        relierTerritoires()
+    }
+
+    /// Cohort counts of disjoint periods add up: a period published with others that overlap
+    /// it is tied to the elementary intervals they cut it into.
+    mutating func relierPeriodes() {
+        var groupes: [String: [Int]] = [:]
+        for i in cellules.indices {
+            let k = cellules[i].cle
+            guard populations[k.objet.base]?.periode == .cohorte else { continue }
+            groupes["\(k.objet.texte)|\(k.territoire ?? "\u{1}")", default: []].append(i)
+        }
+        for (_, membres) in groupes.sorted(by: { $0.key < $1.key }) {
+            let periodes = Array(Set(membres.map { Periode(debut: cellules[$0].cle.debut, fin: cellules[$0].cle.fin) }))
+            guard periodes.count > 1 else { continue }
+            let chevauchent = periodes.contains { a in periodes.contains { b in a != b && a.debut <= b.fin && b.debut <= a.fin } }
+            guard chevauchent else { continue }
+            let coupures = Set(periodes.flatMap { [$0.debut, $0.fin + 1] }).sorted()
+            var elementaires: [Periode] = []
+            for (d, f) in zip(coupures, coupures.dropFirst()) {
+                let e = Periode(debut: d, fin: f - 1)
+                if periodes.contains(where: { $0.debut <= e.debut && e.fin <= $0.fin }) { elementaires.append(e) }
+            }
+            let modele = cellules[membres[0]].cle
+            for p in periodes.sorted(by: { ($0.debut, $0.fin) < ($1.debut, $1.fin) }) {
+                let parties = elementaires.filter { p.debut <= $0.debut && $0.fin <= p.fin }
+                guard parties.count > 1 else { continue }
+                var k = modele
+                k.debut = p.debut
+                k.fin = p.fin
+                guard let total = index[k] else { continue }
+                var termes = [(total, 1)]
+                for e in parties {
+                    var ke = modele
+                    ke.debut = e.debut
+                    ke.fin = e.fin
+                    if let c = try? cellule(ke, valeur: nil) { termes.append((c, -1)) }
+                }
+                relier(termes, egalite: true)
+            }
+        }
+    }
+
+    /// The whole C360 is the sum of its territories, for additive populations.
+    mutating func relierTerritoires() {
+        var groupes: [String: [Int]] = [:]
+        for i in cellules.indices {
+            let k = cellules[i].cle
+            guard populations[k.objet.base]?.territoire == .additif else { continue }
+            groupes["\(k.objet.texte)|\(k.debut.iso)|\(k.fin.iso)", default: []].append(i)
+        }
+        for (_, membres) in groupes.sorted(by: { $0.key < $1.key }) {
+            guard let ensemble = membres.first(where: { cellules[$0].cle.territoire == nil }),
+                  membres.contains(where: { cellules[$0].cle.territoire != nil }) else { continue }
+            var noms = territoires
+            for m in membres { if let t = cellules[m].cle.territoire, !noms.contains(t) { noms.append(t) } }
+            var termes = [(ensemble, 1)]
+            for t in noms.sorted() {
+                var k = cellules[ensemble].cle
+                k.territoire = t
+                if let c = try? cellule(k, valeur: nil) { termes.append((c, -1)) }
+            }
+            relier(termes, egalite: true)
+        }
+    }
+
+    // MARK: Suppression
+
+    /// Every relation whose cells are all published holds on the true figures: a header that
+    /// says something false of its counts would make the audit wrong.
+    func verifierCoherence() throws {
+        for r in relations {
+            var somme = 0
+            var connue = true
+            for (x, a) in r.termes {
+                guard let v = cellules[x].valeur else { connue = false; break }
+                somme += a * v
+            }
+            if connue && (r.egalite ? somme != 0 : somme > 0) {
+                let texte = r.termes.map { "\($0.coefficient > 0 ? "+" : "−")\(cellules[$0.cellule].cle.objet.texte)" }.joined(separator: " ")
+                throw ErreurObservatoire(.erreurInterne, "Le secret statistique a trouvé une relation fausse entre les effectifs publiés : \(texte) \(r.egalite ? "=" : "≤") 0.",
+                                         conseil: "Les en-têtes « comptes » ou « contraintes » des requêtes disent quelque chose de faux : corrigez-les.")
+            }
+        }
+    }
+
+    /// `C360_TRACE_SECRET=1` prints every round of the audit on standard error.
+    static let trace = ProcessInfo.processInfo.environment["C360_TRACE_SECRET"] == "1"
+
+    mutating func masquerPetitsEffectifs() {
+        for (c, refs) in references where !refs.contains(where: { if case .ligne = $0.champ { return true } else { return false } }) {
+            estEnTete.insert(c)
+        }
+        for i in cellules.indices {
+            if let v = cellules[i].valeur, v >= 1, v < seuil { cellules[i].etat = .petitEffectif }
+        }
+        // The breakdown of a small total is not published (« effectif insuffisant »): its zeros,
+        // and the rule that zero is never masked, would tell the attacker where the few records
+        // are. The lines of a withheld line are withheld in turn.
+        var change = true
+        while change {
+            change = false
+            for (total, lignes) in repartitions where [.petitEffectif, .insuffisant].contains(cellules[total].etat) {
+                for l in lignes where [.publiee, .petitEffectif].contains(cellules[l].etat) {
+                    cellules[l].etat = .insuffisant
+                    change = true
+                }
+            }
+        }
+    }
+
+    /// Last resort for a cell that nothing published can protect (only zeros beside it): the
+    /// zeros of its relations are withheld (« effectif insuffisant »). Returns whether any was.
+    mutating func retenirLesZeros(autourDe c: Int) -> Bool {
+        var fait = false
+        for r in relationsDe[c] where relations[r].egalite {
+            for (x, _) in relations[r].termes where cellules[x].etat == .publiee && cellules[x].valeur == 0 {
+                cellules[x].etat = .insuffisant
+                fait = true
+            }
+        }
+        return fait
+    }
+
+    /// Audits, adds a secondary suppression next to every cell that could be recovered, and
+    /// audits again, until every masked cell has at least two possible values.
+    mutating func completerParSecretsSecondaires() {
+        var tours = 0
+        while true {
+            let exposees = auditer()
+            if Modele.trace {
+                FileHandle.standardError.write(Data("tour \(tours): \(exposees.count) exposées, \(cellules.filter(\.estMasquee).count) masquées\n".utf8))
+                for c in exposees.prefix(5) {
+                    FileHandle.standardError.write(Data("  \(cellules[c].cle.objet.texte) \(cellules[c].cle.debut.iso)…\(cellules[c].cle.fin.iso) \(cellules[c].cle.territoire ?? "C360") = \(cellules[c].valeur ?? -1) \(cellules[c].etat)\n".utf8))
+                    for r in relationsDe[c].prefix(6) {
+                        let t = relations[r].termes.map { "\($0.coefficient)·\(cellules[$0.cellule].cle.objet.texte)@\(cellules[$0.cellule].cle.debut.iso)/\(cellules[$0.cellule].cle.territoire ?? "C360")=\(cellules[$0.cellule].valeur.map(String.init) ?? "?")\(cellules[$0.cellule].estVariable ? "*" : "")" }
+                        FileHandle.standardError.write(Data("     \(relations[r].egalite ? "=" : "≤") \(t.joined(separator: " "))\n".utf8))
+                    }
+                }
+            }
+            if exposees.isEmpty || tours > cellules.count { break }
+            tours += 1
+            var touchees: Set<Int> = []
+            var change = false
+            for c in exposees where !relationsDe[c].contains(where: { touchees.contains($0) }) {
+                if let s = candidat(pour: c) {
+                    cellules[s].etat = .secret
+                    touchees.formUnion(relationsDe[s])
+                    change = true
+                } else if retenirLesZeros(autourDe: c) {
+                    touchees.formUnion(relationsDe[c])
+                    change = true
+                }
+            }
+            if !change {
+                bilan.nonProtegees = exposees.count
+                break
+            }
+        }
+    }
+
+    /// The published count to withhold next to an exposed cell. The relations that pin it down
+    /// come first: equalities in which it is the only unknown (then those with the fewest
+    /// unknowns), then inequalities that are tight at the true values. In the first of them that
+    /// has a published non-zero count, the candidate chosen is, in this order: a breakdown line
+    /// rather than a headline figure, and a headline rather than a whole population (the number
+    /// of requests); one whose other equalities already hold an unknown (it
+    /// closes a cycle of suppressions, the pattern that protects every cell of a two-way table
+    /// with few suppressions); the smallest.
+    func candidat(pour c: Int) -> Int? {
+        func rang(_ r: Int) -> (Int, Int)? {
+            let rel = relations[r]
+            let inconnues = rel.termes.filter { cellules[$0.cellule].estVariable }.count
+            if !rel.egalite {
+                // An inequality matters only when tight at the true values (all of them known).
+                var somme = 0
+                for (x, a) in rel.termes {
+                    guard let v = cellules[x].valeur else { return nil }
+                    somme += a * v
+                }
+                if somme != 0 { return nil }
+            }
+            return (rel.egalite ? 0 : 1, inconnues)
+        }
+        func cout(_ x: Int, _ r: Int) -> (Int, Int, Int) {
+            let liens = relationsDe[x].filter { q in
+                q != r && relations[q].egalite && relations[q].termes.contains { $0.cellule != x && cellules[$0.cellule].estVariable }
+            }.count
+            return (rangDeLecture(x), -liens, cellules[x].valeur!)
+        }
+        func meilleur(_ r: Int) -> Int? {
+            relations[r].termes.map(\.cellule)
+                .filter { cellules[$0].etat == .publiee && (cellules[$0].valeur ?? 0) > 0 }
+                .min { a, b in
+                    let (ca, cb) = (cout(a, r), cout(b, r))
+                    return ca != cb ? ca < cb : cellules[a].cle < cellules[b].cle
+                }
+        }
+        let classees = relationsDe[c].compactMap { r in rang(r).map { (r, $0) } }.sorted { ($0.1.0, $0.1.1, $0.0) < ($1.1.0, $1.1.1, $1.0) }
+        for (r, _) in classees { if let x = meilleur(r) { return x } }
+        // Nothing next to it: the smallest published count of any relation of its group.
+        let groupe = composante(de: c)
+        return Set(groupe.flatMap { relationsDe[$0] }).sorted().compactMap(meilleur)
+            .min { (cellules[$0].valeur!, cellules[$0].cle) < (cellules[$1].valeur!, cellules[$1].cle) }
+    }
+
+    /// How much readers lose when a cell is withheld: a breakdown line (0), a headline figure
+    /// (1), a whole population — all the requests, all the propositions — (2).
+    func rangDeLecture(_ x: Int) -> Int {
+        guard estEnTete.contains(x) else { return 0 }
+        if case .ensemble(let e) = cellules[x].cle.objet, e.filtres.isEmpty { return 2 }
+        return 1
+    }
+
+    /// The unknown cells tied to `c` through relations.
+    func composante(de c: Int) -> [Int] {
+        var vus: Set<Int> = [c]
+        var pile = [c]
+        while let x = pile.popLast() {
+            for r in relationsDe[x] {
+                for (y, _) in relations[r].termes where cellules[y].estVariable && !vus.contains(y) {
+                    vus.insert(y)
+                    pile.append(y)
+                }
+            }
+        }
+        return vus.sorted()
+    }
+
+    /// The masked cells that can be recovered (only one whole value fits what is published).
+    mutating func auditer() -> [Int] {
+        var exposees: [Int] = []
+        var faites: Set<Int> = []
+        for c in cellules.indices where cellules[c].estAProteger && !protegees.contains(c) && !faites.contains(c) {
+            let groupe = composante(de: c)
+            faites.formUnion(groupe)
+            exposees += auditer(groupe)
+        }
+        return exposees.sorted()
+    }
+
+    mutating func auditer(_ groupe: [Int]) -> [Int] {
+        var colonne: [Int: Int] = [:]
+        var p = ProgrammeLineaire()
+        for c in groupe {
+            switch cellules[c].etat {
+            case .petitEffectif: colonne[c] = p.variable(bas: 1, haut: Double(seuil - 1))
+            case .secret: colonne[c] = p.variable(bas: 1, haut: nil)
+            default: colonne[c] = p.variable(bas: 0, haut: nil)
+            }
+        }
+        let rels = Set(groupe.flatMap { relationsDe[$0] }).sorted()
+        for r in rels {
+            var constante = 0
+            var termes: [(Int, Double)] = []
+            for (x, a) in relations[r].termes {
+                if let j = colonne[x] { termes.append((j, Double(a))) } else { constante += a * (cellules[x].valeur ?? 0) }
+            }
+            if relations[r].egalite { p.ligne(termes, egalA: Double(-constante)) } else { p.ligne(termes, auPlus: Double(-constante)) }
+        }
+        let solveur = SolveurLineaire(p)
+        var exposees: [Int] = []
+        let masquees = groupe.filter { cellules[$0].estAProteger }
+        for c in masquees where !protegees.contains(c) {
+            let j = colonne[c]!, v = Double(cellules[c].valeur!)
+            let (b, h) = solveur.bornes(j)
+            var trouve = false
+            for haut in [true, false] {
+                let nb = haut ? v + 1 : b, nh = haut ? h : v - 1
+                if let nb, let nh, nb > nh { continue }
+                solveur.fixerBornes(j, nb, nh)
+                let r = solveur.pointEntier()
+                solveur.fixerBornes(j, b, h)
+                if case .oui(let point) = r {
+                    trouve = true
+                    // The same point shows every other masked cell it moves.
+                    for d in masquees where abs(point[colonne[d]!] - Double(cellules[d].valeur!)) >= 0.5 { protegees.insert(d) }
+                    protegees.insert(c)
+                    break
+                }
+            }
+            if !trouve { exposees.append(c) }
+        }
+        return exposees
+    }
+
+    // MARK: Back to the tables
+
+    func retenue(_ c: Int) -> Retenue? {
+        switch cellules[c].etat {
+        case .petitEffectif: return .petitEffectif
+        case .secret: return .secret
+        case .insuffisant: return .effectifInsuffisant
+        default: return nil
+        }
+    }
+
+    mutating func appliquer(_ entree: [TableDiffusee]) -> (tables: [TableDiffusee], bilan: BilanProtection) {
+        var tables = entree
+        bilan.cellules = references.count
+        bilan.petitsEffectifs = references.keys.filter { cellules[$0].etat == .petitEffectif }.count
+        bilan.secrets = references.keys.filter { cellules[$0].etat == .secret }.count
+        bilan.figuresRetenues += references.keys.filter { cellules[$0].etat == .insuffisant }.count
+        for (c, refs) in references {
+            guard let r = retenue(c) else { continue }
+            for ref in refs {
+                var v = tables[ref.table].valeurs[ref.valeur]
+                switch ref.champ {
+                case .champ("valeur"): v.valeur = nil; v.valeurRetenue = r
+                case .champ("numerateur"): v.numerateur = nil; v.numerateurRetenu = r
+                case .champ("denominateur"): v.denominateur = nil; v.denominateurRetenu = r
+                case .champ(let nom):
+                    if let i = v.statistiques.firstIndex(where: { $0.nom == nom }) {
+                        v.statistiques[i].valeur = nil
+                        v.statistiques[i].retenue = r
+                    }
+                case .ligne(let i):
+                    v.repartition[i].n = nil
+                    v.repartition[i].retenue = r
+                }
+                tables[ref.table].valeurs[ref.valeur] = v
+            }
+        }
+        for it in tables.indices {
+            let table = tables[it]
+            for iv in table.valeurs.indices where table.valeurs[iv].indicateur.secret {
+                var v = tables[it].valeurs[iv]
+                retenirFiguresDerivees(&v, total: totaux[Reference(table: it, valeur: iv, champ: .ligne(-1))], table: table)
+                tables[it].valeurs[iv] = v
+            }
+        }
+        return (tables, bilan)
+    }
+
+    /// Rates, shares, means and ratios that rest on a withheld count, or on too few requests.
+    mutating func retenirFiguresDerivees(_ v: inout ValeurIndicateur, total: Int?, table: TableDiffusee) {
+        let c = v.indicateur.comptes
+        func pourBase(_ r: Retenue?) -> Retenue { r == .petitEffectif ? .effectifInsuffisant : .secret }
+        // The rate of the indicator.
+        if v.numerateurRetenu != nil || v.denominateurRetenu != nil {
+            if v.taux != nil { bilan.figuresRetenues += 1 }
+            v.taux = nil
+            v.tauxRetenu = v.denominateurRetenu == .petitEffectif ? .effectifInsuffisant : .secret
+        }
+        // Shares of the breakdown.
+        let totalRetenu = total.flatMap { retenue($0) }
+        for i in v.repartition.indices where v.repartition[i].retenue != nil || totalRetenu != nil {
+            if v.repartition[i].taux != nil { bilan.figuresRetenues += 1 }
+            v.repartition[i].taux = nil
+            v.repartition[i].tauxRetenu = totalRetenu != nil ? pourBase(totalRetenu) : .secret
+            // The base of the shares is the withheld total.
+            if totalRetenu != nil { v.repartition[i].base = nil }
+        }
+        // Figures computed over the requests of `effectif`: withheld below the threshold.
+        if let f = c.effectif, let e = c.champs[f], let cn = celluleDuChamp(e, table, v), let n = cellules[cn].valeur, n >= 1, n < seuil {
+            let comptes = Set(c.champs.keys)
+            for i in v.statistiques.indices where !comptes.contains(v.statistiques[i].nom) && v.statistiques[i].valeur != nil {
+                v.statistiques[i].valeur = nil
+                v.statistiques[i].retenue = .effectifInsuffisant
+                bilan.figuresRetenues += 1
+            }
+            if v.indicateur.unite != .nombre && v.valeur != nil {
+                v.valeur = nil
+                v.valeurRetenue = .effectifInsuffisant
+                bilan.figuresRetenues += 1
+            }
+        }
+        // Ratios of counts: withheld with any of their counts.
+        for (nom, (num, den)) in c.rapports {
+            guard let i = v.statistiques.firstIndex(where: { $0.nom == nom }), v.statistiques[i].valeur != nil else { continue }
+            let cellulesNum = num.map { celluleDuChamp([$0], table, v) }, cellulesDen = den.map { celluleDuChamp([$0], table, v) }
+            let toutes = cellulesNum + cellulesDen
+            if toutes.contains(where: { $0 == nil || retenue($0!) != nil }) {
+                v.statistiques[i].valeur = nil
+                let petit = cellulesDen.contains { $0.map { retenue($0) == .petitEffectif } ?? false }
+                v.statistiques[i].retenue = petit ? .effectifInsuffisant : .secret
+                bilan.figuresRetenues += 1
+            }
+        }
+        // A target is not judged on a withheld figure.
+        if (v.aUnTaux ? v.tauxRetenu : v.valeurRetenue) != nil { v.atteinte = nil }
+    }
+
+    /// The cell of a field of `v` in its table (nil when it was not published).
+    func celluleDuChamp(_ ensembles: [Ensemble], _ table: TableDiffusee, _ v: ValeurIndicateur) -> Int? {
+        let objet: Objet = ensembles.count == 1 ? .ensemble(ensembles[0]) : .somme(ensembles.sorted())
+        let k = cle(objet, table.periode.debut, table.periode.fin, territoire: table.territoire, territorial: v.indicateur.territorial)
+        guard let i = index[k], cellules[i].valeur != nil else { return nil }
+        return i
+    }
+
+}
