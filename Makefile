@@ -14,10 +14,12 @@ PREFIX    ?= /usr/local
 
 all: build
 
-# System libraries: libxlsxwriter (XLSX writing) and SQLite's headers, installed with apt-get when missing.
+# System libraries: libxlsxwriter (XLSX writing), cmark (Markdown) and SQLite's headers,
+# installed with apt-get when missing.
 deps:
 	@missing=""; \
 	pkg-config --exists xlsxwriter 2>/dev/null || missing="$$missing libxlsxwriter-dev"; \
+	pkg-config --exists libcmark 2>/dev/null || missing="$$missing libcmark-dev"; \
 	pkg-config --exists sqlite3 2>/dev/null || missing="$$missing libsqlite3-dev"; \
 	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
 	if [ -n "$$missing" ]; then \
