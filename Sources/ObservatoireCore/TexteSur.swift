@@ -84,6 +84,26 @@ public enum Masque {
     /// The same, for an optional value (nil stays nil).
     public static func extrait(_ valeur: String?) -> String? { valeur.map { extrait($0) } }
 
+    /// Header names for a message: those that look like names, quoted (at most `maximum`); the
+    /// others counted, never quoted (a data row taken for a header would hold personal values).
+    ///
+    /// ```swift
+    /// Masque.listeEntetes(["Date", "Mme Durand", "06 12 34 56 78"])   // "« Date » et 2 autres cellules, non citées"
+    /// ```
+    public static func listeEntetes(_ noms: [String], maximum: Int = 30) -> String {
+        let nonVides = noms.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        let cites = nonVides.filter(ressembleAUnEnTete)
+        let masquees = nonVides.count - cites.count
+        var parties = cites.prefix(maximum).map { "« \($0.trimmingCharacters(in: .whitespaces)) »" }
+        if cites.count > maximum { parties.append("\(cites.count - maximum) autre\(cites.count - maximum > 1 ? "s" : "")") }
+        var texte = parties.joined(separator: ", ")
+        if masquees > 0 {
+            let m = "\(masquees) \(cites.isEmpty ? "" : "autre\(masquees > 1 ? "s" : "") ")cellule\(masquees > 1 ? "s" : ""), non citée\(masquees > 1 ? "s" : "") (elle\(masquees > 1 ? "s" : "") ne ressemble\(masquees > 1 ? "nt" : "") pas à des noms de colonnes)"
+            texte = texte.isEmpty ? m : texte + " et " + m
+        }
+        return texte.isEmpty ? "aucune" : texte
+    }
+
     /// Whether a cell of a header row can be quoted as a column name: short, with letters, and
     /// nothing of what personal values look like (long digit runs, an e-mail address).
     public static func ressembleAUnEnTete(_ s: String) -> Bool {
