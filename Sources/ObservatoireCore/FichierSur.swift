@@ -180,8 +180,10 @@ public enum FichierSur {
         try ouvrir(chemin: url.path)
     }
 
-    public static func ouvrir(chemin: String) throws -> FichierOuvert {
-        let fd = open(chemin, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+    /// `suivreLiens`: only for a file the operator may have placed elsewhere on purpose (the
+    /// key, kept in a vault); never for what arrives in the inbox or what ends up in a report.
+    public static func ouvrir(chemin: String, suivreLiens: Bool = false) throws -> FichierOuvert {
+        let fd = open(chemin, O_RDONLY | (suivreLiens ? 0 : O_NOFOLLOW) | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
             let e = errno
             // A dangling link gives ENOENT on some systems: say what it is.

@@ -27,7 +27,7 @@ public final class Verrou {
         let fd = open(chemin, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw ErreurObservatoire(.ecritureImpossible,
-                "Impossible de créer le verrou « \(chemin) » : \(String(cString: strerror(errno))).",
+                "Impossible de créer le verrou « \(chemin) » : \(MessageSysteme.errno(errno)).",
                 conseil: "L'espace de travail doit être accessible en écriture par le compte qui lance c360.")
         }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
