@@ -71,7 +71,9 @@ public enum Masque {
     public static let longueurExtrait = 14
 
     public static func extrait(_ valeur: String) -> String {
-        let v = TexteSur.sansControles(valeur).trimmingCharacters(in: .whitespacesAndNewlines)
+        // Only the start matters: a value of 100 000 characters costs no more than a short one.
+        let debut = String(String.UnicodeScalarView(valeur.unicodeScalars.prefix(4 * longueurExtrait)))
+        let v = TexteSur.sansControles(debut).trimmingCharacters(in: .whitespacesAndNewlines)
         if v.count <= longueurLibre { return v }
         var r = ""
         for (i, c) in v.enumerated() {

@@ -62,7 +62,7 @@ public struct BilanExecution: Sendable {
     public var journal: URL?
 
     public var code: CodeSortie {
-        var c = importation?.code ?? .succes
+        var c = importation?.code(enAttenteIllisible: false) ?? .succes
         if !erreurs.isEmpty { c = .pire(c, .donneesIllisibles) }
         return c
     }

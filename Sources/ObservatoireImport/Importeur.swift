@@ -66,10 +66,14 @@ public struct BilanImport: Sendable {
 
     /// The exit code of `spec/cli.md`: 65 when a file was unreadable, 3 when rows were
     /// rejected, 0 otherwise.
-    public var code: CodeSortie {
+    public var code: CodeSortie { code(enAttenteIllisible: true) }
+
+    /// The code, where a file still being written counts as unreadable (`importer`) or not (the
+    /// monthly run leaves it for the next run: nothing is wrong yet).
+    public func code(enAttenteIllisible: Bool) -> CodeSortie {
         var c = CodeSortie.succes
         for f in fichiers {
-            if f.erreur != nil { c = .pire(c, .donneesIllisibles) }
+            if let e = f.erreur, enAttenteIllisible || !e.enAttente { c = .pire(c, .donneesIllisibles) }
             if f.rejetees > 0 { c = .pire(c, .rejets) }
         }
         if annule { c = .pire(c, .donneesIllisibles) }

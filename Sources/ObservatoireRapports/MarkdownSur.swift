@@ -54,8 +54,15 @@ enum MarkdownSur {
 
     // MARK: - Before cmark: cleaning, bounds, tables
 
-    /// The text for cmark (tables replaced by markers) and the cells of each table (header first).
-    static func preparer(_ markdown: String) throws -> (String, [[[String]]]) {
+    /// A table found in the text: its cells (header first), and its lines as written (shown as
+    /// they are when its marker ends up inside a code block or raw HTML).
+    struct Tableau {
+        var cellules: [[String]]
+        var source: String
+    }
+
+    /// The text for cmark (tables replaced by markers) and the tables.
+    static func preparer(_ markdown: String) throws -> (String, [Tableau]) {
         // Control characters (but tab and line breaks) and the marker characters go.
         var propre = String.UnicodeScalarView()
         for c in markdown.unicodeScalars where c == "\t" || c == "\n" || c == "\r" || !(TexteSur.estControle(c) || c == marque || c == "\u{E001}") {
@@ -70,7 +77,7 @@ enum MarkdownSur {
             l.hasSuffix("\r") ? l.dropLast() : l
         }
         var sortie: [Substring] = []
-        var tableaux: [[[String]]] = []
+        var tableaux: [Tableau] = []
         var clotureBloc: (Character, Int)?
         var taillebloc = 0, debutBloc = 0
         var i = 0
@@ -120,7 +127,7 @@ enum MarkdownSur {
                 sortie.append("")
                 sortie.append(Substring(String(marque) + String(tableaux.count) + String(marque)))
                 sortie.append("")
-                tableaux.append(tableau)
+                tableaux.append(Tableau(cellules: tableau, source: lignes[i..<j].joined(separator: "\n")))
                 i = j
                 continue
             }
@@ -190,11 +197,11 @@ enum MarkdownSur {
 private struct Rendu {
     let niveauDeBase: Int
     let nomDesTableaux: String
-    let tableaux: [[[String]]]
+    let tableaux: [MarkdownSur.Tableau]
     var sortie = ""
     var numeroTableau = 0
 
-    init(niveauDeBase: Int, nomDesTableaux: String, tableaux: [[[String]]]) {
+    init(niveauDeBase: Int, nomDesTableaux: String, tableaux: [MarkdownSur.Tableau]) {
         self.niveauDeBase = niveauDeBase
         self.nomDesTableaux = nomDesTableaux
         self.tableaux = tableaux
@@ -248,8 +255,30 @@ private struct Rendu {
         }
     }
 
-    static func litteral(_ n: OpaquePointer) -> String {
+    static func litteralBrut(_ n: OpaquePointer) -> String {
         cmark_node_get_literal(n).map { String(cString: $0) } ?? ""
+    }
+
+    /// A node's text, a table marker that did not become a paragraph of its own (inside a code
+    /// block, a raw HTML block) given back as the lines it stands for.
+    func litteral(_ n: OpaquePointer) -> String {
+        let t = Rendu.litteralBrut(n)
+        guard t.unicodeScalars.contains(MarkdownSur.marque) else { return t }
+        var r = String.UnicodeScalarView()
+        var morceau = String.UnicodeScalarView()
+        var dedans = false
+        for c in t.unicodeScalars {
+            if c == MarkdownSur.marque {
+                if dedans, let i = Int(String(morceau)), tableaux.indices.contains(i) { r.append(contentsOf: tableaux[i].source.unicodeScalars) }
+                morceau = String.UnicodeScalarView()
+                dedans.toggle()
+            } else if dedans {
+                morceau.append(c)
+            } else {
+                r.append(c)
+            }
+        }
+        return String(r)
     }
 
     /// The plain text of a node's descendants (an image's description, a link's text).
@@ -258,7 +287,7 @@ private struct Rendu {
         parcourir(n) { x, entree in
             guard entree else { return true }
             let type = cmark_node_get_type(x)
-            if type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE { t += Rendu.litteral(x) }
+            if type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE { t += litteral(x) }
             if type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK { t += " " }
             return true
         }
@@ -269,7 +298,7 @@ private struct Rendu {
     func tableauMarque(_ paragraphe: OpaquePointer) -> Int? {
         guard let enfant = cmark_node_first_child(paragraphe), cmark_node_next(enfant) == nil,
               cmark_node_get_type(enfant) == CMARK_NODE_TEXT else { return nil }
-        let t = Rendu.litteral(enfant).unicodeScalars
+        let t = Rendu.litteralBrut(enfant).unicodeScalars
         guard t.count >= 3, t.first == MarkdownSur.marque, t.last == MarkdownSur.marque else { return nil }
         guard let i = Int(String(String.UnicodeScalarView(t.dropFirst().dropLast()))), tableaux.indices.contains(i) else { return nil }
         return i
@@ -342,24 +371,24 @@ private struct Rendu {
                 if entree && !enLigne { sortie += "<hr>" }
             case CMARK_NODE_CODE_BLOCK:
                 guard entree else { break }
-                let code = HTMLTexte.echapper(Rendu.litteral(n))
+                let code = HTMLTexte.echapper(litteral(n))
                 sortie += enLigne ? "<code>\(code)</code>" : "<pre><code>\(code)</code></pre>"
             case CMARK_NODE_HTML_BLOCK:
                 guard entree else { break }
-                let reste = Rendu.sansCommentaires(Rendu.litteral(n)).trimmingCharacters(in: .whitespacesAndNewlines)
+                let reste = Rendu.sansCommentaires(litteral(n)).trimmingCharacters(in: .whitespacesAndNewlines)
                 if !reste.isEmpty { sortie += enLigne ? HTMLTexte.echapper(reste) : "<p>" + HTMLTexte.echapper(reste) + "</p>" }
             case CMARK_NODE_HTML_INLINE:
                 guard entree else { break }
-                let brut = Rendu.litteral(n)
+                let brut = litteral(n)
                 if !brut.hasPrefix("<!--") { sortie += HTMLTexte.echapper(brut) }
             case CMARK_NODE_TEXT:
-                if entree { sortie += HTMLTexte.echapper(Rendu.litteral(n)) }
+                if entree { sortie += HTMLTexte.echapper(litteral(n)) }
             case CMARK_NODE_SOFTBREAK:
                 if entree { sortie += "\n" }
             case CMARK_NODE_LINEBREAK:
                 if entree { sortie += enLigne ? " " : "<br>" }
             case CMARK_NODE_CODE:
-                if entree { sortie += "<code>" + HTMLTexte.echapper(Rendu.litteral(n)) + "</code>" }
+                if entree { sortie += "<code>" + HTMLTexte.echapper(litteral(n)) + "</code>" }
             case CMARK_NODE_EMPH:
                 sortie += entree ? "<em>" : "</em>"
             case CMARK_NODE_STRONG:
@@ -401,7 +430,7 @@ private struct Rendu {
         var morceaux = sortie.components(separatedBy: "\u{E001}")
         sortie = morceaux.removeFirst()
         for (i, suite) in zip(aEcrire, morceaux) {
-            sortie += try tableau(tableaux[i])
+            sortie += try tableau(tableaux[i].cellules)
             sortie += suite
         }
     }
