@@ -56,7 +56,8 @@ public enum Journal {
             n += 1
             url = dossier.appendingPathComponent("\(f.string(from: Date()))-\(commande)-\(n).log")
         }
-        let fd = open(url.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        // A new file only (`O_EXCL` never follows a link planted under the expected name).
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             return (Logger(label: "c360", factory: { _ in SwiftLogNoOpLogHandler() }), nil)
         }

@@ -79,10 +79,10 @@ public struct BilanExecution: Sendable {
             phrases.append("Exécution mensuelle pour \(moisTexte).")
         }
         for r in renommes {
-            phrases.append("Le fichier « \(TexteSur.surUneLigne(r.ancien)) », au nom illisible, a été renommé « \(r.nouveau) ».")
+            phrases.append("Le fichier « \(TexteSur.surUneLigne(r.ancien)) », au nom illisible, \(aBlanc ? "serait" : "a été") renommé « \(r.nouveau) ».")
         }
         if fichiers == 0 && erreurs.isEmpty {
-            phrases.append("Aucun nouveau fichier dans le dossier à traiter.")
+            if enAttente.isEmpty { phrases.append("Aucun nouveau fichier dans le dossier à traiter.") }
         } else {
             let nouveaux = Set(i?.fichiers.filter { $0.erreur == nil && !$0.dejaImporte }.map(\.fichier) ?? []).count
             let deja = Set(i?.fichiers.filter(\.dejaImporte).map(\.fichier) ?? []).count

@@ -251,13 +251,17 @@ public final class Importeur {
         var fichiers: [URL] = []
         var ignores: [String] = []
         for chemin in chemins {
+            // A folder named on the command line is the user's choice: followed if it is a link.
+            // A file is opened later, never through a link.
             var s = stat()
             guard lstat(chemin.path, &s) == 0 else {
                 let e = errno
                 throw ErreurObservatoire(.usage, "Le fichier ou dossier « \(TexteSur.surUneLigne(chemin.path)) » \(e == EACCES ? "n'est pas accessible : \(MessageSysteme.errno(e))" : "n'existe pas").",
                                          conseil: "Vérifiez le chemin indiqué (les noms avec des espaces doivent être entre guillemets).")
             }
-            guard s.st_mode & S_IFMT == S_IFDIR else {
+            var cible = stat()
+            let estDossier = s.st_mode & S_IFMT == S_IFDIR || (s.st_mode & S_IFMT == S_IFLNK && stat(chemin.path, &cible) == 0 && cible.st_mode & S_IFMT == S_IFDIR)
+            guard estDossier else {
                 // A file, or a link or a FIFO: opened safely, refused with its reason if need be.
                 fichiers.append(chemin)
                 continue

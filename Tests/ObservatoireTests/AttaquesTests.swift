@@ -73,6 +73,14 @@ final class AttaquesTests: XCTestCase {
                                 erreur: String(decoding: donneesErreur, as: UTF8.self))
     }
 
+    /// The peak resident memory (MB) of every `c360` run so far by this test process: a bound
+    /// on all of them (the former renderer reached 3.4 GB in 15 s on one narrative).
+    func memoireMaximaleDesCommandesMo() -> Int {
+        var u = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &u)
+        return u.ru_maxrss / 1024
+    }
+
     func executer(_ t: EspaceDeTest, env: [String: String] = [:], limiteFichiers: Int? = nil, file: StaticString = #filePath, line: UInt = #line) throws -> Binaire.Resultat {
         try lancer(["executer", "--dossier", t.dossier.path, "--mois", "2025-12"], env: env, limiteFichiers: limiteFichiers, file: file, line: line)
     }
@@ -227,6 +235,7 @@ final class AttaquesTests: XCTestCase {
             XCTAssertTrue(recit.contains("Fin du récit.") || recit.contains("Récit non repris"), "\(nom) : \(recit.prefix(200))")
             XCTAssertEqual(recit.components(separatedBy: "<div").count, recit.components(separatedBy: "</div>").count, nom)
         }
+        XCTAssertLessThan(memoireMaximaleDesCommandesMo(), 1_024, "mémoire bornée")
     }
 
     /// A paragraph over the bound is not rendered: the report is written with a French note,
@@ -478,6 +487,7 @@ final class AttaquesTests: XCTestCase {
         XCTAssertLessThanOrEqual(try t.compter("SELECT max(length(valeur)) FROM rejets"), Masque.longueurExtrait + 1)
         let taille = try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: t.espace.baseDeDonnees.path)[.size] as? NSNumber).intValue
         XCTAssertLessThan(taille, 8 << 20, "la base reste petite (elle grossissait de 190 Mo)")
+        XCTAssertLessThan(memoireMaximaleDesCommandesMo(), 1_024, "mémoire bornée")
         try verifierRienNeFuit(t, [r], secrets: ["Quintinvaldo", "06 98 76 54 32"])
     }
 
@@ -498,6 +508,7 @@ final class AttaquesTests: XCTestCase {
         let r = try lancer(["importer", "--dossier", t.dossier.path, url.path])
         XCTAssertEqual(r.code, 0, r.sortie + r.erreur)
         XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 8)
+        XCTAssertLessThan(memoireMaximaleDesCommandesMo(), 1_024, "les commentaires ne sont pas gardés en mémoire")
     }
 
     /// A workbook in the 1904 date system: 44227 is 1 February 2025, not 31 January 2021.
@@ -610,6 +621,7 @@ final class AttaquesTests: XCTestCase {
             try (piege + config.replacingOccurrences(of: "territoires: []", with: "")).write(to: t.espace.fichierConfiguration, atomically: true, encoding: .utf8)
             let r = try lancer(["indicateurs", "--dossier", t.dossier.path, "--annee", "2025"], delaiMax: 60)
             XCTAssertEqual(r.code, 2, "\(nom) : \(r.erreur)")
+            XCTAssertLessThan(memoireMaximaleDesCommandesMo(), 1_024, "mémoire bornée")
             XCTAssertTrue(r.erreur.contains("Configuration invalide") && r.erreur.contains("ligne"), r.erreur)
             XCTAssertTrue(r.erreur.contains("alias") || r.erreur.contains("clé"), r.erreur)
         }
@@ -748,6 +760,18 @@ final class AttaquesTests: XCTestCase {
         XCTAssertEqual(r2.code, 0)
         XCTAssertFalse(r2.sortie.contains("déjà à jour"), r2.sortie)
         XCTAssertEqual(fichiers(t.espace.dossierRapports).filter { !$0.hasPrefix(".") }, ecrits)
+    }
+
+    /// A lock file planted as a link to the database: refused, the database is not truncated.
+    func testVerrouPlanteCommeLienVersLaBase() throws {
+        let t = try baseAvecDonnees()
+        let avant = try Data(contentsOf: t.espace.baseDeDonnees)
+        try? FileManager.default.removeItem(at: t.espace.fichierVerrou)
+        try FileManager.default.createSymbolicLink(atPath: t.espace.fichierVerrou.path, withDestinationPath: t.espace.baseDeDonnees.path)
+        let r = try executer(t)
+        XCTAssertEqual(r.code, 73, r.erreur)
+        XCTAssertTrue(r.erreur.contains("verrou") && r.erreur.contains("lien symbolique"), r.erreur)
+        XCTAssertEqual(try Data(contentsOf: t.espace.baseDeDonnees), avant, "la base n'a pas été touchée")
     }
 
     // MARK: - 8. Messages
