@@ -14,11 +14,12 @@ PREFIX    ?= /usr/local
 
 all: build
 
-# System libraries: libxlsxwriter (XLSX writing), SQLite's headers and GLPK (linear programmes of the
-# small-count audit), installed with apt-get when missing.
+# System libraries: libxlsxwriter (XLSX writing), cmark (Markdown), SQLite's headers and GLPK
+# (linear programmes of the small-count audit), installed with apt-get when missing.
 deps:
 	@missing=""; \
 	pkg-config --exists xlsxwriter 2>/dev/null || missing="$$missing libxlsxwriter-dev"; \
+	pkg-config --exists libcmark 2>/dev/null || missing="$$missing libcmark-dev"; \
 	pkg-config --exists sqlite3 2>/dev/null || missing="$$missing libsqlite3-dev"; \
 	[ -f /usr/include/glpk.h ] || missing="$$missing libglpk-dev"; \
 	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
@@ -45,11 +46,13 @@ bench: deps
 	bench/bench.sh
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --no-progress
 
-# The reliability and security tests with five times more crash runs and fuzz cases
-# (make test already runs them once: 20 crash runs, 200 fuzz cases).
+# The reliability and security tests (crash runs, the attacks of SECURITE.md, fuzzing) with
+# five times more crash runs and fuzz cases: make test runs 20 crash runs and 900 fuzz cases
+# (CSV, workbook parts, YAML, Markdown), make robustesse 100 and 4 500.
 robustesse: deps
 	$(SWIFT) build --build-tests
-	C360_ITERATIONS=5 $(SWIFT) test --skip-build --filter RobustesseTests
+	C360_ITERATIONS=5 $(SWIFT) test --skip-build --filter 'RobustesseTests|AttaquesTests|FuzzTests'
+
 
 # Installs the optimised executable with its resources (SQL queries, report templates) in
 # $(PREFIX)/lib/c360, and a link in $(PREFIX)/bin.

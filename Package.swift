@@ -26,7 +26,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
@@ -42,6 +41,13 @@ let package = Package(
         .systemLibrary(
             name: "CGLPK",
             providers: [.apt(["libglpk-dev"])]
+        ),
+        // cmark, the CommonMark reference library (C, linear time), for the narrative and the
+        // methodology; found through pkg-config, installed by the Makefile when missing.
+        .systemLibrary(
+            name: "CCmark",
+            pkgConfig: "libcmark",
+            providers: [.apt(["libcmark-dev"])]
         ),
         // Domain values, configuration, workspace, normalisation rules shared by every stage.
         .target(
@@ -97,7 +103,7 @@ let package = Package(
                 "ObservatoireStore",
                 "ObservatoireIndicateurs",
                 "CXlsxWriter",
-                .product(name: "Ink", package: "Ink"),
+                "CCmark",
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
             resources: [.copy("../../Reports")]

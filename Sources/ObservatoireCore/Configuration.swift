@@ -109,20 +109,15 @@ public struct Configuration: Equatable, Sendable {
     public static func charger(depuis url: URL) throws -> Configuration {
         let texte: String
         do {
-            let donnees = try Data(contentsOf: url)
-            guard let t = String(data: donnees, encoding: .utf8) else {
-                throw ErreurObservatoire(.usage, "Le fichier de configuration « \(url.path) » n'est pas en UTF-8.",
-                                         conseil: "Enregistrez-le en UTF-8 depuis votre éditeur de texte.")
-            }
-            texte = t
-        } catch let e as ErreurObservatoire {
-            throw e
-        } catch {
-            throw ErreurObservatoire(.usage, "Impossible de lire la configuration « \(url.path) ».",
-                                     conseil: "Vérifiez que le fichier existe et qu'il est lisible.")
+            texte = try FichierSur.lireTexte(url, limite: tailleMaximale)
+        } catch let e as ErreurFichier {
+            throw ErreurObservatoire(.usage, "Impossible de lire la configuration « \(url.path) » : \(e.raison).", conseil: e.conseil)
         }
         return try analyser(texte, fichier: url.path)
     }
+
+    /// Largest configuration or profile file read (a real one is a few kilobytes).
+    public static let tailleMaximale = 1 << 20
 
     /// Parses the text of a configuration; `fichier` names it in error messages.
     public static func analyser(_ texte: String, fichier: String) throws -> Configuration {
@@ -147,6 +142,7 @@ public struct LecteurYAML {
     /// Parses `texte` into its root node.
     public func racine(_ texte: String, attendu: String) throws -> Node {
         do {
+            try GardeYAML.verifier(texte, fichier: fichier, titre: titre)
             guard let n = try Yams.compose(yaml: texte) else {
                 throw erreur(nil, "le fichier est vide", attendu: attendu)
             }

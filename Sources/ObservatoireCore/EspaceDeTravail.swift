@@ -41,8 +41,10 @@ public struct EspaceDeTravail: Sendable {
     public static func trouver(depuis dossier: URL) throws -> EspaceDeTravail {
         var courant = dossier.standardizedFileURL
         while true {
-            if FileManager.default.fileExists(atPath: courant.appendingPathComponent(Configuration.nomDeFichier).path) {
-                return try ouvrir(courant)
+            switch FichierSur.existe(courant.appendingPathComponent(Configuration.nomDeFichier).path) {
+            case true?: return try ouvrir(courant)
+            case nil: throw droitsInsuffisants(courant)
+            case false?: break
             }
             let parent = courant.deletingLastPathComponent()
             if parent.path == courant.path || courant.path == "/" { break }
@@ -56,7 +58,9 @@ public struct EspaceDeTravail: Sendable {
     /// Opens the workspace whose root is `racine`.
     public static func ouvrir(_ racine: URL) throws -> EspaceDeTravail {
         let fichier = racine.appendingPathComponent(Configuration.nomDeFichier)
-        guard FileManager.default.fileExists(atPath: fichier.path) else {
+        let existe = FichierSur.existe(fichier.path)
+        if existe == nil { throw droitsInsuffisants(racine) }
+        guard existe == true else {
             throw ErreurObservatoire(.usage,
                 "« \(racine.path) » n'est pas un espace de travail : le fichier \(Configuration.nomDeFichier) est absent.",
                 conseil: "Créez l'espace avec « c360 init \(racine.path) » ou indiquez le bon dossier avec --dossier.")
@@ -64,6 +68,13 @@ public struct EspaceDeTravail: Sendable {
         let config = try Configuration.charger(depuis: fichier)
         try verifierChemins(config.chemins, fichier: fichier.path)
         return EspaceDeTravail(racine: racine, configuration: config)
+    }
+
+    /// A workspace the running account may not enter: said as such, not as a missing file.
+    static func droitsInsuffisants(_ dossier: URL) -> ErreurObservatoire {
+        ErreurObservatoire(.usage,
+            "Le dossier « \(dossier.path) » n'est pas accessible au compte « \(MessageSysteme.compte) » (droits insuffisants) : la configuration \(Configuration.nomDeFichier) ne peut pas être lue.",
+            conseil: "Lancez c360 avec le compte propriétaire de l'espace de travail (voir SECURITE.md, « Droits »), ou donnez à ce compte l'accès au dossier.")
     }
 
     /// Configured paths may be absolute (a data folder elsewhere), but a relative path may not
@@ -89,7 +100,7 @@ public struct EspaceDeTravail: Sendable {
                              territoires: [String] = []) throws -> EspaceDeTravail {
         let fm = FileManager.default
         let fichier = dossier.appendingPathComponent(Configuration.nomDeFichier)
-        if fm.fileExists(atPath: fichier.path) {
+        if FichierSur.existe(fichier.path) != false {
             throw ErreurObservatoire(.usage, "Un espace de travail existe déjà dans « \(dossier.path) ».",
                                      conseil: "Choisissez un autre dossier, ou utilisez celui-ci tel quel (rien n'a été modifié).")
         }
@@ -115,7 +126,7 @@ public struct EspaceDeTravail: Sendable {
                 try ModelesEspace.recit(nom: nomPropre).write(to: espace.fichierRecit, atomically: true, encoding: .utf8)
             }
         } catch {
-            throw ErreurObservatoire.ecriture(dossier.path, error.localizedDescription)
+            throw ErreurObservatoire.ecriture(dossier.path, erreur: error)
         }
         _ = try ClePseudonymisation.creer(espace.fichierCle)
         return espace

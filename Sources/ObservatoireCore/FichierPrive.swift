@@ -5,10 +5,11 @@ import Foundation
 /// of the exports (the list of rows to fix).
 public enum FichierPrive {
     public static func ecrire(_ donnees: Data, vers url: URL) throws {
-        let temporaire = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        // A short temporary name: the destination's own may already be near the 255-byte limit.
+        let temporaire = url.deletingLastPathComponent().appendingPathComponent(".c360-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp")
         unlink(temporaire.path)
         let fd = open(temporaire.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw ErreurObservatoire.ecriture(url.path, String(cString: strerror(errno))) }
+        guard fd >= 0 else { throw ErreurObservatoire.ecriture(url.path, MessageSysteme.errno(errno)) }
         var ok = true
         donnees.withUnsafeBytes { p in
             var fait = 0
@@ -18,11 +19,11 @@ public enum FichierPrive {
                 fait += n
             }
         }
-        let cause = ok ? "" : String(cString: strerror(errno))
+        let cause = ok ? "" : MessageSysteme.errno(errno)
         if ok && fsync(fd) != 0 { ok = false }
         close(fd)
         guard ok, rename(temporaire.path, url.path) == 0 else {
-            let c = cause.isEmpty ? String(cString: strerror(errno)) : cause
+            let c = cause.isEmpty ? MessageSysteme.errno(errno) : cause
             unlink(temporaire.path)
             throw ErreurObservatoire.ecriture(url.path, c)
         }

@@ -81,9 +81,14 @@ public struct Jour: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     /// A day from an Excel serial number (1900 date system, with Excel's phantom 29/02/1900).
-    public init?(serielExcel: Double) {
-        guard serielExcel.isFinite, serielExcel >= 1, serielExcel < 2_958_466 else { return nil }
+    public init?(serielExcel: Double, systeme1904: Bool = false) {
+        guard serielExcel.isFinite, serielExcel >= (systeme1904 ? 0 : 1), serielExcel < 2_958_466 else { return nil }
         let n = Int(serielExcel.rounded(.down))
+        if systeme1904 {
+            // The 1904 system (old Mac Excel, `date1904`): serial 0 is 1904-01-01, no phantom day.
+            self = Jour(annee: 1904, mois: 1, jour: 1)! + n
+            return
+        }
         if n == 60 { return nil } // 29/02/1900 does not exist.
         // Serial 1 is 1900-01-01; from serial 61 on, Excel counts one day too many.
         let base = Jour(annee: 1899, mois: 12, jour: 31)!

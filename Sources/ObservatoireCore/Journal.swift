@@ -17,10 +17,12 @@ public struct JournalFichier: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var ligne = "\(Horodatage.isoLocal()) [\(event.level)] \(event.message)"
+        // One event, one line: a file name with a newline or an escape sequence cannot forge
+        // another line nor drive the terminal of whoever reads the log.
+        var ligne = "\(Horodatage.isoLocal()) [\(event.level)] \(TexteSur.surUneLigne("\(event.message)"))"
         let tout = metadata.merging(event.metadata ?? [:]) { $1 }
         if !tout.isEmpty {
-            ligne += " " + tout.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            ligne += " " + tout.sorted { $0.key < $1.key }.map { "\(TexteSur.surUneLigne($0.key))=\(TexteSur.surUneLigne("\($0.value)"))" }.joined(separator: " ")
         }
         sortie.ecrire(ligne + "\n")
     }
@@ -54,7 +56,8 @@ public enum Journal {
             n += 1
             url = dossier.appendingPathComponent("\(f.string(from: Date()))-\(commande)-\(n).log")
         }
-        let fd = open(url.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        // A new file only (`O_EXCL` never follows a link planted under the expected name).
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             return (Logger(label: "c360", factory: { _ in SwiftLogNoOpLogHandler() }), nil)
         }

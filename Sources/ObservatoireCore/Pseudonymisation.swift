@@ -14,30 +14,42 @@ public struct ClePseudonymisation: Sendable {
         var generateur = SystemRandomNumberGenerator()
         let octets = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generateur) }
         try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             if errno == EEXIST {
                 throw ErreurObservatoire(.usage, "Une clé de pseudonymisation existe déjà : « \(url.path) ».",
                                          conseil: "Elle est conservée telle quelle ; ne la remplacez jamais sans avoir sauvegardé l'ancienne.")
             }
-            throw ErreurObservatoire.ecriture(url.path, String(cString: strerror(errno)))
+            throw ErreurObservatoire.ecriture(url.path, MessageSysteme.errno(errno))
         }
         defer { close(fd) }
         let texte = Array((octets.map { String(format: "%02x", $0) }.joined() + "\n").utf8)
         let ecrits = texte.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         guard ecrits == texte.count, fsync(fd) == 0 else {
+            let e = errno
             unlink(url.path)
-            throw ErreurObservatoire.ecriture(url.path, String(cString: strerror(errno)))
+            throw ErreurObservatoire.ecriture(url.path, MessageSysteme.errno(e))
         }
         return ClePseudonymisation(octets: octets)
     }
 
     /// Reads an existing key file, or returns nil when there is none.
     public static func lire(_ url: URL) throws -> ClePseudonymisation? {
-        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
-        guard let texte = try? String(contentsOf: url, encoding: .utf8) else {
-            throw ErreurObservatoire(.usage, "La clé de pseudonymisation « \(url.path) » est illisible.",
-                                     conseil: "Vérifiez ses droits (le compte qui lance c360 doit pouvoir la lire) ou restaurez-la depuis votre sauvegarde.")
+        let texte: String
+        do {
+            let f = try FichierSur.ouvrir(chemin: url.path, suivreLiens: true)
+            defer { f.fermer() }
+            texte = String(decoding: try f.lireTout(limite: 4_096), as: UTF8.self)
+        } catch let e as ErreurFichier {
+            switch e.nature {
+            case .absent: return nil
+            case .droits:
+                throw ErreurObservatoire(.usage, "La clé de pseudonymisation « \(url.path) » n'est pas lisible par le compte « \(MessageSysteme.compte) » (droits insuffisants).",
+                                         conseil: "Lancez c360 avec le compte propriétaire de l'espace de travail, ou donnez à ce compte le droit de lire la clé (chmod 600, chown). Ne créez pas de nouvelle clé.")
+            default:
+                throw ErreurObservatoire(.usage, "La clé de pseudonymisation « \(url.path) » est illisible : \(e.raison).",
+                                         conseil: "Vérifiez le fichier ou restaurez-le depuis votre sauvegarde. Ne créez pas de nouvelle clé si la base contient déjà des personnes.")
+            }
         }
         let hex = texte.trimmingCharacters(in: .whitespacesAndNewlines)
         var octets: [UInt8] = []

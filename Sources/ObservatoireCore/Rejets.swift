@@ -74,7 +74,7 @@ public struct Rejet: Equatable, Sendable {
     public var ligne: Int
     /// The canonical column at fault.
     public var colonne: String?
-    /// The offending value, truncated; never kept for `personne_id`.
+    /// A masked excerpt of the offending value (``Masque``); never kept for `personne_id`.
     public var valeur: String?
     public var regle: RegleRejet
     public var message: String
@@ -95,12 +95,21 @@ public struct Rejet: Equatable, Sendable {
         self.message = message
     }
 
-    /// A value as it may be kept: never for `personne_id`, cut to 120 characters.
+    /// The message as kept: control characters removed, bounded.
+    public var messageBorne: String {
+        let m = TexteSur.sansControles(message)
+        return m.count > Rejet.longueurMessage ? String(m.prefix(Rejet.longueurMessage)) + "…" : m
+    }
+
+    /// A value as it may be kept: never for `personne_id`, otherwise a short masked excerpt
+    /// (a value in the wrong column may be a name or a phone number).
     public static func borner(_ valeur: String?, colonne: String?) -> String? {
         if colonne == "personne_id" { return nil }
-        if let v = valeur, v.count > 120 { return String(v.prefix(120)) + "…" }
-        return valeur
+        return Masque.extrait(valeur)
     }
+
+    /// Longest message kept (with the database's own bound, `Ecrivain`).
+    public static let longueurMessage = 1_000
 }
 
 /// What is missing on a row that is stored all the same, because it can be counted honestly

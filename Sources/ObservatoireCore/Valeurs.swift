@@ -16,11 +16,13 @@ public enum Valeurs {
     /// A time after the date (`14/03/2025 00:00`, `2025-03-14T10:00`), as some tools export it,
     /// is ignored. A two-digit year is 20YY, unless that is after `pivot` (then 19YY).
     /// With `serielExcel`, a plain number is read as an Excel date serial (cells of `.xlsx`).
-    public static func date(_ brut: String, pivot: Int, serielExcel: Bool = false) -> Lecture<Jour> {
+    public static func date(_ brut: String, pivot: Int, serielExcel: Bool = false, dates1904: Bool = false) -> Lecture<Jour> {
+        // No date is that long (a time after it included): a huge cell is refused at once.
         let texte = Normalisation.rogner(brut)
         if texte.isEmpty { return .vide }
+        if texte.utf8.count > 64 { return .invalide }
         if serielExcel, texte.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 }), texte.utf8.filter({ $0 == 46 }).count <= 1 {
-            if let n = Double(texte), let j = Jour(serielExcel: n) { return .valeur(j) }
+            if let n = Double(texte), let j = Jour(serielExcel: n, systeme1904: dates1904) { return .valeur(j) }
             return .invalide
         }
         // Byte-level parsing: this runs for every date of every row.

@@ -24,10 +24,11 @@ public final class Verrou {
 
     public static func prendre(_ espace: EspaceDeTravail) throws -> Verrou {
         let chemin = espace.fichierVerrou.path
-        let fd = open(chemin, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        // Never through a link: a `.verrou` planted as a link to the database would be truncated.
+        let fd = open(chemin, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw ErreurObservatoire(.ecritureImpossible,
-                "Impossible de créer le verrou « \(chemin) » : \(String(cString: strerror(errno))).",
+                "Impossible de créer le verrou « \(chemin) » : \(MessageSysteme.errno(errno)).",
                 conseil: "L'espace de travail doit être accessible en écriture par le compte qui lance c360.")
         }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
@@ -52,8 +53,8 @@ public final class Verrou {
     /// figure of one output comes from the same state of the data.
     public static func prendrePartage(_ espace: EspaceDeTravail) throws -> Verrou {
         let chemin = espace.fichierVerrou.path
-        var fd = open(chemin, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { fd = open(chemin, O_RDWR | O_CREAT | O_CLOEXEC, 0o600) }
+        var fd = open(chemin, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        if fd < 0 && errno == ENOENT { fd = open(chemin, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600) }
         guard fd >= 0 else {
             // A read-only workspace without a lock file: nothing can write there either.
             return Verrou(fd: -1, reprise: nil)

@@ -183,7 +183,7 @@ public enum GenerateurDemo {
         do {
             try FileManager.default.createDirectory(at: dossier, withIntermediateDirectories: true)
         } catch {
-            throw ErreurObservatoire.ecriture(dossier.path, error.localizedDescription)
+            throw ErreurObservatoire.ecriture(dossier.path, erreur: error)
         }
         var bilan = BilanDemo(dossier: dossier)
         var g = Aleatoire(graine: o.graine)

@@ -15,6 +15,16 @@ public struct OptionsExecution: Sendable {
     public var aBlanc = false
     /// The day of the run (archives are filed by the month of the run).
     public var aujourdhui: Jour
+    /// A file of the inbox modified less than this many seconds ago is still being copied: it
+    /// waits for the next run. `C360_DELAI_STABILITE` (seconds) changes it; 5 by default.
+    public var delaiStabilite: TimeInterval = OptionsExecution.delaiStabiliteParDefaut
+    /// Called between the listing of the inbox and the opening of its files (tests: a file that
+    /// changes between the two looks).
+    public var entreDeuxRegards: (@Sendable (URL) -> Void)?
+
+    public static var delaiStabiliteParDefaut: TimeInterval {
+        ProcessInfo.processInfo.environment["C360_DELAI_STABILITE"].flatMap(TimeInterval.init).map { max(0, $0) } ?? 5
+    }
 
     /// By default, the month before `aujourdhui`.
     public init(aujourdhui: Jour = Jour.aujourdhui(), mois: Jour? = nil) {
@@ -36,6 +46,12 @@ public struct BilanExecution: Sendable {
     public var importation: BilanImport?
     public var archives: [Deplacement] = []
     public var erreurs: [Deplacement] = []
+    /// Files left in the inbox for the next run (still being written), with why.
+    public var enAttente: [Deplacement] = []
+    /// Hidden files of the inbox, left where they are.
+    public var caches: [String] = []
+    /// Files renamed in the inbox because their name was not readable.
+    public var renommes: [(ancien: String, nouveau: String)] = []
     public var rapports: [URL] = []
     /// The list of rows to fix (`rapports/lignes-a-corriger.xlsx`), when there are some.
     public var aCorriger: URL?
@@ -46,7 +62,7 @@ public struct BilanExecution: Sendable {
     public var journal: URL?
 
     public var code: CodeSortie {
-        var c = importation?.code ?? .succes
+        var c = importation?.code(enAttenteIllisible: false) ?? .succes
         if !erreurs.isEmpty { c = .pire(c, .donneesIllisibles) }
         return c
     }
@@ -62,8 +78,11 @@ public struct BilanExecution: Sendable {
         } else {
             phrases.append("Exécution mensuelle pour \(moisTexte).")
         }
+        for r in renommes {
+            phrases.append("Le fichier « \(TexteSur.surUneLigne(r.ancien)) », au nom illisible, \(aBlanc ? "serait" : "a été") renommé « \(r.nouveau) ».")
+        }
         if fichiers == 0 && erreurs.isEmpty {
-            phrases.append("Aucun nouveau fichier dans le dossier à traiter.")
+            if enAttente.isEmpty { phrases.append("Aucun nouveau fichier dans le dossier à traiter.") }
         } else {
             let nouveaux = Set(i?.fichiers.filter { $0.erreur == nil && !$0.dejaImporte }.map(\.fichier) ?? []).count
             let deja = Set(i?.fichiers.filter(\.dejaImporte).map(\.fichier) ?? []).count
@@ -79,8 +98,15 @@ public struct BilanExecution: Sendable {
             if !erreurs.isEmpty {
                 let pe = erreurs.count > 1 ? "s" : ""
                 let verbe = aBlanc ? (erreurs.count > 1 ? "seraient déplacés" : "serait déplacé") : "déplacé\(pe)"
-                phrases.append("\(erreurs.count) fichier\(pe) illisible\(pe) \(verbe) dans « erreurs » avec une note expliquant quoi faire : \(erreurs.map(\.fichier).joined(separator: ", ")).")
+                phrases.append("\(erreurs.count) fichier\(pe) illisible\(pe) \(verbe) dans « erreurs » avec une note expliquant quoi faire : \(erreurs.map { TexteSur.surUneLigne($0.fichier) }.joined(separator: ", ")).")
             }
+        }
+        if !enAttente.isEmpty {
+            let pe = enAttente.count > 1 ? "s" : ""
+            phrases.append("\(enAttente.count) fichier\(pe) laissé\(pe) dans « a-traiter » pour la prochaine exécution : " + enAttente.map { "\(TexteSur.surUneLigne($0.fichier)) (\($0.raison ?? ""))" }.joined(separator: ", ") + ".")
+        }
+        if !caches.isEmpty {
+            phrases.append("Fichier\(caches.count > 1 ? "s" : "") caché\(caches.count > 1 ? "s" : "") laissé\(caches.count > 1 ? "s" : "") de côté (nom commençant par un point ; renommez-le pour l'importer) : \(caches.map(TexteSur.surUneLigne).joined(separator: ", ")).")
         }
         if !aBlanc, let aCorriger {
             phrases.append("État actuel : \(rejetsCourants) ligne(s) rejetée(s) et \(avertissementsCourants) avertissement(s) à corriger, listés dans « \(aCorriger.path) ».")
@@ -126,23 +152,36 @@ public enum ExecutionMensuelle {
         journal.info("exécution mensuelle", metadata: ["mois": "\(options.mois.iso.prefix(7))", "a_blanc": "\(options.aBlanc)"])
 
         // 1. Import what is in the inbox, each file with the profile its name matches.
-        try FileManager.default.createDirectory(at: espace.dossierATraiter, withIntermediateDirectories: true)
-        let (fichiers, autres) = try Importeur.fichiers([espace.dossierATraiter])
+        do {
+            try FileManager.default.createDirectory(at: espace.dossierATraiter, withIntermediateDirectories: true)
+        } catch {
+            throw ErreurObservatoire.ecriture(espace.dossierATraiter.path, erreur: error)
+        }
+        let inventaire = try BoiteDeDepot.inventorier(espace.dossierATraiter, delaiStabilite: options.delaiStabilite, maintenant: Date(),
+                                                     aBlanc: options.aBlanc, journal: journal)
+        bilan.caches = inventaire.caches
+        bilan.renommes = inventaire.renommes
+        for e in inventaire.enAttente {
+            bilan.enAttente.append(.init(fichier: e.nom, destination: espace.dossierATraiter.appendingPathComponent(e.nom), raison: e.raison))
+            journal.info("fichier laissé pour la prochaine exécution", metadata: ["fichier": "\(e.nom)", "raison": "\(e.raison)"])
+        }
         var profils: [ProfilCorrespondance] = []
         for (_, url) in ProfilCorrespondance.tous(dans: espace) { profils.append(try ProfilCorrespondance.charger(url)) }
         // A dry run on a workspace without a database yet works on a throwaway one.
-        let nouvelleBase = !FileManager.default.fileExists(atPath: espace.baseDeDonnees.path)
+        let nouvelleBase = FichierSur.existe(espace.baseDeDonnees.path) == false
         let urlBase = options.aBlanc && nouvelleBase
             ? FileManager.default.temporaryDirectory.appendingPathComponent("c360-a-blanc-\(UUID().uuidString).sqlite")
             : espace.baseDeDonnees
         defer { if urlBase != espace.baseDeDonnees { try? FileManager.default.removeItem(at: urlBase) } }
         let base = try Base.ouvrir(urlBase)
-        if !fichiers.isEmpty {
+        if !inventaire.aImporter.isEmpty {
+            for (url, _) in inventaire.aImporter { options.entreDeuxRegards?(url) }
             var o = OptionsImport()
             o.aujourdhui = options.aujourdhui
             o.profils = profils
             o.simulation = options.aBlanc
-            bilan.importation = try Importeur(espace: espace, base: base, journal: journal).importer(fichiers, options: o)
+            o.identites = Dictionary(inventaire.aImporter.map { ($0.url.path, $0.identite) }, uniquingKeysWith: { a, _ in a })
+            bilan.importation = try Importeur(espace: espace, base: base, journal: journal).importer(inventaire.aImporter.map(\.url), options: o)
         } else {
             bilan.importation = BilanImport()
         }
@@ -155,7 +194,11 @@ public enum ExecutionMensuelle {
         let entrees = bilan.importation?.fichiers ?? []
         for f in entrees where vus.insert(f.fichier).inserted {
             let siens = entrees.filter { $0.fichier == f.fichier }
-            if let e = siens.compactMap(\.erreur).first {
+            if let e = siens.compactMap(\.erreur).first(where: \.enAttente) {
+                // Still being written: nothing of it was kept, it stays for the next run.
+                bilan.enAttente.append(.init(fichier: f.fichier, destination: f.chemin, raison: e.raison))
+                journal.info("fichier laissé pour la prochaine exécution", metadata: ["fichier": "\(f.fichier)", "raison": "\(e.raison)"])
+            } else if let e = siens.compactMap(\.erreur).first {
                 let importees = siens.filter { $0.erreur == nil && $0.importees > 0 }.compactMap { $0.table?.libelle }
                 let partiel = importees.isEmpty ? " Rien de ce fichier n'a été importé." : " Les autres parties du fichier ont été importées (\(importees.joined(separator: ", "))) ; redéposer le fichier corrigé ne les comptera pas deux fois."
                 bilan.erreurs.append(.init(fichier: f.fichier, destination: espace.dossierErreurs.appendingPathComponent(f.fichier),
@@ -164,9 +207,8 @@ public enum ExecutionMensuelle {
                 bilan.archives.append(.init(fichier: f.fichier, destination: dossierArchive.appendingPathComponent(f.fichier), raison: nil))
             }
         }
-        for nom in autres {
-            bilan.erreurs.append(.init(fichier: nom, destination: espace.dossierErreurs.appendingPathComponent(nom),
-                                       raison: "ce n'est pas un export reconnu (extensions acceptées : .csv, .txt, .xlsx). Enregistrez le tableau au format CSV UTF-8 ou .xlsx, puis redéposez-le dans « a-traiter »."))
+        for e in inventaire.aMettreDeCote {
+            bilan.erreurs.append(.init(fichier: e.nom, destination: espace.dossierErreurs.appendingPathComponent(e.nom), raison: e.raison + "."))
         }
         if options.aBlanc { return bilan }
         for (i, a) in bilan.archives.enumerated() {
@@ -194,8 +236,14 @@ public enum ExecutionMensuelle {
         } else {
             bilan.aCorriger = aCorriger
         }
-        if let ancien = try? String(contentsOf: fichierEtat, encoding: .utf8), ancien == etat,
-           qualite.problemes.isEmpty || FileManager.default.fileExists(atPath: aCorriger.path) {
+        // Up to date when the data, month and configuration are the same as last time, and every
+        // report written then is still there (reports deleted by hand are written again).
+        let ancien = (try? FichierSur.lireTexte(fichierEtat, limite: 1 << 16)) ?? ""
+        let lignesEtat = ancien.split(separator: "\n", omittingEmptySubsequences: false)
+        let ecrits = lignesEtat.first { $0.hasPrefix("rapports=") }.map { $0.dropFirst("rapports=".count).split(separator: "\t").map(String.init) } ?? []
+        let tousPresents = !ecrits.isEmpty && ecrits.allSatisfy { FichierSur.existe(espace.dossierRapports.appendingPathComponent($0).path) == true }
+        if lignesEtat.first.map({ String($0) + "\n" }) == etat, tousPresents,
+           qualite.problemes.isEmpty || FichierSur.existe(aCorriger.path) == true {
             bilan.rapportsAJour = true
             journal.info("rapports déjà à jour")
         } else {
@@ -210,10 +258,12 @@ public enum ExecutionMensuelle {
                 try ExportRejets.xlsx(qualite, chemin: aCorriger, nomC360: espace.configuration.nom, extraction: extraction)
                 journal.info("lignes à corriger écrites", metadata: ["rejets": "\(qualite.totalRejetees)", "avertissements": "\(qualite.totalAvertissements)"])
             }
+            let noms = bilan.rapports.filter { $0.deletingLastPathComponent().standardizedFileURL.path == espace.dossierRapports.standardizedFileURL.path }
+                .map(\.lastPathComponent)
             do {
-                try etat.write(to: fichierEtat, atomically: true, encoding: .utf8)
+                try (etat + "rapports=" + noms.joined(separator: "\t") + "\n").write(to: fichierEtat, atomically: true, encoding: .utf8)
             } catch {
-                throw ErreurObservatoire.ecriture(fichierEtat.path, error.localizedDescription)
+                throw ErreurObservatoire.ecriture(fichierEtat.path, erreur: error)
             }
             journal.info("rapports rafraîchis", metadata: ["fichiers": "\(bilan.rapports.count)"])
         }
@@ -228,11 +278,15 @@ public enum ExecutionMensuelle {
             try String.fetchOne(db, sql: "SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || coalesce(max(fin), '') FROM imports") ?? ""
         }
         var h = SHA256()
-        h.update(data: (try? Data(contentsOf: espace.fichierConfiguration)) ?? Data())
-        if let modeles = try? FileManager.default.contentsOfDirectory(at: espace.dossierModeles, includingPropertiesForKeys: nil) {
-            for m in modeles.sorted(by: { $0.path < $1.path }) { h.update(data: (try? Data(contentsOf: m)) ?? Data()) }
+        // Read as the reports read them: regular files only, never through a link or a FIFO.
+        func contenu(_ u: URL) -> Data {
+            do { return try FichierSur.lireDonnees(u, limite: 8 << 20) } catch { return Data("illisible:\(u.lastPathComponent)".utf8) }
         }
-        h.update(data: (try? Data(contentsOf: espace.fichierRecit)) ?? Data())
+        h.update(data: contenu(espace.fichierConfiguration))
+        if let modeles = try? FileManager.default.contentsOfDirectory(at: espace.dossierModeles, includingPropertiesForKeys: nil) {
+            for m in modeles.sorted(by: { $0.path < $1.path }) { h.update(data: Data(m.lastPathComponent.utf8)); h.update(data: contenu(m)) }
+        }
+        h.update(data: contenu(espace.fichierRecit))
         let configuration = h.finalize().prefix(8).map { String(format: "%02x", $0) }.joined()
         return "mois=\(mois.iso.prefix(7)) donnees=\(donnees) configuration=\(configuration) version=\(Version.courante)\n"
     }
@@ -242,50 +296,67 @@ public enum ExecutionMensuelle {
     /// beside it records the content hash.
     static func archiver(_ source: URL, dans dossier: URL, empreinte: String?) throws -> URL {
         let fm = FileManager.default
+        let nom = source.lastPathComponent
         do {
             try fm.createDirectory(at: dossier, withIntermediateDirectories: true)
-            var destination = dossier.appendingPathComponent(source.lastPathComponent)
-            if fm.fileExists(atPath: destination.path) {
+            // Room is left for the hash suffix and the `.sha256` beside it (255 bytes at most).
+            var cible = NomsDeFichiers.borner(nom, reserve: 20)
+            if FichierSur.existe(dossier.appendingPathComponent(cible).path) != false {
                 let court = String((empreinte ?? UUID().uuidString).prefix(12))
-                let ext = source.pathExtension
-                destination = dossier.appendingPathComponent(source.deletingPathExtension().lastPathComponent + "-" + court + (ext.isEmpty ? "" : "." + ext))
-                if fm.fileExists(atPath: destination.path) { try fm.removeItem(at: destination) }
+                cible = NomsDeFichiers.avecSuffixe(cible, "-" + court, reserve: 7)
+                if FichierSur.existe(dossier.appendingPathComponent(cible).path) != false { try fm.removeItem(at: dossier.appendingPathComponent(cible)) }
             }
-            try fm.moveItem(at: source, to: destination)
+            let destination = dossier.appendingPathComponent(cible)
+            try deplacer(source, vers: destination)
             if let empreinte {
-                try "\(empreinte)  \(destination.lastPathComponent)\n".write(to: destination.appendingPathExtension("sha256"), atomically: true, encoding: .utf8)
+                try FichierPrive.ecrire(Data("\(empreinte)  \(destination.lastPathComponent)\n".utf8), vers: destination.appendingPathExtension("sha256"))
             }
             return destination
         } catch {
-            throw ErreurObservatoire.ecriture(dossier.path, "archivage de « \(source.lastPathComponent) » impossible (\(error.localizedDescription))")
+            throw ErreurObservatoire.ecriture(dossier.path, "archivage de « \(TexteSur.surUneLigne(nom)) » impossible (\(MessageSysteme.francais(error)))")
         }
     }
 
-    /// Moves an unreadable file to `erreurs/` with a French note beside it.
+    /// Moves an entry of the inbox — a file, a link as a link, a FIFO, a folder — without ever
+    /// opening it (`rename`); a copy only for a regular file on another disk.
+    static func deplacer(_ source: URL, vers destination: URL) throws {
+        if rename(source.path, destination.path) == 0 { return }
+        let e = errno
+        var s = stat()
+        if e == EXDEV, lstat(source.path, &s) == 0, s.st_mode & S_IFMT == S_IFREG {
+            try FileManager.default.moveItem(at: source, to: destination)
+            return
+        }
+        throw NSError(domain: NSPOSIXErrorDomain, code: Int(e))
+    }
+
+    /// Moves an unreadable entry to `erreurs/` with a French note beside it.
     static func mettreEnErreur(_ source: URL, dans dossier: URL, raison: String, le jour: Jour) throws -> URL {
         let fm = FileManager.default
+        let nom = source.lastPathComponent
         do {
             try fm.createDirectory(at: dossier, withIntermediateDirectories: true)
-            var destination = dossier.appendingPathComponent(source.lastPathComponent)
+            let base = NomsDeFichiers.borner(nom, reserve: 12)
+            var destination = dossier.appendingPathComponent(base)
             var n = 1
-            while fm.fileExists(atPath: destination.path) {
+            while FichierSur.existe(destination.path) != false || FichierSur.existe(destination.path + ".txt") != false {
                 n += 1
-                destination = dossier.appendingPathComponent(source.deletingPathExtension().lastPathComponent + "-\(n)" + (source.pathExtension.isEmpty ? "" : "." + source.pathExtension))
+                destination = dossier.appendingPathComponent(NomsDeFichiers.avecSuffixe(base, "-\(n)", reserve: 4))
             }
-            try fm.moveItem(at: source, to: destination)
+            try deplacer(source, vers: destination)
             let note = """
-            Fichier : \(source.lastPathComponent)
+            Fichier : \(TexteSur.surUneLigne(nom))
             Déposé dans « a-traiter », mis de côté le \(jour.francais) par l'exécution mensuelle de c360.
 
-            Pourquoi : \(raison)
+            Pourquoi : \(TexteSur.surUneLigne(raison))
 
             Que faire : corrigez le fichier (ou exportez-le à nouveau depuis l'outil de suivi), puis déposez-le de nouveau dans le dossier « a-traiter » ; il sera importé à la prochaine exécution. Vous pouvez ensuite supprimer ce fichier et cette note.
 
             """
-            try note.write(to: destination.appendingPathExtension("txt"), atomically: true, encoding: .utf8)
+            try FichierPrive.ecrire(Data(note.utf8), vers: URL(fileURLWithPath: destination.path + ".txt"))
             return destination
         } catch {
-            throw ErreurObservatoire.ecriture(dossier.path, "déplacement de « \(source.lastPathComponent) » impossible (\(error.localizedDescription))")
+            throw ErreurObservatoire.ecriture(dossier.path, "déplacement de « \(TexteSur.surUneLigne(nom)) » impossible (\(MessageSysteme.francais(error)))")
         }
     }
 }

@@ -25,10 +25,15 @@ final class AnalyseurXML {
 
     private weak var delegue: DelegueXML?
     private var reste: [UInt8] = []
-    /// Largest single token (tag or text) accepted, in bytes.
+    /// Inside a comment or a processing instruction that goes on in the next chunk: its bytes
+    /// are skipped as they come (never kept, never scanned twice), whatever its size.
+    private var aSauterJusqua: StaticString?
+    /// Largest single token (tag or text) accepted, in bytes. A cell holds at most 32 767
+    /// characters in Excel; a token kept across chunks is scanned again with each chunk, so
+    /// this bound also bounds that work.
     let limiteJeton: Int
 
-    init(delegue: DelegueXML, limiteJeton: Int = 16 << 20) {
+    init(delegue: DelegueXML, limiteJeton: Int = 1 << 20) {
         self.delegue = delegue
         self.limiteJeton = limiteJeton
     }
@@ -49,13 +54,13 @@ final class AnalyseurXML {
             }
         }
         if reste.count > limiteJeton {
-            throw Erreur(description: "un élément XML dépasse \(limiteJeton >> 20) Mo")
+            throw Erreur(description: "un élément XML dépasse \(max(1, limiteJeton >> 20)) Mo")
         }
     }
 
     func terminer() throws {
         // Trailing white space is fine; anything else is a truncated document.
-        if reste.contains(where: { $0 != 32 && $0 != 10 && $0 != 13 && $0 != 9 }) {
+        if aSauterJusqua != nil || reste.contains(where: { $0 != 32 && $0 != 10 && $0 != 13 && $0 != 9 }) {
             throw Erreur(description: "le document XML est tronqué")
         }
     }
@@ -66,6 +71,12 @@ final class AnalyseurXML {
         let lt = UInt8(ascii: "<"), gt = UInt8(ascii: ">")
         var i = 0
         let n = p.count
+        if let fin = aSauterJusqua {
+            let longueur = fin.utf8CodeUnitCount
+            guard let f = AnalyseurXML.chercher(p, 0, fin) else { return max(0, n - (longueur - 1)) }
+            aSauterJusqua = nil
+            i = f + longueur
+        }
         while i < n {
             if p[i] != lt {
                 // Text up to the next '<'.
@@ -83,7 +94,10 @@ final class AnalyseurXML {
             let b = p[i + 1]
             if b == UInt8(ascii: "!") {
                 if AnalyseurXML.commence(p, i, "<!--") {
-                    guard let f = AnalyseurXML.chercher(p, i + 4, "-->") else { return i }
+                    guard let f = AnalyseurXML.chercher(p, i + 4, "-->") else {
+                        aSauterJusqua = "-->"
+                        return max(i + 4, n - 2)
+                    }
                     i = f + 3
                 } else if AnalyseurXML.commence(p, i, "<![CDATA[") {
                     guard let f = AnalyseurXML.chercher(p, i + 9, "]]>") else { return i }
@@ -99,7 +113,10 @@ final class AnalyseurXML {
                 continue
             }
             if b == UInt8(ascii: "?") {
-                guard let f = AnalyseurXML.chercher(p, i + 2, "?>") else { return i }
+                guard let f = AnalyseurXML.chercher(p, i + 2, "?>") else {
+                    aSauterJusqua = "?>"
+                    return max(i + 2, n - 1)
+                }
                 i = f + 2
                 continue
             }

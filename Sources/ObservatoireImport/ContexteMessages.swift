@@ -23,7 +23,7 @@ struct ContexteMessages: Sendable {
         let ouProfil = "le profil « \(profil.nom) » (\(profil.fichier)\(o.ligneYAML.map { ", ligne \($0)" } ?? ""))"
         if o.nonTraduite && ContexteMessages.reglesDeValeur.contains(r.regle) {
             r.correction = .profil
-            let valeur = Normalisation.rogner(o.brut ?? "")
+            let valeur = Masque.extrait(Normalisation.rogner(o.brut ?? ""))
             r.message += " La valeur « \(valeur) »\(libelle.map { " de la colonne \($0)" } ?? "") n'a pas de traduction dans \(ouProfil) : ajoutez-la à la rubrique « valeurs » de « \(colonne) » si elle est juste, sinon corrigez le tableur (ligne \(r.ligne))."
         } else if o.parLeProfil && ContexteMessages.reglesDeValeur.contains(r.regle) {
             r.correction = .profil

@@ -53,14 +53,26 @@ public struct Correspondance: Sendable {
             .filter { indices[$0.offset] == nil && $0.element.enTeteObligatoire && constantes[$0.element.nom] == nil }
             .map(\.element.nom)
         if !manquantes.isEmpty {
+            // A header quotes its names; a data row taken for a header (an export without its
+            // header line) is never quoted: it holds personal values.
+            let cellules = entete.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            let ressembleAUnEnTete = indices.contains { $0 != nil }
+                || (!cellules.isEmpty && cellules.allSatisfy { Masque.ressembleAUnEnTete($0) && !$0.contains(where: \.isNumber) })
             let details = manquantes.map { nom -> String in
-                let proches = Normalisation.plusProches(nom, parmi: ignorees)
+                let proches = ressembleAUnEnTete ? Normalisation.plusProches(nom, parmi: ignorees.filter(Masque.ressembleAUnEnTete)) : []
                 return proches.isEmpty ? "« \(nom) »" : "« \(nom) » (la plus proche dans le fichier : « \(proches[0]) »)"
             }
-            let trouvees = entete.filter { !$0.isEmpty }.prefix(30).map { "« \($0) »" }.joined(separator: ", ")
+            let pluriel = manquantes.count > 1 ? "s" : ""
+            let debut = "colonne\(pluriel) obligatoire\(pluriel) absente\(pluriel) pour la table \(table.libelle) : \(details.joined(separator: ", "))"
+            guard ressembleAUnEnTete else {
+                throw FichierIllisible(
+                    fichier: fichier,
+                    raison: debut + ". Aucune colonne du format n'a été reconnue : la ligne prise pour l'en-tête ne ressemble pas à des noms de colonnes (elle n'est pas reproduite ici, elle peut contenir des données personnelles)",
+                    conseil: "Vérifiez que l'export commence par sa ligne d'en-tête (les noms des colonnes), ou utilisez un profil de correspondance (--profil).")
+            }
             throw FichierIllisible(
                 fichier: fichier,
-                raison: "colonne\(manquantes.count > 1 ? "s" : "") obligatoire\(manquantes.count > 1 ? "s" : "") absente\(manquantes.count > 1 ? "s" : "") pour la table \(table.libelle) : \(details.joined(separator: ", ")). Colonnes trouvées : \(trouvees.isEmpty ? "aucune" : trouvees)",
+                raison: debut + ". Colonnes trouvées : \(Masque.listeEntetes(entete))",
                 conseil: "Renommez les colonnes de l'export comme dans le format canonique, ou utilisez un profil de correspondance (--profil).")
         }
         return Correspondance(table: table, indices: indices, ignorees: ignorees)

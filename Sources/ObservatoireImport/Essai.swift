@@ -43,7 +43,7 @@ public struct EssaiProfil: Sendable {
             essai.colonnesIgnorees += projection.ignorees
             let validateurs = projection.tables.map {
                 Validateur(table: $0, configuration: configuration, aujourdhui: aujourdhui, pseudonymiseur: pseudonymiseur,
-                           serielExcel: lecteur is LecteurXLSX)
+                           serielExcel: lecteur is LecteurXLSX, dates1904: lecteur.dates1904)
             }
             var tables = projection.tables.map { t -> Table in
                 let regles = s.tables.first { $0.table == t }

@@ -66,10 +66,14 @@ public struct BilanImport: Sendable {
 
     /// The exit code of `spec/cli.md`: 65 when a file was unreadable, 3 when rows were
     /// rejected, 0 otherwise.
-    public var code: CodeSortie {
+    public var code: CodeSortie { code(enAttenteIllisible: true) }
+
+    /// The code, where a file still being written counts as unreadable (`importer`) or not (the
+    /// monthly run leaves it for the next run: nothing is wrong yet).
+    public func code(enAttenteIllisible: Bool) -> CodeSortie {
         var c = CodeSortie.succes
         for f in fichiers {
-            if f.erreur != nil { c = .pire(c, .donneesIllisibles) }
+            if let e = f.erreur, enAttenteIllisible || !e.enAttente { c = .pire(c, .donneesIllisibles) }
             if f.rejetees > 0 { c = .pire(c, .rejets) }
         }
         if annule { c = .pire(c, .donneesIllisibles) }
@@ -165,6 +169,9 @@ public struct OptionsImport {
     public var strict = false
     /// Imports files even when the same content was already imported (`--forcer`).
     public var forcer = false
+    /// The state of each file (by path) when the caller looked at it: a file found otherwise
+    /// when opened, or changed while read, is left for later (``FichierIllisible/enAttente``).
+    public var identites: [String: IdentiteFichier] = [:]
     /// The day dates are checked against (future dates are rejected).
     public var aujourdhui = Jour.aujourdhui()
     /// Called after each stored row with the number of rows stored so far in the run; a test
@@ -192,7 +199,11 @@ enum PointsDArret {
 struct Lecture {
     let url: URL
     let nom: String
+    /// The source as first opened (its header, size and description); released at once, so that
+    /// a run over many files never holds them all open.
     let source: SourceTabulaire
+    /// Opens the source again, to read it (the same file: checked by its identity).
+    let fabrique: () throws -> SourceTabulaire
     let projection: Projection
     let profil: ProfilCorrespondance?
     let sourceProfil: SourceProfil?
@@ -239,25 +250,41 @@ public final class Importeur {
     public static func fichiers(_ chemins: [URL]) throws -> (fichiers: [URL], ignores: [String]) {
         var fichiers: [URL] = []
         var ignores: [String] = []
-        let fm = FileManager.default
         for chemin in chemins {
-            var estDossier: ObjCBool = false
-            guard fm.fileExists(atPath: chemin.path, isDirectory: &estDossier) else {
-                throw ErreurObservatoire(.usage, "Le fichier ou dossier « \(chemin.path) » n'existe pas.",
+            // A folder named on the command line is the user's choice: followed if it is a link.
+            // A file is opened later, never through a link.
+            var s = stat()
+            guard lstat(chemin.path, &s) == 0 else {
+                let e = errno
+                throw ErreurObservatoire(.usage, "Le fichier ou dossier « \(TexteSur.surUneLigne(chemin.path)) » \(e == EACCES ? "n'est pas accessible : \(MessageSysteme.errno(e))" : "n'existe pas").",
                                          conseil: "Vérifiez le chemin indiqué (les noms avec des espaces doivent être entre guillemets).")
             }
-            if estDossier.boolValue {
-                let contenu = try fm.contentsOfDirectory(at: chemin, includingPropertiesForKeys: [.isRegularFileKey])
-                    .filter { !$0.lastPathComponent.hasPrefix(".") }
-                    .sorted { $0.lastPathComponent < $1.lastPathComponent }
-                for f in contenu {
-                    var sousDossier: ObjCBool = false
-                    _ = fm.fileExists(atPath: f.path, isDirectory: &sousDossier)
-                    if sousDossier.boolValue { continue }
-                    if extensions.contains(f.pathExtension.lowercased()) { fichiers.append(f) } else { ignores.append(f.lastPathComponent) }
-                }
-            } else {
+            var cible = stat()
+            let estDossier = s.st_mode & S_IFMT == S_IFDIR || (s.st_mode & S_IFMT == S_IFLNK && stat(chemin.path, &cible) == 0 && cible.st_mode & S_IFMT == S_IFDIR)
+            guard estDossier else {
+                // A file, or a link or a FIFO: opened safely, refused with its reason if need be.
                 fichiers.append(chemin)
+                continue
+            }
+            let noms: [String]
+            do {
+                noms = try FileManager.default.contentsOfDirectory(atPath: chemin.path)
+            } catch {
+                throw ErreurObservatoire(.usage, "Le dossier « \(TexteSur.surUneLigne(chemin.path)) » ne peut pas être lu : \(MessageSysteme.francais(error)).",
+                                         conseil: "Vérifiez ses droits : le compte qui lance c360 doit pouvoir le lire.")
+            }
+            for nom in noms.sorted() {
+                let f = chemin.appendingPathComponent(nom)
+                if nom.hasPrefix(".") {
+                    ignores.append("\(nom) (fichier caché : renommez-le sans le point initial pour l'importer)")
+                    continue
+                }
+                var t = stat()
+                if lstat(f.path, &t) == 0, t.st_mode & S_IFMT == S_IFDIR {
+                    ignores.append("\(nom) (dossier : les sous-dossiers ne sont pas lus)")
+                    continue
+                }
+                if extensions.contains(f.pathExtension.lowercased()) { fichiers.append(f) } else { ignores.append(nom) }
             }
         }
         return (fichiers, ignores)
@@ -371,6 +398,19 @@ public final class Importeur {
     /// The readings of a file: through a profile (each of its sources that the file feeds), or
     /// as a canonical export (one table, or one per sheet named after a table).
     func ouvrir(_ url: URL, options: OptionsImport) throws -> [Lecture] {
+        let lectures = try ouvrirSources(url, options: options)
+        for l in lectures {
+            // The file seen by the caller (the monthly run's listing) must be the one opened:
+            // a size or a date that moved means it is still being written.
+            if let attendue = options.identites[url.path], attendue != l.source.identite {
+                throw FichierIllisible.enCoursDEcriture(url.lastPathComponent)
+            }
+            l.source.liberer()
+        }
+        return lectures
+    }
+
+    func ouvrirSources(_ url: URL, options: OptionsImport) throws -> [Lecture] {
         let nom = url.lastPathComponent
         if let profil = options.profil ?? options.profils.first(where: { $0.reconnait(nom) }) {
             return try ouvrirAvecProfil(url, profil: profil, options: options)
@@ -388,13 +428,15 @@ public final class Importeur {
                 return try parTable.map { (feuille, table) in
                     let source = try LecteurXLSX(url: url, feuille: feuille)
                     let c = try Correspondance.etablir(entete: source.entete, table: table, fichier: "\(nom) (feuille « \(feuille) »)")
-                    return Lecture(url: url, nom: nom, source: source, projection: ProjectionCanonique(correspondance: c), profil: nil,
+                    return Lecture(url: url, nom: nom, source: source, fabrique: { try LecteurXLSX(url: url, feuille: feuille) },
+                                   projection: ProjectionCanonique(correspondance: c), profil: nil,
                                    sourceProfil: nil, instantane: options.instantane || registre,
                                    cleSource: registre ? "modele-suivi:\(table.rawValue)" : cle(table))
                 }
             }
         }
-        let source: SourceTabulaire = ["xlsx", "xlsm"].contains(ext) ? try LecteurXLSX(url: url) : try LecteurCSV(url: url)
+        let fabrique: () throws -> SourceTabulaire = ["xlsx", "xlsm"].contains(ext) ? { try LecteurXLSX(url: url) } : { try LecteurCSV(url: url) }
+        let source = try fabrique()
         guard let table = options.table ?? TableCanonique.depuisNomDeFichier(nom) ?? Correspondance.tableDepuisEntete(source.entete) else {
             let motifs = options.profils.flatMap { p in p.motifs.map { "\($0) (profil \(p.nom))" } }
             throw FichierIllisible(fichier: nom,
@@ -404,7 +446,7 @@ public final class Importeur {
                                     : "Renommez le fichier pour qu'il corresponde au motif d'un profil, ou indiquez le profil : c360 importer --profil NOM \(nom).")
         }
         let c = try Correspondance.etablir(entete: source.entete, table: table, fichier: nom)
-        return [Lecture(url: url, nom: nom, source: source, projection: ProjectionCanonique(correspondance: c), profil: nil,
+        return [Lecture(url: url, nom: nom, source: source, fabrique: fabrique, projection: ProjectionCanonique(correspondance: c), profil: nil,
                         sourceProfil: nil, instantane: options.instantane, cleSource: cle(table))]
     }
 
@@ -468,7 +510,8 @@ public final class Importeur {
         return try sources.map { s in
             let source = try Importeur.ouvrirSource(url, s)
             let projection = try ProjectionProfil.compiler(s, profil: profil, entete: source.entete, fichier: nom)
-            return Lecture(url: url, nom: nom, source: source, projection: projection, profil: profil, sourceProfil: s,
+            return Lecture(url: url, nom: nom, source: source, fabrique: { try Importeur.ouvrirSource(url, s) }, projection: projection,
+                           profil: profil, sourceProfil: s,
                            instantane: options.instantane || s.instantane, cleSource: "profil:\(profil.nom)/\(s.nom)")
         }
     }
@@ -523,6 +566,13 @@ public final class Importeur {
     private func verifierCle(_ ecrivain: Ecrivain, pseudonymiseur: Pseudonymiseur) throws {
         let empreinte = String(pseudonymiseur.pseudonyme("c360:empreinte-de-cle").prefix(16))
         if let connue = try ecrivain.meta("empreinte_cle") {
+            if connue != empreinte, try !ecrivain.contientDesPersonnes() {
+                // The key was lost before any person was stored: nothing depends on it, the new
+                // key takes its place (said in the log and the summary).
+                try ecrivain.definirMeta("empreinte_cle", empreinte)
+                journal.notice("empreinte de la clé de pseudonymisation remplacée : aucune personne n'était enregistrée")
+                return
+            }
             guard connue == empreinte else {
                 throw ErreurObservatoire(.usage,
                     "La clé de pseudonymisation « \(espace.fichierCle.path) » n'est pas celle avec laquelle la base a été remplie.",
@@ -538,7 +588,9 @@ public final class Importeur {
     private func importerLecture(_ lecture: Lecture, ecrivain: Ecrivain, execution: String, pseudonymiseur: Pseudonymiseur,
                                  options: OptionsImport, notes: inout [String], progression: (Int) -> Void,
                                  apresLot: () -> Void, compteur: inout Int) throws -> [BilanFichier] {
-        let source = lecture.source
+        let source = try lecture.fabrique()
+        defer { source.liberer() }
+        guard source.identite == lecture.source.identite else { throw FichierIllisible.enCoursDEcriture(lecture.nom) }
         let projection = lecture.projection
         let tables = projection.tables
         let idSource = try ecrivain.source(cle: lecture.cleSource)
@@ -560,7 +612,7 @@ public final class Importeur {
         }
         let validateurs = tables.map { t in
             Validateur(table: t, configuration: espace.configuration, aujourdhui: options.aujourdhui,
-                       pseudonymiseur: pseudonymiseur, serielExcel: source is LecteurXLSX)
+                       pseudonymiseur: pseudonymiseur, serielExcel: source is LecteurXLSX, dates1904: source.dates1904)
         }
         let contexte = ContexteMessages(profil: lecture.profil)
         var acteursConnus: [String: Bool] = [:]
@@ -643,7 +695,7 @@ public final class Importeur {
                             var r = Rejet(ligne: ligne.ligne, colonne: "id_sollicitation", valeur: p.idSollicitation, regle: .referenceInconnue,
                                           message: memeLigne
                                             ? "La sollicitation de cette même ligne a été rejetée (voir son motif) : la proposition ne peut pas être enregistrée sans elle. Corrigez la sollicitation ; la proposition sera enregistrée au prochain import."
-                                            : "La sollicitation « \(p.idSollicitation) » n'existe pas dans la base. Importez le fichier des sollicitations qui la contient (dans la même commande, il passe en premier), puis réimportez ce fichier avec --forcer.")
+                                            : "La sollicitation « \(Masque.extrait(p.idSollicitation)) » n'existe pas dans la base. Importez le fichier des sollicitations qui la contient (dans la même commande, il passe en premier), puis réimportez ce fichier avec --forcer.")
                             r.identifiant = p.idProposition
                             try rejeter(r, k)
                             continue
@@ -651,7 +703,7 @@ public final class Importeur {
                         demande = connue
                         if p.dateProposition < connue.date {
                             var r = Rejet(ligne: ligne.ligne, colonne: "date_proposition", valeur: p.dateProposition.francais, regle: .dateIncoherente,
-                                          message: "La proposition est datée du \(p.dateProposition.francais), avant sa sollicitation « \(p.idSollicitation) » reçue le \(connue.date.francais). Corrigez l'une des deux dates.")
+                                          message: "La proposition est datée du \(p.dateProposition.francais), avant sa sollicitation « \(Masque.extrait(p.idSollicitation)) » reçue le \(connue.date.francais). Corrigez l'une des deux dates.")
                             r.identifiant = p.idProposition
                             try rejeter(r, k)
                             continue
@@ -664,7 +716,7 @@ public final class Importeur {
                             }
                             guard existe else {
                                 var r = Rejet(ligne: ligne.ligne, colonne: "acteur_id", valeur: acteur, regle: .referenceInconnue,
-                                              message: "L'acteur « \(acteur) » n'existe pas dans l'annuaire. Importez d'abord le fichier des acteurs qui le contient, ou laissez la colonne vide.")
+                                              message: "L'acteur « \(Masque.extrait(acteur)) » n'existe pas dans l'annuaire. Importez d'abord le fichier des acteurs qui le contient, ou laissez la colonne vide.")
                                 r.identifiant = p.idProposition
                                 try rejeter(r, k)
                                 continue
@@ -676,7 +728,7 @@ public final class Importeur {
                     switch operation {
                     case .doublon:
                         var r = Rejet(ligne: ligne.ligne, colonne: tables[k].identifiant.joined(separator: " + "), valeur: ligne.identifiant, regle: .doublon,
-                                      message: "L'identifiant « \(ligne.identifiant) » apparaît plusieurs fois dans ce fichier ; seule sa première ligne a été gardée. Supprimez le doublon dans l'outil de suivi.")
+                                      message: "L'identifiant « \(Masque.extrait(ligne.identifiant)) » apparaît plusieurs fois dans ce fichier ; seule sa première ligne a été gardée. Supprimez le doublon dans l'outil de suivi.")
                         r.identifiant = ligne.identifiant
                         try rejeter(r, k)
                         continue
@@ -699,6 +751,8 @@ public final class Importeur {
             }
         }
         let empreinte = try source.empreinte()
+        // Still being written while it was read: nothing of it is kept, it waits for later.
+        if source.aChange { throw FichierIllisible.enCoursDEcriture(lecture.nom) }
         for k in bilans.indices { bilans[k].empreinte = empreinte }
         if !options.forcer, try tables.allSatisfy({ try ecrivain.dejaImporte(empreinte: empreinte, table: $0, profil: lecture.profil?.nom) }) {
             return bilans.map { b in

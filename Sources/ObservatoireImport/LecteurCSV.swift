@@ -40,7 +40,8 @@ public final class LecteurCSV: SourceTabulaire {
     public let limiteChamps: Int
 
     private let url: URL
-    private let fd: Int32
+    private let fichier: FichierOuvert
+    private var fd: Int32 { fichier.fd }
     private var tampon: [UInt8]
     private var position = 0
     private var fin = 0
@@ -64,29 +65,19 @@ public final class LecteurCSV: SourceTabulaire {
         self.limiteChamp = limiteChamp
         self.limiteChamps = limiteChamps
         let nom = url.lastPathComponent
-        fd = open(url.path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw FichierIllisible(fichier: nom, raison: "impossible de l'ouvrir (\(String(cString: strerror(errno))))",
-                                   conseil: "Vérifiez que le fichier existe et que vous avez le droit de le lire.")
-        }
-        var s = stat()
-        fstat(fd, &s)
-        if (s.st_mode & S_IFMT) == S_IFDIR {
-            close(fd)
-            throw FichierIllisible(fichier: nom, raison: "c'est un dossier", conseil: "Indiquez un fichier .csv, .txt ou .xlsx.")
-        }
-        tailleTotale = Int(s.st_size)
+        fichier = try FichierIllisible.ouvrir(url)
+        tailleTotale = fichier.taille
         tampon = [UInt8](repeating: 0, count: tailleTampon)
-        do {
-            try remplir()
-            try lireDebut(nom: nom)
-        } catch {
-            close(fd)
-            throw error
-        }
+        try remplir()
+        try lireDebut(nom: nom)
     }
 
-    deinit { close(fd) }
+    /// Whether the file changed since it was opened (still being written).
+    public var aChange: Bool { fichier.aChange() }
+    public var identite: IdentiteFichier { fichier.identite }
+
+    /// Closes the file (reading it further is then an error).
+    public func liberer() { fichier.fermer() }
 
     public var description: String {
         let sep: String
@@ -118,7 +109,7 @@ public final class LecteurCSV: SourceTabulaire {
             }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw FichierIllisible(fichier: url.lastPathComponent, raison: "erreur de lecture (\(String(cString: strerror(errno))))",
+                throw FichierIllisible(fichier: url.lastPathComponent, raison: "erreur de lecture (\(MessageSysteme.errno(errno)))",
                                        conseil: "Copiez le fichier sur un disque local puis recommencez.")
             }
             if n == 0 { finDeFichier = true; break }

@@ -21,6 +21,9 @@ public final class LecteurXLSX: SourceTabulaire {
     public private(set) var octetsLus = 0
     public let tailleTotale: Int
     public let nomFeuille: String
+    /// The workbook counts its date serials from 1904 (`<workbookPr date1904="1"/>`, old Mac
+    /// Excel): a serial then means 1 462 days later than in the usual 1900 system.
+    public let dates1904: Bool
     /// Every sheet of the workbook, in tab order.
     public let feuilles: [String]
 
@@ -32,7 +35,10 @@ public final class LecteurXLSX: SourceTabulaire {
     let limiteChamps: Int
 
     private let url: URL
-    private let archive: Archive
+    /// The file, open from the start: the ZIP library reopens this very descriptor (never the
+    /// path, which could have become a link or another file in between).
+    private let fichier: FichierOuvert
+    private var archive: Archive?
     private let entreeFeuille: Entry
     private let partages: [String]
     private let ligneEntete: Int
@@ -49,23 +55,27 @@ public final class LecteurXLSX: SourceTabulaire {
             FichierIllisible(fichier: nom, raison: raison,
                              conseil: FichierIllisible.reenregistrer)
         }
-        let (empreinte, taille, signature) = try LecteurXLSX.hacher(url, nom: nom)
+        fichier = try FichierIllisible.ouvrir(url)
+        let (empreinte, taille, signature) = try LecteurXLSX.hacher(fichier, nom: nom)
         tailleTotale = taille
         empreinteFichier = empreinte
         if signature.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
             throw FichierIllisible.xls(nom, extensionTrompeuse: true)
         }
         guard signature.starts(with: [0x50, 0x4B]) else { throw illisible("ce n'est pas un classeur .xlsx valide (ce n'est pas une archive ZIP)") }
+        let archive: Archive
         do {
-            archive = try Archive(url: url, accessMode: .read)
+            archive = try Archive(url: URL(fileURLWithPath: fichier.cheminDuDescripteur), accessMode: .read)
         } catch {
             throw illisible("le classeur est endommagé ou tronqué")
         }
+        self.archive = archive
         // Workbook: sheets in tab order, and where each one lives.
         let classeur = try LecteurXLSX.lirePartie(archive, "xl/workbook.xml", nom: nom, obligatoire: true, DelegueClasseur())
         let liens = try LecteurXLSX.lirePartie(archive, "xl/_rels/workbook.xml.rels", nom: nom, obligatoire: true, DelegueLiens())
         guard !classeur.feuilles.isEmpty else { throw illisible("le classeur ne contient aucune feuille") }
         feuilles = classeur.feuilles.map(\.nom)
+        dates1904 = classeur.dates1904
         let choisie: (nom: String, id: String)
         if let feuille {
             guard let f = classeur.feuilles.first(where: { Normalisation.cle($0.nom) == Normalisation.cle(feuille) }) else {
@@ -100,18 +110,25 @@ public final class LecteurXLSX: SourceTabulaire {
     /// The names of the sheets of a workbook, in tab order, without reading any sheet.
     public static func nomsDesFeuilles(_ url: URL) throws -> [String] {
         let nom = url.lastPathComponent
-        guard let h = FileHandle(forReadingAtPath: url.path) else {
-            throw FichierIllisible(fichier: nom, raison: "impossible de l'ouvrir", conseil: "Vérifiez que le fichier existe et que vous avez le droit de le lire.")
-        }
-        let signature = Array(h.readData(ofLength: 8))
-        try? h.close()
+        let fichier = try FichierIllisible.ouvrir(url)
+        defer { fichier.fermer() }
+        var signature = [UInt8](repeating: 0, count: 8)
+        let n = signature.withUnsafeMutableBytes { pread(fichier.fd, $0.baseAddress, 8, 0) }
+        signature = Array(signature.prefix(max(0, n)))
         if signature.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) { throw FichierIllisible.xls(nom, extensionTrompeuse: true) }
-        guard signature.starts(with: [0x50, 0x4B]), let archive = try? Archive(url: url, accessMode: .read) else {
+        guard signature.starts(with: [0x50, 0x4B]), let archive = try? Archive(url: URL(fileURLWithPath: fichier.cheminDuDescripteur), accessMode: .read) else {
             throw FichierIllisible(fichier: nom, raison: "ce n'est pas un classeur .xlsx valide", conseil: FichierIllisible.reenregistrer)
         }
         return try lirePartie(archive, "xl/workbook.xml", nom: nom, obligatoire: true, DelegueClasseur()).feuilles.map(\.nom)
     }
 
+    public var aChange: Bool { fichier.aChange() }
+    public var identite: IdentiteFichier { fichier.identite }
+
+    public func liberer() {
+        archive = nil
+        fichier.fermer()
+    }
 
     public func empreinte() throws -> String { empreinteFichier }
 
@@ -130,6 +147,7 @@ public final class LecteurXLSX: SourceTabulaire {
             let ratio = LecteurXLSX.ratio(entreeFeuille)
             d.progression = { [unowned self] n in self.octetsLus = Int(min(UInt64(self.tailleTotale), n / ratio)) }
             defer { d.traiter = nil; d.progression = nil }
+            guard let archive else { throw FichierIllisible(fichier: url.lastPathComponent, raison: "le fichier a déjà été refermé", conseil: "Relancez la commande.") }
             try LecteurXLSX.parcourirPartie(archive, entreeFeuille, nom: url.lastPathComponent, d)
         }
         octetsLus = tailleTotale
@@ -162,20 +180,21 @@ public final class LecteurXLSX: SourceTabulaire {
 
     // MARK: - Package parts
 
-    private static func hacher(_ url: URL, nom: String) throws -> (String, Int, [UInt8]) {
-        guard let h = FileHandle(forReadingAtPath: url.path) else {
-            throw FichierIllisible(fichier: nom, raison: "impossible de l'ouvrir", conseil: "Vérifiez que le fichier existe et que vous avez le droit de le lire.")
-        }
-        defer { try? h.close() }
+    private static func hacher(_ fichier: FichierOuvert, nom: String) throws -> (String, Int, [UInt8]) {
         var hachage = SHA256()
         var taille = 0
         var debut: [UInt8] = []
+        var bloc = [UInt8](repeating: 0, count: 1 << 20)
         while true {
-            let bloc = h.readData(ofLength: 1 << 20)
-            if bloc.isEmpty { break }
-            if debut.isEmpty { debut = Array(bloc.prefix(8)) }
-            hachage.update(data: bloc)
-            taille += bloc.count
+            let n = bloc.withUnsafeMutableBytes { pread(fichier.fd, $0.baseAddress, $0.count, off_t(taille)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FichierIllisible(ErreurFichier(nom, .systeme(errno)), fichier: nom)
+            }
+            if n == 0 { break }
+            if debut.isEmpty { debut = Array(bloc.prefix(min(8, n))) }
+            bloc.withUnsafeBytes { hachage.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            taille += n
         }
         if taille == 0 {
             throw FichierIllisible(fichier: nom, raison: "le fichier est vide", conseil: "Exportez à nouveau le tableau depuis votre outil de suivi.")
@@ -224,7 +243,7 @@ public final class LecteurXLSX: SourceTabulaire {
             throw e.erreur
         } catch {
             // ZIPFoundation's archive, CRC and inflate errors: a damaged package.
-            throw FichierIllisible(fichier: nom, raison: "le classeur est endommagé ou tronqué (\(error))",
+            throw FichierIllisible(fichier: nom, raison: "le classeur est endommagé ou tronqué (archive ZIP illisible)",
                                    conseil: FichierIllisible.reenregistrer)
         }
     }
@@ -239,9 +258,13 @@ struct ErreurDuTraitement: Error {
 
 final class DelegueClasseur: DelegueXML {
     var feuilles: [(nom: String, id: String)] = []
+    var dates1904 = false
     var veutTexte: Bool { false }
     func debut(_ nom: Substring, _ attributs: [(Substring, String)], vide: Bool) throws {
-        guard nom == "sheet" else { return }
+        if nom == "workbookPr", let v = attributs.first(where: { $0.0 == "date1904" })?.1 {
+            dates1904 = v == "1" || v.lowercased() == "true"
+        }
+        guard nom == "sheet", feuilles.count < 10_000 else { return }
         let n = attributs.first { $0.0 == "name" }?.1 ?? ""
         let id = attributs.first { $0.0 == "id" }?.1 ?? ""
         feuilles.append((n, id))
@@ -264,6 +287,9 @@ final class DelegueLiens: DelegueXML {
 
 /// `sharedStrings.xml`: one string per `si`, rich text runs joined, phonetic runs skipped.
 final class DelegueChainesPartagees: DelegueXML {
+    /// Longest string kept (Excel's own limit is 32 767 characters): a longer one is cut, and a
+    /// cell that uses it is flagged as too long.
+    static let longueurMaximale = 100_000
     var chaines: [String] = []
     private var courante = ""
     private var dansT = false
@@ -283,13 +309,16 @@ final class DelegueChainesPartagees: DelegueXML {
         case "si":
             chaines.append(courante)
             totalCaracteres += courante.utf8.count
-            if totalCaracteres > 256 << 20 { throw AnalyseurXML.Erreur(description: "table des chaînes démesurée") }
+            if totalCaracteres > 256 << 20 || chaines.count > 10_000_000 { throw AnalyseurXML.Erreur(description: "table des chaînes démesurée") }
         case "t": dansT = false
         case "rPh": dansPhonetique = false
         default: break
         }
     }
-    func texte(_ t: String) throws { courante += t }
+    func texte(_ t: String) throws {
+        guard courante.utf8.count <= DelegueChainesPartagees.longueurMaximale else { return }
+        courante += t
+    }
 }
 
 /// A merged range, 1-based rows and 0-based columns.
@@ -299,6 +328,11 @@ struct Fusion {
 
 /// A worksheet: rows of cells, and the merged ranges.
 final class DelegueFeuille: DelegueXML {
+    /// Excel's limits: rows and columns of a sheet.
+    static let lignesMaximum = 1_048_576
+    static let colonnesMaximum = 16_384
+    /// Merged ranges kept (only those over the header matter).
+    static let fusionsMaximum = 10_000
     let partages: [String]
     let limiteChamp: Int
     let limiteChamps: Int
@@ -334,14 +368,29 @@ final class DelegueFeuille: DelegueXML {
     func debut(_ nom: Substring, _ attributs: [(Substring, String)], vide: Bool) throws {
         switch nom {
         case "row":
-            let r = attributs.first { $0.0 == "r" }.flatMap { Int($0.1) }
-            ligne = r ?? (ligne + 1)
+            // Excel's rows go from 1 to 1 048 576: any other number is a crafted file (and must
+            // not overflow the next row's number).
+            let r = attributs.first { $0.0 == "r" }.map { Int($0.1.trimmingCharacters(in: .whitespaces)) }
+            if let r {
+                guard let n = r, (1...DelegueFeuille.lignesMaximum).contains(n) else {
+                    throw AnalyseurXML.Erreur(description: "un numéro de ligne est hors des limites d'Excel")
+                }
+                ligne = n
+            } else {
+                guard ligne < DelegueFeuille.lignesMaximum else {
+                    throw AnalyseurXML.Erreur(description: "la feuille dépasse le nombre de lignes d'Excel")
+                }
+                ligne += 1
+            }
             cellules.removeAll(keepingCapacity: true)
             colonne = 0
             anomalie = nil
             if let max = apercuMax { sauterLigne = apercu.count >= max } else { sauterLigne = ligne <= apresLigne }
         case "c":
             if let ref = attributs.first(where: { $0.0 == "r" })?.1, let c = DelegueFeuille.colonne(ref) { colonne = c }
+            guard colonne < DelegueFeuille.colonnesMaximum else {
+                throw AnalyseurXML.Erreur(description: "une cellule est au-delà de la dernière colonne d'Excel")
+            }
             type = attributs.first { $0.0 == "t" }?.1 ?? "n"
             valeur = ""
         case "v": dansValeur = true
@@ -349,7 +398,8 @@ final class DelegueFeuille: DelegueXML {
         case "t": dansT = true
         case "rPh": dansPhonetique = true
         case "mergeCell":
-            if let ref = attributs.first(where: { $0.0 == "ref" })?.1, let f = DelegueFeuille.plage(ref) { fusions.append(f) }
+            if fusions.count < DelegueFeuille.fusionsMaximum, let ref = attributs.first(where: { $0.0 == "ref" })?.1,
+               let f = DelegueFeuille.plage(ref) { fusions.append(f) }
         default: break
         }
     }
@@ -387,7 +437,12 @@ final class DelegueFeuille: DelegueXML {
         switch type {
         case "s":
             guard let i = Int(valeur.trimmingCharacters(in: .whitespaces)), i >= 0, i < partages.count else { return "" }
-            return partages[i]
+            let p = partages[i]
+            if p.utf8.count > limiteChamp {
+                if anomalie == nil { anomalie = .champTropLong(colonne: colonne, taille: limiteChamp) }
+                return String(p.prefix(1_000))
+            }
+            return p
         case "b":
             return valeur == "1" ? "1" : "0"
         case "n":
@@ -434,7 +489,8 @@ final class DelegueFeuille: DelegueXML {
     }
 
     static func ligne(_ ref: String) -> Int? {
-        Int(String(ref.drop(while: { $0.isLetter })))
+        guard let n = Int(String(ref.drop(while: { $0.isLetter }))), (1...lignesMaximum).contains(n) else { return nil }
+        return n
     }
 
     /// A range such as `A1:C2`.

@@ -309,7 +309,7 @@ extension ProfilCorrespondance {
         let dossier = espace.dossierProfils
         for ext in ["yml", "yaml"] {
             let url = dossier.appendingPathComponent("\(nom).\(ext)")
-            if FileManager.default.fileExists(atPath: url.path) { return try charger(url) }
+            if FichierSur.existe(url.path) != false { return try charger(url) }
         }
         let disponibles = tous(dans: espace).map(\.0)
         throw ErreurObservatoire(.usage, "Le profil de correspondance « \(nom) » est introuvable dans « \(dossier.path) ».",
@@ -327,8 +327,11 @@ extension ProfilCorrespondance {
     }
 
     public static func charger(_ url: URL) throws -> ProfilCorrespondance {
-        guard let texte = try? String(contentsOf: url, encoding: .utf8) else {
-            throw ErreurObservatoire(.usage, "Le profil « \(url.path) » est illisible.", conseil: "Enregistrez-le en UTF-8.")
+        let texte: String
+        do {
+            texte = try FichierSur.lireTexte(url, limite: Configuration.tailleMaximale)
+        } catch let e as ErreurFichier {
+            throw ErreurObservatoire(.usage, "Le profil « \(url.path) » est illisible : \(e.raison).", conseil: e.conseil)
         }
         return try analyser(texte, fichier: url.path, nomParDefaut: url.deletingPathExtension().lastPathComponent)
     }

@@ -305,14 +305,14 @@ struct ProjectionProfil: Projection {
                     continue
                 }
                 if !manquantesObligatoires.isEmpty {
-                    let trouvees = entete.filter { !$0.isEmpty }.prefix(30).map { "« \($0) »" }.joined(separator: ", ")
+                    let trouvees = utilisees.isEmpty ? "aucune citée (la ligne prise pour l'en-tête ne ressemble pas à des noms de colonnes : l'export a-t-il sa ligne d'en-tête ?)" : Masque.listeEntetes(entete)
                     let details = manquantesObligatoires.map { nom -> String in
-                        let proches = Normalisation.plusProches(nom, parmi: entete.filter { !$0.isEmpty })
+                        let proches = Normalisation.plusProches(nom, parmi: utilisees.isEmpty ? [] : entete.filter(Masque.ressembleAUnEnTete))
                         return proches.isEmpty ? "« \(nom) »" : "« \(nom) » (la plus proche dans le fichier : « \(proches[0]) »)"
                     }
                     throw FichierIllisible(
                         fichier: fichier,
-                        raison: "le profil « \(profil.nom) » (source « \(source.nom) ») ne dit pas d'où viennent les colonnes obligatoires de la table \(t.table.libelle) : \(details.joined(separator: ", ")). Colonnes trouvées : \(trouvees.isEmpty ? "aucune" : trouvees)",
+                        raison: "le profil « \(profil.nom) » (source « \(source.nom) ») ne dit pas d'où viennent les colonnes obligatoires de la table \(t.table.libelle) : \(details.joined(separator: ", ")). Colonnes trouvées : \(trouvees)",
                         conseil: "Ajoutez ces colonnes au profil \(profil.fichier) (rubrique tables.\(t.table.rawValue)), avec la colonne du tableur qui les contient ou une valeur.")
                 }
                 rangs.append(RangCompile(rang: rang, creerSi: creerSi, colonnes: colonnes))
@@ -326,14 +326,14 @@ struct ProjectionProfil: Projection {
         if !absentes.isEmpty {
             var vus: Set<String> = []
             let liste = absentes.filter { vus.insert($0).inserted }
-            let trouvees = entete.filter { !$0.isEmpty }.prefix(30).map { "« \($0) »" }.joined(separator: ", ")
+            let trouvees = utilisees.isEmpty ? "aucune citée (la ligne prise pour l'en-tête ne ressemble pas à des noms de colonnes : l'export a-t-il sa ligne d'en-tête ?)" : Masque.listeEntetes(entete)
             let details = liste.map { nom -> String in
-                let proches = Normalisation.plusProches(nom, parmi: entete.filter { !$0.isEmpty }, maximum: 1)
+                let proches = Normalisation.plusProches(nom, parmi: utilisees.isEmpty ? [] : entete.filter(Masque.ressembleAUnEnTete), maximum: 1)
                 return proches.isEmpty ? "« \(nom) »" : "« \(nom) » (la plus proche : « \(proches[0]) »)"
             }
             throw FichierIllisible(
                 fichier: fichier,
-                raison: "colonne\(liste.count > 1 ? "s" : "") attendue\(liste.count > 1 ? "s" : "") par le profil « \(profil.nom) » (source « \(source.nom) ») absente\(liste.count > 1 ? "s" : "") du fichier : \(details.joined(separator: ", ")). Colonnes trouvées : \(trouvees.isEmpty ? "aucune" : trouvees)",
+                raison: "colonne\(liste.count > 1 ? "s" : "") attendue\(liste.count > 1 ? "s" : "") par le profil « \(profil.nom) » (source « \(source.nom) ») absente\(liste.count > 1 ? "s" : "") du fichier : \(details.joined(separator: ", ")). Colonnes trouvées : \(trouvees)",
                 conseil: "Si le tableur a renommé la colonne, corrigez son nom dans le profil \(profil.fichier) ; sinon, vérifiez que c'est le bon fichier (ou la bonne feuille : « feuille » dans le profil).")
         }
         let ignorees = entete.enumerated().filter { !utilisees.contains($0.offset) && !$0.element.isEmpty }.map(\.element)

@@ -46,6 +46,18 @@ public protocol SourceTabulaire: AnyObject {
     func empreinte() throws -> String
     /// What the file turned out to be, for the summary (« CSV ; séparateur ; UTF-8 »).
     var description: String { get }
+    /// Whether the file changed (size or date) since it was opened: it is still being written.
+    var aChange: Bool { get }
+    /// The file's state when it was opened.
+    var identite: IdentiteFichier { get }
+    /// Closes the file now (a run with many files must not hold them all open).
+    func liberer()
+    /// Whether the date serials of the file count from 1904 (a workbook's `date1904`).
+    var dates1904: Bool { get }
+}
+
+extension SourceTabulaire {
+    public var dates1904: Bool { false }
 }
 
 /// A file that cannot be read as a table at all: nothing of it is stored (exit code 65).
@@ -53,14 +65,44 @@ public struct FichierIllisible: Error, CustomStringConvertible, Sendable {
     public var fichier: String
     public var raison: String
     public var conseil: String
+    /// The file is not wrong, only not finished (still being written): the monthly run leaves it
+    /// in the inbox for the next run.
+    public var enAttente = false
 
-    public init(fichier: String, raison: String, conseil: String) {
+    public init(fichier: String, raison: String, conseil: String, enAttente: Bool = false) {
         self.fichier = fichier
         self.raison = raison
         self.conseil = conseil
+        self.enAttente = enAttente
     }
 
-    public var description: String { "« \(fichier) » : \(raison)\n→ \(conseil)" }
+    public var description: String { "« \(TexteSur.surUneLigne(fichier)) » : \(raison)\n→ \(conseil)" }
+
+    /// Opens an export safely (a regular file, never through a link, never blocking on a FIFO).
+    static func ouvrir(_ url: URL) throws -> FichierOuvert {
+        do {
+            return try FichierSur.ouvrir(url)
+        } catch let e as ErreurFichier {
+            throw FichierIllisible(e, fichier: url.lastPathComponent)
+        }
+    }
+
+    public init(_ e: ErreurFichier, fichier: String) {
+        switch e.nature {
+        case .lienSymbolique:
+            self.init(fichier: fichier, raison: "c'est un lien symbolique (un raccourci vers un autre fichier) : par sécurité, c360 ne le suit pas et ne lit pas ce qu'il désigne",
+                      conseil: "Déposez le fichier lui-même (une copie), pas un lien.")
+        case .enCoursDEcriture:
+            self.init(fichier: fichier, raison: e.raison, conseil: e.conseil, enAttente: true)
+        default:
+            self.init(fichier: fichier, raison: e.raison, conseil: e.conseil)
+        }
+    }
+
+    /// A file that changed while it was read.
+    static func enCoursDEcriture(_ fichier: String) -> FichierIllisible {
+        FichierIllisible(ErreurFichier(fichier, .enCoursDEcriture), fichier: fichier)
+    }
 
     /// What to do with a file the tool cannot read: save it again in a format it reads.
     public static let reenregistrer = "Ouvrez-le dans Excel ou LibreOffice et enregistrez-le au format .xlsx ou CSV UTF-8."
@@ -73,7 +115,7 @@ public struct FichierIllisible: Error, CustomStringConvertible, Sendable {
     }
 
     public var erreur: ErreurObservatoire {
-        ErreurObservatoire(.donneesIllisibles, "Fichier illisible « \(fichier) » : \(raison).", conseil: conseil)
+        ErreurObservatoire(.donneesIllisibles, "Fichier illisible « \(TexteSur.surUneLigne(fichier)) » : \(raison).", conseil: conseil)
     }
 }
 

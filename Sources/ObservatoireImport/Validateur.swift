@@ -24,6 +24,8 @@ public struct Validateur {
     public let pseudonymiseur: Pseudonymiseur?
     /// Plain numbers in date columns are Excel date serials (cells of an `.xlsx` sheet).
     public let serielExcel: Bool
+    /// The workbook's serials count from 1904.
+    public let dates1904: Bool
 
     /// Normalised value → canonical value, for each enumerated column.
     private let enumerations: [String: [String: String]]
@@ -40,12 +42,13 @@ public struct Validateur {
     static let longueurTexte = 300
 
     public init(table: TableCanonique, configuration: Configuration, aujourdhui: Jour,
-                pseudonymiseur: Pseudonymiseur?, serielExcel: Bool = false) {
+                pseudonymiseur: Pseudonymiseur?, serielExcel: Bool = false, dates1904: Bool = false) {
         self.table = table
         self.configuration = configuration
         self.aujourdhui = aujourdhui
         self.pseudonymiseur = pseudonymiseur
         self.serielExcel = serielExcel
+        self.dates1904 = dates1904
         var e: [String: [String: String]] = [:]
         for c in table.colonnes {
             if case .enumeration(let valeurs) = c.type {
@@ -89,7 +92,7 @@ public struct Validateur {
             return .failure(r)
         } catch {
             return .failure(Rejet(ligne: ligne, colonne: nil, valeur: nil, regle: .ligneMalformee,
-                                  message: "La ligne n'a pas pu être lue (\(error)). Vérifiez-la dans l'outil de suivi puis réimportez le fichier."))
+                                  message: "La ligne n'a pas pu être lue. Vérifiez-la dans l'outil de suivi puis réimportez le fichier."))
         }
     }
 
@@ -256,20 +259,20 @@ public struct Validateur {
         }
 
         func date(_ colonne: String, obligatoire: Bool, passeeSeulement: Bool) throws -> Jour? {
-            switch Valeurs.date(brut(colonne), pivot: v.aujourdhui.annee, serielExcel: v.serielExcel) {
+            switch Valeurs.date(brut(colonne), pivot: v.aujourdhui.annee, serielExcel: v.serielExcel, dates1904: v.dates1904) {
             case .vide:
                 if obligatoire { throw manquante(colonne) }
                 return nil
             case .invalide:
                 throw rejet(colonne, .dateInvalide,
-                            "« \(brut(colonne)) » n'est pas une date valide pour « \(colonne) ». Formats acceptés : AAAA-MM-JJ, JJ/MM/AAAA ou JJ/MM/AA (jour avant mois), avec un jour qui existe.")
+                            "« \(Masque.extrait(brut(colonne))) » n'est pas une date valide pour « \(colonne) ». Formats acceptés : AAAA-MM-JJ, JJ/MM/AAAA ou JJ/MM/AA (jour avant mois), avec un jour qui existe.")
             case .valeur(let j):
                 if passeeSeulement && j > v.aujourdhui {
                     throw rejet(colonne, .dateFuture,
-                                "La date « \(brut(colonne)) » de « \(colonne) » est dans le futur (aujourd'hui : \(v.aujourdhui.francais)). Vérifiez l'année et l'ordre jour/mois.")
+                                "La date « \(Masque.extrait(brut(colonne))) » de « \(colonne) » est dans le futur (aujourd'hui : \(v.aujourdhui.francais)). Vérifiez l'année et l'ordre jour/mois.")
                 }
                 if j.annee < 1900 {
-                    throw rejet(colonne, .dateInvalide, "La date « \(brut(colonne)) » de « \(colonne) » est antérieure à 1900 : vérifiez l'année.")
+                    throw rejet(colonne, .dateInvalide, "La date « \(Masque.extrait(brut(colonne))) » de « \(colonne) » est antérieure à 1900 : vérifiez l'année.")
                 }
                 return j
             }
@@ -282,7 +285,7 @@ public struct Validateur {
                 return nil
             case .invalide:
                 throw rejet(colonne, .booleenInvalide,
-                            "« \(brut(colonne)) » n'est pas une réponse oui/non lisible pour « \(colonne) ». Valeurs acceptées : oui/non, o/n, 1/0, vrai/faux, true/false, x/vide.")
+                            "« \(Masque.extrait(brut(colonne))) » n'est pas une réponse oui/non lisible pour « \(colonne) ». Valeurs acceptées : oui/non, o/n, 1/0, vrai/faux, true/false, x/vide.")
             case .valeur(let b):
                 return b
             }
@@ -302,7 +305,7 @@ public struct Validateur {
                 let proches = Normalisation.plusProches(t, parmi: valeurs, maximum: 1)
                 let suggestion = proches.isEmpty ? "" : " Vouliez-vous dire « \(proches[0]) » ?"
                 throw rejet(colonne, .valeurInconnue,
-                            "« \(t) » n'est pas une valeur prévue pour « \(colonne) » (valeurs acceptées : \(valeurs.joined(separator: ", "))).\(suggestion)")
+                            "« \(Masque.extrait(t)) » n'est pas une valeur prévue pour « \(colonne) » (valeurs acceptées : \(valeurs.joined(separator: ", "))).\(suggestion)")
             }
             return e
         }
@@ -311,7 +314,7 @@ public struct Validateur {
             switch Valeurs.decimal(brut(colonne)) {
             case .vide: throw manquante(colonne)
             case .invalide:
-                throw rejet(colonne, .nombreInvalide, "« \(brut(colonne)) » n'est pas un nombre lisible pour « \(colonne) » (exemples : 0,5 ou 0.5).")
+                throw rejet(colonne, .nombreInvalide, "« \(Masque.extrait(brut(colonne))) » n'est pas un nombre lisible pour « \(colonne) » (exemples : 0,5 ou 0.5).")
             case .valeur(let x): return x
             }
         }
@@ -320,7 +323,7 @@ public struct Validateur {
             switch Valeurs.entier(brut(colonne)) {
             case .vide: throw manquante(colonne)
             case .invalide:
-                throw rejet(colonne, .nombreInvalide, "« \(brut(colonne)) » n'est pas un nombre entier pour « \(colonne) ».")
+                throw rejet(colonne, .nombreInvalide, "« \(Masque.extrait(brut(colonne))) » n'est pas un nombre entier pour « \(colonne) ».")
             case .valeur(let n): return n
             }
         }
@@ -329,7 +332,7 @@ public struct Validateur {
             switch Valeurs.entier(brut("niveau_intervention")) {
             case .vide: return nil
             case .invalide:
-                throw rejet("niveau_intervention", .nombreInvalide, "« \(brut("niveau_intervention")) » n'est pas un niveau d'intervention lisible (1, 2 ou 3).")
+                throw rejet("niveau_intervention", .nombreInvalide, "« \(Masque.extrait(brut("niveau_intervention"))) » n'est pas un niveau d'intervention lisible (1, 2 ou 3).")
             case .valeur(let n):
                 guard (1...3).contains(n) else {
                     throw rejet("niveau_intervention", .valeurInconnue, "Le niveau d'intervention doit valoir 1, 2 ou 3 (trouvé : \(n)).")
@@ -351,7 +354,7 @@ public struct Validateur {
                     let proches = Normalisation.plusProches(e, parmi: v.configuration.typologie, maximum: 1)
                     let suggestion = proches.isEmpty ? "" : " Vouliez-vous dire « \(proches[0]) » ?"
                     throw rejet("problematiques", .valeurInconnue,
-                                "« \(e) » ne fait pas partie de la typologie des problématiques de observatoire.yml (\(v.configuration.typologie.joined(separator: ", "))).\(suggestion)")
+                                "« \(Masque.extrait(e)) » ne fait pas partie de la typologie des problématiques de observatoire.yml (\(v.configuration.typologie.joined(separator: ", "))).\(suggestion)")
                 }
                 if !resultat.contains(code) { resultat.append(code) }
             }
@@ -369,7 +372,7 @@ public struct Validateur {
                 let proches = Normalisation.plusProches(t, parmi: v.configuration.territoires, maximum: 1)
                 let suggestion = proches.isEmpty ? "" : " Vouliez-vous dire « \(proches[0]) » ?"
                 throw rejet("territoire", .territoireInconnu,
-                            "Le territoire « \(t) » n'est pas dans la liste de observatoire.yml (\(v.configuration.territoires.joined(separator: ", "))).\(suggestion) Corrigez l'export, ou ajoutez le territoire à la configuration.")
+                            "Le territoire « \(Masque.extrait(t)) » n'est pas dans la liste de observatoire.yml (\(v.configuration.territoires.joined(separator: ", "))).\(suggestion) Corrigez l'export, ou ajoutez le territoire à la configuration.")
             }
             return canonique
         }
@@ -382,7 +385,7 @@ public struct Validateur {
             if d.hasSuffix(".0") { d.removeLast(2) }
             guard Configuration.estCodeDepartement(d) else {
                 throw rejet("departement", .valeurInconnue,
-                            "« \(brut("departement")) » n'est pas un code de département INSEE (exemples : 62, 2A, 971).")
+                            "« \(Masque.extrait(brut("departement"))) » n'est pas un code de département INSEE (exemples : 62, 2A, 971).")
             }
             return d
         }

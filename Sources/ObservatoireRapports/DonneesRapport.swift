@@ -64,6 +64,8 @@ public struct DonneesRapport: Sendable {
     /// The coordinator's narrative (Markdown), or nil when the file is missing.
     public var recit: String?
     public var cheminRecit: String
+    /// Why the narrative is not in the report, when its file exists but cannot be taken.
+    public var recitIllisible: String? = nil
 
     public var periode: Periode { tableau.periode }
 }
@@ -108,12 +110,12 @@ public enum Preparation {
         tableau.diffusion = diffusion
         tableau.protection = tables.bilan
         let territoires = tables.tables.dropFirst(2).map { TableauTerritoire(territoire: $0.territoire!, valeurs: $0.valeurs) }
-        let recit = try? String(contentsOf: espace.fichierRecit, encoding: .utf8)
+        let recit = Recit.lire(espace)
         return DonneesRapport(
             nomC360: config.nom, departement: config.departement, annee: annee, diffusion: diffusion,
             seuil: config.seuilPetitsEffectifs, extraction: extraction, tableau: tableau, territoires: territoires,
             qualite: try qualite(base), indicateurs: moteur.indicateurs, methodologie: try modeles.texte("methodologie.md"),
-            recit: recit, cheminRecit: config.chemins.recit)
+            recit: recit.texte, cheminRecit: config.chemins.recit, recitIllisible: recit.probleme)
     }
 
     /// The dashboard for the months up to the one containing `jusqua`.

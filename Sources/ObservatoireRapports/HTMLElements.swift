@@ -162,7 +162,7 @@ enum PageHTML {
         do {
             try Data(html.utf8).write(to: url, options: .atomic)
         } catch {
-            throw ErreurObservatoire.ecriture(url.path, (error as NSError).localizedDescription)
+            throw ErreurObservatoire.ecriture(url.path, erreur: error)
         }
     }
 }

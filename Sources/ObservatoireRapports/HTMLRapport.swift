@@ -502,6 +502,9 @@ final class RedacteurRapport: RedacteurHTML {
     // MARK: - Récit, méthodologie
 
     func recit() -> String {
+        if let probleme = d.recitIllisible {
+            return "<div class=\"note-manquante\" role=\"note\"><p><strong>Récit non repris.</strong> " + HTMLTexte.echapper(majuscule(probleme)) + "</p></div>"
+        }
         guard let texte = d.recit, !texte.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             var s = "<div class=\"note-manquante\" role=\"note\">"
             s += "<p><strong>Récit à compléter.</strong> Le fichier « \(HTMLTexte.echapper(d.cheminRecit)) » est absent (ou vide) dans l'espace de travail : le récit de l'année n'a pas pu être repris.</p>"

@@ -29,23 +29,28 @@ public struct Modeles: Sendable {
     public func url(_ nom: String) -> URL {
         if let surcharge {
             let u = surcharge.appendingPathComponent(nom)
-            if FileManager.default.fileExists(atPath: u.path) { return u }
+            if FichierSur.existe(u.path) == true { return u }
         }
         return Modeles.dossierIntegre.appendingPathComponent(nom)
     }
 
     public func estSurcharge(_ nom: String) -> Bool { url(nom).path != Modeles.dossierIntegre.appendingPathComponent(nom).path }
 
+    /// Largest template, style sheet or logo read (a real one is a few dozen kilobytes).
+    public static let tailleMaximale = 4 << 20
+
+    /// Read as a regular file only (never through a link, never blocking on a FIFO), bounded.
     public func texte(_ nom: String) throws -> String {
         let u = url(nom)
-        guard let t = try? String(contentsOf: u, encoding: .utf8) else {
-            throw ErreurObservatoire(.usage, "Le modèle de rapport « \(u.path) » est illisible.",
+        do {
+            return try FichierSur.lireTexte(u, limite: Modeles.tailleMaximale)
+        } catch let e as ErreurFichier {
+            throw ErreurObservatoire(.usage, "Le modèle de rapport « \(u.path) » est illisible : \(e.raison).",
                                      conseil: "Vérifiez le fichier (UTF-8) ou supprimez-le du dossier « modeles » pour revenir au modèle intégré.")
         }
-        return t
     }
 
     public func donnees(_ nom: String) -> Data? {
-        try? Data(contentsOf: url(nom))
+        try? FichierSur.lireDonnees(url(nom), limite: Modeles.tailleMaximale)
     }
 }

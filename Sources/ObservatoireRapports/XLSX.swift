@@ -45,11 +45,24 @@ public final class ClasseurXLSX {
         for c in chaines { free(c) }
     }
 
-    /// A C copy of `s` that lives as long as the workbook.
+    /// A C copy of `s` that lives as long as the workbook (characters XML cannot hold removed).
     func c(_ s: String) -> UnsafeMutablePointer<CChar> {
-        let p = strdup(s)!
+        let p = strdup(ClasseurXLSX.pourXML(s))!
         chaines.append(p)
         return p
+    }
+
+    /// Every string reaches one of the workbook's XML parts (cells, tables, charts, headers,
+    /// properties): control characters (an ESC in a territory name) and non-characters would
+    /// make the part ill-formed, and Excel would refuse the whole workbook. They are removed.
+    static func pourXML(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: interditEnXML) else { return s }
+        return String(String.UnicodeScalarView(s.unicodeScalars.filter { !interditEnXML($0) }))
+    }
+
+    static func interditEnXML(_ c: Unicode.Scalar) -> Bool {
+        let v = c.value
+        return (v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D) || (0x7F...0x9F).contains(v) || v == 0xFFFE || v == 0xFFFF
     }
 
     static func verifier(_ e: lxw_error, _ action: String) throws {
@@ -162,7 +175,7 @@ public final class ClasseurXLSX {
             try ClasseurXLSX.verifier(e, "enregistrement de « \(chemin) »")
         }
         if rename(temporaire, chemin) != 0 {
-            let cause = String(cString: strerror(errno))
+            let cause = MessageSysteme.errno(errno)
             unlink(temporaire)
             throw ErreurObservatoire.ecriture(chemin, cause)
         }
@@ -231,7 +244,7 @@ public final class FeuilleXLSX {
 
     /// Text, always as a string cell (never a formula), cut at Excel's 32 767 characters.
     public func texte(_ l: Int, _ c: Int, _ s: String, _ style: StyleXLSX? = nil) throws {
-        var t = s
+        var t = ClasseurXLSX.pourXML(s)
         if t.utf16.count > 32_000 { t = String(t.prefix(32_000)) + "…" }
         try ClasseurXLSX.verifier(worksheet_write_string(pointeur, lxw_row_t(l), lxw_col_t(c), t, classeur.format(style)), lieu(l, c))
     }
@@ -261,7 +274,7 @@ public final class FeuilleXLSX {
     }
 
     public func fusionner(_ l1: Int, _ c1: Int, _ l2: Int, _ c2: Int, _ s: String, _ style: StyleXLSX? = nil) throws {
-        try ClasseurXLSX.verifier(worksheet_merge_range(pointeur, lxw_row_t(l1), lxw_col_t(c1), lxw_row_t(l2), lxw_col_t(c2), s,
+        try ClasseurXLSX.verifier(worksheet_merge_range(pointeur, lxw_row_t(l1), lxw_col_t(c1), lxw_row_t(l2), lxw_col_t(c2), ClasseurXLSX.pourXML(s),
                                                         classeur.format(style)), "fusion \(lieu(l1, c1))")
     }
 
@@ -326,7 +339,7 @@ public final class FeuilleXLSX {
         worksheet_set_paper(pointeur, 9) // A4
         worksheet_set_margins(pointeur, 0.5, 0.5, 0.75, 0.75)
         worksheet_fit_to_pages(pointeur, 1, 0)
-        func echapper(_ s: String) -> String { String(s.replacingOccurrences(of: "&", with: "&&").prefix(80)) }
+        func echapper(_ s: String) -> String { String(ClasseurXLSX.pourXML(s).replacingOccurrences(of: "&", with: "&&").prefix(80)) }
         try ClasseurXLSX.verifier(worksheet_set_header(pointeur, "&L&8\(echapper(enTete))&R&8&A"), "en-tête, feuille « \(nom) »")
         try ClasseurXLSX.verifier(worksheet_set_footer(pointeur, "&L&8\(echapper(piedGauche))&C&8Page &P / &N&R&8\(echapper(piedDroit))"),
                                   "pied de page, feuille « \(nom) »")

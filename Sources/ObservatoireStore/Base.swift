@@ -37,11 +37,11 @@ public final class Base {
             do {
                 try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             } catch {
-                throw ErreurObservatoire.ecriture(url.deletingLastPathComponent().path, error.localizedDescription)
+                throw ErreurObservatoire.ecriture(url.deletingLastPathComponent().path, erreur: error)
             }
             let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
             guard fd >= 0 || errno == EEXIST else {
-                throw ErreurObservatoire.ecriture(url.path, String(cString: strerror(errno)))
+                throw ErreurObservatoire.ecriture(url.path, MessageSysteme.errno(errno))
             }
             if fd >= 0 { close(fd) }
         }

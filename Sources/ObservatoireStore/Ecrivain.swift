@@ -138,8 +138,9 @@ public final class Ecrivain {
         try instruction("""
             INSERT INTO rejets (import_id, fichier, ligne, colonne, valeur, regle, message, identifiant, colonne_source, correction)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [importId, fichier, r.ligne, r.colonne, r.valeur, r.regle.rawValue, r.message,
-                                     r.identifiant, r.colonneSource, r.correction.rawValue])
+            """).execute(arguments: [importId, fichier, r.ligne, r.colonne, r.valeur, r.regle.rawValue, r.messageBorne,
+                                     r.identifiant.map { String($0.prefix(200)) }, r.colonneSource.map { String($0.prefix(300)) },
+                                     r.correction.rawValue])
     }
 
     public func avertir(_ a: Avertissement, importId: Int64, fichier: String, identifiant: String) throws {

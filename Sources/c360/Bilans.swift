@@ -51,21 +51,21 @@ enum Bilans {
             // How the file was read, once per file (a file may feed several tables).
             let premiereFois = dejaDecrits.insert(f.fichier + "\u{1F}" + (f.sourceProfil ?? f.table?.rawValue ?? "")).inserted
             if premiereFois, let p = f.profil {
-                l.append("  \(f.fichier) : lu avec le profil « \(p) »\(f.sourceProfil.map { ", source « \($0) »" } ?? "")\(f.instantane ? " (export complet de la source : instantané)" : "")")
+                l.append("  \(TexteSur.surUneLigne(f.fichier)) : lu avec le profil « \(p) »\(f.sourceProfil.map { ", source « \($0) »" } ?? "")\(f.instantane ? " (export complet de la source : instantané)" : "")")
             } else if premiereFois && f.instantane {
-                l.append("  \(f.fichier) : export complet de sa source (instantané)")
+                l.append("  \(TexteSur.surUneLigne(f.fichier)) : export complet de sa source (instantané)")
             }
             if let e = f.erreur {
-                l.append("  ✗ \(f.fichier)\(table) : ILLISIBLE, rien n'en a été importé — \(e.raison).")
+                l.append("  ✗ \(TexteSur.surUneLigne(f.fichier))\(table) : ILLISIBLE, rien n'en a été importé — \(e.raison).")
                 l.append("      → \(e.conseil)")
                 continue
             }
             if f.dejaImporte {
-                l.append("  = \(f.fichier)\(table) : déjà importé (même contenu), rien n'a changé.")
+                l.append("  = \(TexteSur.surUneLigne(f.fichier))\(table) : déjà importé (même contenu), rien n'a changé.")
                 continue
             }
             let marque = f.rejetees > 0 ? "!" : "✓"
-            var ligne = "  \(marque) \(f.fichier)\(table) : \(pluriel(f.lues, "ligne lue", "lignes lues")), \(pluriel(f.importees, "importée")), \(pluriel(f.rejetees, "rejetée"))"
+            var ligne = "  \(marque) \(TexteSur.surUneLigne(f.fichier))\(table) : \(pluriel(f.lues, "ligne lue", "lignes lues")), \(pluriel(f.importees, "importée")), \(pluriel(f.rejetees, "rejetée"))"
             if f.lignesVides > 0 && premiereFois { ligne += " (\(pluriel(f.lignesVides, "ligne vide ignorée", "lignes vides ignorées")))" }
             l.append(ligne + ".")
             if f.instantane {
@@ -81,18 +81,18 @@ enum Bilans {
             }
             for r in f.exemples.prefix(3) {
                 let colonne = r.colonne.map { ", colonne \($0)" } ?? ""
-                l.append("      ligne \(r.ligne)\(colonne) : \(r.message)")
+                l.append("      ligne \(r.ligne)\(colonne) : \(TexteSur.surUneLigne(r.messageBorne))")
             }
             for (regle, n) in f.avertissements.sorted(by: { $0.key < $1.key }) {
                 let libelle = RegleAvertissement(rawValue: regle)?.libelle ?? regle
                 l.append("      avertissement : \(FormatFrancais.entier(n)) ligne\(n > 1 ? "s enregistrées" : " enregistrée") avec \(libelle)")
             }
             if !f.colonnesIgnorees.isEmpty && premiereFois {
-                l.append("      colonnes hors format ignorées (jamais enregistrées) : \(f.colonnesIgnorees.joined(separator: ", "))")
+                l.append("      colonnes hors format ignorées (jamais enregistrées) : \(Masque.listeEntetes(f.colonnesIgnorees))")
             }
         }
         if !bilan.ignores.isEmpty {
-            l.append("  Fichiers ignorés (ni .csv, ni .txt, ni .xlsx) : \(bilan.ignores.joined(separator: ", "))")
+            l.append("  Fichiers ignorés (seuls les .csv, .txt et .xlsx sont importés) : \(bilan.ignores.map(TexteSur.surUneLigne).joined(separator: ", "))")
         }
         for note in bilan.notes { l.append("  Note : \(note)") }
         l.append("")

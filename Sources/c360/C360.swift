@@ -67,6 +67,17 @@ struct C360: ParsableCommand {
             Glibc.exit(e.code.rawValue)
         case let e as ExitCode:
             Glibc.exit(e.rawValue)
+        case let e as ErreurFichier:
+            Sortie.erreur("Erreur : \(e.description).\n→ \(e.conseil)")
+            Glibc.exit(CodeSortie.donneesIllisibles.rawValue)
+        case let e as NSError where e.domain == NSCocoaErrorDomain || e.domain == NSPOSIXErrorDomain:
+            // Foundation's own (English) text never reaches the user: its cause in French.
+            let ecriture = e.domain == NSCocoaErrorDomain ? (512...667).contains(e.code)
+                : [ENOSPC, EROFS, EDQUOT, EFBIG, ENAMETOOLONG].contains(Int32(e.code))
+            Sortie.erreur("Erreur : \(MessageSysteme.francais(e)).\n→ " + (ecriture
+                ? "Vérifiez que le dossier existe, qu'il est accessible en écriture et que le disque n'est pas plein."
+                : "Vérifiez le fichier ou le dossier indiqué et les droits du compte qui lance c360."))
+            Glibc.exit((ecriture ? CodeSortie.ecritureImpossible : CodeSortie.erreurInterne).rawValue)
         default:
             let code = exitCode(for: erreur)
             let message = Francais.traduire(fullMessage(for: erreur))
@@ -86,14 +97,16 @@ struct C360: ParsableCommand {
 }
 
 /// Writing to the terminal.
+/// Every control character that is not a line break or a tab is shown in caret notation
+/// (`^[`): a value from an export (a territory, a file name) cannot drive the terminal.
 enum Sortie {
     static func erreur(_ texte: String) {
-        FileHandle.standardError.write(Data((texte + "\n").utf8))
+        FileHandle.standardError.write(Data((TexteSur.pourTerminal(texte) + "\n").utf8))
     }
 
     /// Standard output, flushed (scripts read it line by line).
     static func ecrire(_ texte: String) {
-        FileHandle.standardOutput.write(Data((texte + "\n").utf8))
+        FileHandle.standardOutput.write(Data((TexteSur.pourTerminal(texte) + "\n").utf8))
     }
 }
 

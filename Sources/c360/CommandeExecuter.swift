@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ObservatoireCore
 import ObservatoireExecution
+import ObservatoireRapports
 
 struct CommandeExecuter: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,6 +40,9 @@ struct CommandeExecuter: ParsableCommand {
             Sortie.ecrire("")
         }
         Sortie.ecrire(bilan.resume)
+        if !bilan.rapports.isEmpty, let probleme = Recit.lire(espace).probleme {
+            Sortie.erreur("Attention : \(probleme) Les rapports sont écrits avec une note à la place du récit.")
+        }
         if bilan.code != .succes { throw ExitCode(bilan.code.rawValue) }
     }
 }

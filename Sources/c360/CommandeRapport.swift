@@ -54,6 +54,9 @@ struct CommandeRapport: ParsableCommand {
         let fichiers = try Publication.rapport(espace: espace, base: base, annee: annee, formats: formats, diffusion: diffusion, dossier: dossier)
         Sortie.ecrire("Rapport d'activité \(annee) de « \(espace.configuration.nom) » (diffusion \(diffusion.rawValue)) :")
         for f in fichiers { Sortie.ecrire("  \(f.path)") }
+        if fichiers.contains(where: { $0.pathExtension == "html" || $0.pathExtension == "pdf" }), let probleme = Recit.lire(espace).probleme {
+            Sortie.erreur("Attention : \(probleme) Le rapport est écrit avec une note à la place du récit.")
+        }
     }
 }
 

@@ -175,7 +175,7 @@ struct CommandeProfilEssayer: ParsableCommand {
         }
         if !essai.colonnesIgnorees.isEmpty {
             var vus: Set<String> = []
-            l.append("Colonnes du fichier que le profil ne lit pas (jamais enregistrées) : \(essai.colonnesIgnorees.filter { vus.insert($0).inserted }.joined(separator: ", ")).")
+            l.append("Colonnes du fichier que le profil ne lit pas (jamais enregistrées) : \(Masque.listeEntetes(essai.colonnesIgnorees.filter { vus.insert($0).inserted })).")
         }
         let rejets = essai.tables.flatMap(\.lignes).filter { $0.rejet != nil }.count
         l.append("")

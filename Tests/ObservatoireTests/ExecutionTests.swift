@@ -34,7 +34,9 @@ final class ExecutionTests: XCTestCase {
     }
 
     func options() -> OptionsExecution {
-        OptionsExecution(aujourdhui: Jour(annee: 2025, mois: 6, jour: 30)!, mois: Jour(annee: 2025, mois: 5, jour: 1))
+        var o = OptionsExecution(aujourdhui: Jour(annee: 2025, mois: 6, jour: 30)!, mois: Jour(annee: 2025, mois: 5, jour: 1))
+        o.delaiStabilite = 0
+        return o
     }
 
     /// Every file of the workspace but the logs, with its content: two equal snapshots mean

@@ -55,7 +55,7 @@ final class ImportTests: XCTestCase {
     func testRegleValeurInconnue() throws {
         let r = try XCTUnwrap(rejetSollicitation(CSV.sollicitation("S1", profil: "adulte")))
         XCTAssertEqual(r.regle, .valeurInconnue)
-        XCTAssertEqual(r.valeur, "adulte")
+        XCTAssertEqual(r.valeur, "ad••••", "un extrait masqué de la valeur, jamais la valeur entière")
         XCTAssertTrue(r.message.contains("adulte_sh"), "suggère la valeur la plus proche : \(r.message)")
         XCTAssertEqual(try rejetSollicitation(CSV.sollicitation("S1", problematiques: "logement_habitat|meteo"))?.regle, .valeurInconnue)
         XCTAssertEqual(try rejetSollicitation(CSV.sollicitation("S1", niveau: "4"))?.regle, .valeurInconnue)
@@ -169,7 +169,7 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(r["fichier"], "sollicitations.csv")
         XCTAssertEqual(r["ligne"], 4)
         XCTAssertEqual(r["colonne"], "date_sollicitation")
-        XCTAssertEqual(r["valeur"], "32/01/2025")
+        XCTAssertEqual(r["valeur"], "32/••/••••", "un extrait masqué de la valeur, jamais la valeur entière")
         XCTAssertTrue((r["message"] as String).contains("Formats acceptés"))
         XCTAssertEqual(try t.compter("SELECT count(*) FROM rejets WHERE colonne = 'personne_id' AND valeur IS NOT NULL"), 0)
     }

@@ -116,6 +116,8 @@ enum Binaire {
         if let dossier { p.currentDirectoryURL = dossier }
         var env = ProcessInfo.processInfo.environment
         env["C360_AUJOURDHUI"] = env["C360_AUJOURDHUI"] ?? "2026-01-15"
+        // Files written by the test itself are complete: no wait for « still being copied ».
+        env["C360_DELAI_STABILITE"] = env["C360_DELAI_STABILITE"] ?? "0"
         for (k, v) in environnement { env[k] = v }
         p.environment = env
         let sortie = Pipe(), erreur = Pipe()

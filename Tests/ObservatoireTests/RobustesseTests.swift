@@ -250,6 +250,7 @@ final class RobustesseTests: XCTestCase {
             p.arguments = c
             var env = ProcessInfo.processInfo.environment
             env["C360_AUJOURDHUI"] = "2026-01-15"
+            env["C360_DELAI_STABILITE"] = "0"
             p.environment = env
             p.standardOutput = FileHandle.nullDevice
             p.standardError = FileHandle.nullDevice
@@ -290,7 +291,9 @@ final class RobustesseTests: XCTestCase {
         try c.fermer()
         try FileManager.default.copyItem(at: ExecutionTests.donnees.appendingPathComponent("profils/fiche-saisine-62.yml"),
                                          to: t.espace.dossierProfils.appendingPathComponent("fiche-saisine-62.yml"))
-        let bilan = try ExecutionMensuelle.executer(espace: t.espace, options: OptionsExecution(aujourdhui: Jour(annee: 2025, mois: 6, jour: 30)!))
+        var options = OptionsExecution(aujourdhui: Jour(annee: 2025, mois: 6, jour: 30)!)
+        options.delaiStabilite = 0
+        let bilan = try ExecutionMensuelle.executer(espace: t.espace, options: options)
         XCTAssertEqual(bilan.importation?.totalImportees, 2)
         XCTAssertEqual(bilan.importation?.totalRejetees, 1)
         // Database, logs, reports: nowhere. (The archives keep the original exports, as they came.)

@@ -35,7 +35,7 @@ final class SuiviCommandesTests: XCTestCase {
         XCTAssertEqual(lignes.count, 1 + 4 + 1, "en-tête, 4 rejets et 1 avertissement de l'état actuel (pas ceux de l'import remplacé)")
         XCTAssertEqual(Array(try Data(contentsOf: csv).prefix(3)), [0xEF, 0xBB, 0xBF], "UTF-8 avec BOM, pour Excel")
         XCTAssertTrue(texte.contains("Type;Fichier;Table;Ligne;Colonne du tableur"), String(texte.prefix(80)))
-        XCTAssertTrue(texte.contains("suivi-appels-2025-reexport.xlsx;sollicitations;13;Qui appelle ?;profil;Voisin;"), texte)
+        XCTAssertTrue(texte.contains("suivi-appels-2025-reexport.xlsx;sollicitations;13;Qui appelle ?;profil;Vo••••;"), texte)
         XCTAssertTrue(texte.contains("dans le profil de correspondance"), texte)
         XCTAssertFalse(texte.contains("P-1"), "jamais l'identifiant d'une personne")
         // The workbook: one row per problem, read back by the tool's own reader.

@@ -134,7 +134,7 @@ final class SuiviTests: XCTestCase {
         let voisin = try XCTUnwrap(s.exemples.first { $0.identifiant == "A-011" })
         XCTAssertEqual(voisin.ligne, 15, "la ligne Excel (titre, date de mise à jour, ligne vide, en-têtes au-dessus)")
         XCTAssertEqual(voisin.colonneSource, "Qui appelle ?")
-        XCTAssertEqual(voisin.valeur, "Voisin", "la valeur du tableur, avant traduction")
+        XCTAssertEqual(voisin.valeur, "Vo••••", "un extrait masqué de la valeur du tableur, avant traduction")
         XCTAssertEqual(voisin.correction, .profil)
         XCTAssertTrue(voisin.message.contains("« Qui appelle ? »") && voisin.message.contains("suivi-appels.yml, ligne"), voisin.message)
         let date = try XCTUnwrap(s.exemples.first { $0.identifiant == "A-012" })
