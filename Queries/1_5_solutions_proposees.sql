@@ -6,6 +6,13 @@
 -- territorial: oui
 -- secret: oui
 -- additive: non
+-- libelle_court: Solutions proposées
+-- section: propositions
+-- compte: propositions
+-- taux: part des demandes de recherche de solution ayant reçu au moins une proposition
+-- explication: Les solutions proposées pour les demandes reçues dans la période, quelle que soit la
+--   date de la proposition ; le taux dit quelle part des demandes de recherche de solution en a
+--   reçu au moins une.
 -- definition: Nombre = |Prop|, les propositions dont la sollicitation est dans la période.
 --   Taux = sollicitations de recherche de solution (R) ayant reçu au moins une proposition,
 --   rapportées à |R|.

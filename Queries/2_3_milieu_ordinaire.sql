@@ -6,6 +6,12 @@
 -- territorial: oui
 -- secret: oui
 -- additive: non
+-- libelle_court: Solutions incluant du milieu ordinaire
+-- section: propositions
+-- compte: propositions
+-- taux: part des propositions faites pour les demandes de la période
+-- explication: Les solutions qui incluent le milieu ordinaire, rapportées à toutes les solutions
+--   proposées pour les demandes de la période.
 -- definition: N = propositions de la période (règle de cohorte) incluant du milieu ordinaire
 --   (milieu_ordinaire = oui). Taux = N / |Prop|.
 
