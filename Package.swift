@@ -89,6 +89,7 @@ let package = Package(
                 "ObservatoireStore",
                 "ObservatoireIndicateurs",
                 "CXlsxWriter",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Ink", package: "Ink"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
