@@ -15,7 +15,7 @@ public enum Composition {
         var sections: [SectionDocument] = []
         for s in plan.sections {
             var blocs: [Bloc] = []
-            for b in s.blocs { blocs += try c.blocs(b) }
+            for b in s.blocs { blocs += try c.blocs(b, section: s.titre) }
             if !blocs.isEmpty { sections.append(SectionDocument(id: s.id, titre: s.titre, onglet: s.onglet, blocs: blocs)) }
         }
         let annee = String(d.annee)
@@ -213,12 +213,12 @@ final class CompositionRapport: CompositionCommune {
     func p(_ code: String) -> ValeurIndicateur? { t.precedent(code) }
     func section(_ s: Indicateur.Section) -> [ValeurIndicateur] { t.indicateurs.filter { $0.indicateur.section == s } }
 
-    func blocs(_ b: Plan.Bloc) throws -> [Bloc] {
+    func blocs(_ b: Plan.Bloc, section titre: String) throws -> [Bloc] {
         switch b {
         case .chiffresCles(let choix): return [chiffresCles(choix)]
         case .bilanCibles: return bilanCibles(t.indicateurs).map { [$0] } ?? []
         case .cahierDesCharges: return cahierDesCharges()
-        case .indicateurs(let s): return tableIndicateurs(section(s))
+        case .indicateurs(let s): return tableIndicateurs(section(s), titre: titre)
         case .repartitions(let s): return section(s).flatMap(repartition)
         case .statistiques(let s): return section(s).flatMap(statistiques)
         case .mensuel(let code): return mensuel(code)
@@ -281,7 +281,7 @@ final class CompositionRapport: CompositionCommune {
         return [.tableau(tableau), .notes(notesIndicateurs(atteinte: "Atteinte : la valeur (ou le taux, pour un indicateur qui en a un) est comparée à la cible de la feuille de route."))]
     }
 
-    func tableIndicateurs(_ valeurs: [ValeurIndicateur]) -> [Bloc] {
+    func tableIndicateurs(_ valeurs: [ValeurIndicateur], titre: String) -> [Bloc] {
         guard !valeurs.isEmpty else { return [] }
         let avecTaux = valeurs.contains { $0.indicateur.taux != nil }
         let lignes = valeurs.map { x -> LigneDocument in
@@ -294,7 +294,7 @@ final class CompositionRapport: CompositionCommune {
         var colonnes = ["Valeur \(n)"]
         if avecTaux { colonnes.append("Taux \(n)") }
         colonnes += ["\(n1) (N-1)", "Cible", "Atteinte de la cible"]
-        let legende = valeurs.count == 1 ? "\(valeurs[0].indicateur.libelleCourt), \(n)" : "Indicateurs de la section, \(n) : " + valeurs.map(\.code).joined(separator: ", ")
+        let legende = "\(titre) : les indicateurs, \(n)"
         return [.tableau(TableauDocument(legende: legende, enTeteLignes: "Indicateur", avecCode: true, colonnes: colonnes,
                                          groupes: [GroupeDocument(titre: nil, lignes: lignes)], resume: true))]
     }
@@ -385,13 +385,16 @@ final class CompositionRapport: CompositionCommune {
         let graphique = Graphique(genre: .barres, titre: titre,
                                   description: "Barres horizontales, une par territoire : " + pts.map { "\($0.libelle) : \($0.texte)" }.joined(separator: " ; ") + ". Détail dans le tableau qui suit.",
                                   axeX: i.libelleCourt + (i.unite == .jours ? " (jours)" : ""), serie: pts, nomSerie: n, entiers: i.unite == .nombre)
+        // The statistics describe the value (a mean delay among them) when the indicator has some.
         let stats = i.statistiques
         let lignes = d.territoires.map { t -> LigneDocument in
-            LigneDocument(entete: t.territoire, cellules: [.mesure(f.valeur(t[code]))] + stats.map { .mesure(f.statistique(t[code], $0.nom)) })
+            LigneDocument(entete: t.territoire, cellules: stats.isEmpty ? [.mesure(f.valeur(t[code]))] : stats.map { .mesure(f.statistique(t[code], $0.nom)) })
         }
-        let tableau = TableauDocument(legende: titre, enTeteLignes: "Territoire", colonnes: [i.libelleCourt] + stats.map(\.libelle),
+        let tableau = TableauDocument(legende: titre, enTeteLignes: "Territoire", colonnes: stats.isEmpty ? [i.libelleCourt] : stats.map(\.libelle),
                                       groupes: [GroupeDocument(titre: nil, lignes: lignes)], large: stats.count > 2)
-        return [.titre(titre), .figure(FigureDocument(graphique: graphique, tableau: tableau, note: nil, colonneSerie: 0))]
+        // The workbook's chart plots the column of the value (the mean among the statistics).
+        let colonne = stats.firstIndex { $0.unite.rawValue == i.unite.rawValue } ?? 0
+        return [.titre(titre), .figure(FigureDocument(graphique: graphique, tableau: tableau, note: nil, colonneSerie: colonne))]
     }
 
     func territoires() -> [Bloc] {
