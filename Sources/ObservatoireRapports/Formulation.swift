@@ -135,7 +135,8 @@ struct Formulation {
         case .nombre: return chiffre(x, .entier)
         case .jours: return chiffre(x, .jours)
         case .etp: return chiffre(x, .etp)
-        case .decimal: return chiffre(x, .decimal2)
+        // The engine keeps one decimal for these averages: shown as it is (« 1,1 », never « 1,10 »).
+        case .decimal: return chiffre(x, .decimal1)
         }
     }
 
