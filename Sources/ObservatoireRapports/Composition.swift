@@ -105,9 +105,13 @@ class CompositionCommune {
         return notes
     }
 
+    /// The number a reader sees: the cahier des charges' own; the extras have none (their
+    /// codes are the program's, not the reader's).
+    func numero(_ i: Indicateur) -> String? { i.estOfficiel ? i.code : nil }
+
     /// The row header of an indicator in a compact table, with how its rate reads.
     func ligneIndicateur(_ x: ValeurIndicateur, cellules: [Cellule], avecPrecision: Bool = true) -> LigneDocument {
-        LigneDocument(code: x.code, entete: x.indicateur.libelleCourt,
+        LigneDocument(code: x.code, numero: numero(x.indicateur), entete: x.indicateur.libelleCourt,
                       precision: avecPrecision ? x.indicateur.taux.map { "taux : \($0)" } : nil, cellules: cellules)
     }
 
@@ -256,7 +260,7 @@ final class CompositionRapport: CompositionCommune {
                 }
             }
             let precedent = px.map { c.taux ? f.taux($0) : f.valeur($0) }
-            return ChiffreCle(code: c.code, intitule: i.libelleCourt, principal: principal, details: details, precedent: precedent,
+            return ChiffreCle(code: c.code, numero: numero(i), intitule: i.libelleCourt, principal: principal, details: details, precedent: precedent,
                               libellePrecedent: "En \(n1)",
                               evolution: f.evolution(x, px, taux: c.taux), cible: f.cible(x), atteinte: f.atteinte(x))
         }
@@ -268,7 +272,7 @@ final class CompositionRapport: CompositionCommune {
     func cahierDesCharges() -> [Bloc] {
         let groupes = groupesParObjectif(t.indicateurs) { x in
             let px = self.p(x.code)
-            return LigneDocument(code: x.code, entete: x.indicateur.libelle, cellules: [
+            return LigneDocument(code: x.code, numero: self.numero(x.indicateur), entete: x.indicateur.libelle, cellules: [
                 .texte(self.f.cible(x) ?? ""), .texte(Libelles.periodicite(x.indicateur.periodicite)),
                 .mesure(self.f.valeur(x)), .mesure(self.f.taux(x, fraction: true)),
                 .valeurEtTaux(self.f.valeur(px), px?.indicateur.taux != nil ? self.f.taux(px) : nil), .atteinte(self.f.atteinte(x)),
@@ -590,7 +594,7 @@ final class CompositionTableauDeBord: CompositionCommune {
             }
             let nature = aUnTaux ? "taux du mois" : (i.unite == .jours ? "délai moyen du mois" : (i.unite == .etp ? "ETP du mois" : "nombre du mois"))
             let description = "Colonnes, \(nature), de \(moisLong(premier)) à \(moisLong(dernier)) : " + pts.map { "\($0.libelle) \($0.texte)" }.joined(separator: ", ") + "."
-            let graphique = Graphique(genre: .colonnettes, titre: "\(i.code) \(i.libelleCourt) : \(nature), \(d.mois.count) mois", description: description,
+            let graphique = Graphique(genre: .colonnettes, titre: "\(numero(i).map { $0 + " " } ?? "")\(i.libelleCourt) : \(nature), \(d.mois.count) mois", description: description,
                                       serie: pts, entiers: !aUnTaux && i.unite == .nombre,
                                       unite: aUnTaux ? "\u{00A0}%" : (i.unite == .jours ? "\u{00A0}j" : ""))
             let derniere = mesures.last ?? .absent
@@ -598,7 +602,7 @@ final class CompositionTableauDeBord: CompositionCommune {
             if aUnTaux && derniere.estChiffre { dernierTexte += " (\(i.taux ?? "taux"))" }
             var precisions = ["\(n) : \(f.principale(x).texte)"]
             if let px = d.cumul.precedent(i.code) { precisions[0] += " ; \(annee - 1) : \(f.principale(px).texte)" }
-            cartes.append(Tendance(code: i.code, titre: i.libelleCourt, dernier: dernierTexte, dernierMasque: !derniere.estChiffre,
+            cartes.append(Tendance(code: i.code, numero: numero(i), titre: i.libelleCourt, dernier: dernierTexte, dernierMasque: !derniere.estChiffre,
                                    precisions: precisions, cible: f.cible(x), atteinte: f.atteinte(x), graphique: graphique))
         }
         return [

@@ -62,16 +62,19 @@ public enum Cellule: Sendable, Equatable {
 }
 
 public struct LigneDocument: Sendable, Equatable {
-    /// The indicator the row is about (shown as its number, and kept as `data-code`).
+    /// The indicator the row is about (kept as `data-code`, and in a workbook's N° column).
     public var code: String?
+    /// The number shown to the reader: an official indicator's (1.6); none for the extras.
+    public var numero: String?
     /// The row header.
     public var entete: String
     /// A precision under the row header (how the rate reads).
     public var precision: String?
     public var cellules: [Cellule]
 
-    public init(code: String? = nil, entete: String, precision: String? = nil, cellules: [Cellule]) {
+    public init(code: String? = nil, numero: String? = nil, entete: String, precision: String? = nil, cellules: [Cellule]) {
         self.code = code
+        self.numero = numero
         self.entete = entete
         self.precision = precision
         self.cellules = cellules
@@ -156,6 +159,8 @@ public struct FigureDocument: Sendable, Equatable {
 
 public struct ChiffreCle: Sendable, Equatable {
     public var code: String
+    /// The number shown (official indicators only).
+    public var numero: String?
     public var intitule: String
     public var principal: Mesure
     public var details: [String]
@@ -169,6 +174,7 @@ public struct ChiffreCle: Sendable, Equatable {
 
 public struct Tendance: Sendable, Equatable {
     public var code: String
+    public var numero: String?
     public var titre: String
     public var dernier: String
     public var dernierMasque: Bool

@@ -131,7 +131,7 @@ final class MiseEnPageHTML {
 
     func enteteLigne(_ l: LigneDocument) -> String {
         var s = ""
-        if let code = l.code { s += "<span class=\"code\">\(e(code))</span> " }
+        if let n = l.numero { s += "<span class=\"code\">\(e(n))</span> " }
         s += e(l.entete)
         if let p = l.precision { s += "<br><span class=\"precision\">\(e(p))</span>" }
         return s
@@ -207,7 +207,7 @@ final class MiseEnPageHTML {
         var s = "<ul class=\"chiffres-cles\">"
         for c in cartes {
             s += "<li class=\"chiffre-cle\" data-code=\"\(e(c.code))\">"
-            s += "<p class=\"intitule\">\(e(c.intitule)) <span class=\"code\">(\(e(c.code)))</span></p>"
+            s += "<p class=\"intitule\">\(e(c.intitule))\(c.numero.map { " <span class=\"code\">(\(e($0)))</span>" } ?? "")</p>"
             s += "<p class=\"valeur\(c.principal.etat == .valeur ? "" : " statut")\">\(mesure(c.principal))</p>"
             for d in c.details { s += "<p class=\"detail\">\(e(d))</p>" }
             if let p = c.precedent {
@@ -225,7 +225,7 @@ final class MiseEnPageHTML {
         var s = "<div class=\"cartes-tendances\">"
         for c in cartes {
             s += "<article class=\"carte-tendance\" data-code=\"\(e(c.code))\">"
-            s += "<h3><span class=\"code\">\(e(c.code))</span> \(e(c.titre))</h3>"
+            s += "<h3>\(c.numero.map { "<span class=\"code\">\(e($0))</span> " } ?? "")\(e(c.titre))</h3>"
             s += "<p class=\"dernier\"><strong\(c.dernierMasque ? " class=\"statut\"" : "")>\(e(c.dernier))</strong></p>"
             for p in c.precisions { s += "<p class=\"precision\">\(e(p))</p>" }
             if let cible = c.cible { s += "<p class=\"cible\">Cible \(e(cible)) : \(atteinte(c.atteinte))</p>" }

@@ -302,6 +302,12 @@ enum SVG {
         let n = max(1, points.count)
         let bande = (droite - gauche) / Double(n)
         var s = ouverture(id: id, titre: titre, description: description, largeur: largeur, hauteur: hauteur, classe: "graphique colonnettes")
+        // Nothing published to draw (every month masked, not collected…): words, not an empty scale.
+        if !points.contains(where: { $0.valeur != nil && !$0.masque }) {
+            let mots = Set(points.map(\.texte)).count == 1 ? points.first?.texte ?? "" : "valeurs non publiées"
+            s += texte(largeur / 2, hauteur / 2, "Aucune colonne : \(mots)", classe: "valeur masque", taille: 12, ancre: "middle", italique: true)
+            return s + "</svg>"
+        }
         s += "<line class=\"grille\" x1=\"\(f(gauche))\" x2=\"\(f(droite))\" y1=\"\(f(haut))\" y2=\"\(f(haut))\" stroke=\"\(couleurGrille)\" stroke-width=\"1\"/>"
         s += texte(gauche - 4, haut + 4, graduation(maximum <= 0 ? 0 : ech.haut) + unite, classe: "graduation", taille: 11, ancre: "end")
         s += texte(gauche - 4, bas + 3, "0", classe: "graduation", taille: 11, ancre: "end")

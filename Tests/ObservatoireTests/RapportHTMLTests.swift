@@ -108,6 +108,9 @@ final class RapportHTMLTests: XCTestCase {
         for code in ["1.1", "1.3", "1.5", "1.6", "1.7", "2.1", "x.file_active", "x.personnes", "4.1", "4.2", "5.1"] {
             XCTAssertFalse(carte(code).isEmpty, "chiffre clé \(code)")
         }
+        // The program's own codes of the extra indicators are not shown to the reader.
+        XCTAssertTrue(carte("1.6").contains("(1.6)"))
+        XCTAssertFalse(texte(synthese).contains("x.file_active") || texte(synthese).contains("x.personnes"), texte(synthese))
 
         // Monthly activity: the 12 months of 2025 and the 2 requests of 2024.
         let activite = try XCTUnwrap(section("activite", dans: page))
