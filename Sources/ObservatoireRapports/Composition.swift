@@ -305,13 +305,16 @@ final class CompositionRapport: CompositionCommune {
 
     // MARK: Breakdowns
 
+    /// An indicator's breakdown: its explanation, its statistics when it has some, the chart
+    /// and the table, under one heading.
     func repartition(_ x: ValeurIndicateur) -> [Bloc] {
         let i = x.indicateur
         guard i.repartition != nil else { return [] }
-        var blocs: [Bloc] = [.titre("\(i.libelleCourt) (\(i.code))"), .paragraphe(i.explication, .normal)]
+        var blocs: [Bloc] = [.titre("\(i.libelleCourt)\(numero(i).map { " (\($0))" } ?? "")"), .paragraphe(i.explication, .normal)]
         if let m = f.statutGlobal(x) {
             return blocs + [.paragraphe("En \(n) : \(m).", .avertissement)]
         }
+        blocs += tableStatistiques(x)
         guard !x.repartition.isEmpty else { return blocs + [.paragraphe("Aucune donnée en \(n).", .normal)] }
         if let lecture = i.lecture { blocs.append(.paragraphe(lecture, .avertissement)) }
         var figure = figureRepartition(x, precedent: p(x.code), libelleN: n, libelleN1: n1, titre: "\(i.libelleCourt), \(n)")
@@ -320,12 +323,19 @@ final class CompositionRapport: CompositionCommune {
         return blocs
     }
 
+    /// The statistics of the indicators that have no breakdown (those with one show theirs with it).
     func statistiques(_ x: ValeurIndicateur) -> [Bloc] {
+        let i = x.indicateur
+        guard !i.statistiques.isEmpty, i.repartition == nil else { return [] }
+        let blocs: [Bloc] = [.titre("\(i.libelleCourt)\(numero(i).map { " (\($0))" } ?? "")"), .paragraphe(i.explication, .normal)]
+        if let m = f.statutGlobal(x) { return blocs + [.paragraphe("En \(n) : \(m).", .avertissement)] }
+        return blocs + tableStatistiques(x)
+    }
+
+    func tableStatistiques(_ x: ValeurIndicateur) -> [Bloc] {
         let i = x.indicateur
         guard !i.statistiques.isEmpty else { return [] }
         let px = p(x.code)
-        var blocs: [Bloc] = [.titre("\(i.libelleCourt) (\(i.code))"), .paragraphe(i.explication, .normal)]
-        if let m = f.statutGlobal(x) { return blocs + [.paragraphe("En \(n) : \(m).", .avertissement)] }
         let lignes = i.statistiques.map { s -> LigneDocument in
             var c: [Cellule] = [.mesure(f.statistique(x, s.nom))]
             if px != nil { c.append(.mesure(f.statistique(px, s.nom))) }
@@ -333,8 +343,8 @@ final class CompositionRapport: CompositionCommune {
         }
         var colonnes = [n]
         if px != nil { colonnes.append("\(n1) (N-1)") }
-        blocs.append(.tableau(TableauDocument(legende: "\(i.libelleCourt) (\(i.code)), \(n)", enTeteLignes: "Statistique", colonnes: colonnes,
-                                              groupes: [GroupeDocument(titre: nil, lignes: lignes)])))
+        var blocs: [Bloc] = [.tableau(TableauDocument(legende: "\(i.libelleCourt) : statistiques, \(n)", enTeteLignes: "Statistique", colonnes: colonnes,
+                                                      groupes: [GroupeDocument(titre: nil, lignes: lignes)]))]
         if let c = f.cible(x) { blocs.append(.paragraphe("Cible : \(c) ; \(f.atteinte(x).texte).", .normal)) }
         return blocs
     }
