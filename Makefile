@@ -2,13 +2,15 @@
 #   make demo   construit, installe ce qui manque, lance le traitement complet sur des données de démonstration
 #   make test   lance toute la suite de tests
 #   make bench  mesure les performances (jeux de données générés une fois, en cache)
+#   make navigateur  vérifie les pages dans Chromium (accessibilité, petits écrans, PDF)
+#   make chromium    installe Chromium (pour « --format pdf ») et les outils PDF
 
 SWIFT     ?= swift
 DEMO_DIR  ?= sortie/demo
 SUDO      := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo)
 C360      := .build/debug/c360
 
-.PHONY: all deps build demo test bench robustesse install clean
+.PHONY: all deps build demo test bench robustesse install clean chromium navigateur
 
 PREFIX    ?= /usr/local
 
@@ -62,6 +64,36 @@ install: deps
 	install -m 0755 .build/release/c360 $(DESTDIR)$(PREFIX)/lib/c360/c360
 	cp -R .build/release/*.resources $(DESTDIR)$(PREFIX)/lib/c360/
 	ln -sf $(PREFIX)/lib/c360/c360 $(DESTDIR)$(PREFIX)/bin/c360
+
+# Chromium (Debian's package) prints the PDF reports; poppler-utils reads them back in the checks.
+chromium:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v pdfinfo >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installation de :$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+# The pages in a real browser: axe-core (WCAG A/AA) at 1280, 390 and 320 px, no sideways
+# scroll, no network request, on the demo report (internal and external) and dashboard;
+# then the PDFs printed by c360 itself (pages, text, tags). Uses the system Chromium through
+# Python's playwright (installed with pip when missing; no browser download).
+NAV_DIR   ?= sortie/navigateur
+PYTHON    ?= python3
+navigateur: build chromium
+	@$(PYTHON) -c "import playwright, axe_playwright_python" 2>/dev/null || \
+	  $(PYTHON) -m pip install -q playwright axe-playwright-python
+	rm -rf $(NAV_DIR)
+	C360_AUJOURDHUI=2026-02-10 $(C360) demo $(NAV_DIR) >/dev/null
+	$(C360) rapport --dossier $(NAV_DIR) --annee 2025 --format pdf --diffusion externe --sortie $(NAV_DIR)/pdf
+	$(C360) tableau-de-bord --dossier $(NAV_DIR) --mois 2026-01 --format pdf --sortie $(NAV_DIR)/pdf
+	$(PYTHON) Tests/navigateur/verifier.py \
+	  $(NAV_DIR)/rapports/rapport-activite-*-2025.html \
+	  $(NAV_DIR)/rapports/rapport-activite-*-2025-externe.html \
+	  $(NAV_DIR)/rapports/tableau-de-bord-*-2026-01.html \
+	  --pdf "$$(ls $(NAV_DIR)/pdf/rapport-activite-*-externe.pdf):12:Synthèse|Indicateurs du cahier des charges|moins de 5|Page 1 /" \
+	  --pdf "$$(ls $(NAV_DIR)/pdf/tableau-de-bord-*-2026-01.pdf):3:Tableau de bord|Tendances sur 24 mois|Page 1 /"
 
 clean:
 	rm -rf .build sortie

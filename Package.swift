@@ -104,6 +104,7 @@ let package = Package(
                 "ObservatoireIndicateurs",
                 "CXlsxWriter",
                 "CCmark",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
             resources: [.copy("../../Reports")]

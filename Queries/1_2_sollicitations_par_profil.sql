@@ -8,6 +8,12 @@
 -- additive: oui
 -- cles: enfant_sh, adulte_sh, aidant, professionnel
 -- comptes: valeur = S; repartition = S par profil
+-- libelle_court: Sollicitations par profil
+-- section: profils
+-- compte: sollicitations
+-- repartition: Profil de la personne concernée
+-- explication: Les demandes reçues, selon que la personne concernée est un enfant ou un adulte en
+--   situation de handicap, un aidant ou un professionnel, et la part de chaque profil.
 -- definition: Nombre de sollicitations de la période par profil de la personne concernée
 --   (enfant en situation de handicap, adulte en situation de handicap, aidant, professionnel),
 --   et part de chaque profil dans le total des sollicitations de la période.

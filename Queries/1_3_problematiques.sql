@@ -8,6 +8,15 @@
 -- additive: non
 -- comptes: valeur = S[type=recherche_solution];
 --   repartition = S[type=recherche_solution] par probleme multiple
+-- libelle_court: Demandes de recherche de solution
+-- section: problematiques
+-- compte: demandes de recherche de solution
+-- repartition: Type de problématique
+-- lecture: Une demande peut porter plusieurs types de problématique : la somme des parts peut
+--   dépasser 100 %.
+-- explication: Le nombre de demandes de recherche de solution, et pour chaque type de
+--   problématique, combien de ces demandes le mentionnent. Les demandes sans type sont comptées «
+--   non renseigné ».
 -- definition: R = sollicitations de la période dont le type de demande est « recherche de
 --   solution ». Pour chaque type de problématique t de la typologie configurée : nombre de R
 --   dont les problématiques contiennent t, et ce nombre rapporté à |R|. Une demande pouvant

@@ -7,6 +7,12 @@
 -- secret: oui
 -- additive: non
 -- comptes: valeur = Prop[evaluation=oui]; numerateur = Prop[evaluation=oui]; denominateur = Prop
+-- libelle_court: Solutions issues d'évaluations préexistantes
+-- section: propositions
+-- compte: propositions
+-- taux: part des propositions faites pour les demandes de la période
+-- explication: Les solutions proposées qui s'appuient sur une évaluation déjà faite, rapportées à
+--   toutes les solutions proposées pour les demandes de la période.
 -- definition: Prop = propositions dont la sollicitation est dans la période (règle de cohorte).
 --   N = propositions de Prop construites à partir d'évaluations préexistantes
 --   (evaluation_preexistante = oui). Taux = N / |Prop|.

@@ -8,6 +8,13 @@
 -- additive: non
 -- comptes: valeur = Prop; numerateur = S[type=recherche_solution, proposition=oui];
 --   denominateur = S[type=recherche_solution]
+-- libelle_court: Solutions proposées
+-- section: propositions
+-- compte: propositions
+-- taux: part des demandes de recherche de solution ayant reçu au moins une proposition
+-- explication: Les solutions proposées pour les demandes reçues dans la période, quelle que soit la
+--   date de la proposition ; le taux dit quelle part des demandes de recherche de solution en a
+--   reçu au moins une.
 -- definition: Nombre = |Prop|, les propositions dont la sollicitation est dans la période.
 --   Taux = sollicitations de recherche de solution (R) ayant reçu au moins une proposition,
 --   rapportées à |R|.

@@ -10,6 +10,17 @@
 -- comptes: valeur = Prop[decision=acceptee]; numerateur = Prop[decision=acceptee];
 --   denominateur = Prop[decision=acceptee] + Prop[decision=refusee] + Prop[decision=sans_suite];
 --   en_attente = Prop[decision=en_attente]; repartition = Prop par decision
+-- libelle_court: Solutions acceptées
+-- section: propositions
+-- compte: propositions
+-- taux: part des propositions dont la décision est prise (acceptée, refusée ou sans suite)
+-- repartition: Décision
+-- resume: en_attente
+-- lecture: Les parts de la répartition sont calculées sur toutes les propositions, y compris celles
+--   en attente de décision.
+-- explication: Les solutions acceptées, rapportées aux solutions dont la décision est connue ;
+--   celles qui attendent encore une décision sont comptées à part.
+-- statistique.en_attente: nombre | Propositions en attente de décision
 -- definition: N = propositions de la période (règle de cohorte) dont la décision est
 --   « acceptée ». Taux = N / propositions dont la décision est prise (acceptée, refusée ou
 --   sans suite). Les propositions en attente de décision sont comptées à part et restent

@@ -9,6 +9,19 @@
 -- comptes: n = S[proposition=oui]; sans_proposition = S[proposition=non]
 -- contraintes: S[proposition=oui] <= Prop; S[proposition=oui] + S[proposition=non] = S
 -- effectif: n
+-- libelle_court: Délai avant la première proposition
+-- section: delais
+-- compte: sollicitations ayant reçu une proposition
+-- resume: mediane, n
+-- explication: Pour les demandes de la période qui ont reçu au moins une proposition, le nombre de
+--   jours entre la demande et la première proposition, en moyenne ; avec le délai médian et le
+--   délai dans lequel 9 demandes sur 10 ont reçu une proposition. Les demandes encore sans
+--   proposition sont comptées à part.
+-- statistique.n: nombre | Sollicitations ayant reçu au moins une proposition
+-- statistique.moyenne: jours | Délai moyen
+-- statistique.mediane: jours | Délai médian (la moitié des demandes a attendu moins)
+-- statistique.p90: jours | Délai dans lequel 9 demandes sur 10 ont reçu une proposition
+-- statistique.sans_proposition: nombre | Sollicitations encore sans proposition
 -- definition: Pour chaque sollicitation de la période ayant au moins une proposition : délai en
 --   jours calendaires entre la date de la sollicitation et la date de sa première proposition
 --   (la plus ancienne). Valeur = moyenne de ces délais (une décimale), avec leur nombre n, la

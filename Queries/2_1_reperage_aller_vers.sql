@@ -7,6 +7,11 @@
 -- secret: oui
 -- additive: non
 -- comptes: valeur = S[accompagnee=oui, origine=reperage_360]
+-- libelle_court: Accompagnements après un repérage (aller vers)
+-- section: accompagnement
+-- compte: situations accompagnées
+-- explication: Les situations accompagnées que la C360 a elle-même repérées, en allant au-devant
+--   des personnes (logique d'« aller vers »).
 -- definition: Nombre de sollicitations de la période prises en accompagnement
 --   (accompagnee = oui) dont l'origine est un repérage par la C360 elle-même
 --   (origine = reperage_360, logique d'« aller vers »).

@@ -7,6 +7,12 @@
 -- secret: oui
 -- additive: non
 -- comptes: valeur = Prop[ad_hoc=oui]; numerateur = Prop[ad_hoc=oui]; denominateur = Prop
+-- libelle_court: Solutions ad hoc avec les partenaires
+-- section: propositions
+-- compte: propositions
+-- taux: part des propositions faites pour les demandes de la période
+-- explication: Les solutions construites sur mesure avec les partenaires, rapportées à toutes les
+--   solutions proposées pour les demandes de la période.
 -- definition: N = propositions de la période (règle de cohorte : leur sollicitation est dans la
 --   période) qui sont des solutions ad hoc développées avec les partenaires
 --   (ad_hoc_partenaires = oui). Taux = N / |Prop|.

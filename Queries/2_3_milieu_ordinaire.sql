@@ -7,6 +7,12 @@
 -- secret: oui
 -- additive: non
 -- comptes: valeur = Prop[milieu_ordinaire=oui]; numerateur = Prop[milieu_ordinaire=oui]; denominateur = Prop
+-- libelle_court: Solutions incluant du milieu ordinaire
+-- section: propositions
+-- compte: propositions
+-- taux: part des propositions faites pour les demandes de la période
+-- explication: Les solutions qui incluent le milieu ordinaire, rapportées à toutes les solutions
+--   proposées pour les demandes de la période.
 -- definition: N = propositions de la période (règle de cohorte) incluant du milieu ordinaire
 --   (milieu_ordinaire = oui). Taux = N / |Prop|.
 

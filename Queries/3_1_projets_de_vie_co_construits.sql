@@ -12,6 +12,15 @@
 --   numerateur = S[accompagnee=oui, projet=personne] + S[accompagnee=oui, projet=aidant]
 --   + S[accompagnee=oui, projet=pair_aidant];
 --   denominateur = S[accompagnee=oui]; repartition = S[accompagnee=oui] par projet
+-- libelle_court: Projets de vie co-construits
+-- section: accompagnement
+-- compte: situations accompagnées
+-- taux: part des situations accompagnées
+-- repartition: Co-construction du projet de vie
+-- explication: Parmi les situations accompagnées, celles dont le projet de vie a été construit avec
+--   la personne, son aidant ou des pairs aidants. Les situations sans réponse restent dans le
+--   calcul (« non renseigné »).
+-- cle.aidant: Avec l'aidant
 -- definition: A = sollicitations de la période prises en accompagnement (accompagnee = oui).
 --   N = A dont le projet de vie a été co-construit avec la personne, son aidant ou des pairs
 --   aidants (projet_vie_co_construit = personne, aidant ou pair_aidant). Part = N / |A|. Les A

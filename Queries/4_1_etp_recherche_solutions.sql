@@ -7,6 +7,13 @@
 -- secret: oui
 -- additive: non
 -- comptes: postes = Postes[recherche_solutions=oui]
+-- libelle_court: ETP dédiés à la recherche de solutions
+-- section: equipe
+-- compte: équivalents temps plein
+-- explication: Le temps de l'équipe consacré à la recherche de solutions, en équivalents temps
+--   plein (ETP) moyens sur la période : un poste à temps plein occupé la moitié de la période
+--   compte pour 0,5.
+-- statistique.postes: nombre | Postes concernés sur la période
 -- definition: Moyenne des ETP dédiés à la recherche de solutions sur la période : somme, sur les
 --   postes de l'équipe dédiés à la recherche de solutions (recherche_solutions = oui), de
 --   etp × (nombre de jours du poste [date_debut, date_fin] compris dans la période) / (nombre

@@ -7,6 +7,13 @@
 -- secret: oui
 -- additive: oui
 -- comptes: membres = Membres
+-- libelle_court: Temps des membres cœur
+-- section: equipe
+-- compte: équivalents temps plein
+-- repartition: Membre cœur
+-- explication: Le temps donné à la Communauté par chacun de ses membres cœur dans l'année, en
+--   équivalents temps plein (ETP), et leur total.
+-- statistique.membres: nombre | Membres cœur ayant déclaré du temps
 -- definition: ETP donnés à la C360 par chaque membre cœur pour l'année de la fin de la période
 --   (table membres_coeur, colonne annee), et leur total. Porte sur toute la C360.
 

@@ -7,6 +7,11 @@
 -- secret: oui
 -- additive: non
 -- comptes: valeur = Acteurs[partenaire=oui, membre_coeur=non]
+-- libelle_court: Partenaires hors membres cœur
+-- section: equipe
+-- compte: partenaires
+-- explication: Les partenaires engagés de l'annuaire, le dernier jour de la période, qui ne sont
+--   pas membres cœur.
 -- definition: Acteurs référencés dans l'annuaire le dernier jour de la période (même règle que
 --   4.2) qui sont des partenaires engagés de la C360 (partenaire = oui) sans être membres cœur
 --   (membre_coeur = non).

@@ -8,6 +8,12 @@
 -- additive: oui
 -- cles: information, orientation, recherche_solution
 -- comptes: valeur = S; repartition = S par type
+-- libelle_court: Sollicitations par type de demande
+-- section: complementaires
+-- compte: sollicitations
+-- repartition: Type de demande
+-- explication: Les demandes reçues selon leur type : information, orientation ou recherche de
+--   solution.
 -- definition: Nombre de sollicitations de la période par type de demande (information,
 --   orientation, recherche de solution), et part de chaque type dans le total.
 

@@ -8,6 +8,11 @@
 -- additive: oui
 -- cles: numero_vert, mail, fiche_saisine, partenaire, autre, non_renseigne
 -- comptes: valeur = S; repartition = S par canal
+-- libelle_court: Sollicitations par canal d'entrée
+-- section: complementaires
+-- compte: sollicitations
+-- repartition: Canal d'entrée
+-- explication: Les demandes reçues selon le canal par lequel elles sont arrivées.
 -- definition: Nombre de sollicitations de la période par canal d'entrée (numéro vert
 --   0 800 360 360, courriel, fiche saisine, partenaire, autre ; non renseigné quand le canal est
 --   vide), et part de chaque canal dans le total.

@@ -8,6 +8,15 @@
 -- additive: oui
 -- cles: oui, non, non_renseigne
 -- comptes: valeur = S[rapt=oui]; numerateur = S[rapt=oui]; denominateur = S; repartition = S par rapt
+-- libelle_court: Orientations vers la RAPT
+-- section: complementaires
+-- compte: sollicitations
+-- taux: part des sollicitations de la période
+-- repartition: Orientation vers la RAPT
+-- explication: Les demandes orientées vers la cellule de la réponse accompagnée pour tous
+--   (situations alarmantes) de la MDPH.
+-- cle.oui: Orientée vers la RAPT
+-- cle.non: Non orientée
 -- definition: N = sollicitations de la période orientées vers la cellule RAPT / situations
 --   alarmantes de la MDPH (orientation_rapt = oui). Taux = N / nombre de sollicitations de la
 --   période. Répartition : oui, non, non renseigné.

@@ -8,6 +8,11 @@
 -- additive: oui
 -- cles: moins_16, 16_21, plus_21, non_renseigne
 -- comptes: valeur = S; repartition = S par age
+-- libelle_court: Sollicitations par tranche d'âge
+-- section: complementaires
+-- compte: sollicitations
+-- repartition: Tranche d'âge
+-- explication: Les demandes reçues selon l'âge de la personne concernée.
 -- definition: Nombre de sollicitations de la période par tranche d'âge de la personne
 --   concernée (moins de 16 ans, 16 à 21 ans, plus de 21 ans, non renseigné), et part de
 --   chaque tranche dans le total.

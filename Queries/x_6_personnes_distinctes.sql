@@ -9,6 +9,14 @@
 -- comptes: valeur = Personnes; numerateur = Personnes[plusieurs=oui]; denominateur = Personnes
 -- contraintes: Personnes <= S; Personnes + Personnes[plusieurs=oui] <= S
 -- rapports: sollicitations_par_personne = S / Personnes
+-- libelle_court: Personnes distinctes
+-- section: complementaires
+-- compte: personnes
+-- taux: part des personnes venues au moins deux fois dans la période
+-- resume: sollicitations_par_personne
+-- explication: Le nombre de personnes différentes qui ont fait au moins une demande dans la
+--   période, et la part de celles qui sont revenues.
+-- statistique.sollicitations_par_personne: decimal | Sollicitations par personne, en moyenne
 -- definition: Valeur = nombre de personnes distinctes (pseudonyme de personne_id) ayant fait
 --   au moins une sollicitation dans la période. Taux = personnes revenues (au moins deux
 --   sollicitations dans la période) / personnes distinctes ; les personnes venues une seule

@@ -7,6 +7,11 @@
 -- secret: oui
 -- additive: non
 -- comptes: valeur = FileActive
+-- libelle_court: File active en fin de période
+-- section: complementaires
+-- compte: situations accompagnées
+-- explication: Les situations en cours d'accompagnement le dernier jour de la période, quelle que
+--   soit l'année de la demande.
 -- definition: Nombre de situations en accompagnement le dernier jour de la période : sollicitations
 --   reçues au plus tard ce jour (quelle que soit leur année), prises en accompagnement
 --   (accompagnee = oui), et non clôturées à cette date (pas de date de clôture, ou une date de

@@ -9,6 +9,13 @@
 -- cles: 0-7, 8-15, 16-30, 31-60, 61-90, plus_90
 -- comptes: valeur = S[proposition=oui]; repartition = S[proposition=oui] par delai
 -- contraintes: S[proposition=oui] <= Prop
+-- libelle_court: Sollicitations ayant reçu une proposition, par délai
+-- section: delais
+-- compte: sollicitations ayant reçu une proposition
+-- repartition: Délai jusqu'à la première proposition
+-- explication: Les demandes de la période qui ont reçu une proposition, selon le nombre de jours
+--   écoulés jusqu'à la première : de 0 à 7 jours, de 8 à 15, de 16 à 30, de 31 à 60, de 61 à 90,
+--   plus de 90.
 -- definition: Les délais de l'indicateur 1.7 (sollicitations de la période ayant au moins une
 --   proposition) répartis en tranches de jours calendaires : 0 à 7, 8 à 15, 16 à 30, 31 à 60,
 --   61 à 90, plus de 90 ; part de chaque tranche parmi ces sollicitations.

@@ -252,7 +252,7 @@ public enum ExecutionMensuelle {
                 bilan.rapports += try Publication.rapport(espace: espace, base: base, annee: options.mois.annee, formats: [.xlsx, .html],
                                                           diffusion: diffusion, dossier: espace.dossierRapports, extraction: extraction)
             }
-            bilan.rapports.append(try Publication.tableauDeBord(espace: espace, base: base, jusqua: options.mois, diffusion: .externe,
+            bilan.rapports += (try Publication.tableauDeBord(espace: espace, base: base, jusqua: options.mois, diffusion: .externe,
                                                                 dossier: espace.dossierRapports, extraction: extraction))
             if !qualite.problemes.isEmpty {
                 try ExportRejets.xlsx(qualite, chemin: aCorriger, nomC360: espace.configuration.nom, extraction: extraction)

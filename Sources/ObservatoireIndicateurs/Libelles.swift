@@ -28,9 +28,8 @@ public enum Libelles {
 
     /// The label of a breakdown key: months as « janvier 2025 », codes in words, other keys
     /// (territories, members) as they are.
-    public static func cle(_ cle: String, code: String = "") -> String {
-        if code == "3.1" && cle == "aidant" { return "Avec l'aidant" }
-        if code == "x.rapt" && cle == "oui" { return "Orientée vers la RAPT" }
+    public static func cle(_ cle: String, indicateur: Indicateur? = nil) -> String {
+        if let propre = indicateur?.libellesCles[cle] { return propre }
         if cle.count == 7, cle.dropFirst(4).first == "-", let a = Int(cle.prefix(4)), let m = Int(cle.suffix(2)), (1...12).contains(m) {
             return "\(Periode.nomsDesMois[m - 1]) \(a)"
         }
@@ -62,18 +61,9 @@ public enum Libelles {
         }
     }
 
-    public static func statistique(_ nom: String) -> String {
-        switch nom {
-        case "n": return "Sollicitations avec au moins une proposition"
-        case "moyenne": return "Délai moyen (jours)"
-        case "mediane": return "Délai médian (jours)"
-        case "p90": return "90e centile (jours)"
-        case "sans_proposition": return "Sollicitations encore sans proposition"
-        case "en_attente": return "Propositions en attente de décision"
-        case "postes": return "Postes concernés sur la période"
-        case "membres": return "Membres cœur ayant déclaré du temps"
-        case "sollicitations_par_personne": return "Sollicitations par personne"
-        default: return nom.replacingOccurrences(of: "_", with: " ")
-        }
+    /// The label of a statistic, from the indicator's header (its name otherwise).
+    public static func statistique(_ nom: String, de indicateur: Indicateur) -> String {
+        indicateur.statistique(nom)?.libelle ?? nom.replacingOccurrences(of: "_", with: " ")
     }
+
 }

@@ -7,6 +7,19 @@ public enum Diffusion: String, Sendable, CaseIterable {
     case interne, externe
 }
 
+/// The status of an indicator's value (`spec/cli.md`): computed; not computable (denominator
+/// 0, a mean over nothing); not collected (its input column is absent from the sources or empty
+/// on every row of the period); no data at all for the period (an N-1 before the first import);
+/// masked, or withheld because it rests on too few requests (`externe` only).
+public enum StatutIndicateur: String, Sendable, CaseIterable {
+    case calcule
+    case nonCalcule = "non_calcule"
+    case nonCollecte = "non_collecte"
+    case pasDeDonnees = "pas_de_donnees"
+    case masque
+    case effectifInsuffisant = "effectif_insuffisant"
+}
+
 /// Why a published figure is withheld in `externe` diffusion (``ProtectionDiffusion``). The
 /// figure itself is removed (nil): no later stage can leak it.
 public enum Retenue: String, Sendable, CaseIterable {
@@ -91,20 +104,14 @@ public struct ValeurIndicateur: Equatable, Sendable {
     public var sansDonnees = false
 
     /// What the indicator's figures are, for readers and machines (`spec/cli.md`).
-    public enum Statut: String, Sendable {
-        case calcule
-        /// Denominator 0, or a mean over nothing.
-        case nonCalcule = "non_calcule"
-        case nonCollecte = "non_collecte"
-        case pasDeDonnees = "pas_de_donnees"
-        /// Withheld in `externe` diffusion (small count, secret, too few requests).
-        case masque
-    }
-
-    public var statut: Statut {
+    public var statut: StatutIndicateur {
         if nonCollecte { return .nonCollecte }
         if sansDonnees { return .pasDeDonnees }
-        if (aUnTaux ? tauxRetenu : valeurRetenue) != nil { return .masque }
+        switch aUnTaux ? tauxRetenu : valeurRetenue {
+        case .effectifInsuffisant?: return .effectifInsuffisant
+        case .some: return .masque
+        case nil: break
+        }
         if (aUnTaux ? taux : valeur) == nil { return .nonCalcule }
         return .calcule
     }

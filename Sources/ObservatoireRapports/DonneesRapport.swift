@@ -43,78 +43,84 @@ public struct QualiteDonnees: Sendable {
     public var totalLues: Int { totalImportees + totalRejetees }
 }
 
-/// Everything the annual report shows, gathered once and rendered in XLSX and HTML. In
-/// `externe` diffusion every figure here has already gone through ``ProtectionDiffusion``, all together.
+/// Everything the annual report shows: the **published** figures, gathered once by
+/// ``Preparation`` (the only place that makes one: in `externe` diffusion every figure here has
+/// already gone through ``ProtectionDiffusion``, all together), from which ``Composition``
+/// builds the document every writer lays out. Read-only outside this module, so no later stage
+/// can put a raw value back.
 public struct DonneesRapport: Sendable {
-    public var nomC360: String
-    public var departement: String
-    public var annee: Int
-    public var diffusion: Diffusion
-    public var seuil: Int
-    public var extraction: Date
+    public internal(set) var nomC360: String
+    public internal(set) var departement: String
+    public internal(set) var annee: Int
+    /// The territory of a territory's own report; nil for the whole C360.
+    public internal(set) var territoire: String? = nil
+    public internal(set) var diffusion: Diffusion
+    public internal(set) var seuil: Int
+    public internal(set) var extraction: Date
     /// The indicator table of the year, with N-1.
-    public var tableau: TableauIndicateurs
+    public internal(set) var tableau: TableauIndicateurs
     /// Every indicator by territory (the year only).
-    public var territoires: [TableauTerritoire]
-    public var qualite: QualiteDonnees
-    /// The definitions, from the headers of `Queries/`.
-    public var indicateurs: [Indicateur]
-    /// The general methodology (Markdown, from `Reports/methodologie.md`).
-    public var methodologie: String
+    public internal(set) var territoires: [TableauTerritoire]
+    public internal(set) var qualite: QualiteDonnees
+    /// The catalogue, from the headers of `Queries/`.
+    public internal(set) var indicateurs: [Indicateur]
     /// The coordinator's narrative (Markdown), or nil when the file is missing.
-    public var recit: String?
-    public var cheminRecit: String
+    public internal(set) var recit: String?
+    public internal(set) var cheminRecit: String
     /// Why the narrative is not in the report, when its file exists but cannot be taken.
-    public var recitIllisible: String? = nil
+    public internal(set) var recitIllisible: String? = nil
 
     public var periode: Periode { tableau.periode }
 }
 
 /// The monthly dashboard for the COTER: the last 24 months, the year to date against target,
-/// and the year to date by territory.
+/// and the year to date by territory. Published figures only, like ``DonneesRapport``.
 public struct DonneesTableauDeBord: Sendable {
-    public var nomC360: String
-    public var departement: String
-    public var diffusion: Diffusion
-    public var seuil: Int
-    public var extraction: Date
+    public internal(set) var nomC360: String
+    public internal(set) var departement: String
+    public internal(set) var diffusion: Diffusion
+    public internal(set) var seuil: Int
+    public internal(set) var extraction: Date
     /// The months shown, oldest first, and the indicators of each.
-    public var mois: [Periode]
-    public var parMois: [[ValeurIndicateur]]
+    public internal(set) var mois: [Periode]
+    public internal(set) var parMois: [[ValeurIndicateur]]
     /// From 1 January to the end of the last month shown, with the same span a year earlier.
-    public var cumul: TableauIndicateurs
-    public var territoires: [TableauTerritoire]
+    public internal(set) var cumul: TableauIndicateurs
+    public internal(set) var territoires: [TableauTerritoire]
 }
 
 /// The render stage's input: gathers the figures of a report from the engine and the ledger.
 public enum Preparation {
     /// The annual report of `annee`.
-    public static func rapport(espace: EspaceDeTravail, base: Base, annee: Int, diffusion: Diffusion,
+    /// With `territoire`, the territory's own report: its figures are those of
+    /// `c360 indicateurs --territoire T` (the team, the directory and the core members stay
+    /// the whole C360's), without the breakdown by territory.
+    public static func rapport(espace: EspaceDeTravail, base: Base, annee: Int, territoire: String? = nil, diffusion: Diffusion,
                                modeles: Modeles, extraction: Date = Date()) throws -> DonneesRapport {
         let config = espace.configuration
         let moteur = Moteur(base: base, configuration: config)
         let periode = Periode.annee(annee)
         // The year, N-1 and every territory in one batch: the cores share all the queries.
-        let territoiresPresents = try moteur.territoires(periode)
+        let territoiresPresents = territoire == nil ? try moteur.territoires(periode) : []
         let territorial = Set(moteur.indicateurs.filter(\.territorial).map(\.code))
         let demandes: [(periode: Periode, territoire: String?, codes: Set<String>?)] =
-            [(periode, nil, nil), (periode.anneePrecedente, nil, nil)] + territoiresPresents.map { (periode, $0, territorial) }
+            [(periode, territoire, nil), (periode.anneePrecedente, territoire, nil)] + territoiresPresents.map { (periode, $0, territorial) }
         let resultats = try moteur.calculerPlusieurs(demandes)
         // Everything the report publishes is protected together (year, N-1, territories).
-        let tables = try proteger([TableDiffusee(periode: periode, territoire: nil, valeurs: resultats[0]),
-                                   TableDiffusee(periode: periode.anneePrecedente, territoire: nil, valeurs: resultats[1])]
+        let tables = try proteger([TableDiffusee(periode: periode, territoire: territoire, valeurs: resultats[0]),
+                                   TableDiffusee(periode: periode.anneePrecedente, territoire: territoire, valeurs: resultats[1])]
                                   + zip(territoiresPresents, resultats.dropFirst(2)).map { TableDiffusee(periode: periode, territoire: $0, valeurs: $1) },
                                   moteur: moteur, diffusion: diffusion)
-        var tableau = try moteur.assembler(periode, diffusion: .interne, extraction: extraction,
+        var tableau = try moteur.assembler(periode, territoire: territoire, diffusion: .interne, extraction: extraction,
                                            courant: tables.tables[0].valeurs, precedent: tables.tables[1].valeurs)
         tableau.diffusion = diffusion
         tableau.protection = tables.bilan
         let territoires = tables.tables.dropFirst(2).map { TableauTerritoire(territoire: $0.territoire!, valeurs: $0.valeurs) }
         let recit = Recit.lire(espace)
         return DonneesRapport(
-            nomC360: config.nom, departement: config.departement, annee: annee, diffusion: diffusion,
+            nomC360: config.nom, departement: config.departement, annee: annee, territoire: territoire, diffusion: diffusion,
             seuil: config.seuilPetitsEffectifs, extraction: extraction, tableau: tableau, territoires: territoires,
-            qualite: try qualite(base), indicateurs: moteur.indicateurs, methodologie: try modeles.texte("methodologie.md"),
+            qualite: try qualite(base), indicateurs: moteur.indicateurs,
             recit: recit.texte, cheminRecit: config.chemins.recit, recitIllisible: recit.probleme)
     }
 
@@ -198,8 +204,8 @@ public enum NomDeFichier {
         return s.isEmpty ? "c360" : s
     }
 
-    /// `rapport-activite-<c360>-<année>[-externe].<ext>`.
-    public static func rapport(nom: String, annee: Int, diffusion: Diffusion, extension ext: String) -> String {
-        "rapport-activite-\(sur(nom))-\(annee)\(diffusion == .externe ? "-externe" : "").\(ext)"
+    /// `rapport-activite-<c360>[-<territoire>]-<année>[-externe].<ext>`.
+    public static func rapport(nom: String, annee: Int, territoire: String? = nil, diffusion: Diffusion, extension ext: String) -> String {
+        "rapport-activite-\(sur(nom))\(territoire.map { "-" + sur($0) } ?? "")-\(annee)\(diffusion == .externe ? "-externe" : "").\(ext)"
     }
 }

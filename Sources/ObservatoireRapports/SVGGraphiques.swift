@@ -1,24 +1,6 @@
 import Foundation
 import ObservatoireCore
 
-/// One bar (or point) of a chart: its value, or nil when it is not drawn (masked by the
-/// small-count rule, or not computable), and the text written on or beside it.
-struct PointGraphique {
-    /// The category (month, profile, territory…), plain text: escaped when drawn.
-    var libelle: String
-    var valeur: Double?
-    /// The value as the reader sees it: « 1 234 », « 37,5 % », « < 5 », « secret », « n.c. ».
-    var texte: String
-    /// The value is withheld (small count or secondary suppression): no bar, only `texte`.
-    var masque: Bool = false
-}
-
-/// A panel of small multiples: one territory's series.
-struct PanneauGraphique {
-    var titre: String
-    var points: [PointGraphique]
-}
-
 /// The report's charts, drawn as inline SVG by the project (no library, no script, no network):
 /// column chart with an N-1 line, histogram, horizontal bars, small multiples, and the small
 /// columns of the dashboard. Every chart is an `<svg role="img">` labelled by its `<title>` and
@@ -156,7 +138,7 @@ enum SVG {
         s += texte(18, (haut + bas) / 2, axeY, classe: "titre-axe", taille: 12, ancre: "middle", rotation: -90)
         s += texte((gauche + droite) / 2, hauteur - 10, axeX, classe: "titre-axe", taille: 12, ancre: "middle")
 
-        let tailleValeur = min(12, max(8, (bande - 2) / (Double(serie.map { $0.texte.count }.max() ?? 1) * 0.56)))
+        let tailleValeur = min(12, max(11, (bande - 2) / (Double(serie.map { $0.texte.count }.max() ?? 1) * 0.56)))
         // The values are written last, over the N-1 line, with a white halo.
         var etiquettes = ""
         for (i, p) in serie.enumerated() {
@@ -281,12 +263,12 @@ enum SVG {
             s += texte(x0 + 4, y0 + 18, nom, classe: "titre-panneau", taille: 13, gras: true)
             func y(_ v: Double) -> Double { bas - (bas - haut) * v / ech.haut }
             s += "<line class=\"grille\" x1=\"\(f(gauche))\" x2=\"\(f(droite))\" y1=\"\(f(haut))\" y2=\"\(f(haut))\" stroke=\"\(couleurGrille)\" stroke-width=\"1\"/>"
-            s += texte(gauche - 4, haut + 4, graduation(maximum <= 0 ? 0 : ech.haut), classe: "graduation", taille: 10, ancre: "end")
-            s += texte(gauche - 4, bas + 4, "0", classe: "graduation", taille: 10, ancre: "end")
+            s += texte(gauche - 4, haut + 4, graduation(maximum <= 0 ? 0 : ech.haut), classe: "graduation", taille: 11, ancre: "end")
+            s += texte(gauche - 4, bas + 4, "0", classe: "graduation", taille: 11, ancre: "end")
             s += "<line class=\"axe\" x1=\"\(f(gauche))\" x2=\"\(f(droite))\" y1=\"\(f(bas))\" y2=\"\(f(bas))\" stroke=\"\(couleurAxe)\" stroke-width=\"1\"/>"
             let n = Swift.max(1, panneau.points.count)
             let bande = (droite - gauche) / Double(n)
-            let tailleValeur = 9.0
+            let tailleValeur = 11.0
             let etiquettes = panneau.points.allSatisfy { largeurTexte($0.texte, taille: tailleValeur) <= bande + 1 || $0.masque }
             for (i, p) in panneau.points.enumerated() {
                 let cx = gauche + bande * (Double(i) + 0.5)
@@ -296,12 +278,12 @@ enum SVG {
                         s += "<rect class=\"serie-n\" x=\"\(f(cx - bande * 0.36))\" y=\"\(f(y(v)))\" width=\"\(f(bande * 0.72))\" height=\"\(f(h))\" fill=\"\(couleurN)\"/>"
                     }
                     if etiquettes { s += texte(cx, y(v) - 3, p.texte, classe: "valeur", taille: tailleValeur, ancre: "middle") }
-                } else if largeurTexte(p.texte, taille: 8.5) <= bande {
-                    s += texte(cx, bas - 4, p.texte, classe: "valeur masque", taille: 8.5, ancre: "middle", italique: true)
+                } else if largeurTexte(p.texte, taille: 11) <= bande {
+                    s += texte(cx, bas - 4, p.texte, classe: "valeur masque", taille: 11, ancre: "middle", italique: true)
                 } else {
-                    s += texte(cx + 3, bas - 3, p.texte, classe: "valeur masque", taille: 8.5, italique: true, rotation: -90)
+                    s += texte(cx + 3, bas - 3, p.texte, classe: "valeur masque", taille: 11, italique: true, rotation: -90)
                 }
-                s += texte(cx, bas + 13, String(p.libelle.prefix(1)).uppercased(), classe: "libelle", taille: 10, ancre: "middle")
+                s += texte(cx, bas + 13, String(p.libelle.prefix(1)).uppercased(), classe: "libelle", taille: 11, ancre: "middle")
             }
         }
         return s + "</svg>"
@@ -320,9 +302,15 @@ enum SVG {
         let n = max(1, points.count)
         let bande = (droite - gauche) / Double(n)
         var s = ouverture(id: id, titre: titre, description: description, largeur: largeur, hauteur: hauteur, classe: "graphique colonnettes")
+        // Nothing published to draw (every month masked, not collected…): words, not an empty scale.
+        if !points.contains(where: { $0.valeur != nil && !$0.masque }) {
+            let mots = Set(points.map(\.texte)).count == 1 ? points.first?.texte ?? "" : "valeurs non publiées"
+            s += texte(largeur / 2, hauteur / 2, "Aucune colonne : \(mots)", classe: "valeur masque", taille: 12, ancre: "middle", italique: true)
+            return s + "</svg>"
+        }
         s += "<line class=\"grille\" x1=\"\(f(gauche))\" x2=\"\(f(droite))\" y1=\"\(f(haut))\" y2=\"\(f(haut))\" stroke=\"\(couleurGrille)\" stroke-width=\"1\"/>"
-        s += texte(gauche - 4, haut + 4, graduation(maximum <= 0 ? 0 : ech.haut) + unite, classe: "graduation", taille: 10, ancre: "end")
-        s += texte(gauche - 4, bas + 3, "0", classe: "graduation", taille: 10, ancre: "end")
+        s += texte(gauche - 4, haut + 4, graduation(maximum <= 0 ? 0 : ech.haut) + unite, classe: "graduation", taille: 11, ancre: "end")
+        s += texte(gauche - 4, bas + 3, "0", classe: "graduation", taille: 11, ancre: "end")
         for (i, p) in points.enumerated() {
             let cx = gauche + bande * (Double(i) + 0.5)
             let dernier = i == points.count - 1
@@ -332,13 +320,13 @@ enum SVG {
                     s += "<rect class=\"\(dernier ? "serie-n dernier" : "serie-n")\" x=\"\(f(cx - bande * 0.38))\" y=\"\(f(y(v)))\" width=\"\(f(bande * 0.76))\" height=\"\(f(h))\" fill=\"\(couleurN)\"/>"
                 }
             } else {
-                s += texte(cx + 3, bas - 2, p.texte, classe: "valeur masque", taille: 8, italique: true, rotation: -90)
+                s += texte(cx + 3, bas - 2, p.texte, classe: "valeur masque", taille: 11, italique: true, rotation: -90)
             }
         }
         s += "<line class=\"axe\" x1=\"\(f(gauche))\" x2=\"\(f(droite))\" y1=\"\(f(bas))\" y2=\"\(f(bas))\" stroke=\"\(couleurAxe)\" stroke-width=\"1\"/>"
         if let premier = points.first, let dernier = points.last {
-            s += texte(gauche, hauteur - 5, premier.libelle, classe: "libelle", taille: 10)
-            s += texte(droite, hauteur - 5, dernier.libelle, classe: "libelle", taille: 10, ancre: "end")
+            s += texte(gauche, hauteur - 5, premier.libelle, classe: "libelle", taille: 11)
+            s += texte(droite, hauteur - 5, dernier.libelle, classe: "libelle", taille: 11, ancre: "end")
         }
         return s + "</svg>"
     }

@@ -18,7 +18,7 @@ enum DemoSuite {
                                                 diffusion: diffusion, dossier: espace.dossierRapports)
         }
         let dernierMois = Jour.aujourdhui().debutDuMois - 1
-        fichiers.append(try Publication.tableauDeBord(espace: espace, base: base, jusqua: dernierMois, diffusion: .externe,
+        fichiers += (try Publication.tableauDeBord(espace: espace, base: base, jusqua: dernierMois, diffusion: .externe,
                                                       dossier: espace.dossierRapports))
         Sortie.ecrire("Rapports d'activité \(annee) et tableau de bord écrits :")
         for f in fichiers { Sortie.ecrire("  \(f.path)") }

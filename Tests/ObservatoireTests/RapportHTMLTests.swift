@@ -26,14 +26,23 @@ final class RapportHTMLTests: XCTestCase {
                                 modeles: Modeles(espace: t.espace), extraction: RapportHTMLTests.extraction)
     }
 
+    func document(_ t: EspaceDeTest, diffusion: Diffusion = .interne) throws -> DocumentRapport {
+        let modeles = Modeles(espace: t.espace)
+        return try Composition.rapport(try donnees(t, diffusion: diffusion), plan: try Plan.lire("plan-rapport.yml", modeles: modeles), modeles: modeles)
+    }
+
     func rapport(_ t: EspaceDeTest, diffusion: Diffusion = .interne) throws -> String {
-        try RapportHTML.rendre(try donnees(t, diffusion: diffusion), modeles: Modeles(espace: t.espace))
+        try EcrivainHTML.rendre(try document(t, diffusion: diffusion), modeles: Modeles(espace: t.espace))
+    }
+
+    func documentTableauDeBord(_ t: EspaceDeTest, diffusion: Diffusion = .interne) throws -> DocumentRapport {
+        let d = try Preparation.tableauDeBord(espace: t.espace, base: try t.base(), jusqua: Jour(annee: 2025, mois: 12, jour: 31)!,
+                                              diffusion: diffusion, extraction: RapportHTMLTests.extraction)
+        return Composition.tableauDeBord(d, plan: try Plan.lire("plan-tableau-de-bord.yml", modeles: Modeles(espace: t.espace)))
     }
 
     func tableauDeBord(_ t: EspaceDeTest, diffusion: Diffusion = .interne) throws -> String {
-        let d = try Preparation.tableauDeBord(espace: t.espace, base: try t.base(), jusqua: Jour(annee: 2025, mois: 12, jour: 31)!,
-                                              diffusion: diffusion, extraction: RapportHTMLTests.extraction)
-        return try TableauDeBordHTML.rendre(d, modeles: Modeles(espace: t.espace))
+        try EcrivainHTML.rendre(try documentTableauDeBord(t, diffusion: diffusion), modeles: Modeles(espace: t.espace))
     }
 
     /// Every match of `motif` (first capture group, or the whole match).
@@ -69,7 +78,7 @@ final class RapportHTMLTests: XCTestCase {
     func testLesChiffresSontCeuxDuMoteur() throws {
         let t = try preparer()
         let d = try donnees(t)
-        let page = try RapportHTML.rendre(d, modeles: Modeles(espace: t.espace))
+        let page = try rapport(t)
         let a = Affichage(seuil: 5, espace: RapportHTMLTests.nbsp)
 
         // 1.6: 6 accepted of 8 decided; 1.7: mean 16.8 days (hand-checked in IndicateursTests).
@@ -89,23 +98,28 @@ final class RapportHTMLTests: XCTestCase {
         let carte = { (code: String) -> String in self.texte(self.trouver("(<li class=\"chiffre-cle\" data-code=\"\(code)\".*?</li>)", dans: synthese).first ?? "") }
         XCTAssertTrue(carte("1.1").contains("12"))
         XCTAssertTrue(carte("1.6").contains("75,0 %"))
-        XCTAssertTrue(carte("1.6").contains("6 acceptées sur 8 décisions prises"))
+        XCTAssertTrue(carte("1.6").contains("6 sur 8 : part des propositions dont la décision est prise"), carte("1.6"))
         XCTAssertTrue(carte("1.7").contains("16,8 j"))
-        XCTAssertTrue(carte("1.7").contains("Médiane 15,0 j, sur 8 demandes"), carte("1.7"))
+        XCTAssertTrue(carte("1.7").contains("Délai médian (la moitié des demandes a attendu moins) : 15,0 j"), carte("1.7"))
+        XCTAssertTrue(carte("1.7").contains("Sollicitations ayant reçu au moins une proposition : 8"), carte("1.7"))
         XCTAssertTrue(carte("x.file_active").contains("7"))
         XCTAssertTrue(carte("x.personnes").contains("10"))
         XCTAssertTrue(carte("5.1").contains("2"))
         for code in ["1.1", "1.3", "1.5", "1.6", "1.7", "2.1", "x.file_active", "x.personnes", "4.1", "4.2", "5.1"] {
             XCTAssertFalse(carte(code).isEmpty, "chiffre clé \(code)")
         }
+        // The program's own codes of the extra indicators are not shown to the reader.
+        XCTAssertTrue(carte("1.6").contains("(1.6)"))
+        XCTAssertFalse(texte(synthese).contains("x.file_active") || texte(synthese).contains("x.personnes"), texte(synthese))
 
         // Monthly activity: the 12 months of 2025 and the 2 requests of 2024.
         let activite = try XCTUnwrap(section("activite", dans: page))
         let lignes = trouver("(<tr>.*?</tr>)", dans: trouver("(<tbody>.*?</tbody>)", dans: activite).first ?? "")
-        XCTAssertEqual(lignes.count, 2)
-        let cellules2025 = trouver("<td[^>]*>(.*?)</td>", dans: lignes[0]).map { texte($0) }
-        XCTAssertEqual(cellules2025, ["2", "2", "2", "1", "1", "1", "1", "0", "1", "0", "0", "1", "12"])
-        XCTAssertEqual(trouver("<td[^>]*>(.*?)</td>", dans: lignes[1]).last.map { texte($0) }, "2")
+        XCTAssertEqual(lignes.count, 12, "une ligne par mois")
+        let cellules2025 = lignes.map { trouver("<td[^>]*>(.*?)</td>", dans: $0).map { texte($0) }.first ?? "" }
+        XCTAssertEqual(cellules2025, ["2", "2", "2", "1", "1", "1", "1", "0", "1", "0", "0", "1"])
+        let total = trouver("(<tfoot>.*?</tfoot>)", dans: activite).first ?? ""
+        XCTAssertEqual(trouver("<td[^>]*>(.*?)</td>", dans: total).map { texte($0) }, ["12", "2"], "total 2025 et 2024")
         // The same figures are written on the chart's columns.
         let svg = try XCTUnwrap(trouver("(<svg.*?</svg>)", dans: activite).first)
         XCTAssertEqual(trouver("<text[^>]*class=\"valeur\"[^>]*>(.*?)</text>", dans: svg), ["2", "2", "2", "1", "1", "1", "1", "0", "1", "0", "0", "1"])
@@ -125,12 +139,16 @@ final class RapportHTMLTests: XCTestCase {
         for attendu in ["sollicitations.csv", "propositions.csv", "acteurs.csv", "equipe.csv", "membres_coeur.csv"] {
             XCTAssertTrue(qualite.contains(attendu), attendu)
         }
-        // Methodology: every indicator's definition and SQL file.
+        // Methodology in plain words; formulas and file names in the technical annex.
         let methodo = try XCTUnwrap(section("methodologie", dans: page))
+        let annexe = try XCTUnwrap(section("annexe-technique", dans: page))
         for i in d.indicateurs {
-            XCTAssertTrue(methodo.contains(i.fichier), i.fichier)
-            XCTAssertTrue(methodo.contains(HTMLTexte.echapper(i.definition)), i.code)
+            XCTAssertTrue(methodo.contains(HTMLTexte.echapper(i.explication)), i.code)
+            XCTAssertFalse(methodo.contains(i.fichier), "pas de nom de fichier dans la méthodologie : \(i.fichier)")
+            XCTAssertTrue(annexe.contains(i.fichier), i.fichier)
+            XCTAssertTrue(annexe.contains(HTMLTexte.echapper(i.definition)), i.code)
         }
+        for formule in ["|Prop|", "⌈", ".sql"] { XCTAssertFalse(methodo.contains(formule), formule) }
         // French formatting: a non-breaking space before units and in thousands.
         XCTAssertTrue(page.contains("16,8\u{00A0}j"))
         XCTAssertFalse(page.contains("16.8 j"))
@@ -159,8 +177,9 @@ final class RapportHTMLTests: XCTestCase {
         let carte11 = try XCTUnwrap(cartes.first { $0.contains("data-code=\"1.1\"") })
         let d = try Preparation.tableauDeBord(espace: t.espace, base: try t.base(), jusqua: Jour(annee: 2025, mois: 12, jour: 31)!, diffusion: .interne)
         XCTAssertEqual(d.mois.count, 24)
-        let nonNuls = d.serie("1.1").filter { ($0?.valeur ?? 0) > 0 }.count
-        XCTAssertEqual(d.serie("1.1")[12...].filter { ($0?.valeur ?? 0) > 0 }.count, 9, "9 mois non nuls en 2025")
+        let serie = d.parMois.map { mois in mois.first { $0.code == "1.1" } }
+        let nonNuls = serie.filter { ($0?.valeur ?? 0) > 0 }.count
+        XCTAssertEqual(serie[12...].filter { ($0?.valeur ?? 0) > 0 }.count, 9, "9 mois non nuls en 2025")
         XCTAssertEqual(trouver("(<rect )", dans: carte11).count, nonNuls, "une colonne par mois non nul")
         // By territory.
         let territoires = texte(try XCTUnwrap(section("territoires", dans: page)))
@@ -328,7 +347,9 @@ final class RapportHTMLTests: XCTestCase {
     /// indicators the rule does not cover (none today: every count is concerned).
     func effectifsAffiches(_ page: String) -> [Int] {
         var html = page
-        if let s = section("methodologie", dans: html) { html = html.replacingOccurrences(of: s, with: "") }
+        for id in ["methodologie", "annexe-technique"] {
+            if let s = section(id, dans: html) { html = html.replacingOccurrences(of: s, with: "") }
+        }
         for i in Requetes.integrees where !i.secret {
             let code = NSRegularExpression.escapedPattern(for: i.code)
             for l in trouver("(<tr data-code=\"\(code)\".*?</tr>)", dans: html) {
@@ -370,22 +391,22 @@ final class RapportHTMLTests: XCTestCase {
         // The diffusion level and the rule are stated; masked values read « < 5 », never a number.
         for page in [externe, tdb] {
             XCTAssertTrue(page.contains("Diffusion externe"))
-            XCTAssertTrue(page.contains("Tout effectif de 1 à 4 (sollicitations, propositions, personnes, acteurs, postes) est remplacé par « &lt; 5 »"))
+            XCTAssertTrue(page.contains("Tout effectif de 1 à 4 (sollicitations, propositions, personnes, acteurs, postes) est remplacé par « moins de 5 »"))
         }
         XCTAssertTrue(interne.contains("Diffusion interne"))
         // 2.1 = 3 is masked in the table and on its key figure.
         let l21 = try XCTUnwrap(ligne("2.1", section: "cahier-des-charges", dans: externe))
-        XCTAssertTrue(texte(l21).contains("< 5"), texte(l21))
+        XCTAssertTrue(texte(l21).contains("moins de 5"), texte(l21))
         // 1.1 by month: every month of 1 or 2 requests is drawn as no bar with « < 5 ».
         let svg = try XCTUnwrap(trouver("(<svg.*?</svg>)", dans: try XCTUnwrap(section("activite", dans: externe))).first)
-        XCTAssertEqual(trouver("(<text[^>]*class=\"valeur masque\"[^>]*>&lt; 5</text>)", dans: svg).count, 9)
+        XCTAssertEqual(trouver("(<text[^>]*class=\"valeur masque\"[^>]*>moins de 5</text>)", dans: svg).count, 9)
         XCTAssertEqual(trouver("(<rect class=\"serie-n\")", dans: svg).count, 0, "pas de barre pour un mois masqué (les autres sont nuls)")
-        // A secondary suppression reads « secret » (threshold 3: x.type information).
+        // A secondary suppression reads « masqué » (threshold 3: x.type information).
         let t3 = try preparer(seuil: 3)
         let externe3 = try rapport(t3, diffusion: .externe)
-        let canaux = texte(try XCTUnwrap(section("canaux", dans: externe3)))
-        XCTAssertTrue(canaux.contains("secret"))
-        XCTAssertTrue(canaux.contains("< 3"))
+        let canaux = texte(try XCTUnwrap(section("complementaires", dans: externe3)))
+        XCTAssertTrue(canaux.contains("masqué"))
+        XCTAssertTrue(canaux.contains("moins de 3"))
         XCTAssertEqual(effectifsAffiches(externe3).filter { (1...2).contains($0) }, [])
     }
 
@@ -394,13 +415,13 @@ final class RapportHTMLTests: XCTestCase {
     func testRecitManquantOuPresent() throws {
         let t = try preparer()
         try FileManager.default.removeItem(at: t.espace.fichierRecit)
+        // Missing, or still the placeholder of `c360 init`: the section is left out.
         let page = try rapport(t)
-        let recit = try XCTUnwrap(section("recit", dans: page))
-        XCTAssertTrue(recit.contains("class=\"note-manquante\""))
-        XCTAssertTrue(recit.contains("« recit.md » est absent"))
-        for titre in ["Faits marquants", "Solutions innovantes", "Freins et difficultés", "Perspectives"] {
-            XCTAssertTrue(recit.contains(titre), titre)
-        }
+        XCTAssertNil(section("recit", dans: page))
+        XCTAssertFalse(page.contains("href=\"#recit\""), "ni dans le sommaire")
+        try ModelesEspace.recit(nom: "C360 de test").write(to: t.espace.fichierRecit, atomically: true, encoding: .utf8)
+        XCTAssertNil(section("recit", dans: try rapport(t)), "le récit à compléter n'est pas imprimé")
+        XCTAssertFalse(try rapport(t).contains("À compléter"))
 
         try "## Faits marquants\n\nOuverture du **Ternois** & d'un numéro vert.\n".write(to: t.espace.fichierRecit, atomically: true, encoding: .utf8)
         let avec = try XCTUnwrap(section("recit", dans: try rapport(t)))
@@ -421,16 +442,16 @@ final class RapportHTMLTests: XCTestCase {
         XCTAssertFalse(page.contains("--couleur-principale: #1F3B73;"))
 
         // Writing: the file is the page; an unwritable place is exit code 73.
-        let d = try donnees(t)
+        let d = try document(t)
         let url = t.dossier.appendingPathComponent("rapport.html")
-        try RapportHTML.ecrire(d, modeles: Modeles(espace: t.espace), vers: url)
-        XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), try RapportHTML.rendre(d, modeles: Modeles(espace: t.espace)))
+        try EcrivainHTML.ecrire(d, modeles: Modeles(espace: t.espace), vers: url)
+        XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), try EcrivainHTML.rendre(d, modeles: Modeles(espace: t.espace)))
         let impossible = t.dossier.appendingPathComponent("absent/rapport.html")
-        XCTAssertThrowsError(try RapportHTML.ecrire(d, modeles: Modeles(espace: t.espace), vers: impossible)) { e in
+        XCTAssertThrowsError(try EcrivainHTML.ecrire(d, modeles: Modeles(espace: t.espace), vers: impossible)) { e in
             XCTAssertEqual((e as? ErreurObservatoire)?.code, .ecritureImpossible)
         }
-        let tdb = try Preparation.tableauDeBord(espace: t.espace, base: try t.base(), jusqua: Jour(annee: 2025, mois: 12, jour: 31)!, diffusion: .interne)
-        XCTAssertThrowsError(try TableauDeBordHTML.ecrire(tdb, modeles: Modeles(espace: t.espace), vers: impossible)) { e in
+        let tdb = try documentTableauDeBord(t)
+        XCTAssertThrowsError(try EcrivainHTML.ecrire(tdb, modeles: Modeles(espace: t.espace), vers: impossible)) { e in
             XCTAssertEqual((e as? ErreurObservatoire)?.code, .ecritureImpossible)
         }
         // A broken workspace template is a clear error, not a crash.

@@ -117,16 +117,20 @@ final class RapportXLSXTests: XCTestCase {
         espaceCourant = t
         let fichiers = try importer?(t) ?? [IndicateursTests.dossierFixture]
         _ = try t.importer(fichiers)
-        let d = try Preparation.rapport(espace: t.espace, base: try t.base(), annee: 2025, diffusion: diffusion, modeles: Modeles(espace: t.espace))
-        let url = try RapportXLSX.ecrire(d, dans: t.espace.dossierRapports)
+        let d = try Preparation.rapport(espace: t.espace, base: try t.base(), annee: 2025, diffusion: diffusion, modeles: Modeles(espace: t.espace),
+                                        extraction: RapportHTMLTests.extraction)
+        let url = try Publication.rapport(espace: t.espace, base: try t.base(), annee: 2025, formats: [.xlsx], diffusion: diffusion,
+                                          dossier: t.espace.dossierRapports, extraction: RapportHTMLTests.extraction)[0]
         return (d, try ClasseurLu(url), url)
     }
 
     func testFeuillesNomEtProprietes() throws {
         let (_, c, url) = try rapport(diffusion: .interne)
         XCTAssertEqual(url.lastPathComponent, "rapport-activite-c360-de-test-2025.xlsx")
-        XCTAssertEqual(c.ordre, ["Synthèse", "Tableau de bord", "Mensuel", "Profils", "Problématiques", "Propositions", "Délais",
-                                 "Territoires", "Équipe et partenaires", "Canaux et niveaux", "Qualité des données", "Méthodologie"])
+        // The sheets follow the plan; the narrative, still to be written, is left out.
+        XCTAssertEqual(c.ordre, ["Synthèse", "Cahier des charges", "Mensuel", "Profils", "Problématiques", "Propositions", "Accompagnement",
+                                 "Délais", "Territoires", "Équipe et partenaires", "Canaux et publics", "Qualité des données", "Méthodologie",
+                                 "Annexe technique"])
         XCTAssertTrue(c.xml["docProps/core.xml"]?.contains("Rapport d'activité 2025 — C360 de test") == true)
         XCTAssertFalse(c.xml["xl/workbook.xml"]?.contains("hidden") == true, "aucune feuille cachée")
         for (nom, x) in c.xml where nom.hasPrefix("xl/worksheets/sheet") {
@@ -140,28 +144,27 @@ final class RapportXLSXTests: XCTestCase {
 
     func testTableauDeBordEgalAuMoteur() throws {
         let (d, c, _) = try rapport(diffusion: .interne)
-        let l16 = try XCTUnwrap(c.ligne("Tableau de bord", ou: "1.6", colonne: 1))
-        XCTAssertEqual(l16[5], "6")
-        XCTAssertEqual(Double(l16[6]), 0.75)
-        XCTAssertEqual(l16[7], "6")
-        XCTAssertEqual(l16[8], "8")
-        XCTAssertEqual(l16[10], "atteinte")
-        XCTAssertEqual(l16[3], "≥ 70,0 %")
-        let l17 = try XCTUnwrap(c.ligne("Tableau de bord", ou: "1.7", colonne: 1))
-        XCTAssertEqual(Double(l17[5]), 16.8)
-        XCTAssertEqual(Double(l17[9]), 19, "N-1 : 19 jours en 2024")
-        // Every official indicator: the value in the sheet equals the engine's.
-        for v in d.tableau.officiels {
-            let l = try XCTUnwrap(c.ligne("Tableau de bord", ou: v.code, colonne: 1), v.code)
-            if let x = v.valeur { XCTAssertEqual(Double(l[5]) ?? -1, x, accuracy: 1e-9, v.code) }
-            if let x = v.taux { XCTAssertEqual(Double(l[6]) ?? -1, x / 100, accuracy: 1e-9, v.code) }
+        // Columns: N°, indicator, target, periodicity, value, rate, N-1, target met.
+        let feuille = "Cahier des charges"
+        let l16 = try XCTUnwrap(c.ligne(feuille, ou: "1.6", colonne: 0))
+        XCTAssertEqual(l16[4], "6")
+        XCTAssertEqual(Double(l16[5]), 0.75)
+        XCTAssertEqual(l16[7], "atteinte")
+        XCTAssertEqual(l16[2], "≥\u{00A0}70,0\u{00A0}%")
+        let l17 = try XCTUnwrap(c.ligne(feuille, ou: "1.7", colonne: 0))
+        XCTAssertEqual(Double(l17[4]), 16.8)
+        XCTAssertEqual(Double(l17[6]), 19, "N-1 : 19 jours en 2024")
+        // Every indicator: the value in the sheet equals the engine's.
+        for v in d.tableau.indicateurs {
+            let l = try XCTUnwrap(c.ligne(feuille, ou: v.code, colonne: 0), v.code)
+            if let x = v.valeur { XCTAssertEqual(Double(l[4]) ?? -1, x, accuracy: 1e-9, v.code) }
+            if let x = v.taux { XCTAssertEqual(Double(l[5]) ?? -1, x / 100, accuracy: 1e-9, v.code) }
         }
-        let objectif = try XCTUnwrap(c.ligne("Tableau de bord", ou: "1.1", colonne: 1))
-        XCTAssertTrue(objectif[0].hasPrefix("1. Apporter une réponse inconditionnelle"))
+        XCTAssertTrue(c.lignes(feuille).contains { $0.first?.hasPrefix("Objectif 1 — Apporter une réponse inconditionnelle") == true })
         // Months of 1.1 and N-1.
         let janvier = try XCTUnwrap(c.ligne("Mensuel", ou: "janvier", colonne: 0))
         XCTAssertEqual(Array(janvier[1...2]), ["2", "0"])
-        XCTAssertEqual(c.feuilles["Tableau de bord"]?.values.first { $0.valeur == "0.75" }?.formatNombre, "0.0%")
+        XCTAssertEqual(c.feuilles["Cahier des charges"]?.values.first { $0.valeur == "0.75" }?.formatNombre, "0.0%")
     }
 
     func testTexteFormuleResteDuTexte() throws {
@@ -195,7 +198,7 @@ final class RapportXLSXTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(comptes, 20, "le test a bien lu des effectifs")
-        XCTAssertTrue(c.feuilles["Mensuel"]?.values.contains { $0.valeur == "< 5" } == true)
+        XCTAssertTrue(c.feuilles["Mensuel"]?.values.contains { $0.valeur == "moins de 5" } == true)
         // Charts point at the cells; their caches (if any) hold no small count either.
         for (nom, x) in c.xml where nom.hasPrefix("xl/charts/") {
             for v in ClasseurLu.elements(x, "c:v") {
@@ -209,8 +212,8 @@ final class RapportXLSXTests: XCTestCase {
         let t = try EspaceDeTest()
         espaceCourant = t
         _ = try t.importer([IndicateursTests.dossierFixture])
-        let d = try Preparation.rapport(espace: t.espace, base: try t.base(), annee: 2025, diffusion: .interne, modeles: Modeles(espace: t.espace))
-        XCTAssertThrowsError(try RapportXLSX.ecrire(d, dans: URL(fileURLWithPath: "/proc/inexistant"))) { e in
+        let d = try Publication.documentRapport(espace: t.espace, base: try t.base(), annee: 2025, diffusion: .interne)
+        XCTAssertThrowsError(try RapportXLSX.ecrire(d, dans: URL(fileURLWithPath: "/proc/inexistant"), nom: "r.xlsx")) { e in
             XCTAssertEqual((e as? ErreurObservatoire)?.code, .ecritureImpossible, "\(e)")
         }
     }
