@@ -57,7 +57,8 @@ public enum FormatFrancais {
         guard x.isFinite, var d = Decimal(string: "\(x)", locale: Locale(identifier: "en_US_POSIX")) else { return x }
         var r = Decimal()
         NSDecimalRound(&r, &d, decimales, .plain)
-        return NSDecimalNumber(decimal: r).doubleValue
+        // Through its decimal writing: NSDecimalNumber.doubleValue can miss the nearest double.
+        return Double(r.description) ?? NSDecimalNumber(decimal: r).doubleValue
     }
 
     /// `numerateur / denominateur` rounded half away from zero to `decimales` digits, computed
