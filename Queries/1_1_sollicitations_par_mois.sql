@@ -13,6 +13,7 @@
 -- repartition: Mois
 -- explication: Toutes les demandes reçues dans la période, quel que soit leur type, au total et
 --   mois par mois.
+-- entrees: sollicitations
 -- definition: Nombre de sollicitations dont la date de réception (date_sollicitation) est dans
 --   la période, au total et pour chaque mois de la période (les mois sans sollicitation
 --   comptent zéro). Toutes les sollicitations comptent, quel que soit leur type.

@@ -14,6 +14,7 @@
 -- repartition: Profil de la personne concernée
 -- explication: Les demandes reçues, selon que la personne concernée est un enfant ou un adulte en
 --   situation de handicap, un aidant ou un professionnel, et la part de chaque profil.
+-- entrees: sollicitations.profil
 -- definition: Nombre de sollicitations de la période par profil de la personne concernée
 --   (enfant en situation de handicap, adulte en situation de handicap, aidant, professionnel),
 --   et part de chaque profil dans le total des sollicitations de la période.

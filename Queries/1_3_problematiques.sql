@@ -17,6 +17,7 @@
 -- explication: Le nombre de demandes de recherche de solution, et pour chaque type de
 --   problématique, combien de ces demandes le mentionnent. Les demandes sans type sont comptées «
 --   non renseigné ».
+-- entrees: sollicitations.type_demande, sollicitations.problematiques
 -- definition: R = sollicitations de la période dont le type de demande est « recherche de
 --   solution ». Pour chaque type de problématique t de la typologie configurée : nombre de R
 --   dont les problématiques contiennent t, et ce nombre rapporté à |R|. Une demande pouvant

@@ -13,6 +13,7 @@
 -- taux: part des propositions faites pour les demandes de la période
 -- explication: Les solutions proposées qui s'appuient sur une évaluation déjà faite, rapportées à
 --   toutes les solutions proposées pour les demandes de la période.
+-- entrees: propositions.evaluation_preexistante
 -- definition: Prop = propositions dont la sollicitation est dans la période (règle de cohorte).
 --   N = propositions de Prop construites à partir d'évaluations préexistantes
 --   (evaluation_preexistante = oui). Taux = N / |Prop|.

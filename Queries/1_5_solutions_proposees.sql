@@ -15,6 +15,7 @@
 -- explication: Les solutions proposées pour les demandes reçues dans la période, quelle que soit la
 --   date de la proposition ; le taux dit quelle part des demandes de recherche de solution en a
 --   reçu au moins une.
+-- entrees: propositions, sollicitations.type_demande
 -- definition: Nombre = |Prop|, les propositions dont la sollicitation est dans la période.
 --   Taux = sollicitations de recherche de solution (R) ayant reçu au moins une proposition,
 --   rapportées à |R|.

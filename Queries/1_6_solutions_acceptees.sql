@@ -21,6 +21,7 @@
 -- explication: Les solutions acceptées, rapportées aux solutions dont la décision est connue ;
 --   celles qui attendent encore une décision sont comptées à part.
 -- statistique.en_attente: nombre | Propositions en attente de décision
+-- entrees: propositions.decision
 -- definition: N = propositions de la période (règle de cohorte) dont la décision est
 --   « acceptée ». Taux = N / propositions dont la décision est prise (acceptée, refusée ou
 --   sans suite). Les propositions en attente de décision sont comptées à part et restent

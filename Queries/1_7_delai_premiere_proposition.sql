@@ -22,6 +22,7 @@
 -- statistique.mediane: jours | Délai médian (la moitié des demandes a attendu moins)
 -- statistique.p90: jours | Délai dans lequel 9 demandes sur 10 ont reçu une proposition
 -- statistique.sans_proposition: nombre | Sollicitations encore sans proposition
+-- entrees: propositions.date_proposition
 -- definition: Pour chaque sollicitation de la période ayant au moins une proposition : délai en
 --   jours calendaires entre la date de la sollicitation et la date de sa première proposition
 --   (la plus ancienne). Valeur = moyenne de ces délais (une décimale), avec leur nombre n, la
@@ -38,13 +39,16 @@ WITH delais AS (
       AND territoire IN (SELECT value FROM json_each(:territoires))
     GROUP BY territoire, date_sollicitation, id_sollicitation
 ),
+-- Seules les sollicitations dont les propositions sont datées (une source qui ne recueille
+-- pas les dates n'en a aucune : l'indicateur est alors « non collecté »).
 rangs AS (
-    SELECT delai, row_number() OVER (ORDER BY delai) AS rang, count(*) OVER () AS n FROM delais
+    SELECT delai, row_number() OVER (ORDER BY delai) AS rang, count(*) OVER () AS n FROM delais WHERE delai IS NOT NULL
 )
--- The mean as a sum over a count (valeur_num / valeur_den): the program rounds it exactly.
-SELECT sum(delai) AS valeur_num, count(*) AS valeur_den,
+-- La moyenne comme une somme sur un effectif (valeur_num / valeur_den) : le programme
+-- l'arrondit exactement.
+SELECT sum(delai) AS valeur_num, count(delai) AS valeur_den,
        count(*) AS n,
-       sum(delai) AS moyenne_num, count(*) AS moyenne_den,
+       sum(delai) AS moyenne_num, count(delai) AS moyenne_den,
        (SELECT delai FROM rangs WHERE rang = (50 * n + 99) / 100) AS mediane,
        (SELECT delai FROM rangs WHERE rang = (90 * n + 99) / 100) AS p90,
        (SELECT count(*) FROM sollicitations

@@ -12,6 +12,7 @@
 -- compte: situations accompagnées
 -- explication: Les situations accompagnées que la C360 a elle-même repérées, en allant au-devant
 --   des personnes (logique d'« aller vers »).
+-- entrees: sollicitations.accompagnee, sollicitations.origine
 -- definition: Nombre de sollicitations de la période prises en accompagnement
 --   (accompagnee = oui) dont l'origine est un repérage par la C360 elle-même
 --   (origine = reperage_360, logique d'« aller vers »).

@@ -13,6 +13,7 @@
 -- taux: part des propositions faites pour les demandes de la période
 -- explication: Les solutions construites sur mesure avec les partenaires, rapportées à toutes les
 --   solutions proposées pour les demandes de la période.
+-- entrees: propositions.ad_hoc_partenaires
 -- definition: N = propositions de la période (règle de cohorte : leur sollicitation est dans la
 --   période) qui sont des solutions ad hoc développées avec les partenaires
 --   (ad_hoc_partenaires = oui). Taux = N / |Prop|.

@@ -13,6 +13,7 @@
 -- taux: part des propositions faites pour les demandes de la période
 -- explication: Les solutions qui incluent le milieu ordinaire, rapportées à toutes les solutions
 --   proposées pour les demandes de la période.
+-- entrees: propositions.milieu_ordinaire
 -- definition: N = propositions de la période (règle de cohorte) incluant du milieu ordinaire
 --   (milieu_ordinaire = oui). Taux = N / |Prop|.
 

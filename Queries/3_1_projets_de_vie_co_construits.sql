@@ -21,6 +21,7 @@
 --   la personne, son aidant ou des pairs aidants. Les situations sans réponse restent dans le
 --   calcul (« non renseigné »).
 -- cle.aidant: Avec l'aidant
+-- entrees: sollicitations.accompagnee, sollicitations.projet_vie_co_construit
 -- definition: A = sollicitations de la période prises en accompagnement (accompagnee = oui).
 --   N = A dont le projet de vie a été co-construit avec la personne, son aidant ou des pairs
 --   aidants (projet_vie_co_construit = personne, aidant ou pair_aidant). Part = N / |A|. Les A

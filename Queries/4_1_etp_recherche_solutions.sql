@@ -14,14 +14,15 @@
 --   plein (ETP) moyens sur la période : un poste à temps plein occupé la moitié de la période
 --   compte pour 0,5.
 -- statistique.postes: nombre | Postes concernés sur la période
+-- entrees: equipe
 -- definition: Moyenne des ETP dédiés à la recherche de solutions sur la période : somme, sur les
 --   postes de l'équipe dédiés à la recherche de solutions (recherche_solutions = oui), de
 --   etp × (nombre de jours du poste [date_debut, date_fin] compris dans la période) / (nombre
 --   de jours de la période). Un poste sans date de fin est toujours occupé. Deux décimales.
 --   Porte sur l'équipe de toute la C360 (pas de découpage par territoire).
 
--- Exact arithmetic: ETP in ten-thousandths (an export gives at most four decimals) times whole
--- days, over 10 000 × the days of the period; the program rounds the quotient.
+-- Calcul exact : les ETP en dix-millièmes (un export en donne au plus quatre décimales) fois
+-- des jours entiers, sur 10 000 × les jours de la période ; le programme arrondit le quotient.
 SELECT coalesce(sum(
            CAST(round(etp * 10000) AS INTEGER)
            * max(0, CAST(julianday(min(coalesce(date_fin, :fin), :fin)) - julianday(max(date_debut, :debut)) + 1 AS INTEGER))

@@ -14,6 +14,7 @@
 -- repartition: Catégorie d'acteur
 -- explication: Les acteurs présents dans l'annuaire territorial le dernier jour de la période, de
 --   droit commun ou spécialisés.
+-- entrees: acteurs
 -- definition: Acteurs référencés dans l'annuaire le dernier jour de la période :
 --   date_referencement ≤ fin, et pas de date de sortie ou une date de sortie postérieure à la
 --   fin (un acteur sorti le dernier jour n'est plus compté). Avec la répartition droit commun /

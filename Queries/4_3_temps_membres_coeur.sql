@@ -14,10 +14,11 @@
 -- explication: Le temps donné à la Communauté par chacun de ses membres cœur dans l'année, en
 --   équivalents temps plein (ETP), et leur total.
 -- statistique.membres: nombre | Membres cœur ayant déclaré du temps
+-- entrees: membres_coeur
 -- definition: ETP donnés à la C360 par chaque membre cœur pour l'année de la fin de la période
 --   (table membres_coeur, colonne annee), et leur total. Porte sur toute la C360.
 
--- The total in ten-thousandths of ETP, added exactly (valeur_num / valeur_den).
+-- Le total en dix-millièmes d'ETP, additionné exactement (valeur_num / valeur_den).
 SELECT coalesce(sum(CAST(round(etp * 10000) AS INTEGER)), 0) AS valeur_num, 10000 AS valeur_den, count(*) AS membres
 FROM membres_coeur
 WHERE annee = CAST(strftime('%Y', :fin) AS INTEGER);

@@ -12,6 +12,7 @@
 -- compte: partenaires
 -- explication: Les partenaires engagés de l'annuaire, le dernier jour de la période, qui ne sont
 --   pas membres cœur.
+-- entrees: acteurs
 -- definition: Acteurs référencés dans l'annuaire le dernier jour de la période (même règle que
 --   4.2) qui sont des partenaires engagés de la C360 (partenaire = oui) sans être membres cœur
 --   (membre_coeur = non).

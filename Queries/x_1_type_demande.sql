@@ -14,6 +14,7 @@
 -- repartition: Type de demande
 -- explication: Les demandes reçues selon leur type : information, orientation ou recherche de
 --   solution.
+-- entrees: sollicitations.type_demande
 -- definition: Nombre de sollicitations de la période par type de demande (information,
 --   orientation, recherche de solution), et part de chaque type dans le total.
 

@@ -13,6 +13,7 @@
 -- compte: sollicitations
 -- repartition: Canal d'entrée
 -- explication: Les demandes reçues selon le canal par lequel elles sont arrivées.
+-- entrees: sollicitations.canal
 -- definition: Nombre de sollicitations de la période par canal d'entrée (numéro vert
 --   0 800 360 360, courriel, fiche saisine, partenaire, autre ; non renseigné quand le canal est
 --   vide), et part de chaque canal dans le total.

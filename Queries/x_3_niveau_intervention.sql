@@ -15,6 +15,7 @@
 -- explication: Les demandes reçues selon le niveau auquel elles ont été traitées : acteurs de
 --   proximité, équipe de la C360 et staffs territoriaux, ou outils de la réponse accompagnée pour
 --   tous.
+-- entrees: sollicitations.niveau_intervention
 -- definition: Nombre de sollicitations de la période par niveau d'intervention (convention du
 --   Pas-de-Calais : 1 acteurs de proximité, 2 équipe départementale de la C360 et staffs
 --   territoriaux, 3 outils de la RAPT — cellule situations alarmantes, PAG, GOS), non

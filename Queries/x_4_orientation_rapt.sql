@@ -17,6 +17,7 @@
 --   (situations alarmantes) de la MDPH.
 -- cle.oui: Orientée vers la RAPT
 -- cle.non: Non orientée
+-- entrees: sollicitations.orientation_rapt
 -- definition: N = sollicitations de la période orientées vers la cellule RAPT / situations
 --   alarmantes de la MDPH (orientation_rapt = oui). Taux = N / nombre de sollicitations de la
 --   période. Répartition : oui, non, non renseigné.

@@ -13,6 +13,7 @@
 -- compte: sollicitations
 -- repartition: Tranche d'âge
 -- explication: Les demandes reçues selon l'âge de la personne concernée.
+-- entrees: sollicitations.tranche_age
 -- definition: Nombre de sollicitations de la période par tranche d'âge de la personne
 --   concernée (moins de 16 ans, 16 à 21 ans, plus de 21 ans, non renseigné), et part de
 --   chaque tranche dans le total.

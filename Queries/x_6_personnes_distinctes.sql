@@ -17,6 +17,7 @@
 -- explication: Le nombre de personnes différentes qui ont fait au moins une demande dans la
 --   période, et la part de celles qui sont revenues.
 -- statistique.sollicitations_par_personne: decimal | Sollicitations par personne, en moyenne
+-- entrees: sollicitations
 -- definition: Valeur = nombre de personnes distinctes (pseudonyme de personne_id) ayant fait
 --   au moins une sollicitation dans la période. Taux = personnes revenues (au moins deux
 --   sollicitations dans la période) / personnes distinctes ; les personnes venues une seule

@@ -12,6 +12,7 @@
 -- compte: situations accompagnées
 -- explication: Les situations en cours d'accompagnement le dernier jour de la période, quelle que
 --   soit l'année de la demande.
+-- entrees: sollicitations.accompagnee
 -- definition: Nombre de situations en accompagnement le dernier jour de la période : sollicitations
 --   reçues au plus tard ce jour (quelle que soit leur année), prises en accompagnement
 --   (accompagnee = oui), et non clôturées à cette date (pas de date de clôture, ou une date de

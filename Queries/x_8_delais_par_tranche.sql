@@ -16,6 +16,7 @@
 -- explication: Les demandes de la période qui ont reçu une proposition, selon le nombre de jours
 --   écoulés jusqu'à la première : de 0 à 7 jours, de 8 à 15, de 16 à 30, de 31 à 60, de 61 à 90,
 --   plus de 90.
+-- entrees: propositions.date_proposition
 -- definition: Les délais de l'indicateur 1.7 (sollicitations de la période ayant au moins une
 --   proposition) répartis en tranches de jours calendaires : 0 à 7, 8 à 15, 16 à 30, 31 à 60,
 --   61 à 90, plus de 90 ; part de chaque tranche parmi ces sollicitations.
@@ -41,6 +42,7 @@ WITH delais AS (
     GROUP BY territoire, date_sollicitation, id_sollicitation
 )
 SELECT CASE
+           WHEN delai IS NULL THEN 'non_renseigne'
            WHEN delai <= 7 THEN '0-7'
            WHEN delai <= 15 THEN '8-15'
            WHEN delai <= 30 THEN '16-30'

@@ -45,11 +45,13 @@ public struct Sollicitation: Equatable, Sendable {
     public var idSollicitation: String
     public var dateSollicitation: Jour
     public var personne: String
-    public var profil: Profil
-    public var typeDemande: TypeDemande
+    /// Nil when the source does not collect the column (`Obligation.siCollectee`), as for the
+    /// other optional values below.
+    public var profil: Profil?
+    public var typeDemande: TypeDemande?
     public var problematiques: [String]
-    public var origine: Origine
-    public var accompagnee: Bool
+    public var origine: Origine?
+    public var accompagnee: Bool?
     public var projetVieCoConstruit: ProjetVieCoConstruit?
     public var territoire: String
     public var departement: String
@@ -59,8 +61,8 @@ public struct Sollicitation: Equatable, Sendable {
     public var trancheAge: TrancheAge?
     public var dateCloture: Jour?
 
-    public init(idSollicitation: String, dateSollicitation: Jour, personne: String, profil: Profil,
-                typeDemande: TypeDemande, problematiques: [String], origine: Origine, accompagnee: Bool,
+    public init(idSollicitation: String, dateSollicitation: Jour, personne: String, profil: Profil?,
+                typeDemande: TypeDemande?, problematiques: [String], origine: Origine?, accompagnee: Bool?,
                 projetVieCoConstruit: ProjetVieCoConstruit?, territoire: String, departement: String,
                 canal: Canal?, niveauIntervention: Int?, orientationRapt: Bool?, trancheAge: TrancheAge?,
                 dateCloture: Jour?) {
@@ -87,17 +89,18 @@ public struct Sollicitation: Equatable, Sendable {
 public struct Proposition: Equatable, Sendable {
     public var idProposition: String
     public var idSollicitation: String
-    public var dateProposition: Jour
-    public var evaluationPreexistante: Bool
-    public var adHocPartenaires: Bool
-    public var milieuOrdinaire: Bool
-    public var decision: Decision
+    /// Nil when the source does not collect the column (`Obligation.siCollectee`).
+    public var dateProposition: Jour?
+    public var evaluationPreexistante: Bool?
+    public var adHocPartenaires: Bool?
+    public var milieuOrdinaire: Bool?
+    public var decision: Decision?
     public var dateDecision: Jour?
     public var acteurId: String?
 
-    public init(idProposition: String, idSollicitation: String, dateProposition: Jour,
-                evaluationPreexistante: Bool, adHocPartenaires: Bool, milieuOrdinaire: Bool,
-                decision: Decision, dateDecision: Jour?, acteurId: String?) {
+    public init(idProposition: String, idSollicitation: String, dateProposition: Jour?,
+                evaluationPreexistante: Bool?, adHocPartenaires: Bool?, milieuOrdinaire: Bool?,
+                decision: Decision?, dateDecision: Jour?, acteurId: String?) {
         self.idProposition = idProposition
         self.idSollicitation = idSollicitation
         self.dateProposition = dateProposition
@@ -203,14 +206,14 @@ extension Enregistrement {
         var h = Empreinte64()
         switch self {
         case .sollicitation(let s):
-            h.ajouter(s.idSollicitation); h.ajouter(s.dateSollicitation.iso); h.ajouter(s.personne); h.ajouter(s.profil.rawValue)
-            h.ajouter(s.typeDemande.rawValue); h.ajouter(s.problematiques.sorted().joined(separator: "|")); h.ajouter(s.origine.rawValue)
+            h.ajouter(s.idSollicitation); h.ajouter(s.dateSollicitation.iso); h.ajouter(s.personne); h.ajouter(s.profil?.rawValue)
+            h.ajouter(s.typeDemande?.rawValue); h.ajouter(s.problematiques.sorted().joined(separator: "|")); h.ajouter(s.origine?.rawValue)
             h.ajouter(s.accompagnee); h.ajouter(s.projetVieCoConstruit?.rawValue); h.ajouter(s.territoire); h.ajouter(s.departement)
             h.ajouter(s.canal?.rawValue); h.ajouter(s.niveauIntervention.map(String.init)); h.ajouter(s.orientationRapt)
             h.ajouter(s.trancheAge?.rawValue); h.ajouter(s.dateCloture?.iso)
         case .proposition(let p):
-            h.ajouter(p.idProposition); h.ajouter(p.idSollicitation); h.ajouter(p.dateProposition.iso); h.ajouter(p.evaluationPreexistante)
-            h.ajouter(p.adHocPartenaires); h.ajouter(p.milieuOrdinaire); h.ajouter(p.decision.rawValue); h.ajouter(p.dateDecision?.iso)
+            h.ajouter(p.idProposition); h.ajouter(p.idSollicitation); h.ajouter(p.dateProposition?.iso); h.ajouter(p.evaluationPreexistante)
+            h.ajouter(p.adHocPartenaires); h.ajouter(p.milieuOrdinaire); h.ajouter(p.decision?.rawValue); h.ajouter(p.dateDecision?.iso)
             h.ajouter(p.acteurId)
         case .acteur(let a):
             h.ajouter(a.acteurId); h.ajouter(a.nom); h.ajouter(a.categorie.rawValue); h.ajouter(a.membreCoeur); h.ajouter(a.partenaire)

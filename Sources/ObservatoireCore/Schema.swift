@@ -17,8 +17,14 @@ public enum TypeColonne: Equatable, Sendable {
 public enum Obligation: Equatable, Sendable {
     case oui
     case non
-    /// Required when `type_demande` is `recherche_solution` (the `problematiques` column).
+    /// Expected when `type_demande` is `recherche_solution` (the `problematiques` column); an
+    /// empty value is a warning, and the column may be absent from a source that does not
+    /// collect problem types (1.3 then reads « non collecté »).
     case siRechercheSolution
+    /// Required on every row **when the source collects it**: a source without the column (a
+    /// tracker that does not record the proposal dates) is imported, the value is left empty,
+    /// and the indicators that need it read « non collecté » instead of a false zero.
+    case siCollectee
 }
 
 /// One column of a canonical table, as `spec/format-export.md` lists it.
@@ -37,8 +43,12 @@ public struct Colonne: Equatable, Sendable {
         self.libelle = libelle
     }
 
-    /// The column must be present in the header of a file.
-    public var enTeteObligatoire: Bool { obligation != .non }
+    /// The column must be present in the header of a file: only what identifies and dates a
+    /// row, and places it in a territory.
+    public var enTeteObligatoire: Bool { obligation == .oui }
+
+    /// Every row must hold a value when the column is in the file.
+    public var valeurObligatoire: Bool { obligation == .oui || obligation == .siCollectee }
 
     /// The normalised header names that designate this column: its name and its French label.
     public var clesEntete: [String] { [Normalisation.cle(nom), Normalisation.cle(libelle)] }
@@ -85,11 +95,11 @@ public enum TableCanonique: String, CaseIterable, Comparable, Sendable {
                 Colonne("id_sollicitation", .texte, .oui, "Identifiant de la sollicitation"),
                 Colonne("date_sollicitation", .date, .oui, "Date de la sollicitation"),
                 Colonne("personne_id", .texte, .oui, "Identifiant de la personne"),
-                Colonne("profil", Self.valeurs(Profil.self), .oui, "Profil de la personne"),
-                Colonne("type_demande", Self.valeurs(TypeDemande.self), .oui, "Type de demande"),
+                Colonne("profil", Self.valeurs(Profil.self), .siCollectee, "Profil de la personne"),
+                Colonne("type_demande", Self.valeurs(TypeDemande.self), .siCollectee, "Type de demande"),
                 Colonne("problematiques", .liste, .siRechercheSolution, "Problématiques"),
-                Colonne("origine", Self.valeurs(Origine.self), .oui, "Origine de la demande"),
-                Colonne("accompagnee", .booleen, .oui, "Situation accompagnée"),
+                Colonne("origine", Self.valeurs(Origine.self), .siCollectee, "Origine de la demande"),
+                Colonne("accompagnee", .booleen, .siCollectee, "Situation accompagnée"),
                 Colonne("projet_vie_co_construit", Self.valeurs(ProjetVieCoConstruit.self), .non, "Projet de vie co-construit avec"),
                 Colonne("territoire", .texte, .oui, "Territoire"),
                 Colonne("departement", .texte, .non, "Département"),
@@ -103,11 +113,11 @@ public enum TableCanonique: String, CaseIterable, Comparable, Sendable {
             return [
                 Colonne("id_proposition", .texte, .oui, "Identifiant de la proposition"),
                 Colonne("id_sollicitation", .texte, .oui, "Identifiant de la sollicitation"),
-                Colonne("date_proposition", .date, .oui, "Date de la proposition"),
-                Colonne("evaluation_preexistante", .booleen, .oui, "Construite sur une évaluation préexistante"),
-                Colonne("ad_hoc_partenaires", .booleen, .oui, "Solution ad hoc avec des partenaires"),
-                Colonne("milieu_ordinaire", .booleen, .oui, "Inclut du milieu ordinaire"),
-                Colonne("decision", Self.valeurs(Decision.self), .oui, "Décision"),
+                Colonne("date_proposition", .date, .siCollectee, "Date de la proposition"),
+                Colonne("evaluation_preexistante", .booleen, .siCollectee, "Construite sur une évaluation préexistante"),
+                Colonne("ad_hoc_partenaires", .booleen, .siCollectee, "Solution ad hoc avec des partenaires"),
+                Colonne("milieu_ordinaire", .booleen, .siCollectee, "Inclut du milieu ordinaire"),
+                Colonne("decision", Self.valeurs(Decision.self), .siCollectee, "Décision"),
                 Colonne("date_decision", .date, .non, "Date de la décision"),
                 Colonne("acteur_id", .texte, .non, "Identifiant de l'acteur"),
             ]

@@ -41,9 +41,9 @@ public struct EssaiProfil: Sendable {
             let lecteur = try Importeur.ouvrirSource(url, s)
             let projection = try ProjectionProfil.compiler(s, profil: profil, entete: lecteur.entete, fichier: url.lastPathComponent)
             essai.colonnesIgnorees += projection.ignorees
-            let validateurs = projection.tables.map {
-                Validateur(table: $0, configuration: configuration, aujourdhui: aujourdhui, pseudonymiseur: pseudonymiseur,
-                           serielExcel: lecteur is LecteurXLSX, dates1904: lecteur.dates1904)
+            let validateurs = projection.tables.enumerated().map { k, t in
+                Validateur(table: t, configuration: configuration, aujourdhui: aujourdhui, pseudonymiseur: pseudonymiseur,
+                           serielExcel: lecteur is LecteurXLSX, dates1904: lecteur.dates1904, collectees: Set(projection.collectees[k]))
             }
             var tables = projection.tables.map { t -> Table in
                 let regles = s.tables.first { $0.table == t }
@@ -102,16 +102,16 @@ public struct EssaiProfil: Sendable {
         switch e {
         case .sollicitation(let s):
             return [("id_sollicitation", s.idSollicitation), ("date_sollicitation", s.dateSollicitation.francais),
-                    ("personne_id", "(pseudonymisé)"), ("profil", s.profil.rawValue), ("type_demande", s.typeDemande.rawValue),
-                    ("problematiques", s.problematiques.joined(separator: "|")), ("origine", s.origine.rawValue),
+                    ("personne_id", "(pseudonymisé)"), ("profil", s.profil?.rawValue ?? ""), ("type_demande", s.typeDemande?.rawValue ?? ""),
+                    ("problematiques", s.problematiques.joined(separator: "|")), ("origine", s.origine?.rawValue ?? ""),
                     ("accompagnee", o(s.accompagnee)), ("projet_vie_co_construit", s.projetVieCoConstruit?.rawValue ?? ""),
                     ("territoire", s.territoire), ("departement", s.departement), ("canal", s.canal?.rawValue ?? ""),
                     ("niveau_intervention", s.niveauIntervention.map(String.init) ?? ""), ("orientation_rapt", o(s.orientationRapt)),
                     ("tranche_age", s.trancheAge?.rawValue ?? ""), ("date_cloture", s.dateCloture?.francais ?? "")]
         case .proposition(let p):
-            return [("id_proposition", p.idProposition), ("id_sollicitation", p.idSollicitation), ("date_proposition", p.dateProposition.francais),
+            return [("id_proposition", p.idProposition), ("id_sollicitation", p.idSollicitation), ("date_proposition", p.dateProposition?.francais ?? ""),
                     ("evaluation_preexistante", o(p.evaluationPreexistante)), ("ad_hoc_partenaires", o(p.adHocPartenaires)),
-                    ("milieu_ordinaire", o(p.milieuOrdinaire)), ("decision", p.decision.rawValue),
+                    ("milieu_ordinaire", o(p.milieuOrdinaire)), ("decision", p.decision?.rawValue ?? ""),
                     ("date_decision", p.dateDecision?.francais ?? ""), ("acteur_id", p.acteurId ?? "")]
         case .acteur(let a):
             return [("acteur_id", a.acteurId), ("nom", a.nom), ("categorie", a.categorie.rawValue), ("membre_coeur", o(a.membreCoeur)),

@@ -610,9 +610,10 @@ public final class Importeur {
             imports.append(try ecrivain.ouvrirImport(execution: execution, fichier: lecture.nom, table: t, profil: lecture.profil?.nom,
                                                      source: idSource, instantane: lecture.instantane))
         }
-        let validateurs = tables.map { t in
+        let validateurs = tables.enumerated().map { k, t in
             Validateur(table: t, configuration: espace.configuration, aujourdhui: options.aujourdhui,
-                       pseudonymiseur: pseudonymiseur, serielExcel: source is LecteurXLSX, dates1904: source.dates1904)
+                       pseudonymiseur: pseudonymiseur, serielExcel: source is LecteurXLSX, dates1904: source.dates1904,
+                       collectees: Set(projection.collectees[k]))
         }
         let contexte = ContexteMessages(profil: lecture.profil)
         var acteursConnus: [String: Bool] = [:]
@@ -701,9 +702,9 @@ public final class Importeur {
                             continue
                         }
                         demande = connue
-                        if p.dateProposition < connue.date {
-                            var r = Rejet(ligne: ligne.ligne, colonne: "date_proposition", valeur: p.dateProposition.francais, regle: .dateIncoherente,
-                                          message: "La proposition est datée du \(p.dateProposition.francais), avant sa sollicitation « \(Masque.extrait(p.idSollicitation)) » reçue le \(connue.date.francais). Corrigez l'une des deux dates.")
+                        if let dateProposition = p.dateProposition, dateProposition < connue.date {
+                            var r = Rejet(ligne: ligne.ligne, colonne: "date_proposition", valeur: dateProposition.francais, regle: .dateIncoherente,
+                                          message: "La proposition est datée du \(dateProposition.francais), avant sa sollicitation « \(Masque.extrait(p.idSollicitation)) » reçue le \(connue.date.francais). Corrigez l'une des deux dates.")
                             r.identifiant = p.idProposition
                             try rejeter(r, k)
                             continue

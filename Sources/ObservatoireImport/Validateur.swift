@@ -26,6 +26,9 @@ public struct Validateur {
     public let serielExcel: Bool
     /// The workbook's serials count from 1904.
     public let dates1904: Bool
+    /// Columns that may be absent (`Obligation.siCollectee`, problem types) and are absent
+    /// from this source: left empty, never a reject.
+    public let nonCollectees: Set<String>
 
     /// Normalised value → canonical value, for each enumerated column.
     private let enumerations: [String: [String: String]]
@@ -42,8 +45,13 @@ public struct Validateur {
     static let longueurTexte = 300
 
     public init(table: TableCanonique, configuration: Configuration, aujourdhui: Jour,
-                pseudonymiseur: Pseudonymiseur?, serielExcel: Bool = false, dates1904: Bool = false) {
+                pseudonymiseur: Pseudonymiseur?, serielExcel: Bool = false, dates1904: Bool = false,
+                collectees: Set<String>? = nil) {
         self.table = table
+        // What this source does not feed, among the columns it may leave out.
+        nonCollectees = collectees.map { c in
+            Set(table.colonnes.filter { !$0.enTeteObligatoire && $0.obligation != .non && !c.contains($0.nom) }.map(\.nom))
+        } ?? []
         self.configuration = configuration
         self.aujourdhui = aujourdhui
         self.pseudonymiseur = pseudonymiseur
@@ -102,18 +110,18 @@ public struct Validateur {
         let id = try l.identifiant("id_sollicitation")
         let date = try l.date("date_sollicitation", obligatoire: true, passeeSeulement: true)!
         let personneBrute = try l.identifiant("personne_id")
-        let profil: Profil = try l.enumeration("profil")!
-        let type: TypeDemande = try l.enumeration("type_demande")!
+        let profil: Profil? = try l.enumeration("profil")
+        let type: TypeDemande? = try l.enumeration("type_demande")
         let problematiques = try l.problematiques()
-        if problematiques.isEmpty && type == .rechercheSolution {
+        if problematiques.isEmpty && type == .rechercheSolution && !nonCollectees.contains("problematiques") {
             // Stored and counted as « non renseigné » in 1.3 (format-export.md): rejecting the
             // request would remove it from 1.1 and its propositions from 1.4–2.3.
             l.avertissements.append(Avertissement(
                 ligne: l.numero, colonne: "problematiques", regle: .problematiquesNonRenseignees,
                 message: "La sollicitation « \(id) » est une recherche de solution sans problématique renseignée : elle est enregistrée et comptée « non renseigné » dans l'indicateur 1.3. Complétez « problematiques » dans l'outil de suivi."))
         }
-        let origine: Origine = try l.enumeration("origine")!
-        let accompagnee = try l.booleen("accompagnee", obligatoire: true)!
+        let origine: Origine? = try l.enumeration("origine")
+        let accompagnee = try l.booleen("accompagnee", obligatoire: true)
         let projet: ProjetVieCoConstruit? = try l.enumeration("projet_vie_co_construit")
         let territoire = try l.territoire()
         let departement = try l.departement()
@@ -137,14 +145,14 @@ public struct Validateur {
     private func proposition(_ l: inout Ligne) throws -> Proposition {
         let id = try l.identifiant("id_proposition")
         let idSollicitation = try l.identifiant("id_sollicitation")
-        let date = try l.date("date_proposition", obligatoire: true, passeeSeulement: true)!
-        let evaluation = try l.booleen("evaluation_preexistante", obligatoire: true)!
-        let adHoc = try l.booleen("ad_hoc_partenaires", obligatoire: true)!
-        let milieu = try l.booleen("milieu_ordinaire", obligatoire: true)!
-        let decision: Decision = try l.enumeration("decision")!
+        let date = try l.date("date_proposition", obligatoire: true, passeeSeulement: true)
+        let evaluation = try l.booleen("evaluation_preexistante", obligatoire: true)
+        let adHoc = try l.booleen("ad_hoc_partenaires", obligatoire: true)
+        let milieu = try l.booleen("milieu_ordinaire", obligatoire: true)
+        let decision: Decision? = try l.enumeration("decision")
         let dateDecision = try l.date("date_decision", obligatoire: false, passeeSeulement: true)
         let acteur = try l.identifiantFacultatif("acteur_id")
-        if let dateDecision, dateDecision < date {
+        if let dateDecision, let date, dateDecision < date {
             throw l.rejet("date_decision", .dateIncoherente,
                           "La date de décision (\(dateDecision.francais)) est antérieure à la date de la proposition (\(date.francais)). Corrigez l'une des deux dates.")
         }
@@ -261,7 +269,7 @@ public struct Validateur {
         func date(_ colonne: String, obligatoire: Bool, passeeSeulement: Bool) throws -> Jour? {
             switch Valeurs.date(brut(colonne), pivot: v.aujourdhui.annee, serielExcel: v.serielExcel, dates1904: v.dates1904) {
             case .vide:
-                if obligatoire { throw manquante(colonne) }
+                if obligatoire && !v.nonCollectees.contains(colonne) { throw manquante(colonne) }
                 return nil
             case .invalide:
                 throw rejet(colonne, .dateInvalide,
@@ -281,7 +289,7 @@ public struct Validateur {
         func booleen(_ colonne: String, obligatoire: Bool) throws -> Bool? {
             switch Valeurs.booleen(brut(colonne)) {
             case .vide:
-                if obligatoire { throw manquante(colonne, " (oui ou non)") }
+                if obligatoire && !v.nonCollectees.contains(colonne) { throw manquante(colonne, " (oui ou non)") }
                 return nil
             case .invalide:
                 throw rejet(colonne, .booleenInvalide,
@@ -296,7 +304,7 @@ public struct Validateur {
             // Most exports write the canonical value itself: no normalisation needed then.
             if let e = E(rawValue: t) { return e }
             if Normalisation.cle(t).isEmpty {
-                if v.table.colonnes[index(colonne)].obligation == .oui { throw manquante(colonne) }
+                if v.table.colonnes[index(colonne)].valeurObligatoire && !v.nonCollectees.contains(colonne) { throw manquante(colonne) }
                 return nil
             }
             let connues = v.enumerations[colonne]!

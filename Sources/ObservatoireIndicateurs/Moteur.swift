@@ -273,11 +273,127 @@ public final class Moteur {
             v.repartition = Moteur.completer(lignes, cles: i.cles)
         }
 
+        // Nothing to show when the sources hold no data up to the end of the period, or do not
+        // collect what the indicator needs: a status, never a false zero.
+        let etat = try etatDesEntrees(i, p, territoire, arguments, db)
+        if etat != .collectees {
+            v.sansDonnees = etat == .sansDonnees
+            v.nonCollecte = etat == .nonCollectees
+            v.valeur = nil
+            v.taux = nil
+            v.numerateur = nil
+            v.denominateur = nil
+            v.statistiques = []
+            v.repartition = []
+        }
+
         if let cible = configuration.cibles[i.code] {
             v.cible = cible
             v.atteinte = v.mesureComparee.map { cible.estAtteinte(par: $0) }
         }
         return v
+    }
+
+    // MARK: - What the sources collect
+
+    enum EtatEntrees { case collectees, nonCollectees, sansDonnees }
+
+    /// For one table, a period and a territory: its rows, the filled values of the columns the
+    /// indicators read, and the columns collected by the imports these rows come from.
+    struct Collecte {
+        var lignes = 0
+        var renseignees: [String: Int] = [:]
+        /// Nil when some import of these rows does not say what it collects (all assumed).
+        var collectees: Set<String>?
+        /// The table holds no row up to the end of the period.
+        var vide = false
+    }
+
+    /// The columns the indicators read that a source may leave out, by table.
+    private lazy var colonnesLues: [TableCanonique: [String]] = {
+        var c: [TableCanonique: [String]] = [:]
+        for i in indicateurs { for e in i.entrees { if let col = e.colonne, !(c[e.table] ?? []).contains(col) { c[e.table, default: []].append(col) } } }
+        return c.mapValues { $0.sorted() }
+    }()
+    private var collectes: [String: Collecte] = [:]
+    private var collecteesParImport: [Int64: Set<String>?] = [:]
+
+    private func etatDesEntrees(_ i: Indicateur, _ p: Periode, _ territoire: String?, _ arguments: StatementArguments,
+                                _ db: Database) throws -> EtatEntrees {
+        guard !i.entrees.isEmpty else { return .collectees }
+        var vides = 0
+        var tables: [TableCanonique] = []
+        for e in i.entrees where !tables.contains(e.table) { tables.append(e.table) }
+        var c: [TableCanonique: Collecte] = [:]
+        for t in tables {
+            let x = try collecte(t, p, i.territorial ? territoire : nil, arguments, db)
+            c[t] = x
+            if x.vide { vides += 1 }
+        }
+        if vides == tables.count { return .sansDonnees }
+        for e in i.entrees {
+            guard let col = e.colonne, let x = c[e.table], x.lignes > 0 else { continue }
+            // `problematiques` lives in its own table: only whether the sources collect it.
+            if col != "problematiques" && (x.renseignees[col] ?? 0) == 0 { return .nonCollectees }
+            if let collectees = x.collectees, !collectees.contains(col) { return .nonCollectees }
+        }
+        return .collectees
+    }
+
+    private func collecte(_ t: TableCanonique, _ p: Periode, _ territoire: String?, _ arguments: StatementArguments,
+                          _ db: Database) throws -> Collecte {
+        let cle = "\(t.rawValue)|\(p.debut.iso)|\(p.fin.iso)|\(territoire ?? "")"
+        if let c = collectes[cle] { return c }
+        var c = Collecte()
+        let colonnes = (colonnesLues[t] ?? []).filter { $0 != "problematiques" }
+        switch t {
+        case .sollicitations, .propositions:
+            // The rows of the period (cohort rule), as the queries read them.
+            let selection = (["count(*)"] + colonnes.map { "count(\($0))" } + ["group_concat(DISTINCT import_id)"]).joined(separator: ", ")
+            let filtre = "date_sollicitation BETWEEN :debut AND :fin AND territoire IN (SELECT value FROM json_each(:territoires))"
+            if let r = try Row.fetchOne(db, sql: "SELECT \(selection) FROM \(t.rawValue) WHERE \(filtre)", arguments: arguments) {
+                c.lignes = r[0]
+                for (k, col) in colonnes.enumerated() { c.renseignees[col] = r[k + 1] }
+                let ids = ((r[colonnes.count + 1] as String?) ?? "").split(separator: ",").compactMap { Int64($0) }
+                c.collectees = try collecteesPar(ids, db)
+            }
+            // Data up to the end of the period: the earliest request of the territories, by
+            // their key (one seek each).
+            let premiere = try String.fetchOne(db, sql: """
+                SELECT min(d) FROM (SELECT (SELECT min(date_sollicitation) FROM \(t.rawValue) WHERE territoire = t.value) AS d
+                                    FROM json_each(:territoires) t)
+                """, arguments: arguments)
+            c.vide = premiere.map { $0 > p.fin.iso } ?? true
+        case .acteurs:
+            let premiere = try String.fetchOne(db, sql: "SELECT min(date_referencement) FROM acteurs")
+            c.vide = premiere.map { $0 > p.fin.iso } ?? true
+        case .equipe:
+            let premiere = try String.fetchOne(db, sql: "SELECT min(date_debut) FROM equipe")
+            c.vide = premiere.map { $0 > p.fin.iso } ?? true
+        case .membresCoeur:
+            // The time of the core members is given year by year.
+            c.vide = try Int.fetchOne(db, sql: "SELECT count(*) FROM membres_coeur WHERE annee = ?", arguments: [p.fin.annee]) == 0
+        }
+        collectes[cle] = c
+        return c
+    }
+
+    /// The columns collected by the imports of some rows: their union (nil when one of them
+    /// does not say).
+    private func collecteesPar(_ imports: [Int64], _ db: Database) throws -> Set<String>? {
+        var union = Set<String>()
+        for id in imports {
+            if collecteesParImport[id] == nil {
+                let json = try String.fetchOne(db, sql: "SELECT colonnes_collectees FROM imports WHERE id = ?", arguments: [id])
+                collecteesParImport[id] = json.flatMap { texte -> Set<String>? in
+                    guard let liste = try? JSONSerialization.jsonObject(with: Data(texte.utf8)) as? [String] else { return nil }
+                    return Set(liste)
+                }
+            }
+            guard let c = collecteesParImport[id] ?? nil else { return nil }
+            union.formUnion(c)
+        }
+        return union
     }
 
     /// A rate in percent with one decimal, rounded half away from zero on the exact quotient of

@@ -71,6 +71,16 @@ public struct Indicateur: Sendable, Equatable {
     /// What its published counts count (header keys `comptes`, `contraintes`, `effectif`,
     /// `rapports`): the small-count protection derives the relations between cells from it.
     public var comptes = Comptes()
+    /// What it reads (header key `entrees`): tables, and the columns a source may not collect.
+    /// An indicator whose column is absent from the sources, or empty on every row of the
+    /// period, is « non collecté »; one whose tables hold nothing up to the end of the period has
+    /// « pas de données ».
+    public var entrees: [Entree] = []
+
+    public struct Entree: Sendable, Equatable, Hashable {
+        public var table: TableCanonique
+        public var colonne: String?
+    }
 
     /// An official indicator of the cahier des charges (codes 1.1 to 5.1).
     public var estOfficiel: Bool { objectif != "complementaire" }
@@ -146,6 +156,13 @@ public enum Requetes {
             if i.secret && i.unite == .nombre && i.comptes.champs["valeur"] == nil {
                 throw erreur(i.fichier, "l'indicateur est soumis au secret mais « comptes » ne dit pas ce que compte sa valeur")
             }
+            // The statistics that are counts are those `comptes` describes: one list, checked.
+            if i.secret {
+                let comptees = Set(i.comptes.champs.keys).subtracting(["valeur", "numerateur", "denominateur"])
+                if comptees != i.statistiquesDeComptage {
+                    throw erreur(i.fichier, "les statistiques d'unité « nombre » (\(i.statistiquesDeComptage.sorted().joined(separator: ", "))) ne sont pas celles que « comptes » décrit (\(comptees.sorted().joined(separator: ", ")))")
+                }
+            }
         }
         return liste
     }
@@ -153,10 +170,10 @@ public enum Requetes {
     static let clesSimples: Set<String> = [
         "code", "libelle", "libelle_court", "objectif", "periodicite", "unite", "territorial", "secret", "additive",
         "section", "compte", "taux", "repartition", "resume", "lecture", "cles", "explication", "definition",
-        "comptes", "contraintes", "effectif", "rapports",
+        "comptes", "contraintes", "effectif", "rapports", "entrees",
     ]
     static let requises = ["code", "libelle", "libelle_court", "objectif", "periodicite", "unite", "territorial", "secret",
-                           "additive", "section", "compte", "explication", "definition"]
+                           "additive", "section", "compte", "explication", "definition", "entrees"]
     static let objectifs: Set<String> = ["1", "2", "3", "4", "5", "complementaire"]
 
     static func erreur(_ fichier: String, _ quoi: String) -> ErreurObservatoire {
@@ -244,6 +261,18 @@ public enum Requetes {
             guard !valeur.isEmpty else { throw erreur(fichier, "« \(cle) » est vide") }
             libellesCles[k] = valeur
         }
+        var entrees: [Indicateur.Entree] = []
+        for e in liste(champs["entrees"]) {
+            let morceaux = e.split(separator: ".", maxSplits: 1).map(String.init)
+            guard let table = TableCanonique(rawValue: morceaux[0]) else {
+                throw erreur(fichier, "« entrees » : table « \(morceaux[0]) » inconnue (\(TableCanonique.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            let colonne = morceaux.count > 1 ? morceaux[1] : nil
+            if let colonne, !table.colonnes.contains(where: { $0.nom == colonne }) {
+                throw erreur(fichier, "« entrees » : la table \(table.rawValue) n'a pas de colonne « \(colonne) »")
+            }
+            entrees.append(Indicateur.Entree(table: table, colonne: colonne))
+        }
         let comptes: Comptes
         do {
             comptes = try Comptes.lire(comptes: champs["comptes"], contraintes: champs["contraintes"],
@@ -258,6 +287,7 @@ public enum Requetes {
             territorial: try ouiNon("territorial"), secret: try ouiNon("secret"), additive: try ouiNon("additive"),
             section: section, compte: v("compte"), taux: try optionnel("taux"), repartition: try optionnel("repartition"),
             statistiques: statistiques, resume: resume, lecture: try optionnel("lecture"), libellesCles: libellesCles,
-            cles: cles, explication: v("explication"), definition: v("definition"), fichier: fichier, sql: sql, comptes: comptes)
+            cles: cles, explication: v("explication"), definition: v("definition"), fichier: fichier, sql: sql, comptes: comptes,
+            entrees: entrees)
     }
 }

@@ -32,13 +32,24 @@ public struct Affichage {
         nombre(x, unite: unite, retenue: masque ? .petitEffectif : nil)
     }
 
+    /// « non collecté », « pas de données »: a status that replaces every figure.
+    public static func statutGlobal(_ v: ValeurIndicateur) -> String? {
+        switch v.statut {
+        case .nonCollecte: return "non collecté"
+        case .pasDeDonnees: return "pas de données"
+        default: return nil
+        }
+    }
+
     public func valeur(_ v: ValeurIndicateur) -> String {
-        nombre(v.valeur, unite: v.indicateur.unite, retenue: v.valeurRetenue)
+        if let m = Affichage.statutGlobal(v) { return m }
+        return nombre(v.valeur, unite: v.indicateur.unite, retenue: v.valeurRetenue)
     }
 
     /// The rate with its numerator and denominator: `72,4 % (362 / 500)`; empty when the
     /// indicator has no rate.
     public func taux(_ v: ValeurIndicateur, avecFraction: Bool = true) -> String {
+        if let m = Affichage.statutGlobal(v) { return v.indicateur.taux != nil ? m : "" }
         guard v.aUnTaux else { return "" }
         if let r = v.tauxRetenu {
             guard avecFraction else { return SecretStatistique.texte(r, seuil: seuil) }
@@ -68,7 +79,7 @@ public struct Affichage {
         switch v.atteinte {
         case .some(true): return "atteinte"
         case .some(false): return "non atteinte"
-        case .none: return v.statut == .masque ? "non jugée" : Affichage.nonCalculable
+        case .none: return v.statut == .calcule || v.statut == .nonCalcule ? Affichage.nonCalculable : "non jugée"
         }
     }
 
@@ -213,7 +224,7 @@ public enum Restitution {
         var lignes: [[String]] = []
         for v in t.indicateurs {
             let p = t.precedent(v.code)
-            let n1 = p.map { v.aUnTaux ? a.taux($0, avecFraction: false) : a.valeur($0) } ?? ""
+            let n1 = p.map { v.indicateur.taux != nil && Affichage.statutGlobal($0) == nil ? a.taux($0, avecFraction: false) : a.valeur($0) } ?? ""
             var libelle = v.indicateur.libelle
             if libelle.count > 58 { libelle = String(libelle.prefix(57)) + "…" }
             if t.territoire != nil && !v.indicateur.territorial { libelle += " *" }

@@ -503,7 +503,8 @@ final class CompositionRapport: CompositionCommune {
     func recit() -> [Bloc] {
         // A narrative file that exists but cannot be taken (a link, a FIFO, too large): said so.
         if let probleme = d.recitIllisible {
-            return [.paragraphe(probleme.prefix(1).uppercased() + probleme.dropFirst(), .avertissement)]
+            let raison = probleme.range(of: "n'a pas été repris : ").map { String(probleme[$0.upperBound...]) } ?? probleme
+            return [.paragraphe("Récit non repris (« \(d.cheminRecit) ») : " + raison, .avertissement)]
         }
         guard Composition.recitEcrit(d.recit), let texte = d.recit else { return [] }
         // The narrative's own title (« # Récit de l'année — … ») would repeat the section's.

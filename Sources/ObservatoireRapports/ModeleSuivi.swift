@@ -172,7 +172,7 @@ public enum ModeleSuivi {
                 try f.texte(0, j, col.libelle, entete)
                 let largeur = max(14, min(40, Double(col.libelle.count) * 1.1))
                 try f.largeur(j, j, largeur, col.type == .date ? date : nil)
-                let titreAide = col.libelle + (col.obligation == .oui ? " (obligatoire)" : "")
+                let titreAide = col.libelle + (col.valeurObligatoire ? " (obligatoire)" : "")
                 let texteAide = aides[col.nom] ?? col.libelle
                 switch col.type {
                 case .enumeration(let codes):

@@ -266,8 +266,8 @@ public final class Ecrivain {
         case .membreCoeur(let m):
             i.entier(m.annee); i.texte(m.membre); i.reel(m.etp)
         case .sollicitation(let s):
-            i.texte(s.idSollicitation); i.texte(s.dateSollicitation.iso); i.texte(s.personne); i.texte(s.profil.rawValue)
-            i.texte(s.typeDemande.rawValue); i.texte(s.origine.rawValue); i.booleen(s.accompagnee)
+            i.texte(s.idSollicitation); i.texte(s.dateSollicitation.iso); i.texte(s.personne); i.texte(s.profil?.rawValue)
+            i.texte(s.typeDemande?.rawValue); i.texte(s.origine?.rawValue); i.booleen(s.accompagnee)
             i.texte(s.projetVieCoConstruit?.rawValue); i.texte(s.territoire); i.texte(s.departement); i.texte(s.canal?.rawValue)
             i.entier(s.niveauIntervention); i.booleen(s.orientationRapt); i.texte(s.trancheAge?.rawValue); i.texte(s.dateCloture?.iso)
         case .proposition(let p):
@@ -275,8 +275,8 @@ public final class Ecrivain {
                 throw ErreurObservatoire.interne("Proposition « \(p.idProposition) » enregistrée sans sa sollicitation.")
             }
             i.texte(p.idProposition); i.texte(p.idSollicitation); i.texte(sollicitation.territoire); i.texte(sollicitation.date.iso)
-            i.texte(p.dateProposition.iso); i.booleen(p.evaluationPreexistante); i.booleen(p.adHocPartenaires)
-            i.booleen(p.milieuOrdinaire); i.texte(p.decision.rawValue); i.texte(p.dateDecision?.iso); i.texte(p.acteurId)
+            i.texte(p.dateProposition?.iso); i.booleen(p.evaluationPreexistante); i.booleen(p.adHocPartenaires)
+            i.booleen(p.milieuOrdinaire); i.texte(p.decision?.rawValue); i.texte(p.dateDecision?.iso); i.texte(p.acteurId)
         }
         i.entier(Int(source)); i.entier(Int(empreinte)); i.entier(Int(importId))
         return try i.executer() > 0

@@ -45,7 +45,7 @@ final class CatalogueTests: XCTestCase {
     func entete(_ lignes: [String]) -> String {
         (["-- code: 9.9", "-- libelle: Essai", "-- libelle_court: Essai", "-- objectif: 1", "-- periodicite: annuelle", "-- unite: nombre",
           "-- territorial: oui", "-- secret: oui", "-- additive: non", "-- section: activite", "-- compte: sollicitations",
-          "-- explication: Un essai.", "-- definition: Un essai."] + lignes + ["", "SELECT 1 AS valeur;"]).joined(separator: "\n")
+          "-- explication: Un essai.", "-- entrees: sollicitations", "-- definition: Un essai."] + lignes + ["", "SELECT 1 AS valeur;"]).joined(separator: "\n")
     }
 
     func testUnEnteteIncorrectEstRefuse() throws {

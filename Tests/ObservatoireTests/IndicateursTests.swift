@@ -167,19 +167,33 @@ final class IndicateursTests: XCTestCase {
 
     func testPeriodeVideTauxNonCalculables() throws {
         let (_, moteur) = try preparer()
-        let v = try valeurs(moteur, .annee(2022))
+        // A year before any data: « pas de données », never a column of zeros.
+        let avant = try valeurs(moteur, .annee(2022))
+        for (code, v) in avant where v.indicateur.entrees.allSatisfy({ $0.table == .sollicitations || $0.table == .propositions }) {
+            XCTAssertEqual(v.statut, .pasDeDonnees, code)
+            XCTAssertNil(v.valeur, code)
+            XCTAssertNil(v.taux, code)
+        }
+        // The directory existed already (actors referenced in 2021): its figures are computed.
+        XCTAssertEqual(avant["4.2"]?.statut, .calcule)
+        // August 2025: no request in a period that has data around it — real zeros, and the rates
+        // are not computable (never 0 %, never NaN).
+        let v = try valeurs(moteur, .mois(2025, 8))
         XCTAssertEqual(v["1.1"]?.valeur, 0)
-        XCTAssertEqual(v["1.1"]?.repartition.count, 12)
+        XCTAssertEqual(v["1.1"]?.repartition.count, 1)
         for code in ["1.4", "1.5", "1.6", "2.2", "2.3", "3.1", "x.rapt", "x.personnes"] {
             XCTAssertEqual(v[code]?.denominateur, 0, code)
             XCTAssertNil(v[code]?.taux, "\(code) : non calculable, ni 0 ni NaN")
+            XCTAssertEqual(v[code]?.statut, .nonCalcule, code)
         }
         XCTAssertNil(v["1.7"]?.valeur, "délai moyen sur aucune demande : non calculable")
         XCTAssertNil(v["1.7"]?.atteinte)
         XCTAssertTrue(v["1.2"]?.repartition.allSatisfy { $0.taux == nil && $0.n == 0 } == true)
-        let json = Restitution.json(try moteur.tableau(.annee(2022), diffusion: .interne)).texteCompact
+        let json = Restitution.json(try moteur.tableau(.mois(2025, 8), diffusion: .interne)).texteCompact
         for interdit in [":nan", ":NaN", ":inf", "Infinity", ":-inf"] { XCTAssertFalse(json.contains(interdit), interdit) }
         XCTAssertTrue(json.contains("\"code\":\"1.4\",\"libelle\":\"Nombre et taux de solutions d'accompagnement proposées à partir des évaluations préexistantes\",\"statut\":\"non_calcule\",\"valeur\":0,\"taux\":null,\"numerateur\":0,\"denominateur\":0"))
+        let json2022 = Restitution.json(try moteur.tableau(.annee(2022), diffusion: .interne)).texteCompact
+        XCTAssertTrue(json2022.contains("\"code\":\"1.1\",\"libelle\":\"Nombre total de sollicitations reçues chaque mois\",\"statut\":\"pas_de_donnees\",\"valeur\":null"), json2022)
     }
 
     func testParTerritoireEtParMois() throws {

@@ -10,15 +10,8 @@ import XCTest
 /// in the table, the JSON, the XLSX and the HTML; they count neither as met nor as missed; a
 /// first year shows no N-1 zeros.
 ///
-/// It needs the engine's statuses (issue 16): while `statutsProvisoires` exists (the
-/// render module's stand-in, `StatutProvisoire.swift`) it skips itself; deleting that file
-/// makes this line stop compiling, so that the test is enabled with the engine's statuses.
-/// True until the engine detects « non collecté » (the next commit).
-let statutsProvisoires = true
-
 final class StatutsTests: XCTestCase {
     func testNonCollecteEtPasDeDonnees() throws {
-        try XCTSkipIf(statutsProvisoires, "En attente des statuts du moteur (issue 16) : voir StatutProvisoire.swift.")
         let t = try EspaceDeTest(territoires: ["Arrageois"])
         // A tracker without `origine`, `projet_vie_co_construit` (requests) nor `date_proposition`
         // (propositions): the columns are simply not there. Only 2025: no N-1 at all.
@@ -49,7 +42,7 @@ final class StatutsTests: XCTestCase {
         for code in nonCollectes {
             let ligne = try XCTUnwrap(texte.split(separator: "\n").first { $0.hasPrefix(code + " ") }, code)
             XCTAssertTrue(ligne.contains("non collecté"), String(ligne))
-            XCTAssertFalse(ligne.contains("0,0"), String(ligne))
+            XCTAssertNil(ligne.range(of: "(^|[^0-9])0,0", options: .regularExpression), String(ligne))
         }
         let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(Restitution.json(tableau).texteCompact.utf8)) as? [String: Any])
         for i in try XCTUnwrap(json["indicateurs"] as? [[String: Any]]) where nonCollectes.contains(i["code"] as? String ?? "") {
@@ -73,7 +66,9 @@ final class StatutsTests: XCTestCase {
         for code in nonCollectes {
             let ligne = h.texte(try XCTUnwrap(h.ligne(code, section: "cahier-des-charges", dans: page), code))
             XCTAssertTrue(ligne.contains("non collecté"), ligne)
-            XCTAssertFalse(ligne.contains("0,0") || ligne.contains("✓"), ligne)
+            // No value « 0,0 » (the target « ≤ 30,0 j » is not one) and no tick.
+            XCTAssertNil(ligne.range(of: "(^|[^0-9])0,0", options: .regularExpression), ligne)
+            XCTAssertFalse(ligne.contains("✓"), ligne)
         }
         // The count of targets ignores them (1.7 has a target of 30 days).
         let bilanCibles = try XCTUnwrap(h.trouver("<p class=\"bilan-cibles\">(.*?)</p>", dans: page).first)
