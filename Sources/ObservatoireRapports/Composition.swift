@@ -46,6 +46,17 @@ public enum Composition {
             enTeteImpression: "\(d.nomC360) — tableau de bord au \(d.cumul.periode.fin.francais)", sections: sections)
     }
 
+    /// What the small-count protection of this diffusion withheld, in one French sentence.
+    static func bilanDuSecret(_ b: BilanProtection, seuil: Int) -> String {
+        var s = "Dans ce document, \(b.cellules) effectifs différents sont publiés : \(b.petitsEffectifs) sont écrits « moins de \(seuil) », "
+            + "\(b.secrets) sont masqués pour qu'aucun de ceux-là ne puisse être retrouvé par addition ou soustraction, "
+            + "et \(b.figuresRetenues) taux, parts, moyennes ou lignes de répartition sont retenus (« masqué » ou « effectif insuffisant »)."
+        if b.nonProtegees > 0 {
+            s += " Attention : \(b.nonProtegees) case(s) masquée(s) restent déductibles des autres chiffres (données trop peu nombreuses) : ne diffusez pas ce document."
+        }
+        return s
+    }
+
     /// Whether the narrative says something: not missing, not empty, not the placeholder
     /// written by `c360 init` (its « À compléter » lines, its headings and comments only).
     public static func recitEcrit(_ texte: String?) -> Bool {
@@ -521,8 +532,9 @@ final class CompositionRapport: CompositionCommune {
             Definition(code: i.code, titre: i.libelle, texte: i.explication,
                        precision: "Périodicité : \(Libelles.periodicite(i.periodicite).lowercased())" + (i.taux.map { " · taux : \($0)" } ?? ""))
         }
-        return [.markdown(try modeles.texte("methodologie.md"), nomDesTableaux: "Tableau de la méthodologie"),
-                .titre("Ce que mesure chaque indicateur"), .definitions(definitions)]
+        var blocs: [Bloc] = [.markdown(try modeles.texte("methodologie.md"), nomDesTableaux: "Tableau de la méthodologie")]
+        if let b = d.tableau.protection { blocs.append(.paragraphe(Composition.bilanDuSecret(b, seuil: d.seuil), .normal)) }
+        return blocs + [.titre("Ce que mesure chaque indicateur"), .definitions(definitions)]
     }
 
     func annexeTechnique() throws -> [Bloc] {
@@ -686,6 +698,7 @@ final class CompositionTableauDeBord: CompositionCommune {
         ]
         if d.diffusion == .externe {
             notes.append("« moins de \(seuil) » : effectif de 1 à \(seuil - 1), masqué (secret statistique) ; « masqué » : taux ou case masqués pour qu'un petit effectif ne puisse être retrouvé ; « effectif insuffisant » : délai ou moyenne calculés sur moins de \(seuil) demandes.")
+            if let b = d.cumul.protection { notes.append(Composition.bilanDuSecret(b, seuil: seuil)) }
         }
         return notes
     }
