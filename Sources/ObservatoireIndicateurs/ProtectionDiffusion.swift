@@ -491,6 +491,9 @@ private struct Modele {
             var change = false
             for c in exposees where !relationsDe[c].contains(where: { touchees.contains($0) }) {
                 if let s = candidat(pour: c) {
+                    if Modele.trace {
+                        FileHandle.standardError.write(Data("  secret ← \(cellules[s].cle.objet.texte) \(cellules[s].cle.debut.iso)…\(cellules[s].cle.fin.iso) \(cellules[s].cle.territoire ?? "C360") = \(cellules[s].valeur ?? -1), pour \(cellules[c].cle.objet.texte) \(cellules[c].cle.debut.iso) \(cellules[c].cle.territoire ?? "C360")\n".utf8))
+                    }
                     cellules[s].etat = .secret
                     touchees.formUnion(relationsDe[s])
                     change = true
@@ -552,10 +555,11 @@ private struct Modele {
     }
 
     /// How much readers lose when a cell is withheld: a breakdown line (0), a headline figure
-    /// (1), a whole population — all the requests, all the propositions — (2).
+    /// (1), the whole activity — all the requests, all the propositions (the populations
+    /// counted by cohort) — (2), which every breakdown shares.
     func rangDeLecture(_ x: Int) -> Int {
         guard estEnTete.contains(x) else { return 0 }
-        if case .ensemble(let e) = cellules[x].cle.objet, e.filtres.isEmpty { return 2 }
+        if case .ensemble(let e) = cellules[x].cle.objet, e.filtres.isEmpty, populations[e.base]?.periode == .cohorte { return 2 }
         return 1
     }
 
