@@ -114,9 +114,17 @@ public final class Moteur {
     /// Protects tables published together (a report, a dashboard) with the small-count rule of
     /// the configuration; the whole C360 is the sum of every territory of the base (or of the
     /// configuration).
+    /// A diffusion that cannot be protected (data so few that a masked count stays deducible
+    /// whatever is withheld) is refused: nothing is written (exit code 73).
     public func proteger(_ tables: [TableDiffusee]) throws -> ([TableDiffusee], BilanProtection) {
-        try ProtectionDiffusion.proteger(tables, territoires: try tousLesTerritoiresConnus(),
-                                         seuil: configuration.seuilPetitsEffectifs)
+        let (protegees, bilan) = try ProtectionDiffusion.proteger(tables, territoires: try tousLesTerritoiresConnus(),
+                                                                  seuil: configuration.seuilPetitsEffectifs)
+        guard bilan.nonProtegees == 0 else {
+            throw ErreurObservatoire(.ecritureImpossible,
+                "La diffusion externe n'est pas écrite : \(bilan.nonProtegees) effectif(s) masqué(s) resteraient déductibles des autres chiffres, les données de la période étant trop peu nombreuses.",
+                conseil: "Choisissez une période plus longue (l'année plutôt que le mois) ou toute la C360 plutôt qu'un territoire, ou gardez ce document en diffusion interne.")
+        }
+        return (protegees, bilan)
     }
 
     /// The territories to show: those of the configuration, or, when it lists none, those
@@ -255,7 +263,12 @@ public final class Moteur {
         }
         for (nom, f) in fractions.sorted(by: { $0.key < $1.key }) {
             let x = f.num.flatMap { n in f.den.flatMap { d in FormatFrancais.quotient(n, d, decimales: decimales) } }
-            if nom == "valeur" { v.valeur = x } else { v.statistiques.append(Statistique(nom: nom, valeur: x)) }
+            if nom == "valeur" {
+                v.valeur = x
+                v.effectifDeLaValeur = f.den.map { Int($0) }
+            } else {
+                v.statistiques.append(Statistique(nom: nom, valeur: x))
+            }
         }
         if let d = v.denominateur {
             v.taux = Moteur.taux(v.numerateur ?? 0, sur: d)

@@ -52,7 +52,8 @@ public struct BilanProtection: Sendable, Equatable {
 ///    to the C360; and the equalities and inequalities the queries declare (`contraintes`).
 /// 3. **Primary suppression**: a count from 1 to `seuil − 1` (zero is shown).
 /// 4. **Audit**: an attacker knows every published cell, every relation, that a « < 5 » is
-///    between 1 and `seuil − 1`, that a « secret » is at least 1 (zero is never masked) and
+///    between 1 and `seuil − 1`, that a « secret » is at least `seuil` (it is never a small
+///    count, and zero is never masked) and
 ///    that every count is a whole number ≥ 0. For each masked cell the audit looks, by linear
 ///    programming with branch and bound (``SolveurLineaire``), for a whole-number solution of
 ///    all relations in which that cell has another value. When there is none, the smallest
@@ -176,8 +177,8 @@ private struct Modele {
     /// Breakdowns declared by the headers, to skip the subset relations they already imply.
     var partitions: Set<[Int]> = []
     var sommesReliees: Set<Int> = []
-    /// Cells published only as a headline figure (a value, a rate's numerator or denominator),
-    /// never as a breakdown line: withheld last.
+    /// Cells published as a headline figure (a value, a rate's numerator or denominator, the
+    /// total of a breakdown), even when they are also a breakdown line: withheld last.
     var estEnTete: Set<Int> = []
     /// Cells shown to have another possible whole value (they stay so: see step 4).
     var protegees: Set<Int> = []
@@ -282,7 +283,10 @@ private struct Modele {
                 guard let r = c.repartition, !v.repartition.isEmpty else { continue }
                 switch r {
                 case let .attribut(ensemble, attribut, multiple):
-                    let total = try champ([ensemble], p, t, territorial, valeur: nil)
+                    // The base of the shares is the breakdown's total: published with them.
+                    let base = v.repartition.lazy.compactMap(\.base).first.flatMap { Modele.entier($0) }
+                    let total = try champ([ensemble], p, t, territorial, valeur: base)
+                    if base != nil { references[total, default: []].append(Reference(table: it, valeur: iv, champ: .champ("base"))) }
                     totaux[Reference(table: it, valeur: iv, champ: .ligne(-1))] = total
                     var lignes: [Int] = []
                     var nonRenseigne: Int?
@@ -435,7 +439,7 @@ private struct Modele {
     static let trace = ProcessInfo.processInfo.environment["C360_TRACE_SECRET"] == "1"
 
     mutating func masquerPetitsEffectifs() {
-        for (c, refs) in references where !refs.contains(where: { if case .ligne = $0.champ { return true } else { return false } }) {
+        for (c, refs) in references where refs.contains(where: { if case .champ = $0.champ { return true } else { return false } }) {
             estEnTete.insert(c)
         }
         for i in cellules.indices {
@@ -454,6 +458,19 @@ private struct Modele {
                 }
             }
         }
+    }
+
+    /// Very last resort, on very few data: everything the cell is tied to is withheld
+    /// (« effectif insuffisant »), itself included — what is not published at all cannot be
+    /// narrowed down. Returns whether anything changed.
+    mutating func retenirTout(autourDe c: Int) -> Bool {
+        var fait = false
+        for x in [c] + relationsDe[c].flatMap({ r in relations[r].termes.map(\.cellule) })
+        where [.publiee, .petitEffectif, .secret].contains(cellules[x].etat) && cellules[x].valeur != nil {
+            cellules[x].etat = .insuffisant
+            fait = true
+        }
+        return fait
     }
 
     /// Last resort for a cell that nothing published can protect (only zeros beside it): the
@@ -485,7 +502,11 @@ private struct Modele {
                     }
                 }
             }
-            if exposees.isEmpty || tours > cellules.count { break }
+            if exposees.isEmpty { break }
+            if tours > cellules.count {
+                bilan.nonProtegees = exposees.count
+                break
+            }
             tours += 1
             var touchees: Set<Int> = []
             var change = false
@@ -497,7 +518,7 @@ private struct Modele {
                     cellules[s].etat = .secret
                     touchees.formUnion(relationsDe[s])
                     change = true
-                } else if retenirLesZeros(autourDe: c) {
+                } else if retenirLesZeros(autourDe: c) || retenirTout(autourDe: c) {
                     touchees.formUnion(relationsDe[c])
                     change = true
                 }
@@ -514,7 +535,8 @@ private struct Modele {
     /// unknowns), then inequalities that are tight at the true values. In the first of them that
     /// has a published non-zero count, the candidate chosen is, in this order: a breakdown line
     /// rather than a headline figure, and a headline rather than a whole population (the number
-    /// of requests); one whose other equalities already hold an unknown (it
+    /// of requests), the smallest headline first; among lines, one whose other equalities already
+    /// hold a masked cell (it
     /// closes a cycle of suppressions, the pattern that protects every cell of a two-way table
     /// with few suppressions); the smallest.
     func candidat(pour c: Int) -> Int? {
@@ -534,9 +556,11 @@ private struct Modele {
         }
         func cout(_ x: Int, _ r: Int) -> (Int, Int, Int) {
             let liens = relationsDe[x].filter { q in
-                q != r && relations[q].egalite && relations[q].termes.contains { $0.cellule != x && cellules[$0.cellule].estVariable }
+                q != r && relations[q].egalite && relations[q].termes.contains { $0.cellule != x && cellules[$0.cellule].estMasquee }
             }.count
-            return (rangDeLecture(x), -liens, cellules[x].valeur!)
+            // Among headline figures, the smallest first: the whole C360 is withheld last.
+            let rang = rangDeLecture(x)
+            return rang == 0 ? (0, -liens, cellules[x].valeur!) : (rang, cellules[x].valeur!, -liens)
         }
         func meilleur(_ r: Int) -> Int? {
             relations[r].termes.map(\.cellule)
@@ -596,7 +620,8 @@ private struct Modele {
         for c in groupe {
             switch cellules[c].etat {
             case .petitEffectif: colonne[c] = p.variable(bas: 1, haut: Double(seuil - 1))
-            case .secret: colonne[c] = p.variable(bas: 1, haut: nil)
+            // A secondary suppression is always a count that is not small: at least the threshold.
+            case .secret: colonne[c] = p.variable(bas: Double(seuil), haut: nil)
             default: colonne[c] = p.variable(bas: 0, haut: nil)
             }
         }
@@ -702,8 +727,14 @@ private struct Modele {
             // The base of the shares is the withheld total.
             if totalRetenu != nil { v.repartition[i].base = nil }
         }
-        // Figures computed over the requests of `effectif`: withheld below the threshold.
-        if let f = c.effectif, let e = c.champs[f], let cn = celluleDuChamp(e, table, v), let n = cellules[cn].valeur, n >= 1, n < seuil {
+        if let r = totalRetenu, !v.repartition.isEmpty {
+            v.totalRepartitionRetenu = r
+        }
+        // Figures computed over the requests of `effectif` — or over the records a mean rests
+        // on, when fewer (undated propositions) — withheld below the threshold.
+        let effectifPublie = c.effectif.flatMap { f in c.champs[f].flatMap { celluleDuChamp($0, table, v) }.flatMap { cellules[$0].valeur } }
+        let effectifs = [effectifPublie, v.indicateur.unite == .nombre ? nil : v.effectifDeLaValeur].compactMap { $0 }
+        if let n = effectifs.min(), n >= 1, n < seuil {
             let comptes = Set(c.champs.keys)
             for i in v.statistiques.indices where !comptes.contains(v.statistiques[i].nom) && v.statistiques[i].valeur != nil {
                 v.statistiques[i].valeur = nil

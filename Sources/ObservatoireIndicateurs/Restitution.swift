@@ -161,6 +161,7 @@ public enum Restitution {
             racine.append(("protection", .objet([
                 ("cellules", .entier(b.cellules)), ("petits_effectifs", .entier(b.petitsEffectifs)),
                 ("secrets", .entier(b.secrets)), ("figures_retenues", .entier(b.figuresRetenues)),
+                ("non_protegees", .entier(b.nonProtegees)),
             ])))
         }
         racine.append(("indicateurs", .tableau(t.indicateurs.map { indicateur($0, t.precedent($0.code)) })))

@@ -97,6 +97,13 @@ public struct ValeurIndicateur: Equatable, Sendable {
     /// Whether the target is met; nil without a target or without a value.
     public var atteinte: Bool?
 
+    /// How many records a mean or delay (the value, when it is a quotient `valeur_num /
+    /// valeur_den`) rests on: its denominator. Not published; the small-count rule withholds
+    /// the value below the threshold (a mean delay over the few dated propositions of a source
+    /// that dates only some of them).
+    public var effectifDeLaValeur: Int?
+    /// Why the total of the breakdown (the base of its shares) is withheld, if it is.
+    public var totalRepartitionRetenu: Retenue?
     /// Its inputs were not collected over the period (column absent from the sources, or empty
     /// on every row): no value, and never a target met or missed.
     public var nonCollecte = false

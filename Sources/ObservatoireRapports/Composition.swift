@@ -51,9 +51,6 @@ public enum Composition {
         var s = "Dans ce document, \(b.cellules) effectifs différents sont publiés : \(b.petitsEffectifs) sont écrits « moins de \(seuil) », "
             + "\(b.secrets) sont masqués pour qu'aucun de ceux-là ne puisse être retrouvé par addition ou soustraction, "
             + "et \(b.figuresRetenues) taux, parts, moyennes ou lignes de répartition sont retenus (« masqué » ou « effectif insuffisant »)."
-        if b.nonProtegees > 0 {
-            s += " Attention : \(b.nonProtegees) case(s) masquée(s) restent déductibles des autres chiffres (données trop peu nombreuses) : ne diffusez pas ce document."
-        }
         return s
     }
 
@@ -187,6 +184,9 @@ class CompositionCommune {
     /// The total of an additive breakdown: the base of its shares when there is one, else the value.
     func total(_ v: ValeurIndicateur) -> Mesure {
         if let m = f.statutGlobal(v) { return f.enMots(m) }
+        // Withheld by the small-count rule: its words (never the indicator's own value, which
+        // is not the total of 1.6, 3.1 or x.rapt).
+        if let r = v.totalRepartitionRetenu { return f.enMots(f.mots(r, nature: .effectif), etat: .masque) }
         if let base = v.repartition.compactMap(\.base).first {
             return f.chiffre(base, v.indicateur.unite == .etp ? .etp : .entier)
         }
@@ -466,8 +466,12 @@ final class CompositionRapport: CompositionCommune {
     func qualite() -> [Bloc] {
         let q = d.qualite
         guard !q.imports.isEmpty else { return [.paragraphe("Aucun fichier n'a encore été importé dans la base de l'observatoire.", .normal)] }
-        // In `externe` diffusion a small count of rows is masked here too, as everywhere else.
-        func e(_ x: Int) -> Mesure { f.compte(Double(x), retenue: diffusion == .externe && SecretStatistique.estPetit(Double(x), seuil: seuil) ? .petitEffectif : nil) }
+        // The row counts of the files add up to the requests and propositions of every period:
+        // in `externe` they would give away what the small-count rule withholds. Words only.
+        if diffusion == .externe {
+            return [.paragraphe("Chaque ligne des exports est enregistrée ou rejetée avec son motif : aucune n'est perdue. Un tableur réexporté en entier chaque mois ne compte qu'une fois. Le détail (fichiers, lignes enregistrées et rejetées, motifs) figure dans la version interne de ce document : ses effectifs, qui recoupent ceux des indicateurs, ne sont pas diffusés à l'extérieur.", .normal)]
+        }
+        func e(_ x: Int) -> Mesure { f.compte(Double(x), retenue: nil) }
         var blocs: [Bloc] = [.paragraphe("État actuel de la base : \(e(q.totalImportees).texte) lignes enregistrées, \(e(q.totalRejetees).texte) lignes des exports rejetées (à corriger dans l'outil de suivi) et \(e(q.totalAvertissements).texte) lignes enregistrées avec un avertissement. Chaque ligne lue est enregistrée ou rejetée avec son motif : aucune n'est perdue. Un tableur réexporté en entier chaque mois ne compte qu'une fois : ces chiffres décrivent l'état présent, pas la somme des imports.", .normal)]
         let tables = q.tables.filter { $0.enregistrees + $0.rejetees + $0.avertissements > 0 }
         blocs.append(.tableau(TableauDocument(

@@ -96,8 +96,15 @@ public enum Preparation {
     /// `c360 indicateurs --territoire T` (the team, the directory and the core members stay
     /// the whole C360's), without the breakdown by territory.
     public static func rapport(espace: EspaceDeTravail, base: Base, annee: Int, territoire: String? = nil, diffusion: Diffusion,
-                               modeles: Modeles, extraction: Date = Date()) throws -> DonneesRapport {
+                               modeles: Modeles, plan: Plan? = nil, extraction: Date = Date()) throws -> DonneesRapport {
         let config = espace.configuration
+        // Only what the plan shows is published: the territories' breakdowns are kept for the
+        // indicators drawn month by month for each territory, the rest would be protected (and
+        // counted in the methodology) for nothing.
+        let plan = try plan ?? Plan.lire("plan-rapport.yml", modeles: modeles)
+        let mensuels = Set(plan.sections.flatMap(\.blocs).compactMap { b -> String? in
+            if case .mensuelParTerritoire(let code) = b { return code } else { return nil }
+        })
         let moteur = Moteur(base: base, configuration: config)
         let periode = Periode.annee(annee)
         // The year, N-1 and every territory in one batch: the cores share all the queries.
@@ -105,7 +112,10 @@ public enum Preparation {
         let territorial = Set(moteur.indicateurs.filter(\.territorial).map(\.code))
         let demandes: [(periode: Periode, territoire: String?, codes: Set<String>?)] =
             [(periode, territoire, nil), (periode.anneePrecedente, territoire, nil)] + territoiresPresents.map { (periode, $0, territorial) }
-        let resultats = try moteur.calculerPlusieurs(demandes)
+        var resultats = try moteur.calculerPlusieurs(demandes)
+        for k in resultats.indices.dropFirst(2) {
+            for j in resultats[k].indices where !mensuels.contains(resultats[k][j].code) { resultats[k][j].repartition = [] }
+        }
         // Everything the report publishes is protected together (year, N-1, territories).
         let tables = try proteger([TableDiffusee(periode: periode, territoire: territoire, valeurs: resultats[0]),
                                    TableDiffusee(periode: periode.anneePrecedente, territoire: territoire, valeurs: resultats[1])]
@@ -138,12 +148,13 @@ public enum Preparation {
         let cumulPeriode = Periode(debut: Jour(annee: jusqua.annee, mois: 1, jour: 1)!, fin: jusqua.finDuMois)
         let territorial = Set(moteur.indicateurs.filter(\.territorial).map(\.code))
         let nomsTerritoires = try moteur.territoires(cumulPeriode)
-        // The months, the year to date and its N-1, and the territories (headlines only: the
-        // dashboard shows their values and rates) in one batch, protected together.
+        // The months, the year to date and its N-1, and the territories in one batch, protected
+        // together.
         let demandes: [(periode: Periode, territoire: String?, codes: Set<String>?)] =
             mois.map { ($0, nil, nil) } + [(cumulPeriode, nil, nil), (cumulPeriode.anneePrecedente, nil, nil)]
             + nomsTerritoires.map { (cumulPeriode, $0, territorial) }
-        let repartitions = mois.map { _ in true } + [true, false] + nomsTerritoires.map { _ in false }
+        // The dashboard shows headline figures only (its plan has no breakdown block).
+        let repartitions = demandes.map { _ in false }
         let resultats = try moteur.calculerPlusieurs(demandes, repartitions: repartitions)
         let tables = try proteger(zip(demandes, resultats).map { TableDiffusee(periode: $0.periode, territoire: $0.territoire, valeurs: $1) },
                                   moteur: moteur, diffusion: diffusion)

@@ -254,7 +254,7 @@ enum PageHTML {
         do {
             gabarit = try MustacheTemplate(string: texte)
         } catch {
-            throw ErreurObservatoire(.usage, "Le modèle « \(modeles.url(nom).path) » n'est pas un gabarit Mustache valide (\(error)).",
+            throw ErreurObservatoire(.usage, "Le modèle « \(modeles.url(nom).path) » n'est pas un gabarit Mustache valide.",
                                      conseil: "Corrigez-le, ou supprimez-le du dossier « modeles » pour revenir au modèle intégré.")
         }
         var c = contexte
@@ -287,7 +287,7 @@ enum PageHTML {
         do {
             try Data(html.utf8).write(to: url, options: .atomic)
         } catch {
-            throw ErreurObservatoire.ecriture(url.path, (error as NSError).localizedDescription)
+            throw ErreurObservatoire.ecriture(url.path, erreur: error)
         }
     }
 }

@@ -46,7 +46,7 @@ public enum ImpressionPDF {
         do {
             try Data(html.utf8).write(to: page)
         } catch {
-            throw ErreurObservatoire.ecriture(page.path, (error as NSError).localizedDescription)
+            throw ErreurObservatoire.ecriture(page.path, erreur: error)
         }
         var arguments = [
             "--headless", "--disable-gpu", "--no-first-run", "--no-default-browser-check", "--disable-extensions",
@@ -93,7 +93,7 @@ public enum ImpressionPDF {
             if rename(temporaire.path, url.path) != 0 { throw NSError(domain: NSPOSIXErrorDomain, code: Int(errno)) }
         } catch {
             try? fm.removeItem(at: temporaire)
-            throw ErreurObservatoire.ecriture(url.path, (error as NSError).localizedDescription)
+            throw ErreurObservatoire.ecriture(url.path, erreur: error)
         }
     }
 }

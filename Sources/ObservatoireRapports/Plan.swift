@@ -56,6 +56,9 @@ public struct Plan: Sendable, Equatable {
                                 ? "Corrigez-le (les blocs possibles sont décrits en tête du plan intégré), ou supprimez-le du dossier « modeles » pour revenir au plan intégré."
                                 : "Signalez ce message à l'équipe technique.")
         }
+        // Aliases bounded and complex keys refused before Yams composes anything (an alias
+        // bomb would hang it: see SECURITE.md).
+        try GardeYAML.verifier(texte, fichier: url.path, titre: "Plan de rapport invalide")
         let racine: Any?
         do {
             racine = try Yams.load(yaml: texte)

@@ -29,7 +29,7 @@ public enum Publication {
         let modeles = Modeles(espace: espace)
         let plan = try Plan.lire("plan-rapport.yml", modeles: modeles)
         let donnees = try Preparation.rapport(espace: espace, base: base, annee: annee, territoire: territoire, diffusion: diffusion,
-                                              modeles: modeles, extraction: extraction)
+                                              modeles: modeles, plan: plan, extraction: extraction)
         return try Composition.rapport(donnees, plan: plan, modeles: modeles)
     }
 
@@ -110,7 +110,7 @@ public enum Publication {
             do {
                 try Data(contentsOf: url).write(to: cible, options: .atomic)
             } catch {
-                throw ErreurObservatoire.ecriture(cible.path, (error as NSError).localizedDescription)
+                throw ErreurObservatoire.ecriture(cible.path, erreur: error)
             }
         }
         return fichiers

@@ -57,13 +57,10 @@ struct CommandeRapport: ParsableCommand {
         let verrou = try Verrou.prendrePartage(espace)
         defer { verrou.liberer() }
         let base = try Base.ouvrir(espace.baseDeDonnees, creer: false)
-        if let territoire {
-            let connus = try Moteur(base: base, configuration: espace.configuration).territoires(.annee(annee))
-            guard connus.contains(territoire) else {
-                throw ErreurObservatoire(.usage, "Le territoire « \(territoire) » n'a aucune sollicitation en \(annee).",
-                                         conseil: connus.isEmpty ? "Aucun territoire n'est connu pour cette année." : "Territoires connus : \(connus.joined(separator: ", ")).")
-            }
-        }
+        // The same territories as `indicateurs --territoire`: configured or seen in any period,
+        // whatever the case and accents of their spelling.
+        let territoire = try Territoires.resoudre(self.territoire, moteur: Moteur(base: base, configuration: espace.configuration),
+                                                  periode: .annee(annee))
         let fichiers = try Publication.rapport(espace: espace, base: base, annee: annee, territoire: territoire, formats: formats,
                                                diffusion: diffusion, dossier: dossier)
         let pour = territoire.map { " — territoire « \($0) »" } ?? ""

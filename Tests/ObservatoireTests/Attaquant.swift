@@ -6,8 +6,8 @@ import Foundation
 /// `comptes` headers the protection reads — so that it checks the protection rather than
 /// repeat it. It sees every table of one diffusion as published (`externe`), knows what each
 /// figure counts, and solves, for every masked count, the linear relations between everything
-/// published, in whole numbers ≥ 0: « < 5 » is between 1 and 4, « secret » at least 1 (zero is
-/// never masked), a published rate or share is known to ±0,05 point, a mean per person to ±0,05. A
+/// published, in whole numbers ≥ 0: « < 5 » is between 1 and 4, « secret » at least 5 (it is
+/// never a small count, and zero is never masked), a published rate or share is known to ±0,05 point, a mean per person to ±0,05. A
 /// masked count is *recovered* when only one whole value fits.
 ///
 /// The true figures (the same tables in `interne`) are used only to ask « is there a solution
@@ -61,7 +61,8 @@ struct Attaquant {
         } else if let r, let vrai {
             switch r {
             case .petitEffectif: p.ligne([(v, 1)], bas: 1, haut: Double(seuil - 1))
-            case .secret: p.ligne([(v, 1)], bas: 1, haut: nil)
+            // A secondary suppression is never a small count: at least the threshold.
+            case .secret: p.ligne([(v, 1)], bas: Double(seuil), haut: nil)
             // A line withheld with the breakdown of a small total: nothing is known of it but
             // that it is ≥ 0. A zero there is no secret; any other value must stay unknown.
             case .effectifInsuffisant: if vrai == 0 { return }

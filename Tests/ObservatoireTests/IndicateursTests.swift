@@ -286,18 +286,19 @@ final class IndicateursTests: XCTestCase {
         let (_, moteur) = try preparer(seuil: 3)
         let t = try moteur.tableau(.annee(2025), diffusion: .externe)
         // x.type: information 3, orientation 1 (< 3), recherche 8, total 12: orientation alone
-        // would be 12 − 3 − 8, so one more line is withheld as « secret ».
+        // would be 12 − 3 − 8, so more lines are withheld as « secret » (a secret is at least the
+        // threshold, which the audit knows: one may not be enough).
         let type = try XCTUnwrap(t["x.type"])
         XCTAssertEqual(type.repartition.map(\.cle), ["information", "orientation", "recherche_solution"])
         XCTAssertEqual(type.repartition[1].retenue, .petitEffectif)
-        XCTAssertEqual(type.repartition.filter { $0.retenue == .secret }.count, 1)
+        XCTAssertGreaterThanOrEqual(type.repartition.filter { $0.retenue == .secret }.count, 1)
         XCTAssertNil(type.repartition.first { $0.retenue == .secret }?.n)
         // x.niveau: 8 at level 1, 3 at level 2, 1 at level 3 (< 3): another one goes too; the
         // zero of « non renseigné » is never masked.
         let niveau = try XCTUnwrap(t["x.niveau"])
         XCTAssertEqual(niveau.repartition.map(\.cle), ["1", "2", "3", "non_renseigne"])
         XCTAssertEqual(niveau.repartition[2].retenue, .petitEffectif)
-        XCTAssertEqual(niveau.repartition.filter { $0.retenue == .secret }.count, 1)
+        XCTAssertGreaterThanOrEqual(niveau.repartition.filter { $0.retenue == .secret }.count, 1)
         XCTAssertEqual(niveau.repartition[3].n, 0, "un zéro n'est jamais masqué")
         // The protection holds for the whole table and its N-1, checked by the attacker.
         XCTAssertEqual(try attaquer(moteur, .annee(2025)).map(\.description), [])

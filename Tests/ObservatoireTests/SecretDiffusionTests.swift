@@ -150,6 +150,25 @@ final class SecretDiffusionTests: XCTestCase {
         XCTAssertEqual(protegee[0].valeurs[0].repartition[2].n, 0, "zéro n'est jamais masqué")
     }
 
+    /// A « masqué » cell is at least the threshold (it is never a small count): 3.1 with
+    /// co-built 6 = personne 5 + aidant 1 + pair aidant 0 must not let « aidant » be read as
+    /// 6 − 5 once « personne » is withheld (the audit must know that a secret is ≥ 5).
+    func testUnSecretVautAuMoinsLeSeuil() throws {
+        let projet = try XCTUnwrap(Requetes.integrees.first { $0.code == "3.1" })
+        var vraie = ValeurIndicateur(indicateur: projet)
+        vraie.valeur = 6; vraie.numerateur = 6; vraie.denominateur = 20; vraie.taux = 30
+        vraie.repartition = [("personne", 5.0), ("aidant", 1), ("pair_aidant", 0), ("non", 10), ("non_renseigne", 4)].map {
+            LigneRepartition(cle: $0.0, n: $0.1, taux: Moteur.taux($0.1, sur: 20), base: 20)
+        }
+        let p = Periode.mois(2025, 3)
+        let (protegee, bilan) = try ProtectionDiffusion.proteger([TableDiffusee(periode: p, territoire: nil, valeurs: [vraie])], territoires: [], seuil: 5)
+        var a = Attaquant(seuil: 5, territoires: [])
+        a.lire(protegee[0].valeurs, vraies: [vraie], periode: p, territoire: nil)
+        XCTAssertEqual(a.recuperer().map(\.description), [])
+        XCTAssertEqual(bilan.nonProtegees, 0)
+        XCTAssertEqual(protegee[0].valeurs[0].repartition[2].n, 0, "zéro publié")
+    }
+
     /// The masking of one table alone (primary suppression, then the smallest other line of a
     /// breakdown with a single masked line, when its total is shown): what `externe` did before
     /// the whole-diffusion rule (commit 61e8b18, `SecretStatistique.masquer`).
