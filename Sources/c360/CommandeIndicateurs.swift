@@ -114,9 +114,9 @@ struct CommandeIndicateurs: ParsableCommand {
             if format == .json { Sortie.ecrire(String(texte.dropLast())) } else { FileHandle.standardOutput.write(Data(texte.utf8)) }
             return
         }
-        let nom = FichierEchange.nom(departement: espace.configuration.departement, periode: periode.periode, territoire: territoire,
+        let nom = EcritureEchange.nom(departement: espace.configuration.departement, periode: periode.periode, territoire: territoire,
                                      diffusion: diffusion, extension: format.rawValue)
-        let (fichier, empreinte) = try FichierEchange.ecrire(Data(texte.utf8), vers: URL(fileURLWithPath: sortie), nomParDefaut: nom,
+        let (fichier, empreinte) = try EcritureEchange.ecrire(Data(texte.utf8), vers: URL(fileURLWithPath: sortie), nomParDefaut: nom,
                                                             prive: diffusion == .interne)
         Sortie.ecrire("Fichier d'échange écrit : \(fichier.path)")
         Sortie.ecrire("Empreinte SHA-256 : \(empreinte.path)")
@@ -129,19 +129,11 @@ struct CommandeIndicateurs: ParsableCommand {
 }
 
 /// Writing an exchange file and its SHA-256 sidecar (`sha256sum` format).
-enum FichierEchange {
+enum EcritureEchange {
     /// `indicateurs-<département>-<période>[-<territoire>]-<diffusion>.<ext>`; the period is
     /// `2025`, `2025-T2`, `2025-03` or `2025-01-01_2025-06-30`.
     static func nom(departement: String, periode: Periode, territoire: String?, diffusion: Diffusion, extension ext: String) -> String {
-        "indicateurs-\(NomDeFichier.sur(departement))-\(code(periode))\(territoire.map { "-" + NomDeFichier.sur($0) } ?? "")-\(diffusion.rawValue).\(ext)"
-    }
-
-    static func code(_ p: Periode) -> String {
-        if p.estUneAnnee { return String(p.debut.annee) }
-        if p.debut == p.debut.debutDuMois && p.fin == p.debut.finDuMois { return String(p.debut.iso.prefix(7)) }
-        let t = (p.debut.mois - 1) / 3 + 1
-        if p.debut.mois % 3 == 1, p.debut.composantes.jour == 1, p == Periode.trimestre(p.debut.annee, t) { return "\(p.debut.annee)-T\(t)" }
-        return "\(p.debut.iso)_\(p.fin.iso)"
+        "indicateurs-\(NomDeFichier.sur(departement))-\(periode.code)\(territoire.map { "-" + NomDeFichier.sur($0) } ?? "")-\(diffusion.rawValue).\(ext)"
     }
 
     /// Writes `donnees` at `chemin` (or under `nomParDefaut` when `chemin` is a folder), then the
