@@ -125,9 +125,6 @@ public enum LectureEchange {
         let empreinte = Empreinte.sha256(octets)
         var avertissements: [String] = []
         let verifiee = try verifierEmpreinte(url, empreinte)
-        if !verifiee {
-            avertissements.append("sans empreinte SHA-256 (fichier .sha256) : son intégrité n'a pas pu être vérifiée")
-        }
         var corps = octets
         if corps.starts(with: [0xEF, 0xBB, 0xBF]) { corps.removeFirst(3) }
         guard !corps.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) else {
@@ -167,6 +164,9 @@ public enum LectureEchange {
         lu.empreinte = empreinte
         lu.empreinteVerifiee = verifiee
         lu.avertissements = avertissements + lu.avertissements
+        if !verifiee {
+            lu.avertissements.append("sans empreinte SHA-256 (fichier .sha256) : son intégrité n'a pas pu être vérifiée")
+        }
         return lu
     }
 
