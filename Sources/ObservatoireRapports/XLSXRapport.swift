@@ -341,7 +341,9 @@ final class MiseEnPageXLSX {
         } else {
             g.sansLegende()
         }
-        let format = fig.graphique.unite == "%" ? "0.0%" : (fig.graphique.entiers ? "#,##0" : "#,##0.0")
+        // Ranked bars of a dot plot keep the unit of their figures (a rate in %, one decimal).
+        let format = fig.graphique.genre != .points ? "#,##0"
+            : (fig.graphique.unite == "%" ? "0.0%" : (fig.graphique.entiers ? "#,##0" : "#,##0.0"))
         if fig.graphique.genre != .colonnes {
             g.axeValeursHorizontal(nom: fig.graphique.axeX, format: format)
         } else {
