@@ -102,6 +102,9 @@ public struct FichierEcarte: Sendable, Equatable {
         case autrePeriode = "autre_periode"
         /// A département outside the region consolidated: not an error.
         case horsPerimetre = "hors_perimetre"
+        /// A consolidated table written by an earlier run (`--format csv`), found among the
+        /// files: not an exchange file, not an error.
+        case tableauConsolide = "tableau_consolide"
     }
 
     public var nom: String

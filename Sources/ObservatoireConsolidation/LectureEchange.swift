@@ -10,6 +10,8 @@ import ObservatoireIndicateurs
 struct RefusEchange: Error {
     var raison: String
     var conseil: String
+    /// Not a refusal: a consolidated table of an earlier run, set aside without complaint.
+    var tableauConsolide = false
 
     init(_ raison: String, conseil: String = RefusEchange.conseilExport) {
         self.raison = raison
@@ -53,7 +55,8 @@ public enum LectureEchange {
             do {
                 lot.fichiers.append(try lire(fichier: url, referentiel: referentiel))
             } catch let r as RefusEchange {
-                lot.ecartes.append(FichierEcarte(nom: url.lastPathComponent, chemin: url.path, motif: .refuse, raison: r.raison, conseil: r.conseil))
+                lot.ecartes.append(FichierEcarte(nom: url.lastPathComponent, chemin: url.path, motif: r.tableauConsolide ? .tableauConsolide : .refuse,
+                                                 raison: r.raison, conseil: r.tableauConsolide ? nil : r.conseil))
             } catch let e as ErreurFichier {
                 lot.ecartes.append(FichierEcarte(nom: url.lastPathComponent, chemin: url.path, motif: .refuse, raison: e.raison, conseil: e.conseil))
             } catch {
@@ -485,6 +488,11 @@ enum LectureCSV {
         let lignes = try enregistrements(texte)
         guard let entete = lignes.first?.champs.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) else {
             throw RefusEchange("le fichier est vide")
+        }
+        if entete == SortieCSV.colonnes {
+            var r = RefusEchange("tableau consolidé d'une consolidation précédente, pas un fichier d'échange : laissé de côté")
+            r.tableauConsolide = true
+            throw r
         }
         var index: [String: Int] = [:]
         for (k, nom) in entete.enumerated() where index[nom] == nil { index[nom] = k }

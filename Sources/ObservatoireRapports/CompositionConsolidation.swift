@@ -308,6 +308,7 @@ final class Consolidee {
         case .doublon: return "doublon"
         case .autrePeriode: return "autre période"
         case .horsPerimetre: return "hors périmètre"
+        case .tableauConsolide: return "tableau consolidé"
         }
     }
 

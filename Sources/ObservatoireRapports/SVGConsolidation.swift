@@ -114,7 +114,9 @@ extension SVG {
         let couleurs = SVG.couleurs(classes.count)
         let largeurGrille = Double(c1 - c0 + 1) * (cote + ecart)
         let largeur = max(480, marge * 2 + largeurGrille)
-        let hautGrille = 40.0
+        // A long title goes on two lines rather than being cut (a region's map is narrow).
+        let lignesTitre = couper(titre, max: Int((largeur - 16) / (15 * 0.56)))
+        let hautGrille = 40.0 + Double(lignesTitre.count - 1) * 19
         let basGrille = hautGrille + Double(l1 - l0 + 1) * (cote + ecart)
         // Legend: one row per class, then « non publié » and « pas de fichier ».
         let lignesLegende = classes.count + 2
@@ -123,7 +125,9 @@ extension SVG {
         var s = ouverture(id: id, titre: titre, description: description, largeur: largeur, hauteur: hauteur, classe: "graphique carte")
         s += "<defs><pattern id=\"\(id)-hachures\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
         s += "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"8\" stroke=\"#C8C8C8\" stroke-width=\"2\"/></pattern></defs>"
-        s += SVG.titre(titre, largeur: largeur)
+        for (k, ligne) in lignesTitre.enumerated() {
+            s += texte(8, 22 + Double(k) * 19, ligne, classe: "titre-graphique", taille: 15, gras: true)
+        }
         for t in tuiles {
             let x = marge + Double(t.colonne - c0) * (cote + ecart)
             let y = hautGrille + Double(t.ligne - l0) * (cote + ecart)

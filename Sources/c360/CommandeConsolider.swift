@@ -104,7 +104,9 @@ struct CommandeConsolider: ParsableCommand {
         l.append("  C360 consolidées : \(c.c360.count) (sur \(Bilans.pluriel(c.participants.count, "département"))), dont \(c.avecPrecedent) avec leur fichier de \(avant) pour la comparaison.")
         func compte(_ m: FichierEcarte.Motif) -> Int { c.ecartes.filter { $0.motif == m }.count }
         let consolides = c.c360.count + c.avecPrecedent
-        l.append("  Fichiers lus : \(c.fichiersLus) ; consolidés : \(consolides) ; refusés : \(compte(.refuse)) ; doublons écartés : \(compte(.doublon)) ; autres périodes : \(compte(.autrePeriode)) ; hors périmètre : \(compte(.horsPerimetre)).")
+        var lus = "  Fichiers lus : \(c.fichiersLus) ; consolidés : \(consolides) ; refusés : \(compte(.refuse)) ; doublons écartés : \(compte(.doublon)) ; autres périodes : \(compte(.autrePeriode)) ; hors périmètre : \(compte(.horsPerimetre))"
+        if compte(.tableauConsolide) > 0 { lus += " ; tableaux consolidés laissés de côté : \(compte(.tableauConsolide))" }
+        l.append(lus + ".")
         let autres = Set(c.ecartes.filter { $0.motif == .autrePeriode }.map(\.raison))
         if !autres.isEmpty {
             l.append("  (Les fichiers d'autres périodes se consolident avec --periode, par exemple --periode \(c.periode.anneePrecedente.anneePrecedente.code).)")

@@ -354,6 +354,13 @@ final class ConsolidationTests: XCTestCase {
         XCTAssertEqual(avant["1.1"]?.ensemble.valeur, 140)
         XCTAssertEqual(avant.avecPrecedent, 0)
         XCTAssertTrue(avant.ecartes.contains { $0.nom == "gamma-2025.csv" && $0.motif == .autrePeriode })
+        // A consolidated table left in the folder by an earlier run is set aside without complaint.
+        try Data(SortieCSV.texte(region).utf8).write(to: d.appendingPathComponent("consolidation").appendingPathExtension("csv"))
+        let encore = try consolider(d, region: "32")
+        let tableau = try XCTUnwrap(encore.ecartes.first { $0.nom == "consolidation.csv" })
+        XCTAssertEqual(tableau.motif, .tableauConsolide)
+        XCTAssertFalse(tableau.estUnProbleme)
+        XCTAssertEqual(encore["1.1"]?.ensemble.valeur, 445)
         XCTAssertThrowsError(try consolider(d, region: "99")) { e in
             XCTAssertEqual((e as? ErreurObservatoire)?.code, .usage)
             XCTAssertTrue((e as? ErreurObservatoire)?.conseil?.contains("32 Hauts-de-France") ?? false)
