@@ -141,9 +141,6 @@ public enum LectureEchange {
         var lu = premier == UInt8(ascii: "{") || premier == UInt8(ascii: "[")
             ? try LectureJSON.lire(Data(corps)) : try LectureCSV.lire(texte)
         guard let version = lu.versionFormat else {
-            if lu.format == .json {
-                throw RefusEchange("export JSON d'avant la version 1 du format (sans « version_format ») : il ne dit ni le nom de la C360 ni son département")
-            }
             avertissements.append("format d'avant la version 1 (sans numéro de version) : lu quand même, mais ni la date d'extraction ni la version de l'outil ne sont connues")
             return try terminer(&lu, url: url, empreinte: empreinte, verifiee: verifiee, avertissements: avertissements, referentiel: referentiel)
         }
@@ -261,14 +258,7 @@ public enum LectureEchange {
     static func identite(diffusion: String?, territoire: String?, debut: String?, fin: String?, c360: String?, departement: String?) throws
         -> (periode: Periode, c360: String, departement: String) {
         // The diffusion first: an internal file is refused before anything else is looked at.
-        switch diffusion {
-        case "externe"?: break
-        case "interne"?:
-            throw RefusEchange("c'est un export interne (diffusion interne) : il peut contenir de petits effectifs qui permettraient de reconnaître des personnes ; la consolidation ne lit que les exports externes",
-                               conseil: "Supprimez ce fichier de l'envoi et demandez à la C360 son export externe : « c360 indicateurs --annee AAAA --diffusion externe --format csv --sortie DOSSIER ».")
-        default:
-            throw RefusEchange("diffusion absente ou inconnue (« externe » attendu) : ce n'est pas un fichier d'échange de c360")
-        }
+        try verifierDiffusion(diffusion)
         if let t = territoire, !t.isEmpty {
             throw RefusEchange("c'est l'export d'un seul territoire de la C360 ; la consolidation compare des C360 entières",
                                conseil: "Demandez l'export de toute la C360 (sans --territoire).")
@@ -279,6 +269,18 @@ public enum LectureEchange {
         guard let c360, !c360.trimmingCharacters(in: .whitespaces).isEmpty else { throw RefusEchange("nom de la C360 absent") }
         guard let departement, !departement.isEmpty else { throw RefusEchange("département de la C360 absent") }
         return (Periode(debut: d, fin: f), try texte(c360, lieu: "nom de la C360", maximum: 300), Referentiel.normaliser(departement))
+    }
+
+    /// Only published (`externe`) files are consolidated: an internal one may hold small counts.
+    static func verifierDiffusion(_ diffusion: String?) throws {
+        switch diffusion {
+        case "externe"?: break
+        case "interne"?:
+            throw RefusEchange("c'est un export interne (diffusion interne) : il peut contenir de petits effectifs qui permettraient de reconnaître des personnes ; la consolidation ne lit que les exports externes",
+                               conseil: "Supprimez ce fichier de l'envoi et demandez à la C360 son export externe : « c360 indicateurs --annee AAAA --diffusion externe --format csv --sortie DOSSIER ».")
+        default:
+            throw RefusEchange("diffusion absente ou inconnue (« externe » attendu) : ce n'est pas un fichier d'échange de c360")
+        }
     }
 }
 
@@ -307,11 +309,11 @@ enum LectureJSON {
         case let n as Int: versionFormat = n
         default: throw RefusEchange("« version_format » n'est pas un nombre entier")
         }
-        if versionFormat == nil, racine["diffusion"] as? String == "externe", c360 == nil {
-            // An older JSON: refused by the caller (it has neither the C360 nor its département).
-            return FichierEchange(chemin: "", nom: "", format: .json, versionFormat: nil, c360: "", departement: "",
-                                  periode: Periode.annee(2000), extraction: nil, versionOutil: nil, seuil: nil, empreinte: "",
-                                  empreinteVerifiee: false, indicateurs: [], avertissements: [])
+        if versionFormat == nil, c360 == nil {
+            // A JSON from before version 1 says neither the C360 nor its département: refused
+            // (an internal one, as internal).
+            try LectureEchange.verifierDiffusion(racine["diffusion"] as? String)
+            throw RefusEchange("export JSON d'avant la version 1 du format (sans « version_format ») : il ne dit ni le nom de la C360 ni son département")
         }
         let id = try LectureEchange.identite(diffusion: racine["diffusion"] as? String, territoire: racine["territoire"] as? String,
                                              debut: periode?["debut"] as? String, fin: periode?["fin"] as? String,

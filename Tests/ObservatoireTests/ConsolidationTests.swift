@@ -444,6 +444,7 @@ final class ConsolidationTests: XCTestCase {
             ("département", Echanges.csv(c360: "C", departement: "99", annee: 2025, indicateurs: alpha), "département inconnu"),
             ("version future", Echanges.csv(c360: "C", departement: "59", annee: 2025, version: 2, indicateurs: alpha), "plus récente"),
             ("JSON sans version", Echanges.json(c360: "C", departement: "59", annee: 2025, version: nil, indicateurs: alpha), "d'avant la version 1"),
+            ("JSON interne sans version", Echanges.json(c360: "C", departement: "59", annee: 2025, diffusion: "interne", version: nil, indicateurs: alpha), "export interne"),
             ("négatif", Echanges.csv(c360: "C", departement: "59", annee: 2025, indicateurs: [Echanges.Ind(code: "1.1", valeur: "-4")]), "valeur négative"),
             ("taux", Echanges.csv(c360: "C", departement: "59", annee: 2025, indicateurs: [Echanges.Ind(code: "1.4", valeur: "4", num: "4", den: "3", taux: "133.3")]), "pourcentage"),
             ("num > den", Echanges.csv(c360: "C", departement: "59", annee: 2025, indicateurs: [Echanges.Ind(code: "1.4", valeur: "40", num: "40", den: "30", taux: "13")]), "numérateur supérieur"),
