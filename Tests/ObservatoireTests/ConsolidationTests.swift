@@ -278,6 +278,22 @@ final class ConsolidationTests: XCTestCase {
         let i41 = try XCTUnwrap(c["4.1"])
         XCTAssertEqual(try XCTUnwrap(i41.ensemble.valeur), 7.7, accuracy: 1e-9)
         XCTAssertEqual(i41.unite, .etp)
+
+        // The spread of every indicator (QUARTILE.INCLURE), computed by hand from the published figures.
+        let attendues: [String: [Double]] = [
+            "1.1": [45, 71.25, 100, 140, 200],            // 45 ; 80 ; 120 ; 200
+            "1.4": [40, 40, 40, 50, 60],                  // 40 ; 40 ; 60 (Beta masqué)
+            "1.6": [60, 71.25, 77.5, 80.825, 83.3],
+            "1.7": [12, 18.375, 22.75, 27.5, 35],         // 12 ; 20,5 ; 25 ; 35
+            "2.1": [7, 8.25, 9.5, 10.75, 12],             // 7 ; 12 (Beta et Delta masqués)
+            "3.1": [50, 55, 60, 60, 60],                  // 50 ; 60 ; 60 (Gamma non collecté)
+            "4.1": [1, 1.15, 1.85, 2.625, 3],             // 1 ; 1,2 ; 2,5 ; 3
+        ]
+        for (code, a) in attendues {
+            let d = try XCTUnwrap(c[code]?.distribution, code)
+            for (x, y) in zip([d.minimum, d.q1, d.mediane, d.q3, d.maximum], a) { XCTAssertEqual(x, y, accuracy: 1e-9, code) }
+        }
+        XCTAssertEqual(c.indicateurs.map(\.code), ["1.1", "1.4", "1.6", "1.7", "2.1", "3.1", "4.1"], "l'ordre du catalogue")
     }
 
     // MARK: - Files set aside, with their reason
