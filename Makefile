@@ -2,7 +2,8 @@
 #   make demo   construit, installe ce qui manque, lance le traitement complet sur des données de démonstration
 #   make test   lance toute la suite de tests
 #   make bench  mesure les performances (jeux de données générés une fois, en cache)
-#   make navigateur  vérifie les pages dans Chromium (accessibilité, petits écrans, PDF)
+#   make navigateur  vérifie les pages dans Chromium (accessibilité, petits écrans, PDF), rapports consolidés compris
+#   make demo-consolidation  la consolidation nationale et régionale d'une douzaine de C360 de démonstration
 #   make chromium    installe Chromium (pour « --format pdf ») et les outils PDF
 
 SWIFT     ?= swift
@@ -10,7 +11,7 @@ DEMO_DIR  ?= sortie/demo
 SUDO      := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo)
 C360      := .build/debug/c360
 
-.PHONY: all deps build demo test bench robustesse install clean chromium navigateur
+.PHONY: all deps build demo demo-consolidation test bench robustesse install clean chromium navigateur
 
 PREFIX    ?= /usr/local
 
@@ -35,6 +36,9 @@ build: deps
 
 demo: build
 	$(C360) demo $(DEMO_DIR)
+
+demo-consolidation: build
+	$(C360) demo-consolidation sortie/demo-consolidation
 
 test: deps
 	$(SWIFT) build --build-tests
@@ -76,9 +80,10 @@ chromium:
 	fi
 
 # The pages in a real browser: axe-core (WCAG A/AA) at 1280, 390 and 320 px, no sideways
-# scroll, no network request, on the demo report (internal and external) and dashboard;
-# then the PDFs printed by c360 itself (pages, text, tags). Uses the system Chromium through
-# Python's playwright (installed with pip when missing; no browser download).
+# scroll, no network request, on the demo report (internal and external), the dashboard and
+# the consolidated reports of the network demo (national and regional); then the PDFs printed
+# by c360 itself (pages, text, tags). Uses the system Chromium through Python's playwright
+# (installed with pip when missing; no browser download).
 NAV_DIR   ?= sortie/navigateur
 PYTHON    ?= python3
 navigateur: build chromium
@@ -88,10 +93,13 @@ navigateur: build chromium
 	C360_AUJOURDHUI=2026-02-10 $(C360) demo $(NAV_DIR) >/dev/null
 	$(C360) rapport --dossier $(NAV_DIR) --annee 2025 --format pdf --diffusion externe --sortie $(NAV_DIR)/pdf
 	$(C360) tableau-de-bord --dossier $(NAV_DIR) --mois 2026-01 --format pdf --sortie $(NAV_DIR)/pdf
+	C360_AUJOURDHUI=2026-02-10 $(C360) demo-consolidation $(NAV_DIR)/reseau >/dev/null
 	$(PYTHON) Tests/navigateur/verifier.py \
 	  $(NAV_DIR)/rapports/rapport-activite-*-2025.html \
 	  $(NAV_DIR)/rapports/rapport-activite-*-2025-externe.html \
 	  $(NAV_DIR)/rapports/tableau-de-bord-*-2026-01.html \
+	  $(NAV_DIR)/reseau/consolidation/consolidation-nationale-2025.html \
+	  $(NAV_DIR)/reseau/consolidation/consolidation-region-32-2025.html \
 	  --pdf "$$(ls $(NAV_DIR)/pdf/rapport-activite-*-externe.pdf):12:Synthèse|Indicateurs du cahier des charges|moins de 5|Page 1 /" \
 	  --pdf "$$(ls $(NAV_DIR)/pdf/tableau-de-bord-*-2026-01.pdf):3:Tableau de bord|Tendances sur 24 mois|Page 1 /"
 

@@ -9,6 +9,7 @@ let etapes: [Target.Dependency] = [
     "ObservatoireStore",
     "ObservatoireImport",
     "ObservatoireIndicateurs",
+    "ObservatoireConsolidation",
     "ObservatoireRapports",
 ]
 
@@ -95,6 +96,16 @@ let package = Package(
             ],
             resources: [.copy("../../Queries")]
         ),
+        // Consolidate: reads the C360s' published (externe) indicator exchange files, checks them,
+        // and builds the regional or national figures from published numbers only.
+        .target(
+            name: "ObservatoireConsolidation",
+            dependencies: [
+                "ObservatoireCore",
+                "ObservatoireIndicateurs",
+            ],
+            resources: [.copy("departements.csv")]
+        ),
         // Render: XLSX (libxlsxwriter), HTML and SVG from the templates of Reports/.
         .target(
             name: "ObservatoireRapports",
@@ -102,6 +113,7 @@ let package = Package(
                 "ObservatoireCore",
                 "ObservatoireStore",
                 "ObservatoireIndicateurs",
+                "ObservatoireConsolidation",
                 "CXlsxWriter",
                 "CCmark",
                 .product(name: "Yams", package: "Yams"),

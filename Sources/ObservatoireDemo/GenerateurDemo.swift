@@ -14,6 +14,9 @@ public struct OptionsDemo: Sendable {
     /// Share of rows deliberately broken (typos, impossible dates, unknown values), as real
     /// exports have; 0 for clean data.
     public var tauxErreurs = 0.002
+    /// How this C360 works (delays, outcomes, profiles): the defaults are the demo's usual C360;
+    /// the regional and national demo varies them from one C360 to the next.
+    public var variante = VarianteDemo()
 
     /// The Pas-de-Calais territories (seed 000) with a weight close to their population.
     public static let territoiresPasDeCalais: [(String, Double)] = [
@@ -27,6 +30,24 @@ public struct OptionsDemo: Sendable {
         du = Jour(annee: aujourdhui.annee - 2, mois: 1, jour: 1)!
         au = aujourdhui.debutDuMois - 1
     }
+}
+
+/// The habits of a synthetic C360, so that a demo network does not look like twelve copies.
+public struct VarianteDemo: Sendable {
+    /// Median days from a request to its first proposition.
+    public var delaiMedian = 14.0
+    /// Shares of propositions built on earlier assessments, ad hoc with partners, in mainstream settings.
+    public var partEvaluation = 0.58
+    public var partAdHoc = 0.27
+    public var partMilieuOrdinaire = 0.52
+    /// Weights of the decisions: accepted, refused, no follow-up, pending.
+    public var poidsDecisions = [0.70, 0.14, 0.08, 0.08]
+    /// Weights of the profiles: child, adult, carer, professional.
+    public var poidsProfils = [0.17, 0.45, 0.28, 0.10]
+    /// Whether the co-built life project is filled in (when not, indicator 3.1 is « non collecté »).
+    public var projetsRenseignes = true
+
+    public init() {}
 }
 
 /// What the generator wrote.
@@ -361,7 +382,7 @@ public enum GenerateurDemo {
                 } else {
                     personnes += 1
                     personne = String(format: "P%07d", personnes)
-                    profilIndex = g.choix([0.17, 0.45, 0.28, 0.10])
+                    profilIndex = g.choix(o.variante.poidsProfils)
                     if recents.count < 5_000 { recents.append((personne, profilIndex)) } else { recents[g.entier(5_000)] = (personne, profilIndex) }
                 }
                 let profil = Profil.allCases[profilIndex]
@@ -384,6 +405,7 @@ public enum GenerateurDemo {
                 let origine = g.bernoulli(accompagnee ? 0.12 : 0.04) ? "reperage_360" : "demande"
                 var projet = ""
                 if accompagnee { projet = ["personne", "aidant", "pair_aidant", "non", ""][g.choix([0.38, 0.24, 0.05, 0.18, 0.15])] }
+                if !o.variante.projetsRenseignes { projet = "" }
                 let territoire = o.territoires[g.choix(poidsTerritoires)]
                 let canal = Canal.allCases[g.choix([0.52, 0.14, 0.18, 0.12, 0.04])].rawValue
                 let rapt: String
@@ -428,7 +450,7 @@ public enum GenerateurDemo {
                 guard g.bernoulli(probabilite) else { continue }
                 var nombre = 1
                 while nombre < 4 && g.bernoulli(0.35) { nombre += 1 }
-                var date = jour + Int(g.lognormale(mediane: 14, sigma: 0.9))
+                var date = jour + Int(g.lognormale(mediane: o.variante.delaiMedian, sigma: 0.9))
                 for _ in 0..<nombre {
                     guard date <= o.au else { break }
                     numeroProposition += 1
@@ -436,7 +458,7 @@ public enum GenerateurDemo {
                     var decision = "en_attente"
                     var dateDecision: Jour?
                     if !(age < 20 && g.bernoulli(0.7)) {
-                        decision = ["acceptee", "refusee", "sans_suite", "en_attente"][g.choix([0.70, 0.14, 0.08, 0.08])]
+                        decision = ["acceptee", "refusee", "sans_suite", "en_attente"][g.choix(o.variante.poidsDecisions)]
                         if decision != "en_attente" {
                             let d = date + Int(g.lognormale(mediane: 7, sigma: 0.8))
                             if d <= o.au { dateDecision = d } else { decision = "en_attente" }
@@ -448,7 +470,8 @@ public enum GenerateurDemo {
                         if annuaire.dates[a] <= date { acteur = annuaire.ids[a] }
                     }
                     var lp = [String(format: "PR%07d", numeroProposition), id, date.iso,
-                              g.bernoulli(0.58) ? "1" : "0", g.bernoulli(0.27) ? "1" : "0", g.bernoulli(0.52) ? "1" : "0",
+                              g.bernoulli(o.variante.partEvaluation) ? "1" : "0", g.bernoulli(o.variante.partAdHoc) ? "1" : "0",
+                              g.bernoulli(o.variante.partMilieuOrdinaire) ? "1" : "0",
                               decision, dateDecision?.iso ?? "", acteur]
                     if g.bernoulli(o.tauxErreurs) {
                         bilan.erreursInjectees += 1

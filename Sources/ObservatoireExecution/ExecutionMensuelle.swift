@@ -360,8 +360,3 @@ public enum ExecutionMensuelle {
         }
     }
 }
-
-/// The program's version, part of the reports' state (a new version rewrites them).
-public enum Version {
-    public static let courante = "0.1.0"
-}

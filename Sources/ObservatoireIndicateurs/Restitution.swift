@@ -104,6 +104,18 @@ public struct Affichage {
     }
 }
 
+/// The exchange format of the indicator files (`indicateurs --format csv|json`), what a
+/// regional or national consolidation reads (`c360 consolider`). Documented in French, with its
+/// version history, in `docs/format-echange.md`. Files written before version 1 carry no version.
+public enum FormatEchange {
+    /// The JSON's `format` value.
+    public static let nom = "c360-indicateurs"
+    /// The current version, written in every file (JSON `version_format`, CSV column `version_format`).
+    public static let version = 1
+    /// The extension of the SHA-256 sidecar written beside an exchange file (`sha256sum` format).
+    public static let extensionEmpreinte = "sha256"
+}
+
 /// The machine outputs of the indicator table (`spec/cli.md`): JSON and the CSV export for
 /// the CNSA's national consolidation.
 public enum Restitution {
@@ -117,8 +129,10 @@ public enum Restitution {
 
     /// The JSON of `c360 indicateurs --format json`, exactly as `spec/cli.md` shows it, extended
     /// with `statut`, `statistiques` where there are some, `n_1` (the previous period) and, in
-    /// `externe`, what the small-count protection withheld.
-    public static func json(_ t: TableauIndicateurs) -> JSON {
+    /// `externe`, what the small-count protection withheld; and, for the exchange format
+    /// (``FormatEchange``), the format and its version, the C360 (name and département, when the
+    /// configuration is given), the tool that wrote it and each indicator's unit.
+    public static func json(_ t: TableauIndicateurs, configuration: Configuration? = nil) -> JSON {
         let s = t.seuil
         func indicateur(_ v: ValeurIndicateur, _ precedent: ValeurIndicateur?) -> JSON {
             var paires: [(String, JSON)] = [
@@ -141,6 +155,7 @@ public enum Restitution {
                         ("taux", l.taux.map { .nombre($0) } ?? .nul)])
             })))
             paires.append(("territorial", .booleen(v.indicateur.territorial)))
+            paires.append(("unite", .texte(v.indicateur.unite.rawValue)))
             if let p = precedent {
                 paires.append(("n_1", .objet([
                     ("statut", .texte(p.statut.rawValue)),
@@ -150,7 +165,12 @@ public enum Restitution {
             }
             return .objet(paires)
         }
-        var racine: [(String, JSON)] = [
+        var racine: [(String, JSON)] = [("format", .texte(FormatEchange.nom)), ("version_format", .entier(FormatEchange.version))]
+        if let configuration {
+            racine.append(("c360", .objet([("nom", .texte(configuration.nom)), ("departement", .texte(configuration.departement))])))
+        }
+        racine.append(("outil", .objet([("nom", .texte(Version.outil)), ("version", .texte(Version.courante))])))
+        racine += [
             ("periode", .objet([("debut", .texte(t.periode.debut.iso)), ("fin", .texte(t.periode.fin.iso))])),
             ("territoire", t.territoire.map { .texte($0) } ?? .nul),
             ("diffusion", .texte(t.diffusion.rawValue)),
@@ -168,12 +188,17 @@ public enum Restitution {
         return .objet(racine)
     }
 
+    /// The columns of the CSV export. The first eighteen are those of the first exports and keep
+    /// their place (other tools rely on it); the exchange format (version 1) adds the last five.
     public static let colonnesCSV = ["c360", "departement", "debut", "fin", "territoire", "diffusion", "code", "libelle",
-                                     "ligne", "cle", "valeur", "numerateur", "denominateur", "taux", "cible", "sens", "atteinte", "statut"]
+                                     "ligne", "cle", "valeur", "numerateur", "denominateur", "taux", "cible", "sens", "atteinte", "statut",
+                                     "version_format", "extraction", "version_outil", "seuil", "unite"]
 
     /// The CSV export for the national consolidation: one row per indicator × line (`total`,
     /// `repartition` by key, `statistique` by name), stable codes, plain numbers with a decimal
-    /// point, `;` separator, UTF-8. A masked count is written `< 5`.
+    /// point, `;` separator, UTF-8. A masked count is written `< 5`. Every row ends with the
+    /// exchange format's version, the extraction date, the tool's version, the small-count
+    /// threshold and the indicator's unit, so that each row stands alone.
     public static func csv(_ t: TableauIndicateurs, configuration: Configuration) -> String {
         let s = t.seuil
         var lignes = [colonnesCSV.joined(separator: ";")]
@@ -193,21 +218,23 @@ public enum Restitution {
         }
         let commun = [champ(configuration.nom), configuration.departement, t.periode.debut.iso, t.periode.fin.iso,
                       champ(t.territoire ?? ""), t.diffusion.rawValue]
+        let echange = [String(FormatEchange.version), Horodatage.iso(t.extraction), Version.courante, String(t.seuil)]
         for v in t.indicateurs {
             let debut = commun + [v.code, champ(v.indicateur.libelle)]
+            let fin = echange + [v.indicateur.unite.rawValue]
             let cible = v.cible.map { [n($0.valeur), $0.sens.rawValue] } ?? ["", ""]
             let atteinte = v.atteinte.map { $0 ? "oui" : "non" } ?? ""
             lignes.append((debut + ["total", "", n(v.valeur, retenue: v.valeurRetenue),
                                     v.aUnTaux ? n(v.numerateur ?? 0, retenue: v.numerateurRetenu) : "",
                                     v.aUnTaux ? n(v.denominateur, retenue: v.denominateurRetenu) : "",
-                                    n(v.taux, retenue: v.tauxRetenu)] + cible + [atteinte, v.statut.rawValue]).joined(separator: ";"))
+                                    n(v.taux, retenue: v.tauxRetenu)] + cible + [atteinte, v.statut.rawValue] + fin).joined(separator: ";"))
             for st in v.statistiques {
-                lignes.append((debut + ["statistique", st.nom, n(st.valeur, retenue: st.retenue), "", "", "", "", "", "", ""]).joined(separator: ";"))
+                lignes.append((debut + ["statistique", st.nom, n(st.valeur, retenue: st.retenue), "", "", "", "", "", "", ""] + fin).joined(separator: ";"))
             }
             for l in v.repartition {
                 // The base of a share is the breakdown's total: not written when the share is withheld.
                 lignes.append((debut + ["repartition", champ(l.cle), n(l.n, retenue: l.retenue), "",
-                                        l.tauxRetenu != nil ? "" : n(l.base), n(l.taux, retenue: l.tauxRetenu), "", "", "", ""]).joined(separator: ";"))
+                                        l.tauxRetenu != nil ? "" : n(l.base), n(l.taux, retenue: l.tauxRetenu), "", "", "", ""] + fin).joined(separator: ";"))
             }
         }
         return lignes.joined(separator: "\n") + "\n"

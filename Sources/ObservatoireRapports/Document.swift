@@ -123,6 +123,19 @@ public struct PointGraphique: Sendable, Equatable {
     public var valeur: Double?
     public var texte: String
     public var masque: Bool = false
+    /// The point's own target, marked on its row (dot plot), when the targets differ.
+    public var cible: Double? = nil
+}
+
+/// A reference line across a chart (the consolidated value, a target shared by every row).
+public struct RepereGraphique: Sendable, Equatable {
+    public var valeur: Double
+    public var texte: String
+
+    public init(valeur: Double, texte: String) {
+        self.valeur = valeur
+        self.texte = texte
+    }
 }
 
 public struct PanneauGraphique: Sendable, Equatable {
@@ -131,7 +144,8 @@ public struct PanneauGraphique: Sendable, Equatable {
 }
 
 public struct Graphique: Sendable, Equatable {
-    public enum Genre: Sendable, Equatable { case colonnes, barres, petitsMultiples, colonnettes }
+    /// `points`: one row per item ranked by value, a dot at its value (consolidation).
+    public enum Genre: Sendable, Equatable { case colonnes, barres, petitsMultiples, colonnettes, points }
     public var genre: Genre
     public var titre: String
     public var description: String
@@ -145,6 +159,10 @@ public struct Graphique: Sendable, Equatable {
     public var entiers = true
     /// Unit after the top graduation of small columns (« % », « j »).
     public var unite: String = ""
+    /// The consolidated value, drawn as a dashed line (dot plot).
+    public var ensemble: RepereGraphique? = nil
+    /// A target shared by every row, drawn as a solid line (dot plot).
+    public var cible: RepereGraphique? = nil
 }
 
 /// A chart and the table of its figures; `colonneSerie` is the table column it plots.
@@ -155,6 +173,62 @@ public struct FigureDocument: Sendable, Equatable {
     public var colonneSerie: Int = 0
     /// The chart spans the page, the table below it (months).
     public var pleine = false
+    /// Only the first rows of the table are charted in a workbook (the published ones, ranked).
+    public var lignesGraphique: Int? = nil
+}
+
+/// One département's square in a tile map.
+public struct TuileCarte: Sendable, Equatable {
+    public enum Etat: Sendable, Equatable {
+        /// A published figure, in the colour class `classe` (0 = lightest).
+        case valeur(classe: Int)
+        /// A file, but no figure to show (withheld, not collected, not computable).
+        case nonPublie
+        /// No file from this département.
+        case sansFichier
+    }
+
+    public var code: String
+    public var nom: String
+    /// Row and column in the grid, from 1.
+    public var ligne: Int
+    public var colonne: Int
+    /// What the square says under the code (« 72,4 % », « < 5 »).
+    public var texte: String
+    /// The same in full words, for the square's tooltip.
+    public var libelle: String
+    public var etat: Etat
+
+    public init(code: String, nom: String, ligne: Int, colonne: Int, texte: String, libelle: String, etat: Etat) {
+        self.code = code
+        self.nom = nom
+        self.ligne = ligne
+        self.colonne = colonne
+        self.texte = texte
+        self.libelle = libelle
+        self.etat = etat
+    }
+}
+
+/// A tile map of départements (each a square at a fixed place, coloured by its value, the value
+/// written in it), with its legend and the table of the same figures.
+public struct CarteDocument: Sendable, Equatable {
+    public var titre: String
+    public var description: String
+    public var tuiles: [TuileCarte]
+    /// The colour classes, lightest first (« de 55,0 % à 62,3 % »).
+    public var classes: [String]
+    public var tableau: TableauDocument
+    public var note: String?
+
+    public init(titre: String, description: String, tuiles: [TuileCarte], classes: [String], tableau: TableauDocument, note: String? = nil) {
+        self.titre = titre
+        self.description = description
+        self.tuiles = tuiles
+        self.classes = classes
+        self.tableau = tableau
+        self.note = note
+    }
 }
 
 public struct ChiffreCle: Sendable, Equatable {
@@ -204,6 +278,8 @@ public enum Bloc: Sendable, Equatable {
     case markdown(String, nomDesTableaux: String)
     case tendances([Tendance])
     case definitions([Definition])
+    /// A tile map of départements and its table (consolidation).
+    case carte(CarteDocument)
 }
 
 public struct SectionDocument: Sendable, Equatable {
@@ -216,7 +292,7 @@ public struct SectionDocument: Sendable, Equatable {
 
 /// The whole report or dashboard, ready to be laid out.
 public struct DocumentRapport: Sendable {
-    public enum Genre: String, Sendable { case rapport, tableauDeBord = "tableau-de-bord" }
+    public enum Genre: String, Sendable { case rapport, tableauDeBord = "tableau-de-bord", consolidation }
 
     public let genre: Genre
     public let titre: String
@@ -236,6 +312,9 @@ public struct DocumentRapport: Sendable {
 
     /// The explanation of the diffusion level, shown in the header.
     public var texteDiffusion: String {
+        if genre == .consolidation {
+            return "Consolidation des indicateurs publiés par les Communautés 360 (leurs exports externes, secret statistique appliqué). Aucun chiffre masqué par une C360 (« moins de \(seuil) », « masqué », « effectif insuffisant ») n'est lu, ni estimé, ni retrouvé : les chiffres d'ensemble n'additionnent que des chiffres publiés, et disent combien de C360 ils couvrent."
+        }
         switch diffusion {
         case .interne:
             return "Document de travail de la coordination : tous les effectifs sont affichés. Ne pas diffuser hors de la Communauté 360."

@@ -32,7 +32,12 @@ public enum EcrivainHTML {
             "sections": sections,
             "cssImpression": cssImpression(gauche: doc.enTeteImpression, droite: doc.libelleDiffusion),
         ]
-        let modele = doc.genre == .rapport ? "rapport.html.mustache" : "tableau-de-bord.html.mustache"
+        let modele: String
+        switch doc.genre {
+        case .rapport: modele = "rapport.html.mustache"
+        case .tableauDeBord: modele = "tableau-de-bord.html.mustache"
+        case .consolidation: modele = "consolidation.html.mustache"
+        }
         return try PageHTML.rendre(modele: modele, modeles: modeles, contexte: contexte)
     }
 
@@ -78,6 +83,7 @@ final class MiseEnPageHTML {
         case .markdown(let md, let nom): return "<div class=\"texte-libre\">" + MarkdownSur.html(md, niveauDeBase: 3, nomDesTableaux: nom) + "</div>"
         case .tendances(let t): return tendances(t)
         case .definitions(let d): return definitions(d)
+        case .carte(let c): return carte(c)
         }
     }
 
@@ -186,7 +192,22 @@ final class MiseEnPageHTML {
             return SVG.petitsMultiples(id: id, titre: g.titre, description: g.description, axeY: g.axeY, panneaux: g.panneaux)
         case .colonnettes:
             return SVG.colonnettes(id: id, titre: g.titre, description: g.description, points: g.serie, entiers: g.entiers, unite: g.unite)
+        case .points:
+            return SVG.points(id: id, titre: g.titre, description: g.description, axe: g.axeX, points: g.serie, entiers: g.entiers,
+                              unite: g.unite, ensemble: g.ensemble, cible: g.cible)
         }
+    }
+
+    /// A tile map: the map and its legend in a scroll region (it keeps its size), the table of
+    /// the same figures beside it.
+    func carte(_ c: CarteDocument) -> String {
+        let id = ids.suivant("carte")
+        var s = "<div class=\"figure-donnees carte-tuiles\"><figure class=\"figure\">"
+        s += "<div class=\"defilement-graphique\" role=\"region\" tabindex=\"0\" aria-label=\"\(e("Carte : " + c.titre))\">"
+        s += SVG.carte(id: id, titre: c.titre, description: c.description, tuiles: c.tuiles, classes: c.classes) + "</div>"
+        if let note = c.note { s += "<figcaption>\(e(note))</figcaption>" }
+        s += "</figure><div class=\"donnees\">\(tableau(c.tableau))</div></div>"
+        return s
     }
 
     /// A chart in its own scroll region (it keeps its size: its text never goes under 11 px).

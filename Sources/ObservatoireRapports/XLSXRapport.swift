@@ -101,7 +101,10 @@ final class MiseEnPageXLSX {
         try f.f.hauteur(0, 22)
         let diffusion = doc.diffusion == .externe
             ? "diffusion externe (effectifs de 1 à \(doc.seuil - 1) masqués)" : "diffusion interne (tous les effectifs)"
-        try f.f.texte(1, 0, "\(doc.sousTitre) — \(diffusion) — données extraites le \(Horodatage.francais(doc.extraction))", Styles.sousTitre)
+        let quand = doc.genre == .consolidation
+            ? "consolidation des exports externes des C360, faite le \(Horodatage.francais(doc.extraction))"
+            : "\(diffusion) — données extraites le \(Horodatage.francais(doc.extraction))"
+        try f.f.texte(1, 0, "\(doc.sousTitre) — \(quand)", Styles.sousTitre)
         try f.f.miseEnPage(enTete: doc.nomC360, piedGauche: doc.titre, piedDroit: doc.libelleDiffusion, lignesRepetees: 0...1)
         if premiere {
             f.f.activer()
@@ -118,8 +121,10 @@ final class MiseEnPageXLSX {
     }
 
     func identite(_ f: Feuille) throws {
-        let infos: [(String, String)] = [
-            ("Communauté 360", doc.nomC360), ("Département", doc.departement), ("Document", doc.titre),
+        let qui: [(String, String)] = doc.genre == .consolidation
+            ? [("Périmètre", doc.nomC360)] : [("Communauté 360", doc.nomC360), ("Département", doc.departement)]
+        let infos: [(String, String)] = qui + [
+            ("Document", doc.titre),
             ("Diffusion", doc.diffusion == .externe
                 ? "externe — secret statistique : effectifs de 1 à \(doc.seuil - 1) écrits « moins de \(doc.seuil) »"
                 : "interne — tous les effectifs sont affichés ; ne pas diffuser hors de la C360"),
@@ -131,7 +136,7 @@ final class MiseEnPageXLSX {
             f.mesurer(0, nom)
             l += 1
         }
-        try f.f.texte(l, 0, "Extraction des données", Styles.texteGras)
+        try f.f.texte(l, 0, doc.genre == .consolidation ? "Consolidation faite le" : "Extraction des données", Styles.texteGras)
         try f.f.date(l, 1, doc.extraction, Styles.dateHeure)
         f.ligne = l + 2
     }
@@ -177,6 +182,11 @@ final class MiseEnPageXLSX {
             return nil
         case .tendances:
             return nil
+        case .carte(let c):
+            // The workbook keeps the map's figures as a table (département, value, colour class).
+            let r = try tableau(c.tableau, f)
+            if let note = c.note { try texteLong(note, f, Styles.noteLongue) }
+            return r.entete
         case .definitions(let d):
             let t = TableauDocument(legende: "", enTeteLignes: "Indicateur", avecCode: true, colonnes: ["Définition", "Précisions"],
                                     groupes: [GroupeDocument(titre: nil, lignes: d.map { LigneDocument(code: $0.code, entete: $0.titre, cellules: [.texte($0.texte), .texte($0.precision ?? "")]) })])
@@ -297,11 +307,14 @@ final class MiseEnPageXLSX {
         let t = fig.tableau
         let r = try tableau(t, f)
         let lignes = t.lignes
-        guard !lignes.isEmpty, fig.graphique.genre == .barres || fig.graphique.genre == .colonnes else { return r.entete }
-        let debut = r.entete + 1, fin = r.entete + lignes.count
+        guard !lignes.isEmpty, [.barres, .colonnes, .points].contains(fig.graphique.genre) else { return r.entete }
+        // A dot plot becomes ranked bars over its published rows (the first ones).
+        let charte = fig.lignesGraphique.map { Array(lignes.prefix($0)) } ?? lignes
+        guard !charte.isEmpty else { return r.entete }
+        let debut = r.entete + 1, fin = r.entete + charte.count
         let colonne = r.premiereDonnee + fig.colonneSerie
         // A series with a value in words would be drawn as 0 by Excel: no chart then.
-        let publiable = lignes.allSatisfy { l in
+        let publiable = charte.allSatisfy { l in
             guard fig.colonneSerie < l.cellules.count, case .mesure(let m) = l.cellules[fig.colonneSerie] else { return false }
             return m.estChiffre
         }
@@ -310,11 +323,11 @@ final class MiseEnPageXLSX {
             f.ligne += 1
             return r.entete
         }
-        let g = try classeur.graphique(fig.graphique.genre == .barres ? .barres : .colonnes)
+        let g = try classeur.graphique(fig.graphique.genre == .colonnes ? .colonnes : .barres)
         g.titre(fig.graphique.titre)
         try g.serie(nom: fig.graphique.nomSerie, feuille: f.f, lignes: debut...fin, colonneCategories: r.colonneEntete, colonneValeurs: colonne,
                     trace: .init(remplissage: 0x0072B2, contour: 0x0072B2, etiquettes: true))
-        let precedentPubliable = fig.graphique.precedent != nil && lignes.allSatisfy { l in
+        let precedentPubliable = fig.graphique.precedent != nil && charte.allSatisfy { l in
             guard fig.colonneSerie + 1 < l.cellules.count, case .mesure(let m) = l.cellules[fig.colonneSerie + 1] else { return false }
             return m.estChiffre
         }
@@ -328,8 +341,10 @@ final class MiseEnPageXLSX {
         } else {
             g.sansLegende()
         }
-        let format = "#,##0"
-        if fig.graphique.genre == .barres {
+        // Ranked bars of a dot plot keep the unit of their figures (a rate in %, one decimal).
+        let format = fig.graphique.genre != .points ? "#,##0"
+            : (fig.graphique.unite == "%" ? "0.0%" : (fig.graphique.entiers ? "#,##0" : "#,##0.0"))
+        if fig.graphique.genre != .colonnes {
             g.axeValeursHorizontal(nom: fig.graphique.axeX, format: format)
         } else {
             g.axes(x: fig.graphique.axeX, y: fig.graphique.axeY, formatY: format)

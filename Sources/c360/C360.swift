@@ -33,7 +33,7 @@ struct C360: ParsableCommand {
         subcommands: [
             CommandeInit.self, CommandeImporter.self, CommandeIndicateurs.self, CommandeRapport.self,
             CommandeTableauDeBord.self, CommandeExecuter.self, CommandeRejets.self, CommandeProfil.self, CommandeModeleSuivi.self,
-            CommandeDemoDonnees.self, CommandeDemo.self,
+            CommandeDemoDonnees.self, CommandeDemo.self, CommandeConsolider.self, CommandeDemoConsolidation.self,
         ],
         helpNames: [.short, .long, .customLong("aide")]
     )

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ObservatoireCore
 import ObservatoireIndicateurs
+import ObservatoireRapports
 import ObservatoireStore
 
 enum FormatIndicateurs: String, ExpressibleByArgument, CaseIterable {
@@ -83,6 +84,15 @@ struct CommandeIndicateurs: ParsableCommand {
     @Option(help: ArgumentHelp("table (lecture), csv (export CNSA) ou json.", valueName: "FORMAT"))
     var format: FormatIndicateurs = .table
 
+    @Option(help: ArgumentHelp("Écrit l'export csv ou json dans ce fichier (ou, pour un dossier, sous un nom tout fait), avec son empreinte SHA-256 à côté (.sha256) : c'est le fichier d'échange que lit « c360 consolider ».", valueName: "CHEMIN"))
+    var sortie: String?
+
+    func validate() throws {
+        if sortie != nil && format == .table {
+            throw ValidationError("--sortie écrit le fichier d'échange : indiquez --format csv ou --format json.")
+        }
+    }
+
     func run() throws {
         let espace = try self.espace.espace()
         let verrou = try Verrou.prendrePartage(espace)
@@ -91,11 +101,62 @@ struct CommandeIndicateurs: ParsableCommand {
         let moteur = Moteur(base: base, configuration: espace.configuration)
         let territoire = try Territoires.resoudre(self.territoire, moteur: moteur, periode: periode.periode)
         let tableau = try moteur.tableau(periode.periode, territoire: territoire, diffusion: diffusion, repartitionsPrecedentes: false)
+        let texte: String
         switch format {
-        case .json: Sortie.ecrire(Restitution.json(tableau).texteCompact)
-        case .csv: FileHandle.standardOutput.write(Data(Restitution.csv(tableau, configuration: espace.configuration).utf8))
-        case .table: Sortie.ecrire(Restitution.texte(tableau, nom: espace.configuration.nom))
+        case .json: texte = Restitution.json(tableau, configuration: espace.configuration).texteCompact + "\n"
+        case .csv: texte = Restitution.csv(tableau, configuration: espace.configuration)
+        case .table:
+            Sortie.ecrire(Restitution.texte(tableau, nom: espace.configuration.nom))
+            return
         }
+        guard let sortie else {
+            // JSON to the terminal as before (control characters shown escaped); the CSV as it is.
+            if format == .json { Sortie.ecrire(String(texte.dropLast())) } else { FileHandle.standardOutput.write(Data(texte.utf8)) }
+            return
+        }
+        let nom = EcritureEchange.nom(departement: espace.configuration.departement, periode: periode.periode, territoire: territoire,
+                                     diffusion: diffusion, extension: format.rawValue)
+        let (fichier, empreinte) = try EcritureEchange.ecrire(Data(texte.utf8), vers: URL(fileURLWithPath: sortie), nomParDefaut: nom,
+                                                            prive: diffusion == .interne)
+        Sortie.ecrire("Fichier d'échange écrit : \(fichier.path)")
+        Sortie.ecrire("Empreinte SHA-256 : \(empreinte.path)")
+        if diffusion == .interne {
+            Sortie.ecrire("Attention : export interne (tous les effectifs, même petits). Pour la consolidation régionale ou nationale, envoyez l'export externe (--diffusion externe) : « c360 consolider » refuse les exports internes.")
+        } else {
+            Sortie.ecrire("Envoyez les deux fichiers ensemble : l'empreinte permet de vérifier que l'export n'a pas été modifié en route.")
+        }
+    }
+}
+
+/// Writing an exchange file and its SHA-256 sidecar (`sha256sum` format).
+enum EcritureEchange {
+    /// `indicateurs-<département>-<période>[-<territoire>]-<diffusion>.<ext>`; the period is
+    /// `2025`, `2025-T2`, `2025-03` or `2025-01-01_2025-06-30`.
+    static func nom(departement: String, periode: Periode, territoire: String?, diffusion: Diffusion, extension ext: String) -> String {
+        "indicateurs-\(NomDeFichier.sur(departement))-\(periode.code)\(territoire.map { "-" + NomDeFichier.sur($0) } ?? "")-\(diffusion.rawValue).\(ext)"
+    }
+
+    /// Writes `donnees` at `chemin` (or under `nomParDefaut` when `chemin` is a folder), then the
+    /// sidecar; an internal export is readable by its owner only. Returns both files.
+    static func ecrire(_ donnees: Data, vers chemin: URL, nomParDefaut: String, prive: Bool) throws -> (URL, URL) {
+        var estDossier: ObjCBool = false
+        let fichier = FileManager.default.fileExists(atPath: chemin.path, isDirectory: &estDossier) && estDossier.boolValue
+            ? chemin.appendingPathComponent(nomParDefaut) : chemin
+        let empreinte = URL(fileURLWithPath: fichier.path + "." + FormatEchange.extensionEmpreinte)
+        let ligne = Data(Empreinte.ligne(Empreinte.sha256(donnees), nom: fichier.lastPathComponent).utf8)
+        for (url, contenu) in [(fichier, donnees), (empreinte, ligne)] {
+            if prive {
+                try FichierPrive.ecrire(contenu, vers: url)
+            } else {
+                do {
+                    // Atomic: a link at the destination is replaced, never followed.
+                    try contenu.write(to: url, options: .atomic)
+                } catch {
+                    throw ErreurObservatoire.ecriture(url.path, erreur: error)
+                }
+            }
+        }
+        return (fichier, empreinte)
     }
 }
 

@@ -26,6 +26,8 @@ enum Francais {
         ("Please provide at most one of", "Indiquez au plus une des options"),
         ("Did you mean", "Vouliez-vous dire"),
         ("(default: ", "(par défaut : "),
+        // The same when the help's wrapping puts the value on the next line.
+        ("(default:", "(par défaut :"),
         ("(values: ", "(valeurs : "),
         ("Help:  ", "Aide :  "),
         ("Usage: ", "Utilisation : "),

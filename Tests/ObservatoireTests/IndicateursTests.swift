@@ -351,7 +351,9 @@ final class IndicateursTests: XCTestCase {
         let csv = Restitution.csv(t, configuration: moteur.configuration)
         let lignes = csv.split(separator: "\n").map(String.init)
         XCTAssertEqual(lignes[0], Restitution.colonnesCSV.joined(separator: ";"))
-        XCTAssertTrue(lignes.contains { $0.hasSuffix(";1.6;Nombre et taux de solutions d'accompagnement acceptées;total;;6;6;8;75;70;>=;oui;calcule") }, csv)
+        // The eighteen first columns keep their place; the exchange format's columns follow.
+        XCTAssertTrue(lignes.contains { $0.contains(";1.6;Nombre et taux de solutions d'accompagnement acceptées;total;;6;6;8;75;70;>=;oui;calcule;1;")
+            && $0.hasSuffix(";\(Version.courante);5;nombre") }, csv)
         XCTAssertTrue(lignes.contains { $0.contains(";1.7;") && $0.contains(";statistique;mediane;15;") })
         XCTAssertTrue(lignes.contains { $0.contains(";1.2;") && $0.contains(";repartition;aidant;2;;12;16.7;") })
         XCTAssertTrue(lignes.allSatisfy { $0.split(separator: ";", omittingEmptySubsequences: false).count == Restitution.colonnesCSV.count }, "même nombre de colonnes partout")
