@@ -18,7 +18,7 @@ public struct Affichage {
     /// A figure, or the word that replaces it when it is withheld (« < 5 », « secret »,
     /// « effectif insuffisant »).
     public func nombre(_ x: Double?, unite: Indicateur.Unite, retenue: Retenue? = nil) -> String {
-        if let retenue { return SecretStatistique.texte(retenue, seuil: seuil) }
+        if let retenue { return Affichage.mot(retenue, seuil: seuil) }
         guard let x else { return Affichage.nonCalculable }
         switch unite {
         case .nombre: return FormatFrancais.nombre(x, decimalesMax: 1, espace: espace)
@@ -30,6 +30,13 @@ public struct Affichage {
     /// A count, « < 5 » when `masque` (the small-count rule outside the indicators).
     public func nombre(_ x: Double?, unite: Indicateur.Unite, masque: Bool) -> String {
         nombre(x, unite: unite, retenue: masque ? .petitEffectif : nil)
+    }
+
+    /// The word of a withheld figure for readers (the terminal table): « < 5 », « masqué »
+    /// (the reports' word for a secondary suppression; JSON and CSV keep `secret`),
+    /// « effectif insuffisant ».
+    public static func mot(_ r: Retenue, seuil: Int) -> String {
+        r == .secret ? "masqué" : SecretStatistique.texte(r, seuil: seuil)
     }
 
     /// « non collecté », « pas de données »: a status that replaces every figure.
@@ -52,8 +59,8 @@ public struct Affichage {
         if let m = Affichage.statutGlobal(v) { return v.indicateur.taux != nil ? m : "" }
         guard v.aUnTaux else { return "" }
         if let r = v.tauxRetenu {
-            guard avecFraction else { return SecretStatistique.texte(r, seuil: seuil) }
-            return SecretStatistique.texte(r, seuil: seuil) + " (\(fraction(v)))"
+            guard avecFraction else { return Affichage.mot(r, seuil: seuil) }
+            return Affichage.mot(r, seuil: seuil) + " (\(fraction(v)))"
         }
         guard let t = v.taux else { return Affichage.nonCalculable }
         let pourcent = FormatFrancais.pourcentage(t, espace: espace)
@@ -94,7 +101,7 @@ public struct Affichage {
     }
 
     public func statistique(_ s: Statistique, unite: Indicateur.Unite) -> String {
-        if let r = s.retenue { return SecretStatistique.texte(r, seuil: seuil) }
+        if let r = s.retenue { return Affichage.mot(r, seuil: seuil) }
         guard let x = s.valeur else { return Affichage.nonCalculable }
         switch s.nom {
         case "moyenne", "mediane", "p90": return nombre(x, unite: .jours)
@@ -279,7 +286,7 @@ public enum Restitution {
         l.append("n.c. : non calculable (dénominateur nul). Taux : numérateur / dénominateur entre parenthèses.")
         if t.territoire != nil { l.append("* indicateur calculé pour toute la C360 (équipe, annuaire, membres cœur)." ) }
         if t.diffusion == .externe {
-            l.append("< \(t.seuil) : effectif de 1 à \(t.seuil - 1), masqué (secret statistique) ; secret : effectif masqué pour qu'un petit effectif ne puisse être retrouvé par addition ou soustraction ; effectif insuffisant : taux, délai ou moyenne calculé sur moins de \(t.seuil) sollicitations, ou sur un effectif masqué.")
+            l.append("< \(t.seuil) : effectif de 1 à \(t.seuil - 1), masqué (secret statistique) ; masqué : effectif (au moins \(t.seuil)) ou taux retenu pour qu'un petit effectif ne puisse être retrouvé par addition ou soustraction ; effectif insuffisant : taux, délai ou moyenne calculé sur moins de \(t.seuil) sollicitations, ou répartition d'un trop petit total.")
             if let b = t.protection { l.append("Secret statistique : \(b.petitsEffectifs) petit(s) effectif(s) et \(b.secrets) effectif(s) masqué(s) en protection, sur \(b.cellules) effectifs publiés.") }
         }
         return l.joined(separator: "\n")

@@ -76,7 +76,7 @@ struct CommandeTableauDeBord: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tableau-de-bord",
         abstract: "Écrit le tableau de bord du COTER (HTML, PDF) : indicateurs mois par mois sur 24 mois, cumul de l'année face aux cibles, territoires.",
-        discussion: "Par défaut en diffusion externe (petits effectifs masqués), pour être partagé avec les membres du COTER. Chaque mois a son fichier (…-AAAA-MM.html) ; le fichier sans mois est une copie du plus récent. La commande « executer » le rafraîchit chaque mois."
+        discussion: "Par défaut en diffusion externe (petits effectifs masqués), pour être partagé avec les membres du COTER. Chaque mois a son fichier (…-AAAA-MM.html) ; le fichier sans mois est une copie du plus récent. La commande « executer » le rafraîchit chaque mois. Chaque fichier est protégé par le secret statistique pour lui-même : ne remettez pas à un même destinataire extérieur plusieurs mois qui se recouvrent, seulement le dernier."
     )
 
     @OptionGroup var espace: OptionsEspace
