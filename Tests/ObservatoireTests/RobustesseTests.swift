@@ -59,7 +59,7 @@ final class RobustesseTests: XCTestCase {
         // just before the commit: deterministic points, whatever the machine's load.
         var points: [[String: String]] = (1...(20 * RobustesseTests.iterations)).map { ["C360_TEST_ARRET_APRES_LOT": "\($0)"] }
         points.append(["C360_TEST_ARRET_AVANT_VALIDATION": "1"])
-        var interrompus = 0
+        var importsArretes = 0
         for env in points {
             try FileManager.default.removeItem(at: base)
             try FileManager.default.copyItem(at: copieA, to: base)
@@ -70,12 +70,12 @@ final class RobustesseTests: XCTestCase {
                 // The point lies beyond the last batch: the import completed.
                 XCTAssertEqual(e, etatB, "\(env)")
             } else {
-                interrompus += 1
+                importsArretes += 1
                 XCTAssertEqual(e, etatA, "tué en cours de route (\(env)) : la base doit être restée avant l'import, jamais un mélange")
             }
         }
-        XCTAssertGreaterThanOrEqual(interrompus, 10, "l'import de 4 000 sollicitations passe par plus de dix lots")
-        print("Arrêts brutaux : \(interrompus) imports tués sur \(points.count) points d'arrêt, intégrité vérifiée après chacun, jamais d'état mélangé.")
+        XCTAssertGreaterThanOrEqual(importsArretes, 10, "l'import de 4 000 sollicitations passe par plus de dix lots")
+        print("Arrêts brutaux : \(importsArretes) imports tués sur \(points.count) points d'arrêt, intégrité vérifiée après chacun, jamais d'état mélangé.")
         try FileManager.default.removeItem(at: base)
         try FileManager.default.copyItem(at: copieA, to: base)
         // The next import completes normally.
