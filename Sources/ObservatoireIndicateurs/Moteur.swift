@@ -61,6 +61,7 @@ public final class Moteur {
                 let m = Moteur(base: try Base.ouvrir(base.url, creer: false, lectureSeule: true),
                                configuration: configuration, indicateurs: indicateurs)
                 m.tousLesTerritoires = tousLesTerritoires
+                m.memoire = memoire
                 auxiliaires.append(m)
             }
         }
@@ -97,11 +98,15 @@ public final class Moteur {
     }
 
     /// The table from figures already computed (with `calculerPlusieurs`, alongside other work).
+    /// `protegeesAvec`: the figures were already protected within a wider diffusion (a report,
+    /// a dashboard), whose summary this is; otherwise an `externe` table is protected here.
     public func assembler(_ periode: Periode, territoire: String? = nil, diffusion: Diffusion, extraction: Date,
-                          courant: [ValeurIndicateur], precedent: [ValeurIndicateur]) throws -> TableauIndicateurs {
+                          courant: [ValeurIndicateur], precedent: [ValeurIndicateur],
+                          protegeesAvec bilanLarge: BilanProtection? = nil) throws -> TableauIndicateurs {
         var t = TableauIndicateurs(periode: periode, territoire: territoire, diffusion: diffusion, extraction: extraction,
-                                   seuil: configuration.seuilPetitsEffectifs, indicateurs: courant, precedent: precedent)
-        if diffusion == .externe {
+                                   seuil: configuration.seuilPetitsEffectifs, indicateurs: courant, precedent: precedent,
+                                   protection: bilanLarge)
+        if diffusion == .externe && bilanLarge == nil {
             let (tables, bilan) = try proteger([TableDiffusee(periode: periode, territoire: territoire, valeurs: courant),
                                                 TableDiffusee(periode: periode.anneePrecedente, territoire: territoire, valeurs: precedent)])
             t.indicateurs = tables[0].valeurs
@@ -328,8 +333,20 @@ public final class Moteur {
         for i in indicateurs { for e in i.entrees { if let col = e.colonne, !(c[e.table] ?? []).contains(col) { c[e.table, default: []].append(col) } } }
         return c.mapValues { $0.sorted() }
     }()
-    private var collectes: [String: Collecte] = [:]
-    private var collecteesParImport: [Int64: Set<String>?] = [:]
+    /// What the sources collect, by table, period and territory: shared with the read-only
+    /// engines of `calculerPlusieurs`, so that each is read once whatever worker asks first.
+    private var memoire = MemoireCollecte()
+
+    final class MemoireCollecte: @unchecked Sendable {
+        private var collectes: [String: Collecte] = [:]
+        private var parImport: [Int64: Set<String>?] = [:]
+        private let verrou = NSLock()
+
+        func collecte(_ cle: String) -> Collecte? { verrou.withLock { collectes[cle] } }
+        func garder(_ c: Collecte, _ cle: String) { verrou.withLock { collectes[cle] = c } }
+        func collecteesDeLImport(_ id: Int64) -> Set<String>?? { verrou.withLock { parImport[id] } }
+        func garder(_ c: Set<String>?, import id: Int64) { verrou.withLock { parImport[id] = c } }
+    }
 
     private func etatDesEntrees(_ i: Indicateur, _ p: Periode, _ territoire: String?, _ arguments: StatementArguments,
                                 _ db: Database) throws -> EtatEntrees {
@@ -356,7 +373,7 @@ public final class Moteur {
     private func collecte(_ t: TableCanonique, _ p: Periode, _ territoire: String?, _ arguments: StatementArguments,
                           _ db: Database) throws -> Collecte {
         let cle = "\(t.rawValue)|\(p.debut.iso)|\(p.fin.iso)|\(territoire ?? "")"
-        if let c = collectes[cle] { return c }
+        if let c = memoire.collecte(cle) { return c }
         var c = Collecte()
         let colonnes = (colonnesLues[t] ?? []).filter { $0 != "problematiques" }
         switch t {
@@ -387,7 +404,7 @@ public final class Moteur {
             // The time of the core members is given year by year.
             c.vide = try Int.fetchOne(db, sql: "SELECT count(*) FROM membres_coeur WHERE annee = ?", arguments: [p.fin.annee]) == 0
         }
-        collectes[cle] = c
+        memoire.garder(c, cle)
         return c
     }
 
@@ -396,15 +413,18 @@ public final class Moteur {
     private func collecteesPar(_ imports: [Int64], _ db: Database) throws -> Set<String>? {
         var union = Set<String>()
         for id in imports {
-            if collecteesParImport[id] == nil {
+            let connues: Set<String>?
+            if let deja = memoire.collecteesDeLImport(id) {
+                connues = deja
+            } else {
                 let json = try String.fetchOne(db, sql: "SELECT colonnes_collectees FROM imports WHERE id = ?", arguments: [id])
-                collecteesParImport[id] = json.flatMap { texte -> Set<String>? in
-                    guard let liste = try? JSONSerialization.jsonObject(with: Data(texte.utf8)) as? [String] else { return nil }
-                    return Set(liste)
+                connues = json.flatMap { texte in
+                    (try? JSONSerialization.jsonObject(with: Data(texte.utf8)) as? [String]).map { Set($0) }
                 }
+                memoire.garder(connues, import: id)
             }
-            guard let c = collecteesParImport[id] ?? nil else { return nil }
-            union.formUnion(c)
+            guard let connues else { return nil }
+            union.formUnion(connues)
         }
         return union
     }

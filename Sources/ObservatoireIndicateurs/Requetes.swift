@@ -114,7 +114,6 @@ public struct Catalogue: Sendable {
     /// The statistics of `code` that are counts (empty for an unknown code).
     public func statistiquesDeComptage(_ code: String) -> Set<String> { self[code]?.statistiquesDeComptage ?? [] }
 
-    public func dansLaSection(_ s: Indicateur.Section) -> [Indicateur] { indicateurs.filter { $0.section == s } }
 }
 
 /// The indicator queries: the `.sql` files of `Queries/`, shipped with the executable as

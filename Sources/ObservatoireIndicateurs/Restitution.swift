@@ -27,11 +27,6 @@ public struct Affichage {
         }
     }
 
-    /// A count, « < 5 » when `masque` (the small-count rule outside the indicators).
-    public func nombre(_ x: Double?, unite: Indicateur.Unite, masque: Bool) -> String {
-        nombre(x, unite: unite, retenue: masque ? .petitEffectif : nil)
-    }
-
     /// The word of a withheld figure for readers (the terminal table): « < 5 », « masqué »
     /// (the reports' word for a secondary suppression; JSON and CSV keep `secret`),
     /// « effectif insuffisant ».

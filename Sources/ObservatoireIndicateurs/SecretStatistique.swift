@@ -27,13 +27,4 @@ public enum SecretStatistique {
         case .effectifInsuffisant: return libelleInsuffisant
         }
     }
-
-    /// The same in words, for sentences and screen readers: « moins de 5 ».
-    public static func enMots(_ r: Retenue, seuil: Int) -> String {
-        switch r {
-        case .petitEffectif: return "moins de \(seuil)"
-        case .secret: return "secret (masqué pour protéger un petit effectif)"
-        case .effectifInsuffisant: return libelleInsuffisant
-        }
-    }
 }

@@ -47,9 +47,6 @@ public struct LigneRepartition: Equatable, Sendable {
     public var tauxRetenu: Retenue?
     /// Masked because the count is small (shown « < 5 »).
     public var masquee: Bool { retenue == .petitEffectif }
-    /// Masked by secondary suppression: not small itself, but it would give a small one
-    /// away (shown « secret »).
-    public var secondaire: Bool { retenue == .secret }
 
     public init(cle: String, n: Double?, taux: Double?, base: Double?) {
         self.cle = cle
@@ -88,9 +85,6 @@ public struct ValeurIndicateur: Equatable, Sendable {
     public var denominateurRetenu: Retenue?
     public var tauxRetenu: Retenue?
     public var valeurMasquee: Bool { valeurRetenue != nil }
-    public var numerateurMasque: Bool { numerateurRetenu != nil }
-    public var denominateurMasque: Bool { denominateurRetenu != nil }
-    public var tauxMasque: Bool { tauxRetenu != nil }
     public var statistiques: [Statistique] = []
     public var repartition: [LigneRepartition] = []
     public var cible: Cible?
@@ -125,7 +119,7 @@ public struct ValeurIndicateur: Equatable, Sendable {
 
     public var code: String { indicateur.code }
     /// The indicator is a rate (numerator over denominator).
-    public var aUnTaux: Bool { denominateur != nil || denominateurMasque }
+    public var aUnTaux: Bool { denominateur != nil || denominateurRetenu != nil }
 
     public func statistique(_ nom: String) -> Double? {
         statistiques.first { $0.nom == nom }?.valeur
@@ -162,6 +156,4 @@ public struct TableauIndicateurs: Sendable {
         precedent.first { $0.code == code }
     }
 
-    public var officiels: [ValeurIndicateur] { indicateurs.filter(\.indicateur.estOfficiel) }
-    public var complementaires: [ValeurIndicateur] { indicateurs.filter { !$0.indicateur.estOfficiel } }
 }

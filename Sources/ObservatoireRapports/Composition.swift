@@ -46,9 +46,14 @@ public enum Composition {
             enTeteImpression: "\(d.nomC360) — tableau de bord au \(d.cumul.periode.fin.francais)", sections: sections)
     }
 
+    /// The words of the small-count rule, for the reading notes of every external document.
+    static func legendeDuSecret(seuil: Int) -> String {
+        "« moins de \(seuil) » : effectif de 1 à \(seuil - 1), masqué (secret statistique) ; « masqué » : effectif (au moins \(seuil)) ou taux retenu pour qu'un petit effectif ne puisse être retrouvé par addition ou soustraction ; « effectif insuffisant » : délai, moyenne ou taux calculés sur moins de \(seuil) demandes, ou répartition d'un trop petit total."
+    }
+
     /// What the small-count protection of this diffusion withheld, in one French sentence.
     static func bilanDuSecret(_ b: BilanProtection, seuil: Int) -> String {
-        var s = "Dans ce document, \(b.cellules) effectifs différents sont publiés : \(b.petitsEffectifs) sont écrits « moins de \(seuil) », "
+        let s = "Dans ce document, \(b.cellules) effectifs différents sont publiés : \(b.petitsEffectifs) sont écrits « moins de \(seuil) », "
             + "\(b.secrets) sont masqués pour qu'aucun de ceux-là ne puisse être retrouvé par addition ou soustraction, "
             + "et \(b.figuresRetenues) taux, parts, moyennes ou lignes de répartition sont retenus (« masqué » ou « effectif insuffisant »)."
         return s
@@ -108,7 +113,7 @@ class CompositionCommune {
             atteinte,
         ]
         if diffusion == .externe {
-            notes.append("« moins de \(seuil) » : effectif de 1 à \(seuil - 1), masqué (secret statistique) ; « masqué » : taux ou case masqués pour qu'un petit effectif ne puisse être retrouvé ; « effectif insuffisant » : délai ou moyenne calculés sur moins de \(seuil) demandes. Une cible n'est pas jugée sur une valeur masquée.")
+            notes.append(Composition.legendeDuSecret(seuil: seuil) + " Une cible n'est pas jugée sur une valeur masquée.")
         }
         return notes
     }
@@ -701,7 +706,7 @@ final class CompositionTableauDeBord: CompositionCommune {
             "Les indicateurs de l'équipe, de l'annuaire et des membres cœur portent sur toute la C360 et ne sont pas découpés par territoire.",
         ]
         if d.diffusion == .externe {
-            notes.append("« moins de \(seuil) » : effectif de 1 à \(seuil - 1), masqué (secret statistique) ; « masqué » : taux ou case masqués pour qu'un petit effectif ne puisse être retrouvé ; « effectif insuffisant » : délai ou moyenne calculés sur moins de \(seuil) demandes.")
+            notes.append(Composition.legendeDuSecret(seuil: seuil))
             if let b = d.cumul.protection { notes.append(Composition.bilanDuSecret(b, seuil: seuil)) }
         }
         return notes

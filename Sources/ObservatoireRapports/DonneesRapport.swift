@@ -121,10 +121,9 @@ public enum Preparation {
                                    TableDiffusee(periode: periode.anneePrecedente, territoire: territoire, valeurs: resultats[1])]
                                   + zip(territoiresPresents, resultats.dropFirst(2)).map { TableDiffusee(periode: periode, territoire: $0, valeurs: $1) },
                                   moteur: moteur, diffusion: diffusion)
-        var tableau = try moteur.assembler(periode, territoire: territoire, diffusion: .interne, extraction: extraction,
-                                           courant: tables.tables[0].valeurs, precedent: tables.tables[1].valeurs)
-        tableau.diffusion = diffusion
-        tableau.protection = tables.bilan
+        let tableau = try moteur.assembler(periode, territoire: territoire, diffusion: diffusion, extraction: extraction,
+                                           courant: tables.tables[0].valeurs, precedent: tables.tables[1].valeurs,
+                                           protegeesAvec: tables.bilan)
         let territoires = tables.tables.dropFirst(2).map { TableauTerritoire(territoire: $0.territoire!, valeurs: $0.valeurs) }
         let recit = Recit.lire(espace)
         return DonneesRapport(
@@ -159,10 +158,9 @@ public enum Preparation {
         let tables = try proteger(zip(demandes, resultats).map { TableDiffusee(periode: $0.periode, territoire: $0.territoire, valeurs: $1) },
                                   moteur: moteur, diffusion: diffusion)
         let parMois = tables.tables.prefix(mois.count).map(\.valeurs)
-        var cumul = try moteur.assembler(cumulPeriode, diffusion: .interne, extraction: extraction,
-                                         courant: tables.tables[mois.count].valeurs, precedent: tables.tables[mois.count + 1].valeurs)
-        cumul.diffusion = diffusion
-        cumul.protection = tables.bilan
+        let cumul = try moteur.assembler(cumulPeriode, diffusion: diffusion, extraction: extraction,
+                                         courant: tables.tables[mois.count].valeurs, precedent: tables.tables[mois.count + 1].valeurs,
+                                         protegeesAvec: tables.bilan)
         let territoires = tables.tables.suffix(nomsTerritoires.count).map { TableauTerritoire(territoire: $0.territoire!, valeurs: $0.valeurs) }
         return DonneesTableauDeBord(nomC360: config.nom, departement: config.departement, diffusion: diffusion,
                                     seuil: config.seuilPetitsEffectifs, extraction: extraction, mois: mois,

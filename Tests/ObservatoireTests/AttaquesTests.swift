@@ -33,44 +33,15 @@ final class AttaquesTests: XCTestCase {
     @discardableResult
     func lancer(_ arguments: [String], env: [String: String] = [:], limiteFichiers: Int? = nil, commeAutreCompte: Bool = false,
                 delaiMax: TimeInterval = 120, file: StaticString = #filePath, line: UInt = #line) throws -> Binaire.Resultat {
-        let p = Process()
+        var enveloppe: (URL, [String])?
         if let limiteFichiers {
-            p.executableURL = URL(fileURLWithPath: "/bin/sh")
-            p.arguments = ["-c", "ulimit -n \(limiteFichiers) && exec \"$0\" \"$@\"", Binaire.url.path] + arguments
+            enveloppe = (URL(fileURLWithPath: "/bin/sh"), ["-c", "ulimit -n \(limiteFichiers) && exec \"$0\" \"$@\""])
         } else if commeAutreCompte {
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            p.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", Binaire.url.path] + arguments
-        } else {
-            p.executableURL = Binaire.url
-            p.arguments = arguments
+            enveloppe = (URL(fileURLWithPath: "/usr/bin/setpriv"), ["--reuid=65534", "--regid=65534", "--clear-groups"])
         }
-        var environnement = ProcessInfo.processInfo.environment
-        environnement["C360_AUJOURDHUI"] = "2026-01-15"
-        environnement["C360_DELAI_STABILITE"] = "0"
-        for (k, v) in env { environnement[k] = v }
-        p.environment = environnement
-        let sortie = Pipe(), erreur = Pipe()
-        p.standardOutput = sortie
-        p.standardError = erreur
-        try p.run()
-        let fini = DispatchSemaphore(value: 0)
-        var tue = false
-        let garde = DispatchWorkItem {
-            if p.isRunning { tue = true; kill(p.processIdentifier, SIGKILL) }
-        }
-        DispatchQueue.global().asyncAfter(deadline: .now() + delaiMax, execute: garde)
-        var donneesErreur = Data()
-        DispatchQueue.global().async {
-            donneesErreur = erreur.fileHandleForReading.readDataToEndOfFile()
-            fini.signal()
-        }
-        let donneesSortie = sortie.fileHandleForReading.readDataToEndOfFile()
-        fini.wait()
-        p.waitUntilExit()
-        garde.cancel()
-        XCTAssertFalse(tue, "c360 \(arguments.first ?? "") ne s'est pas terminé en \(Int(delaiMax)) s", file: file, line: line)
-        return Binaire.Resultat(code: p.terminationStatus, sortie: String(decoding: donneesSortie, as: UTF8.self),
-                                erreur: String(decoding: donneesErreur, as: UTF8.self))
+        let r = try Binaire.lancer(arguments, environnement: env, enveloppe: enveloppe, delaiMax: delaiMax)
+        XCTAssertFalse(r.tue, "c360 \(arguments.first ?? "") ne s'est pas terminé en \(Int(delaiMax)) s", file: file, line: line)
+        return r
     }
 
     /// The peak resident memory (MB) of every `c360` run so far by this test process: a bound

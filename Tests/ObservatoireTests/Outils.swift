@@ -106,13 +106,24 @@ enum Binaire {
         let code: Int32
         let sortie: String
         let erreur: String
+        /// Killed by the watchdog (`delaiMax`): the command never ended.
+        var tue = false
     }
 
+    /// Runs `c360` as a user or a scheduler would. `enveloppe` runs it through another command
+    /// (`/usr/bin/setpriv …` to run as another account, `/bin/sh -c "ulimit …"`); with
+    /// `delaiMax`, a command still running after that many seconds is killed (`tue`).
     @discardableResult
-    static func lancer(_ arguments: [String], dossier: URL? = nil, environnement: [String: String] = [:]) throws -> Resultat {
+    static func lancer(_ arguments: [String], dossier: URL? = nil, environnement: [String: String] = [:],
+                       enveloppe: (URL, [String])? = nil, delaiMax: TimeInterval? = nil) throws -> Resultat {
         let p = Process()
-        p.executableURL = url
-        p.arguments = arguments
+        if let (commande, prefixe) = enveloppe {
+            p.executableURL = commande
+            p.arguments = prefixe + [url.path] + arguments
+        } else {
+            p.executableURL = url
+            p.arguments = arguments
+        }
         if let dossier { p.currentDirectoryURL = dossier }
         var env = ProcessInfo.processInfo.environment
         env["C360_AUJOURDHUI"] = env["C360_AUJOURDHUI"] ?? "2026-01-15"
@@ -124,18 +135,39 @@ enum Binaire {
         p.standardOutput = sortie
         p.standardError = erreur
         try p.run()
-        // Read both pipes while the process runs, so that a large output cannot block it.
-        var donneesErreur = Data()
-        let groupe = DispatchGroup()
-        groupe.enter()
-        DispatchQueue.global().async {
-            donneesErreur = erreur.fileHandleForReading.readDataToEndOfFile()
-            groupe.leave()
+        let tue = ProcessusTue()
+        let garde = DispatchWorkItem {
+            if p.isRunning { tue.oui = true; kill(p.processIdentifier, SIGKILL) }
         }
+        if let delaiMax { DispatchQueue.global().asyncAfter(deadline: .now() + delaiMax, execute: garde) }
+        // Read both pipes while the process runs, so that a large output cannot block it.
+        let lecture = LectureAsynchrone(erreur.fileHandleForReading)
         let donneesSortie = sortie.fileHandleForReading.readDataToEndOfFile()
-        groupe.wait()
+        let donneesErreur = lecture.attendre()
         p.waitUntilExit()
+        garde.cancel()
         return Resultat(code: p.terminationStatus, sortie: String(decoding: donneesSortie, as: UTF8.self),
-                        erreur: String(decoding: donneesErreur, as: UTF8.self))
+                        erreur: String(decoding: donneesErreur, as: UTF8.self), tue: tue.oui)
+    }
+
+    private final class ProcessusTue: @unchecked Sendable { var oui = false }
+
+    /// Reads a pipe to its end on another thread.
+    private final class LectureAsynchrone: @unchecked Sendable {
+        private var donnees = Data()
+        private let groupe = DispatchGroup()
+
+        init(_ f: FileHandle) {
+            groupe.enter()
+            DispatchQueue.global().async {
+                self.donnees = f.readDataToEndOfFile()
+                self.groupe.leave()
+            }
+        }
+
+        func attendre() -> Data {
+            groupe.wait()
+            return donnees
+        }
     }
 }
