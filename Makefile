@@ -48,6 +48,7 @@ test: deps
 # bench/cache/, side by side with the sqlite3 shell; then the micro-benchmarks of hot loops.
 bench: deps
 	@command -v sqlite3 >/dev/null 2>&1 && [ -x /usr/bin/time ] || $(SUDO) apt-get install -y -qq sqlite3 time
+	@$(PYTHON) -c "import pandas, xlsxwriter" 2>/dev/null || $(PYTHON) -m pip install -q pandas xlsxwriter
 	$(SWIFT) build -c release --product c360
 	bench/bench.sh
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --no-progress

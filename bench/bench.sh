@@ -58,10 +58,49 @@ init_ws() { rm -rf "$1"; "$C360" init "$1" --nom "Observatoire national" --depar
 
 if [ "$ETAPE" = tout ]; then
 
-# 1. Import of the national decade, and the sqlite3 shell on the same two files.
-mesure import "init_ws $WS" "$C360" importer --dossier "$WS" "$NAT"
+# 1. The national decade in three row orders. Its identifiers are first renumbered by a fixed
+# bijection (k ↦ 7919·k + 13 mod 10⁷, in both files), so that identifier order and date order
+# differ as in a real tracker; then: rows shuffled (fixed seed), sorted by date, sorted by
+# identifier. Each order is imported into a new workspace; the sqlite3 shell imports the
+# shuffled files raw; pandas runs the analyst's pipeline (bench/pipeline_pandas.py) on them.
+ordres() {
+  local o=$CACHE/national-ordres
+  [ -f "$o/.complet" ] && return
+  echo "Préparation des trois ordres de la décennie…" >&2
+  rm -rf "$o" && mkdir -p "$o/aleatoire" "$o/date" "$o/id"
+  awk -F';' -v OFS=';' -v d="$o" 'function f(s, p,  n) { n = substr(s, length(p) + 1) + 0; return p sprintf("%07d", ((n - 1) * 7919 + 13) % 10000000 + 1) }
+    FNR == 1 { print > (d "/" (FILENAME ~ /sollic/ ? "s" : "p") ".entete"); next }
+    FILENAME ~ /sollic/ { $1 = f($1, "S"); print > (d "/s.corps"); next }
+    { $1 = f($1, "PR"); $2 = f($2, "S"); print > (d "/p.corps") }' "$NAT/sollicitations.csv" "$NAT/propositions.csv"
+  shuf --random-source=<(yes 2026) "$o/s.corps" > "$o/s.melange"
+  shuf --random-source=<(yes 2027) "$o/p.corps" > "$o/p.melange"
+  cat "$o/s.entete" "$o/s.melange" > "$o/aleatoire/sollicitations.csv"
+  cat "$o/p.entete" "$o/p.melange" > "$o/aleatoire/propositions.csv"
+  { cat "$o/s.entete"; awk -F';' '{ split($2, d, "/"); print d[3] d[2] d[1] ";" $0 }' "$o/s.melange" | sort -s -t';' -k1,1 | cut -d';' -f2-; } > "$o/date/sollicitations.csv"
+  { cat "$o/p.entete"; sort -s -t';' -k3,3 "$o/p.melange"; } > "$o/date/propositions.csv"
+  { cat "$o/s.entete"; sort -t';' -k1,1 "$o/s.melange"; } > "$o/id/sollicitations.csv"
+  { cat "$o/p.entete"; sort -t';' -k1,1 "$o/p.melange"; } > "$o/id/propositions.csv"
+  for d in aleatoire date id; do cp "$NAT/acteurs.csv" "$NAT/equipe.csv" "$NAT/membres_coeur.csv" "$o/$d/"; done
+  rm -f "$o"/*.corps "$o"/*.melange "$o"/*.entete
+  touch "$o/.complet"
+}
+ordres
+ORD=$CACHE/national-ordres
+for ordre in aleatoire date id; do
+  mesure "import-$ordre" "init_ws $CACHE/ws-$ordre" "$C360" importer --dossier "$CACHE/ws-$ordre" "$ORD/$ordre"
+done
 mesure sqlite "rm -f $CACHE/brut.sqlite" sqlite3 "$CACHE/brut.sqlite" -cmd ".mode csv" -cmd ".separator ;" \
-  ".import $NAT/sollicitations.csv sollicitations" ".import $NAT/propositions.csv propositions"
+  ".import $ORD/aleatoire/sollicitations.csv sollicitations" ".import $ORD/aleatoire/propositions.csv propositions"
+# The first report from the raw exports: the import (above) then one year's XLSX and HTML.
+mesure premier-rapport ":" "$C360" rapport --dossier "$CACHE/ws-aleatoire" --annee 2025 --format xlsx,html --sortie "$CACHE/rapports-premier"
+if python3 -c "import pandas, xlsxwriter" 2>/dev/null; then
+  mesure pandas "rm -rf $CACHE/pandas" python3 bench/pipeline_pandas.py "$ORD/aleatoire" 2025 "$CACHE/pandas"
+else
+  echo "pandas ou XlsxWriter absent : pip install pandas xlsxwriter pour la comparaison." >&2
+  TEMPS[pandas]=0; MEMOIRE[pandas]=0
+fi
+# The ordinary decade (identifiers and dates in order) for the measures that follow.
+mesure import "init_ws $WS" "$C360" importer --dossier "$WS" "$NAT"
 LIGNES=$(( $(wc -l < "$NAT/sollicitations.csv") + $(wc -l < "$NAT/propositions.csv") + $(wc -l < "$NAT/acteurs.csv") + $(wc -l < "$NAT/equipe.csv") + $(wc -l < "$NAT/membres_coeur.csv") - 5 ))
 
 # 2. Indicators and reports for one year of the national store (the store of the last import run).
@@ -138,17 +177,30 @@ mesure consolidation "rm -rf $CACHE/consolidation" "$C360" consolider "$ECH" --s
 FICHIERS=$(find "$ECH" -name '*.csv' | wc -l)
 
 if [ "$ETAPE" = tout ]; then
-  ratio=$(awk -v a="${TEMPS[import]}" -v b="${TEMPS[sqlite]}" 'BEGIN { printf "%.2f", a / b }')
   ratioInstantane=$(awk -v a="${TEMPS[reimport]}" -v b="${TEMPS[instantane]}" 'BEGIN { printf "%.2f", a / b }')
   debit=$(awk -v n="$LIGNES" -v t="${TEMPS[import]}" 'BEGIN { printf "%.0f", n / t }')
   ok() { awk -v v="$1" -v c="$2" 'BEGIN { print (v <= c ? "atteinte" : "manquée") }'; }
   printf '\nObservatoire 360 — mesures (médiane de %s exécutions, %s, %s cœurs)\n\n' "$RUNS" "$(uname -m)" "$(nproc)"
   printf '| mesure | temps (s) | mémoire max (Mio) | cible | atteinte |\n|---|---|---|---|---|\n'
-  printf '| import décennie nationale (%s lignes, %s lignes/s) | %s | %s | ≤ 0,8 × sqlite3 ; < 100 Mio | %s / %s |\n' \
-    "$LIGNES" "$debit" "${TEMPS[import]}" "${MEMOIRE[import]}" "$(awk -v r="$ratio" 'BEGIN { print (r <= 0.8 ? "atteinte" : "manquée") }')" \
-    "$(awk -v m="${MEMOIRE[import]}" 'BEGIN { print (m < 100 ? "atteinte" : "manquée") }')"
-  printf '| shell sqlite3, .import brut des mêmes fichiers | %s | %s | — | — |\n' "${TEMPS[sqlite]}" "${MEMOIRE[sqlite]}"
-  printf '| rapport import / sqlite3 | %s | | ≤ 0,8 | %s |\n' "$ratio" "$(awk -v r="$ratio" 'BEGIN { print (r <= 0.8 ? "atteinte" : "manquée") }')"
+  # Issue 15: each order ≤ 1.0 × the shell, spread between orders ≤ 15 %, import + first
+  # report ≤ 2.0 × pandas, peak memory ≤ 100 MiB.
+  pour() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+  plus_lent=$(printf '%s\n' "${TEMPS[import-aleatoire]}" "${TEMPS[import-date]}" "${TEMPS[import-id]}" | sort -g | tail -1)
+  plus_rapide=$(printf '%s\n' "${TEMPS[import-aleatoire]}" "${TEMPS[import-date]}" "${TEMPS[import-id]}" | sort -g | head -1)
+  ecart=$(awk -v a="$plus_lent" -v b="$plus_rapide" 'BEGIN { printf "%.0f", (a / b - 1) * 100 }')
+  pipeline=$(awk -v a="${TEMPS[import-aleatoire]}" -v b="${TEMPS[premier-rapport]}" 'BEGIN { printf "%.2f", a + b }')
+  for ordre in aleatoire date id; do
+    r=$(pour "${TEMPS[import-$ordre]}" "${TEMPS[sqlite]}")
+    printf '| import de la décennie, lignes %s (%s lignes) | %s | %s | ≤ 1,0 × sqlite3 ; ≤ 100 Mio | %s (%s ×) / %s |\n' \
+      "$(case $ordre in aleatoire) echo "mélangées" ;; date) echo "par date" ;; id) echo "par identifiant" ;; esac)" "$LIGNES" \
+      "${TEMPS[import-$ordre]}" "${MEMOIRE[import-$ordre]}" "$(ok "$r" 1)" "$r" "$(ok "${MEMOIRE[import-$ordre]}" 100)"
+  done
+  printf '| écart entre les trois ordres | %s %% | | ≤ 15 %% | %s |\n' "$ecart" "$(ok "$ecart" 15)"
+  printf '| shell sqlite3, .import brut des fichiers mélangés | %s | %s | — | — |\n' "${TEMPS[sqlite]}" "${MEMOIRE[sqlite]}"
+  printf '| premier rapport 2025 (xlsx, html) après l’import mélangé | %s | %s | — | — |\n' "${TEMPS[premier-rapport]}" "${MEMOIRE[premier-rapport]}"
+  printf '| import + premier rapport | %s | | ≤ 2,0 × pandas | %s (%s ×) |\n' "$pipeline" "$(ok "$(pour "$pipeline" "${TEMPS[pandas]}")" 2)" "$(pour "$pipeline" "${TEMPS[pandas]}")"
+  printf '| pandas + XlsxWriter (bench/pipeline_pandas.py : lecture, une année, xlsx et html) | %s | %s | — | — |\n' "${TEMPS[pandas]}" "${MEMOIRE[pandas]}"
+  printf '| import décennie ordinaire (identifiants et dates dans l’ordre, %s lignes/s) | %s | %s | — | — |\n' "$debit" "${TEMPS[import]}" "${MEMOIRE[import]}"
   printf '| indicateurs --annee 2024 (JSON, avec N-1) | %s | %s | < 1 | %s |\n' "${TEMPS[indicateurs]}" "${MEMOIRE[indicateurs]}" "$(ok "${TEMPS[indicateurs]}" 1)"
   printf '| rapport --format xlsx,html (indicateurs, territoires, deux fichiers) | %s | %s | < 1,5 | %s |\n' "${TEMPS[rapport]}" "${MEMOIRE[rapport]}" "$(ok "${TEMPS[rapport]}" 1.5)"
   printf '| executer, un mois de département (import, archives, 5 fichiers de rapport) | %s | %s | < 0,5 | %s |\n' "${TEMPS[executer]}" "${MEMOIRE[executer]}" "$(ok "${TEMPS[executer]}" 0.5)"

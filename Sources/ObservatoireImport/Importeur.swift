@@ -35,6 +35,8 @@ public struct BilanFichier: Sendable {
     public var empreinte: String?
     /// A snapshot import: the file is the whole current state of its source.
     public var instantane = false
+    /// The table was empty and loaded in bulk (``Ecrivain/commencerEnBloc(_:)``).
+    public var chargementEnBloc = false
     /// Snapshot imports: rows added, changed, removed (absent from the new export) and unchanged.
     public var ajoutees = 0
     public var modifiees = 0
@@ -95,6 +97,9 @@ struct LigneValidee {
     let avertissements: [Avertissement]
     /// The row's identifier, for the duplicate message and the snapshot bookkeeping.
     let identifiant: String
+    /// The fingerprint of a validated row's values (``Enregistrement/empreinte``), computed by
+    /// the reader thread.
+    var empreinte: Int64 = 0
 }
 
 enum ElementLu {
@@ -314,6 +319,11 @@ public final class Importeur {
             a.premiereTable != b.premiereTable ? a.premiereTable < b.premiereTable : a.nom < b.nom
         }
 
+        // SQLite's temporary files (a bulk load's staging table and sorts) go next to the
+        // database, in the workspace's private data folder, rather than in /tmp: they hold
+        // the same pseudonymised rows. SQLite unlinks them as soon as it opens them; it reads
+        // this setting once per process (an administrator's own SQLITE_TMPDIR is kept).
+        setenv("SQLITE_TMPDIR", base.url.deletingLastPathComponent().path, 0)
         let execution = UUID().uuidString.lowercased()
         let total = lectures.reduce(0) { $0 + $1.source.tailleTotale }
         let progression = Progression(titre: "Import", total: total)
@@ -329,6 +339,13 @@ public final class Importeur {
             try base.file.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA foreign_keys = OFF")
                 defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
+                // Temporary storage in files while importing: a bulk load builds its indexes by
+                // sorting, and SQLite's sorter spills to temporary files, which would otherwise
+                // be held in memory (tens of MiB for a national history). Statement journals
+                // stay in memory below 64 KiB either way. SQLite unlinks its temporary files as
+                // soon as it creates them; the setting cannot change inside a transaction.
+                try db.execute(sql: "PRAGMA temp_store = FILE")
+                defer { try? db.execute(sql: "PRAGMA temp_store = MEMORY") }
                 try db.inTransaction(.immediate) {
                     try importerTout(db)
                     if PointsDArret.avantValidation { PointsDArret.arreter() }
@@ -378,7 +395,7 @@ public final class Importeur {
                     journal.info("fichier traité", metadata: [
                         "fichier": "\(b.fichier)", "table": "\(b.table?.rawValue ?? "?")", "profil": "\(b.profil ?? "-")",
                         "lues": "\(b.lues)", "importees": "\(b.importees)", "rejetees": "\(b.rejetees)",
-                        "deja_importe": "\(b.dejaImporte)",
+                        "deja_importe": "\(b.dejaImporte)", "en_bloc": "\(b.chargementEnBloc)",
                     ])
                 }
             }
@@ -616,6 +633,15 @@ public final class Importeur {
                        collectees: Set(projection.collectees[k]))
         }
         let contexte = ContexteMessages(profil: lecture.profil)
+        // A file that feeds one table, empty so far, is loaded in bulk (sorted batches, indexes
+        // built at the end): see `Ecrivain.commencerEnBloc`. A tracker feeding requests and
+        // propositions row by row takes the ordinary path (a proposition needs its request
+        // already stored and indexed).
+        defer { ecrivain.abandonnerEnBloc() }
+        if tables.count == 1, try ecrivain.commencerEnBloc(tables[0]) { bilans[0].chargementEnBloc = true }
+        /// Rows whose identifier a bulk load could not settle (``Ecrivain/Operation/differee``):
+        /// stored once the bulk load is over.
+        var differees: [(LigneValidee, Enregistrement, Ecrivain.SollicitationConnue?)] = []
         var acteursConnus: [String: Bool] = [:]
         /// Source lines whose request was rejected (their propositions say so).
         var sollicitationsRejetees: Set<Int> = []
@@ -631,40 +657,60 @@ public final class Importeur {
             if tables[k] == .sollicitations { sollicitationsRejetees.insert(r.ligne) }
         }
 
-        // Two stages on two cores: a reader thread parses, maps and validates (pure work, no
-        // database), and this thread checks references and stores, in file order. Batches go
-        // through a bounded pipe, so memory stays flat whatever the file size.
-        let tuyau = Tuyau<MessageLecture>(capacite: 8)
-        let fini = DispatchSemaphore(value: 0)
-        let lecteur = Thread {
-            defer { fini.signal() }
-            var lot: [ElementLu] = []
-            lot.reserveCapacity(Importeur.tailleLot)
-            do {
-                try source.parcourir { brut in
-                    if tuyau.estAnnule { throw CancellationError() }
-                    Importeur.preparer(brut, projection: projection, entete: source.entete, validateurs: validateurs,
-                                       contexte: contexte, dans: &lot)
-                    if lot.count >= Importeur.tailleLot {
-                        tuyau.envoyer(.lignes(lot, octetsLus: source.octetsLus))
-                        lot.removeAll(keepingCapacity: true)
-                    }
-                }
-                tuyau.envoyer(.lignes(lot, octetsLus: source.octetsLus))
-                tuyau.envoyer(.fin(lignesVides: source.lignesVides))
-            } catch {
-                tuyau.envoyer(.erreur(error))
+        /// Stores a row that passed every rule, and counts it (or rejects a duplicate).
+        func stocker(_ ligne: LigneValidee, _ enregistrement: Enregistrement, _ demande: Ecrivain.SollicitationConnue?) throws {
+            let k = ligne.table
+            let operation = try ecrivain.enregistrer(enregistrement, empreinte: ligne.empreinte, importId: imports[k], source: idSource,
+                                                     instantane: lecture.instantane, sollicitation: demande)
+            switch operation {
+            case .doublon:
+                var r = Rejet(ligne: ligne.ligne, colonne: tables[k].identifiant.joined(separator: " + "), valeur: ligne.identifiant, regle: .doublon,
+                              message: "L'identifiant « \(Masque.extrait(ligne.identifiant)) » apparaît plusieurs fois dans ce fichier ; seule sa première ligne a été gardée. Supprimez le doublon dans l'outil de suivi.")
+                r.identifiant = ligne.identifiant
+                try rejeter(r, k)
+                return
+            case .differee:
+                differees.append((ligne, enregistrement, demande))
+                // Many unsettled rows (a file holding the same export twice): the bulk load
+                // ends here and the rest of the file takes the ordinary path.
+                if differees.count >= Importeur.differeesMax { try terminerEnBloc() }
+                return
+            case .ajoutee: bilans[k].ajoutees += 1
+            case .modifiee: bilans[k].modifiees += 1
+            case .inchangee: bilans[k].inchangees += 1
+            case .ecrite: break
             }
-        }
-        lecteur.stackSize = 1 << 22
-        lecteur.start()
-        defer {
-            tuyau.annuler()
-            fini.wait()
+            bilans[k].importees += 1
+            for a in ligne.avertissements {
+                bilans[k].avertissements[a.regle.rawValue, default: 0] += 1
+                if bilans[k].exemplesAvertissements.count < 5 { bilans[k].exemplesAvertissements.append(a) }
+                try ecrivain.avertir(a, importId: imports[k], fichier: lecture.nom, identifiant: enregistrement.identifiant)
+            }
+            compteur += 1
+            try options.apresChaqueLigne?(compteur)
         }
 
+        /// Ends the bulk load (if any) and stores the rows it left unsettled, in file order: the
+        /// identifier index now tells a duplicate for sure.
+        func terminerEnBloc() throws {
+            guard ecrivain.enBloc else { return }
+            try ecrivain.terminerEnBloc()
+            let restantes = differees
+            differees = []
+            for (ligne, enregistrement, demande) in restantes { try stocker(ligne, enregistrement, demande) }
+        }
+
+        // Reading on three threads (parse, then validate every other batch: pure work, no
+        // database), storing on this one, in file order (see `LectureParallele`).
+        let lecteur = LectureParallele(source: source) { brut, lot in
+            Importeur.preparer(brut, projection: projection, entete: source.entete, validateurs: validateurs,
+                               contexte: contexte, dans: &lot)
+        }
+        lecteur.demarrer()
+        defer { lecteur.arreter() }
+
         lecture: while true {
-            switch tuyau.recevoir() {
+            switch lecteur.recevoir() {
             case .fin(let vides):
                 for k in bilans.indices { bilans[k].lignesVides = vides }
                 break lecture
@@ -724,33 +770,13 @@ public final class Importeur {
                             }
                         }
                     }
-                    let operation = try ecrivain.enregistrer(enregistrement, importId: imports[k], source: idSource,
-                                                             instantane: lecture.instantane, sollicitation: demande)
-                    switch operation {
-                    case .doublon:
-                        var r = Rejet(ligne: ligne.ligne, colonne: tables[k].identifiant.joined(separator: " + "), valeur: ligne.identifiant, regle: .doublon,
-                                      message: "L'identifiant « \(Masque.extrait(ligne.identifiant)) » apparaît plusieurs fois dans ce fichier ; seule sa première ligne a été gardée. Supprimez le doublon dans l'outil de suivi.")
-                        r.identifiant = ligne.identifiant
-                        try rejeter(r, k)
-                        continue
-                    case .ajoutee: bilans[k].ajoutees += 1
-                    case .modifiee: bilans[k].modifiees += 1
-                    case .inchangee: bilans[k].inchangees += 1
-                    case .ecrite: break
-                    }
-                    bilans[k].importees += 1
-                    for a in ligne.avertissements {
-                        bilans[k].avertissements[a.regle.rawValue, default: 0] += 1
-                        if bilans[k].exemplesAvertissements.count < 5 { bilans[k].exemplesAvertissements.append(a) }
-                        try ecrivain.avertir(a, importId: imports[k], fichier: lecture.nom, identifiant: enregistrement.identifiant)
-                    }
-                    compteur += 1
-                    try options.apresChaqueLigne?(compteur)
+                    try stocker(ligne, enregistrement, demande)
                 }
                 progression(octetsLus)
                 apresLot()
             }
         }
+        try terminerEnBloc()
         let empreinte = try source.empreinte()
         // Still being written while it was read: nothing of it is kept, it waits for later.
         if source.aChange { throw FichierIllisible.enCoursDEcriture(lecture.nom) }
@@ -807,6 +833,8 @@ public final class Importeur {
     }
 
     static let tailleLot = 512
+    /// Rows a bulk load may leave unsettled before it ends early (see ``Ecrivain/Operation/differee``).
+    static let differeesMax = 10_000
 
     /// The reader stage for one record: reading anomalies, field count, mapping (profile),
     /// validation. Pure: it touches no database, so it runs on the reader thread.
@@ -844,8 +872,10 @@ public final class Importeur {
                 } else if let origines = l.origines {
                     avertissements = avertissements.map { contexte.dansLesMotsDeLaSource($0, table: table, origines: origines) }
                 }
-                lot.append(.ligne(LigneValidee(ligne: brut.ligne, table: l.table, resultat: resultat,
-                                               avertissements: avertissements, identifiant: identifiant)))
+                var validee = LigneValidee(ligne: brut.ligne, table: l.table, resultat: resultat,
+                                           avertissements: avertissements, identifiant: identifiant)
+                if case .success(let e) = resultat { validee.empreinte = e.empreinte }
+                lot.append(.ligne(validee))
             }
         }
     }

@@ -403,6 +403,76 @@ public final class Base {
                 END;
                 """)
         }
+        m.registerMigration("v4-index-des-identifiants") { db in
+            // The identifiers of requests and propositions were unique by a column constraint,
+            // whose index SQLite cannot drop. They become named unique indexes, which a large
+            // import drops and builds once at the end from the loaded table (see
+            // `Ecrivain.commencerEnBloc`): inserting a million identifiers in file order into
+            // a unique index took most of the import when the rows were not in identifier order.
+            // Same columns, order, keys, indexes and trigger otherwise (SQLite's 12-step rebuild).
+            try db.execute(sql: """
+                CREATE TABLE sollicitations_v4 (
+                    id_sollicitation TEXT NOT NULL,
+                    date_sollicitation TEXT NOT NULL,
+                    personne TEXT NOT NULL,
+                    profil TEXT CHECK (profil = 'enfant_sh' OR profil = 'adulte_sh' OR profil = 'aidant' OR profil = 'professionnel'),
+                    type_demande TEXT CHECK (type_demande = 'information' OR type_demande = 'orientation' OR type_demande = 'recherche_solution'),
+                    origine TEXT CHECK (origine = 'demande' OR origine = 'reperage_360'),
+                    accompagnee INTEGER CHECK (accompagnee = 0 OR accompagnee = 1),
+                    projet_vie_co_construit TEXT CHECK (projet_vie_co_construit = 'personne' OR projet_vie_co_construit = 'aidant' OR projet_vie_co_construit = 'pair_aidant' OR projet_vie_co_construit = 'non'),
+                    territoire TEXT NOT NULL,
+                    departement TEXT NOT NULL,
+                    canal TEXT CHECK (canal = 'numero_vert' OR canal = 'mail' OR canal = 'fiche_saisine' OR canal = 'partenaire' OR canal = 'autre'),
+                    niveau_intervention INTEGER CHECK (niveau_intervention = 1 OR niveau_intervention = 2 OR niveau_intervention = 3),
+                    orientation_rapt INTEGER CHECK (orientation_rapt = 0 OR orientation_rapt = 1),
+                    tranche_age TEXT CHECK (tranche_age = 'moins_16' OR tranche_age = '16_21' OR tranche_age = 'plus_21'),
+                    date_cloture TEXT CHECK (date_cloture >= date_sollicitation),
+                    import_id INTEGER NOT NULL REFERENCES imports(id),
+                    source_id INTEGER REFERENCES sources(id),
+                    empreinte_ligne INTEGER,
+                    PRIMARY KEY (territoire, date_sollicitation, id_sollicitation)
+                ) WITHOUT ROWID;
+                INSERT INTO sollicitations_v4 SELECT * FROM sollicitations;
+                DROP TABLE sollicitations;
+                ALTER TABLE sollicitations_v4 RENAME TO sollicitations;
+                CREATE UNIQUE INDEX sollicitations_identifiant ON sollicitations(id_sollicitation);
+                CREATE INDEX sollicitations_suivies
+                    ON sollicitations(territoire, coalesce(date_cloture, '9999-12-31'), date_sollicitation)
+                    WHERE accompagnee = 1;
+
+                CREATE TABLE propositions_v4 (
+                    id_proposition TEXT NOT NULL,
+                    id_sollicitation TEXT NOT NULL REFERENCES sollicitations(id_sollicitation),
+                    territoire TEXT NOT NULL,
+                    date_sollicitation TEXT NOT NULL,
+                    date_proposition TEXT CHECK (date_proposition >= date_sollicitation),
+                    evaluation_preexistante INTEGER CHECK (evaluation_preexistante = 0 OR evaluation_preexistante = 1),
+                    ad_hoc_partenaires INTEGER CHECK (ad_hoc_partenaires = 0 OR ad_hoc_partenaires = 1),
+                    milieu_ordinaire INTEGER CHECK (milieu_ordinaire = 0 OR milieu_ordinaire = 1),
+                    decision TEXT CHECK (decision = 'acceptee' OR decision = 'refusee' OR decision = 'en_attente' OR decision = 'sans_suite'),
+                    date_decision TEXT CHECK (date_decision >= date_proposition),
+                    acteur_id TEXT REFERENCES acteurs(acteur_id),
+                    import_id INTEGER NOT NULL REFERENCES imports(id),
+                    source_id INTEGER REFERENCES sources(id),
+                    empreinte_ligne INTEGER,
+                    PRIMARY KEY (territoire, date_sollicitation, id_sollicitation, id_proposition)
+                ) WITHOUT ROWID;
+                INSERT INTO propositions_v4 SELECT * FROM propositions;
+                DROP TABLE propositions;
+                ALTER TABLE propositions_v4 RENAME TO propositions;
+                CREATE UNIQUE INDEX propositions_identifiant ON propositions(id_proposition);
+                CREATE INDEX propositions_sollicitation ON propositions(id_sollicitation);
+
+                CREATE TRIGGER propositions_suivent_leur_sollicitation
+                AFTER UPDATE OF date_sollicitation, territoire ON sollicitations
+                WHEN old.date_sollicitation IS NOT new.date_sollicitation OR old.territoire IS NOT new.territoire
+                BEGIN
+                    UPDATE propositions
+                    SET date_sollicitation = new.date_sollicitation, territoire = new.territoire
+                    WHERE id_sollicitation = new.id_sollicitation;
+                END;
+                """)
+        }
         return m
     }
 }

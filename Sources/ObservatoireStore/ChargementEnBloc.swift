@@ -1,0 +1,123 @@
+import ObservatoireCore
+
+/// The state of a bulk load (see ``Ecrivain/commencerEnBloc(_:)``): the indexes to build again,
+/// the rows waiting for their multi-row insertion into the staging table, and what the file's
+/// identifiers were.
+final class ChargementEnBloc {
+    /// Rows appended to the staging table by one statement (19 values each, far below SQLite's
+    /// limit of 32 766): one statement per row cost as much again as the insertion itself.
+    static let lignesParInstruction = 32
+    /// The page cache during a bulk load, in KiB (the connection's is 32 MiB): rows are appended,
+    /// and the final sorts spill to temporary files past this size.
+    static let cacheKio = 8_192
+    /// The name of the staging table (in the connection's temporary database) and, for the
+    /// requests, of their problem types.
+    static let attente = "c360_chargement"
+    static let attenteProblematiques = "c360_chargement_problematiques"
+
+    /// A row waiting for its insertion into the staging table.
+    struct Ligne {
+        let enregistrement: Enregistrement
+        let empreinte: Int64
+        let sollicitation: Ecrivain.SollicitationConnue?
+        let importId: Int64
+        let source: Int64
+    }
+
+    enum Issue {
+        /// An identifier certainly not seen before in this file.
+        case nouveau
+        /// The same identifier as an earlier row left unsettled: a duplicate.
+        case doublon
+        /// Perhaps seen before (a duplicate, or rarely another identifier with the same hash
+        /// bits): left for the identifier index to settle.
+        case incertain
+    }
+
+    let table: TableCanonique
+    /// The indexes dropped at the start, built again at the end.
+    let index: [(nom: String, sql: String)]
+    /// The table's key columns, in order: the staging table is copied into it sorted by them.
+    let cle: [String]
+    /// The connection's page cache setting before the bulk load (restored after).
+    let cache: Int
+    private(set) var tampon: [Ligne] = []
+    /// The identifiers given by the file, as a Bloom filter (fixed size, whatever the file's).
+    private var vus = FiltreDeBloom()
+    /// Identifiers answered ``Issue/incertain``: a later row with the same one is a duplicate.
+    private var differes: Set<String> = []
+
+    init(table: TableCanonique, index: [(nom: String, sql: String)], cle: [String], cache: Int) {
+        self.table = table
+        self.index = index
+        self.cle = cle
+        self.cache = cache
+        tampon.reserveCapacity(ChargementEnBloc.lignesParInstruction)
+    }
+
+    /// Records the identifier of the next row and says whether it is new.
+    func noter(_ identifiant: String) -> Issue {
+        if !differes.isEmpty, differes.contains(identifiant) { return .doublon }
+        if vus.inserer(identifiant.hashValue) { return .nouveau }
+        differes.insert(identifiant)
+        return .incertain
+    }
+
+    /// Keeps a row (after ``noter(_:)`` said it is new); false for a proposition without its
+    /// request, or another table's row.
+    func ajouter(_ e: Enregistrement, empreinte: Int64, sollicitation: Ecrivain.SollicitationConnue?, importId: Int64, source: Int64) -> Bool {
+        switch e {
+        case .sollicitation: break
+        case .proposition: guard sollicitation != nil else { return false }
+        default: return false
+        }
+        tampon.append(Ligne(enregistrement: e, empreinte: empreinte, sollicitation: sollicitation, importId: importId, source: source))
+        return true
+    }
+
+    /// The problem types of the waiting requests.
+    func problematiques() -> [(String, String)] {
+        var liste: [(String, String)] = []
+        for l in tampon {
+            if case .sollicitation(let s) = l.enregistrement {
+                for p in s.problematiques { liste.append((s.idSollicitation, p)) }
+            }
+        }
+        return liste
+    }
+
+    /// Empties the rows once inserted (the identifiers of the file stay).
+    func vider() {
+        tampon.removeAll(keepingCapacity: true)
+    }
+}
+
+/// A Bloom filter of 64-bit hashes: 2²⁶ bits (8 MiB), four probes taken from the hash. A hash
+/// never inserted is reported as seen with a probability of about 1.4 × 10⁻⁵ after a million
+/// insertions (such a row is merely ``ChargementEnBloc/Issue/incertain``: stored at the end
+/// through the identifier index); a hash inserted before is always reported.
+struct FiltreDeBloom {
+    private static let bits = 1 << 26
+    private var mots = [UInt64](repeating: 0, count: FiltreDeBloom.bits / 64)
+
+    /// Inserts `h`; true when it was certainly not there before.
+    mutating func inserer(_ h: Int) -> Bool {
+        var x = UInt64(bitPattern: Int64(h))
+        var nouveau = false
+        for _ in 0..<4 {
+            // Each probe takes 26 bits of a mixed hash (SplitMix64 steps).
+            x &+= 0x9E37_79B9_7F4A_7C15
+            var z = x
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            z ^= z >> 31
+            let bit = Int(z & UInt64(FiltreDeBloom.bits - 1))
+            let masque: UInt64 = 1 << UInt64(bit & 63)
+            if mots[bit >> 6] & masque == 0 {
+                nouveau = true
+                mots[bit >> 6] |= masque
+            }
+        }
+        return nouveau
+    }
+}
