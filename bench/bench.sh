@@ -110,6 +110,9 @@ mesure rapport ":" "$C360" rapport --dossier "$WS" --annee 2024 --format xlsx,ht
 # 3. The monthly run at département scale: eleven months imported, December dropped in the inbox.
 DEP=$CACHE/departement
 MODELE=$CACHE/ws-departement-modele
+# Workspaces kept from an earlier run are made again when c360 changed (a newer schema would
+# otherwise be migrated inside the measure).
+[ -d "$MODELE" ] && [ "$C360" -nt "$MODELE" ] && rm -rf "$MODELE"
 if [ ! -d "$MODELE" ]; then
   init_ws "$MODELE"
   mkdir -p "$CACHE/dep-jan-nov" "$CACHE/dep-dec"
@@ -138,6 +141,7 @@ fi
 WSI=$CACHE/ws-instantane
 mesure instantane "init_ws $WSI" "$C360" importer --instantane --dossier "$WSI" "$NAT"
 WSIM=$CACHE/ws-instantane-modele
+[ -f "$WSIM/.complet" ] && [ "$C360" -nt "$WSIM/.complet" ] && rm -rf "$WSIM"
 if [ ! -f "$WSIM/.complet" ]; then
   init_ws "$WSIM" && "$C360" importer --instantane --dossier "$WSIM" "$NAT" > /dev/null || true
   touch "$WSIM/.complet"

@@ -72,6 +72,10 @@ public final class Base {
         let base = Base(file: file, url: url)
         if !lectureSeule {
             do {
+                // A migration that rebuilds a table sorts its indexes: in temporary files, not in
+                // memory (a national history would need hundreds of MiB).
+                try file.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA temp_store = FILE") }
+                defer { try? file.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA temp_store = MEMORY") } }
                 try migrations.migrate(file)
             } catch let e as DatabaseError {
                 throw erreurFrancaise(e, chemin: url.path, pendant: "la mise à jour de son schéma", intacte: true)

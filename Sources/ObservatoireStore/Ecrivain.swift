@@ -476,6 +476,9 @@ public final class Ecrivain {
     /// propositions with it; an actor's propositions keep no actor.
     public func supprimerAbsentes(_ table: TableCanonique, source: Int64, importId: Int64) throws -> Suppression {
         var s = Suppression()
+        // A table empty when the file started holds only rows of this import: none is absent
+        // (and scanning a freshly loaded history would fill the page cache for nothing).
+        guard videAuDebut[table] != true else { return s }
         let absentes = "source_id = ? AND import_id <> ?"
         switch table {
         case .sollicitations:
