@@ -294,7 +294,7 @@ public final class Ecrivain {
             i.entier(s.niveauIntervention); i.booleen(s.orientationRapt); i.texte(s.trancheAge?.rawValue); i.texte(s.dateCloture?.iso)
         case .proposition(let p):
             guard let sollicitation else {
-                throw ErreurObservatoire.interne("Proposition « \(p.idProposition) » enregistrée sans sa sollicitation.")
+                throw ErreurObservatoire.interne("Proposition « \(Masque.extrait(p.idProposition)) » enregistrée sans sa sollicitation.")
             }
             i.texte(p.idProposition); i.texte(p.idSollicitation); i.texte(sollicitation.territoire); i.texte(sollicitation.date.iso)
             i.texte(p.dateProposition?.iso); i.booleen(p.evaluationPreexistante); i.booleen(p.adHocPartenaires)
@@ -408,7 +408,7 @@ public final class Ecrivain {
         case .incertain: return .differee
         }
         guard bloc.ajouter(e, empreinte: empreinte, sollicitation: sollicitation, importId: importId, source: source) else {
-            throw ErreurObservatoire.interne("Proposition « \(e.identifiant) » enregistrée sans sa sollicitation.")
+            throw ErreurObservatoire.interne("Proposition « \(Masque.extrait(e.identifiant)) » enregistrée sans sa sollicitation.")
         }
         if bloc.tampon.count >= ChargementEnBloc.lignesParInstruction { try inserer(bloc) }
         return instantane ? .ajoutee : .ecrite
