@@ -108,8 +108,10 @@ enum ElementLu {
     case ignoree
 }
 
-enum MessageLecture {
-    case lignes([ElementLu], octetsLus: Int)
+/// What goes through the reading pipes: a batch (raw records, or validated rows) with the bytes
+/// read so far, then the end of the file or the error that stopped it.
+enum MessageLecture<Lot> {
+    case lignes(Lot, octetsLus: Int)
     case fin(lignesVides: Int)
     case erreur(Error)
 }
@@ -633,8 +635,8 @@ public final class Importeur {
                        collectees: Set(projection.collectees[k]))
         }
         let contexte = ContexteMessages(profil: lecture.profil)
-        // A file that feeds one table, empty so far, is loaded in bulk (sorted batches, indexes
-        // built at the end): see `Ecrivain.commencerEnBloc`. A tracker feeding requests and
+        // A file that feeds one table, empty so far, is loaded in bulk (staging table copied
+        // sorted, indexes built at the end): see `Ecrivain.commencerEnBloc`. A tracker feeding requests and
         // propositions row by row takes the ordinary path (a proposition needs its request
         // already stored and indexed).
         defer { ecrivain.abandonnerEnBloc() }
@@ -837,7 +839,7 @@ public final class Importeur {
     static let differeesMax = 10_000
 
     /// The reader stage for one record: reading anomalies, field count, mapping (profile),
-    /// validation. Pure: it touches no database, so it runs on the reader thread.
+    /// validation. Pure: it touches no database, so it runs on the reading threads.
     static func preparer(_ brut: EnregistrementBrut, projection: Projection, entete: [String], validateurs: [Validateur],
                          contexte: ContexteMessages, dans lot: inout [ElementLu]) {
         let largeur = entete.count

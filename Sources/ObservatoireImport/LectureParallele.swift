@@ -19,17 +19,11 @@ import Foundation
 /// while let message = lecture.recevoir() { … }
 /// ```
 final class LectureParallele: @unchecked Sendable {
-    private enum Brut {
-        case lot([EnregistrementBrut], octetsLus: Int)
-        case fin(lignesVides: Int)
-        case erreur(Error)
-    }
-
     private static let travailleurs = 2
     private let source: SourceTabulaire
     private let preparer: (EnregistrementBrut, inout [ElementLu]) -> Void
-    private let bruts: [Tuyau<Brut>]
-    private let prets: [Tuyau<MessageLecture>]
+    private let bruts: [Tuyau<MessageLecture<[EnregistrementBrut]>>]
+    private let prets: [Tuyau<MessageLecture<[ElementLu]>>]
     private let finis = DispatchSemaphore(value: 0)
     private var demarres = 0
     private var suivant = 0
@@ -66,7 +60,7 @@ final class LectureParallele: @unchecked Sendable {
         var lot: [EnregistrementBrut] = []
         lot.reserveCapacity(Importeur.tailleLot)
         var tour = 0
-        func envoyer(_ m: Brut) {
+        func envoyer(_ m: MessageLecture<[EnregistrementBrut]>) {
             bruts[tour % bruts.count].envoyer(m)
             tour += 1
         }
@@ -75,11 +69,11 @@ final class LectureParallele: @unchecked Sendable {
                 if self.bruts[0].estAnnule { throw CancellationError() }
                 lot.append(brut)
                 if lot.count >= Importeur.tailleLot {
-                    envoyer(.lot(lot, octetsLus: source.octetsLus))
+                    envoyer(.lignes(lot, octetsLus: source.octetsLus))
                     lot.removeAll(keepingCapacity: true)
                 }
             }
-            envoyer(.lot(lot, octetsLus: source.octetsLus))
+            envoyer(.lignes(lot, octetsLus: source.octetsLus))
             for _ in bruts.indices { envoyer(.fin(lignesVides: source.lignesVides)) }
         } catch {
             for _ in bruts.indices { envoyer(.erreur(error)) }
@@ -91,7 +85,7 @@ final class LectureParallele: @unchecked Sendable {
         var lot: [ElementLu] = []
         while let m = bruts[k].recevoir() {
             switch m {
-            case .lot(let bruts, let octetsLus):
+            case .lignes(let bruts, let octetsLus):
                 lot.removeAll(keepingCapacity: true)
                 for b in bruts { preparer(b, &lot) }
                 prets[k].envoyer(.lignes(lot, octetsLus: octetsLus))
@@ -106,7 +100,7 @@ final class LectureParallele: @unchecked Sendable {
     }
 
     /// The next batch in file order, then `.fin` or `.erreur`; nil once stopped.
-    func recevoir() -> MessageLecture? {
+    func recevoir() -> MessageLecture<[ElementLu]>? {
         let m = prets[suivant % prets.count].recevoir()
         suivant += 1
         return m

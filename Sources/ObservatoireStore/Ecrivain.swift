@@ -375,8 +375,9 @@ public final class Ecrivain {
         guard let bloc else { return }
         try inserer(bloc)
         self.bloc = nil
+        defer { restaurer(bloc) }
         let table = bloc.table.rawValue
-        // Two sorting threads: the file has been read, the reader's core is free.
+        // Two sorting threads: the file has been read, the readers' core is free.
         try db.execute(sql: "PRAGMA threads = 2")
         try db.execute(sql: """
             INSERT INTO main.\(table) SELECT * FROM temp.\(ChargementEnBloc.attente) ORDER BY \(bloc.cle.joined(separator: ", "));
@@ -386,18 +387,19 @@ public final class Ecrivain {
             DROP TABLE temp.\(ChargementEnBloc.attenteProblematiques);
             """)
         for i in bloc.index { try db.execute(sql: i.sql) }
-        try db.execute(sql: "PRAGMA threads = 0")
-        try db.execute(sql: "PRAGMA cache_size = \(bloc.cache)")
     }
 
     /// Forgets a bulk load after an error: the caller rolls its transaction or savepoint back,
     /// which restores the dropped indexes and removes the staging tables.
     public func abandonnerEnBloc() {
-        if let bloc {
-            try? db.execute(sql: "PRAGMA threads = 0")
-            try? db.execute(sql: "PRAGMA cache_size = \(bloc.cache)")
-        }
+        if let bloc { restaurer(bloc) }
         bloc = nil
+    }
+
+    /// The connection's settings as they were before the bulk load (whether it ended or failed).
+    private func restaurer(_ bloc: ChargementEnBloc) {
+        try? db.execute(sql: "PRAGMA threads = 0")
+        try? db.execute(sql: "PRAGMA cache_size = \(bloc.cache)")
     }
 
     private func ajouterEnBloc(_ e: Enregistrement, empreinte: Int64, bloc: ChargementEnBloc, importId: Int64, source: Int64, instantane: Bool,
