@@ -36,11 +36,16 @@ public struct Jour: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var iso: String {
         let c = composantes
         // Built digit by digit: this runs for every date stored, and String(format:) is slow.
+        // Written straight into the string's storage: ten bytes fit in a small string, so no
+        // allocation at all (an intermediate byte array cost one per date).
         let a = c.annee
         let z = UInt8(ascii: "0"), tiret = UInt8(ascii: "-")
-        let octets: [UInt8] = [z + UInt8(a / 1000 % 10), z + UInt8(a / 100 % 10), z + UInt8(a / 10 % 10), z + UInt8(a % 10), tiret,
-                               z + UInt8(c.mois / 10), z + UInt8(c.mois % 10), tiret, z + UInt8(c.jour / 10), z + UInt8(c.jour % 10)]
-        return String(decoding: octets, as: UTF8.self)
+        return String(unsafeUninitializedCapacity: 10) { o in
+            o[0] = z + UInt8(a / 1000 % 10); o[1] = z + UInt8(a / 100 % 10); o[2] = z + UInt8(a / 10 % 10); o[3] = z + UInt8(a % 10)
+            o[4] = tiret; o[5] = z + UInt8(c.mois / 10); o[6] = z + UInt8(c.mois % 10)
+            o[7] = tiret; o[8] = z + UInt8(c.jour / 10); o[9] = z + UInt8(c.jour % 10)
+            return 10
+        }
     }
 
     /// `DD/MM/YYYY`, the form shown to French readers.

@@ -92,32 +92,28 @@ final class ChargementEnBloc {
     }
 }
 
-/// A Bloom filter of 64-bit hashes: 2²⁶ bits (8 MiB), four probes taken from the hash. A hash
-/// never inserted is reported as seen with a probability of about 1.4 × 10⁻⁵ after a million
-/// insertions (such a row is merely ``ChargementEnBloc/Issue/incertain``: stored at the end
-/// through the identifier index); a hash inserted before is always reported.
+/// A blocked Bloom filter of 64-bit hashes: 2²⁰ words of 64 bits (8 MiB); a hash sets four
+/// bits of one word (one memory access per row instead of four: the probes of a plain filter
+/// were cache misses on the storing thread). A hash never inserted is reported as seen with a
+/// probability of about 1.5 × 10⁻⁴ after a million insertions (such a row is merely
+/// ``ChargementEnBloc/Issue/incertain``: stored at the end through the identifier index); a
+/// hash inserted before is always reported.
 struct FiltreDeBloom {
-    private static let bits = 1 << 26
-    private var mots = [UInt64](repeating: 0, count: FiltreDeBloom.bits / 64)
+    private static let mots = 1 << 20
+    private var mots = [UInt64](repeating: 0, count: FiltreDeBloom.mots)
 
     /// Inserts `h`; true when it was certainly not there before.
     mutating func inserer(_ h: Int) -> Bool {
-        var x = UInt64(bitPattern: Int64(h))
-        var nouveau = false
-        for _ in 0..<4 {
-            // Each probe takes 26 bits of a mixed hash (SplitMix64 steps).
-            x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            z ^= z >> 31
-            let bit = Int(z & UInt64(FiltreDeBloom.bits - 1))
-            let masque: UInt64 = 1 << UInt64(bit & 63)
-            if mots[bit >> 6] & masque == 0 {
-                nouveau = true
-                mots[bit >> 6] |= masque
-            }
-        }
-        return nouveau
+        // The hash mixed once (SplitMix64 finaliser): 20 bits choose the word, four times six
+        // bits the bits within it.
+        var z = UInt64(bitPattern: Int64(h)) &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        let k = Int(z & UInt64(FiltreDeBloom.mots - 1))
+        let masque: UInt64 = 1 << ((z >> 20) & 63) | 1 << ((z >> 26) & 63) | 1 << ((z >> 32) & 63) | 1 << ((z >> 38) & 63)
+        let avant = mots[k]
+        mots[k] = avant | masque
+        return avant & masque != masque
     }
 }

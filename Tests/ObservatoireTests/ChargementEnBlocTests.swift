@@ -167,4 +167,13 @@ final class ChargementEnBlocTests: XCTestCase {
         XCTAssertEqual(try u.instantane(), vide)
         XCTAssertEqual(try u.compter("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sollicitations'"), 2)
     }
+
+    /// The filter never forgets (a duplicate is always caught) and rarely cries wolf.
+    func testFiltreDeBloom() {
+        var f = FiltreDeBloom()
+        let hachages = (0..<200_000).map { Int(bitPattern: UInt(truncatingIfNeeded: $0) &* 0x9E37_79B9_7F4A_7C15 &+ 12_345) }
+        let faussesAlertes = hachages.filter { !f.inserer($0) }.count
+        XCTAssertLessThan(faussesAlertes, 20, "expected about 2 for 200 000 distinct hashes")
+        XCTAssertTrue(hachages.allSatisfy { !f.inserer($0) }, "every hash inserted before is reported as seen")
+    }
 }
