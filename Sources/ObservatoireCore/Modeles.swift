@@ -207,7 +207,7 @@ extension Enregistrement {
         switch self {
         case .sollicitation(let s):
             h.ajouter(s.idSollicitation); h.ajouter(s.dateSollicitation.iso); h.ajouter(s.personne); h.ajouter(s.profil?.rawValue)
-            h.ajouter(s.typeDemande?.rawValue); h.ajouter(s.problematiques.sorted().joined(separator: "|")); h.ajouter(s.origine?.rawValue)
+            h.ajouter(s.typeDemande?.rawValue); h.ajouter(liste: s.problematiques); h.ajouter(s.origine?.rawValue)
             h.ajouter(s.accompagnee); h.ajouter(s.projetVieCoConstruit?.rawValue); h.ajouter(s.territoire); h.ajouter(s.departement)
             h.ajouter(s.canal?.rawValue); h.ajouter(s.niveauIntervention.map(String.init)); h.ajouter(s.orientationRapt)
             h.ajouter(s.trancheAge?.rawValue); h.ajouter(s.dateCloture?.iso)
@@ -244,4 +244,15 @@ struct Empreinte64 {
     }
 
     mutating func ajouter(_ b: Bool?) { ajouter(b.map { $0 ? "1" : "0" }) }
+
+    /// The same bytes as `ajouter(liste.sorted().joined(separator: "|"))`, without building
+    /// the joined text (this runs for every request).
+    mutating func ajouter(liste: [String]) {
+        let triee = liste.count > 1 ? liste.sorted() : liste
+        for (i, e) in triee.enumerated() {
+            if i > 0 { octet(0x7C) }
+            for b in e.utf8 { octet(b) }
+        }
+        octet(0x1F)
+    }
 }

@@ -25,9 +25,11 @@ public enum Valeurs {
             if let n = Double(texte), let j = Jour(serielExcel: n, systeme1904: dates1904) { return .valeur(j) }
             return .invalide
         }
-        // Byte-level parsing: this runs for every date of every row.
-        var groupes: [Int] = []
-        var longueurs: [Int] = []
+        // Byte-level parsing: this runs for every date of every row (three groups at most, kept
+        // in locals rather than arrays: no allocation per date).
+        var groupes = (0, 0, 0)
+        var longueurs = (0, 0, 0)
+        var nombreGroupes = 0
         var separateur: UInt8 = 0
         var valeur = 0, longueur = 0
         for b in texte.utf8 {
@@ -37,31 +39,31 @@ public enum Valeurs {
                 longueur += 1
                 if longueur > 4 { return .invalide }
             } else if b == UInt8(ascii: "/") || b == UInt8(ascii: "-") || b == UInt8(ascii: ".") {
-                guard longueur > 0, separateur == 0 || separateur == b, groupes.count < 2 else { return .invalide }
+                guard longueur > 0, separateur == 0 || separateur == b, nombreGroupes < 2 else { return .invalide }
                 separateur = b
-                groupes.append(valeur)
-                longueurs.append(longueur)
+                if nombreGroupes == 0 { groupes.0 = valeur; longueurs.0 = longueur } else { groupes.1 = valeur; longueurs.1 = longueur }
+                nombreGroupes += 1
                 valeur = 0
                 longueur = 0
             } else {
                 return .invalide
             }
         }
-        guard longueur > 0, groupes.count == 2 else { return .invalide }
-        groupes.append(valeur)
-        longueurs.append(longueur)
+        guard longueur > 0, nombreGroupes == 2 else { return .invalide }
+        groupes.2 = valeur
+        longueurs.2 = longueur
         let jour: Jour?
-        if longueurs[0] == 4 {
+        if longueurs.0 == 4 {
             // Year first: only the ISO form YYYY-MM-DD.
-            guard separateur == UInt8(ascii: "-"), longueurs[1] <= 2, longueurs[2] <= 2 else { return .invalide }
-            jour = Jour(annee: groupes[0], mois: groupes[1], jour: groupes[2])
-        } else if longueurs[2] == 4 {
-            guard longueurs[0] <= 2, longueurs[1] <= 2 else { return .invalide }
-            jour = Jour(annee: groupes[2], mois: groupes[1], jour: groupes[0])
-        } else if longueurs[2] == 2, separateur == UInt8(ascii: "/") {
-            guard longueurs[0] <= 2, longueurs[1] <= 2 else { return .invalide }
-            let annee = 2000 + groupes[2] > pivot ? 1900 + groupes[2] : 2000 + groupes[2]
-            jour = Jour(annee: annee, mois: groupes[1], jour: groupes[0])
+            guard separateur == UInt8(ascii: "-"), longueurs.1 <= 2, longueurs.2 <= 2 else { return .invalide }
+            jour = Jour(annee: groupes.0, mois: groupes.1, jour: groupes.2)
+        } else if longueurs.2 == 4 {
+            guard longueurs.0 <= 2, longueurs.1 <= 2 else { return .invalide }
+            jour = Jour(annee: groupes.2, mois: groupes.1, jour: groupes.0)
+        } else if longueurs.2 == 2, separateur == UInt8(ascii: "/") {
+            guard longueurs.0 <= 2, longueurs.1 <= 2 else { return .invalide }
+            let annee = 2000 + groupes.2 > pivot ? 1900 + groupes.2 : 2000 + groupes.2
+            jour = Jour(annee: annee, mois: groupes.1, jour: groupes.0)
         } else {
             return .invalide
         }
@@ -72,6 +74,13 @@ public enum Valeurs {
     /// Booleans: `oui`/`non`, `o`/`n`, `1`/`0`, `true`/`false`, `vrai`/`faux`, `x`/empty,
     /// case-insensitive (`Oui`, `VRAI`, `X`). Empty is *non renseigné*.
     public static func booleen(_ brut: String) -> Lecture<Bool> {
+        // Fast path: an exact accepted spelling is its own normalised key (no allocation).
+        switch brut {
+        case "": return .vide
+        case "oui", "o", "1", "true", "vrai", "x": return .valeur(true)
+        case "non", "n", "0", "false", "faux": return .valeur(false)
+        default: break
+        }
         let t = Normalisation.cle(brut)
         switch t {
         case "": return .vide
@@ -111,7 +120,19 @@ public enum Valeurs {
     /// Lists: values separated by `|` (also `,` and `;`, as found inside a quoted field).
     /// Empty items are dropped.
     public static func liste(_ brut: String) -> [String] {
-        brut.split(whereSeparator: { $0 == "|" || $0 == "," || $0 == ";" })
+        if brut.isEmpty { return [] }
+        // Fast path on bytes for ASCII text (splitting on Characters means grapheme breaking;
+        // with ASCII only, bytes and Characters are the same). Other text keeps the Character
+        // split: a separator followed by a combining mark is one Character, not a separator.
+        if brut.utf8.allSatisfy({ $0 < 0x80 }) {
+            var resultat: [String] = []
+            for morceau in brut.utf8.split(whereSeparator: { $0 == 0x7C || $0 == 0x2C || $0 == 0x3B }) {
+                let e = Normalisation.rogner(String(decoding: morceau, as: UTF8.self))
+                if !e.isEmpty { resultat.append(e) }
+            }
+            return resultat
+        }
+        return brut.split(whereSeparator: { $0 == "|" || $0 == "," || $0 == ";" })
             .map { Normalisation.rogner(String($0)) }
             .filter { !$0.isEmpty }
     }

@@ -862,9 +862,7 @@ public final class Importeur {
             for l in lignes {
                 let validateur = validateurs[l.table]
                 let table = validateur.table
-                let parties = table.identifiant.map { c in
-                    table.colonnes.firstIndex { $0.nom == c }.flatMap { l.valeurs[$0] }.map(Normalisation.rogner) ?? ""
-                }
+                let parties = validateur.positionsIdentifiant.map { l.valeurs[$0].map(Normalisation.rogner) ?? "" }
                 let identifiant = parties.contains(where: \.isEmpty) ? "" : parties.joined(separator: " / ")
                 var (resultat, avertissements) = validateur.validerAvecAvertissements(l.valeurs, ligne: brut.ligne)
                 if case .failure(var r) = resultat {

@@ -17,7 +17,10 @@ extension Rejet: Error {}
 /// case .failure(let rejet): print(rejet.regle, rejet.message)
 /// }
 /// ```
-public struct Validateur {
+///
+/// A class, not a struct: every row's reading holds it, and a copy of a struct with a dozen
+/// collections meant a dozen reference counts per row (a tenth of the validation's time).
+public final class Validateur: Sendable {
     public let table: TableCanonique
     public let configuration: Configuration
     public let aujourdhui: Jour
@@ -32,13 +35,71 @@ public struct Validateur {
 
     /// Normalised value → canonical value, for each enumerated column.
     private let enumerations: [String: [String: String]]
-    /// Position of each column in the row's values.
-    private let positions: [String: Int]
+    /// Position in the row's values of each ``Col`` (by its raw value); -1 when this table has
+    /// no such column.
+    private let positions: [Int]
+    /// Positions of the columns that identify a row (``TableCanonique/identifiant``).
+    let positionsIdentifiant: [Int]
     private let typologie: [String: String]
     private let territoires: [String: String]
     /// The configured spellings themselves: most rows write them exactly (no normalisation).
     private let typologieExacte: Set<String>
     private let territoiresExacts: Set<String>
+
+    /// The canonical columns the rules read, across the five tables. A row's values are read
+    /// by position (``positions``, resolved once per validator from the spec's order), not by
+    /// name: a dictionary lookup per field cost about a sixth of the validation (BENCHMARKS.md).
+    enum Col: Int, CaseIterable {
+        case idSollicitation, dateSollicitation, personneId, profil, typeDemande, problematiques, origine, accompagnee
+        case projetVieCoConstruit, territoire, departement, canal, niveauIntervention, orientationRapt, trancheAge, dateCloture
+        case idProposition, dateProposition, evaluationPreexistante, adHocPartenaires, milieuOrdinaire, decision, dateDecision, acteurId
+        case nom, categorie, membreCoeur, partenaire, dateReferencement, dateSortie, posteId
+        case fonction, etp, rechercheSolutions, dateDebut, dateFin, annee, membre
+
+        /// The column's name in the spec (and in messages).
+        var nom: String {
+            switch self {
+            case .idSollicitation: return "id_sollicitation"
+            case .dateSollicitation: return "date_sollicitation"
+            case .personneId: return "personne_id"
+            case .profil: return "profil"
+            case .typeDemande: return "type_demande"
+            case .problematiques: return "problematiques"
+            case .origine: return "origine"
+            case .accompagnee: return "accompagnee"
+            case .projetVieCoConstruit: return "projet_vie_co_construit"
+            case .territoire: return "territoire"
+            case .departement: return "departement"
+            case .canal: return "canal"
+            case .niveauIntervention: return "niveau_intervention"
+            case .orientationRapt: return "orientation_rapt"
+            case .trancheAge: return "tranche_age"
+            case .dateCloture: return "date_cloture"
+            case .idProposition: return "id_proposition"
+            case .dateProposition: return "date_proposition"
+            case .evaluationPreexistante: return "evaluation_preexistante"
+            case .adHocPartenaires: return "ad_hoc_partenaires"
+            case .milieuOrdinaire: return "milieu_ordinaire"
+            case .decision: return "decision"
+            case .dateDecision: return "date_decision"
+            case .acteurId: return "acteur_id"
+            case .nom: return "nom"
+            case .categorie: return "categorie"
+            case .membreCoeur: return "membre_coeur"
+            case .partenaire: return "partenaire"
+            case .dateReferencement: return "date_referencement"
+            case .dateSortie: return "date_sortie"
+            case .posteId: return "poste_id"
+            case .fonction: return "fonction"
+            case .etp: return "etp"
+            case .rechercheSolutions: return "recherche_solutions"
+            case .dateDebut: return "date_debut"
+            case .dateFin: return "date_fin"
+            case .annee: return "annee"
+            case .membre: return "membre"
+            }
+        }
+    }
 
     /// Longest identifier and longest free text accepted.
     static let longueurIdentifiant = 100
@@ -66,7 +127,8 @@ public struct Validateur {
             }
         }
         enumerations = e
-        positions = Dictionary(uniqueKeysWithValues: table.colonnes.enumerated().map { ($0.element.nom, $0.offset) })
+        positions = Col.allCases.map { c in table.colonnes.firstIndex { $0.nom == c.nom } ?? -1 }
+        positionsIdentifiant = table.identifiant.map { c in table.colonnes.firstIndex { $0.nom == c }! }
         typologie = Dictionary(configuration.typologie.map { (Normalisation.cle($0), $0) }, uniquingKeysWith: { a, _ in a })
         territoires = Dictionary(configuration.territoires.map { (Normalisation.cle($0), $0) }, uniquingKeysWith: { a, _ in a })
         typologieExacte = Set(configuration.typologie)
@@ -107,11 +169,11 @@ public struct Validateur {
     // MARK: - Tables
 
     private func sollicitation(_ l: inout Ligne) throws -> Sollicitation {
-        let id = try l.identifiant("id_sollicitation")
-        let date = try l.date("date_sollicitation", obligatoire: true, passeeSeulement: true)!
-        let personneBrute = try l.identifiant("personne_id")
-        let profil: Profil? = try l.enumeration("profil")
-        let type: TypeDemande? = try l.enumeration("type_demande")
+        let id = try l.identifiant(.idSollicitation)
+        let date = try l.date(.dateSollicitation, obligatoire: true, passeeSeulement: true)!
+        let personneBrute = try l.identifiant(.personneId)
+        let profil: Profil? = try l.enumeration(.profil)
+        let type: TypeDemande? = try l.enumeration(.typeDemande)
         let problematiques = try l.problematiques()
         if problematiques.isEmpty && type == .rechercheSolution && !nonCollectees.contains("problematiques") {
             // Stored and counted as « non renseigné » in 1.3 (format-export.md): rejecting the
@@ -120,18 +182,18 @@ public struct Validateur {
                 ligne: l.numero, colonne: "problematiques", regle: .problematiquesNonRenseignees,
                 message: "La sollicitation « \(id) » est une recherche de solution sans problématique renseignée : elle est enregistrée et comptée « non renseigné » dans l'indicateur 1.3. Complétez « problematiques » dans l'outil de suivi."))
         }
-        let origine: Origine? = try l.enumeration("origine")
-        let accompagnee = try l.booleen("accompagnee", obligatoire: true)
-        let projet: ProjetVieCoConstruit? = try l.enumeration("projet_vie_co_construit")
+        let origine: Origine? = try l.enumeration(.origine)
+        let accompagnee = try l.booleen(.accompagnee, obligatoire: true)
+        let projet: ProjetVieCoConstruit? = try l.enumeration(.projetVieCoConstruit)
         let territoire = try l.territoire()
         let departement = try l.departement()
-        let canal: Canal? = try l.enumeration("canal")
+        let canal: Canal? = try l.enumeration(.canal)
         let niveau = try l.niveau()
-        let rapt = try l.booleen("orientation_rapt", obligatoire: false)
-        let tranche: TrancheAge? = try l.enumeration("tranche_age")
-        let cloture = try l.date("date_cloture", obligatoire: false, passeeSeulement: true)
+        let rapt = try l.booleen(.orientationRapt, obligatoire: false)
+        let tranche: TrancheAge? = try l.enumeration(.trancheAge)
+        let cloture = try l.date(.dateCloture, obligatoire: false, passeeSeulement: true)
         if let cloture, cloture < date {
-            throw l.rejet("date_cloture", .dateIncoherente,
+            throw l.rejet(.dateCloture, .dateIncoherente,
                           "La date de clôture (\(cloture.francais)) est antérieure à la date de la sollicitation (\(date.francais)). Corrigez l'une des deux dates.")
         }
         let personne = pseudonymiseur?.pseudonyme(personneBrute) ?? personneBrute
@@ -143,17 +205,17 @@ public struct Validateur {
     }
 
     private func proposition(_ l: inout Ligne) throws -> Proposition {
-        let id = try l.identifiant("id_proposition")
-        let idSollicitation = try l.identifiant("id_sollicitation")
-        let date = try l.date("date_proposition", obligatoire: true, passeeSeulement: true)
-        let evaluation = try l.booleen("evaluation_preexistante", obligatoire: true)
-        let adHoc = try l.booleen("ad_hoc_partenaires", obligatoire: true)
-        let milieu = try l.booleen("milieu_ordinaire", obligatoire: true)
-        let decision: Decision? = try l.enumeration("decision")
-        let dateDecision = try l.date("date_decision", obligatoire: false, passeeSeulement: true)
-        let acteur = try l.identifiantFacultatif("acteur_id")
+        let id = try l.identifiant(.idProposition)
+        let idSollicitation = try l.identifiant(.idSollicitation)
+        let date = try l.date(.dateProposition, obligatoire: true, passeeSeulement: true)
+        let evaluation = try l.booleen(.evaluationPreexistante, obligatoire: true)
+        let adHoc = try l.booleen(.adHocPartenaires, obligatoire: true)
+        let milieu = try l.booleen(.milieuOrdinaire, obligatoire: true)
+        let decision: Decision? = try l.enumeration(.decision)
+        let dateDecision = try l.date(.dateDecision, obligatoire: false, passeeSeulement: true)
+        let acteur = try l.identifiantFacultatif(.acteurId)
         if let dateDecision, let date, dateDecision < date {
-            throw l.rejet("date_decision", .dateIncoherente,
+            throw l.rejet(.dateDecision, .dateIncoherente,
                           "La date de décision (\(dateDecision.francais)) est antérieure à la date de la proposition (\(date.francais)). Corrigez l'une des deux dates.")
         }
         return Proposition(idProposition: id, idSollicitation: idSollicitation, dateProposition: date,
@@ -162,16 +224,16 @@ public struct Validateur {
     }
 
     private func acteur(_ l: inout Ligne) throws -> Acteur {
-        let id = try l.identifiant("acteur_id")
-        let nom = try l.texte("nom")
-        let categorie: Categorie = try l.enumeration("categorie")!
-        let coeur = try l.booleen("membre_coeur", obligatoire: true)!
-        let partenaire = try l.booleen("partenaire", obligatoire: true)!
-        let referencement = try l.date("date_referencement", obligatoire: true, passeeSeulement: true)!
+        let id = try l.identifiant(.acteurId)
+        let nom = try l.texte(.nom)
+        let categorie: Categorie = try l.enumeration(.categorie)!
+        let coeur = try l.booleen(.membreCoeur, obligatoire: true)!
+        let partenaire = try l.booleen(.partenaire, obligatoire: true)!
+        let referencement = try l.date(.dateReferencement, obligatoire: true, passeeSeulement: true)!
         // An exit date may be planned: it is not refused for being in the future.
-        let sortie = try l.date("date_sortie", obligatoire: false, passeeSeulement: false)
+        let sortie = try l.date(.dateSortie, obligatoire: false, passeeSeulement: false)
         if let sortie, sortie < referencement {
-            throw l.rejet("date_sortie", .dateIncoherente,
+            throw l.rejet(.dateSortie, .dateIncoherente,
                           "La date de sortie de l'annuaire (\(sortie.francais)) est antérieure à la date de référencement (\(referencement.francais)).")
         }
         return Acteur(acteurId: id, nom: nom, categorie: categorie, membreCoeur: coeur, partenaire: partenaire,
@@ -179,33 +241,33 @@ public struct Validateur {
     }
 
     private func poste(_ l: inout Ligne) throws -> Poste {
-        let id = try l.identifiant("poste_id")
-        let fonction: Fonction = try l.enumeration("fonction")!
-        let etp = try l.decimal("etp")
+        let id = try l.identifiant(.posteId)
+        let fonction: Fonction = try l.enumeration(.fonction)!
+        let etp = try l.decimal(.etp)
         guard etp > 0 && etp <= 1 else {
-            throw l.rejet("etp", .horsBornes,
-                          "L'ETP d'un poste doit être strictement positif et au plus égal à 1 (trouvé : \(l.brut("etp"))). Un poste à temps plein vaut 1, un mi-temps 0,5.")
+            throw l.rejet(.etp, .horsBornes,
+                          "L'ETP d'un poste doit être strictement positif et au plus égal à 1 (trouvé : \(l.brut(.etp))). Un poste à temps plein vaut 1, un mi-temps 0,5.")
         }
-        let recherche = try l.booleen("recherche_solutions", obligatoire: true)!
+        let recherche = try l.booleen(.rechercheSolutions, obligatoire: true)!
         // Start and end of a position may be planned (a recruitment, the end of a contract).
-        let debut = try l.date("date_debut", obligatoire: true, passeeSeulement: false)!
-        let finPoste = try l.date("date_fin", obligatoire: false, passeeSeulement: false)
+        let debut = try l.date(.dateDebut, obligatoire: true, passeeSeulement: false)!
+        let finPoste = try l.date(.dateFin, obligatoire: false, passeeSeulement: false)
         if let finPoste, finPoste < debut {
-            throw l.rejet("date_fin", .dateIncoherente,
+            throw l.rejet(.dateFin, .dateIncoherente,
                           "La date de fin du poste (\(finPoste.francais)) est antérieure à sa date de début (\(debut.francais)).")
         }
         return Poste(posteId: id, fonction: fonction, etp: etp, rechercheSolutions: recherche, dateDebut: debut, dateFin: finPoste)
     }
 
     private func membreCoeur(_ l: inout Ligne) throws -> MembreCoeur {
-        let annee = try l.entier("annee")
+        let annee = try l.entier(.annee)
         guard annee >= 2000 && annee <= aujourdhui.annee + 1 else {
-            throw l.rejet("annee", .horsBornes, "L'année \(annee) est hors des bornes acceptées (de 2000 à \(aujourdhui.annee + 1)).")
+            throw l.rejet(.annee, .horsBornes, "L'année \(annee) est hors des bornes acceptées (de 2000 à \(aujourdhui.annee + 1)).")
         }
-        let membre = try l.texte("membre")
-        let etp = try l.decimal("etp")
+        let membre = try l.texte(.membre)
+        let etp = try l.decimal(.etp)
         guard etp >= 0 && etp <= 1000 else {
-            throw l.rejet("etp", .horsBornes, "L'ETP d'un membre cœur doit être positif ou nul (trouvé : \(l.brut("etp"))).")
+            throw l.rejet(.etp, .horsBornes, "L'ETP d'un membre cœur doit être positif ou nul (trouvé : \(l.brut(.etp))).")
         }
         return MembreCoeur(annee: annee, membre: membre, etp: etp)
     }
@@ -225,132 +287,134 @@ public struct Validateur {
             self.numero = numero
         }
 
-        private func index(_ colonne: String) -> Int {
-            v.positions[colonne]!
+        private func index(_ colonne: Col) -> Int {
+            let i = v.positions[colonne.rawValue]
+            precondition(i >= 0, "colonne \(colonne.nom) absente de la table \(v.table.rawValue)")
+            return i
         }
 
-        func brut(_ colonne: String) -> String {
+        func brut(_ colonne: Col) -> String {
             Normalisation.rogner(valeurs[index(colonne)] ?? "")
         }
 
-        func rejet(_ colonne: String, _ regle: RegleRejet, _ message: String) -> Rejet {
-            Rejet(ligne: numero, colonne: colonne, valeur: brut(colonne), regle: regle, message: message)
+        func rejet(_ colonne: Col, _ regle: RegleRejet, _ message: String) -> Rejet {
+            Rejet(ligne: numero, colonne: colonne.nom, valeur: brut(colonne), regle: regle, message: message)
         }
 
-        func manquante(_ colonne: String, _ precision: String = "") -> Rejet {
+        func manquante(_ colonne: Col, _ precision: String = "") -> Rejet {
             rejet(colonne, .valeurManquante,
-                  "La colonne « \(colonne) » est vide alors qu'elle est obligatoire\(precision). Complétez-la dans l'outil de suivi puis exportez à nouveau.")
+                  "La colonne « \(colonne.nom) » est vide alors qu'elle est obligatoire\(precision). Complétez-la dans l'outil de suivi puis exportez à nouveau.")
         }
 
-        func identifiant(_ colonne: String) throws -> String {
+        func identifiant(_ colonne: Col) throws -> String {
             let t = brut(colonne)
             guard !t.isEmpty else { throw manquante(colonne) }
             guard t.count <= Validateur.longueurIdentifiant else {
-                throw rejet(colonne, .champTropLong, "L'identifiant de « \(colonne) » dépasse \(Validateur.longueurIdentifiant) caractères.")
+                throw rejet(colonne, .champTropLong, "L'identifiant de « \(colonne.nom) » dépasse \(Validateur.longueurIdentifiant) caractères.")
             }
             return t
         }
 
-        func identifiantFacultatif(_ colonne: String) throws -> String? {
+        func identifiantFacultatif(_ colonne: Col) throws -> String? {
             let t = brut(colonne)
             if t.isEmpty { return nil }
             return try identifiant(colonne)
         }
 
-        func texte(_ colonne: String) throws -> String {
+        func texte(_ colonne: Col) throws -> String {
             let t = Normalisation.texte(brut(colonne))
             guard !t.isEmpty else { throw manquante(colonne) }
             guard t.count <= Validateur.longueurTexte else {
-                throw rejet(colonne, .champTropLong, "Le texte de « \(colonne) » dépasse \(Validateur.longueurTexte) caractères.")
+                throw rejet(colonne, .champTropLong, "Le texte de « \(colonne.nom) » dépasse \(Validateur.longueurTexte) caractères.")
             }
             return t
         }
 
-        func date(_ colonne: String, obligatoire: Bool, passeeSeulement: Bool) throws -> Jour? {
+        func date(_ colonne: Col, obligatoire: Bool, passeeSeulement: Bool) throws -> Jour? {
             switch Valeurs.date(brut(colonne), pivot: v.aujourdhui.annee, serielExcel: v.serielExcel, dates1904: v.dates1904) {
             case .vide:
-                if obligatoire && !v.nonCollectees.contains(colonne) { throw manquante(colonne) }
+                if obligatoire && !v.nonCollectees.contains(colonne.nom) { throw manquante(colonne) }
                 return nil
             case .invalide:
                 throw rejet(colonne, .dateInvalide,
-                            "« \(Masque.extrait(brut(colonne))) » n'est pas une date valide pour « \(colonne) ». Formats acceptés : AAAA-MM-JJ, JJ/MM/AAAA ou JJ/MM/AA (jour avant mois), avec un jour qui existe.")
+                            "« \(Masque.extrait(brut(colonne))) » n'est pas une date valide pour « \(colonne.nom) ». Formats acceptés : AAAA-MM-JJ, JJ/MM/AAAA ou JJ/MM/AA (jour avant mois), avec un jour qui existe.")
             case .valeur(let j):
                 if passeeSeulement && j > v.aujourdhui {
                     throw rejet(colonne, .dateFuture,
-                                "La date « \(Masque.extrait(brut(colonne))) » de « \(colonne) » est dans le futur (aujourd'hui : \(v.aujourdhui.francais)). Vérifiez l'année et l'ordre jour/mois.")
+                                "La date « \(Masque.extrait(brut(colonne))) » de « \(colonne.nom) » est dans le futur (aujourd'hui : \(v.aujourdhui.francais)). Vérifiez l'année et l'ordre jour/mois.")
                 }
                 if j.annee < 1900 {
-                    throw rejet(colonne, .dateInvalide, "La date « \(Masque.extrait(brut(colonne))) » de « \(colonne) » est antérieure à 1900 : vérifiez l'année.")
+                    throw rejet(colonne, .dateInvalide, "La date « \(Masque.extrait(brut(colonne))) » de « \(colonne.nom) » est antérieure à 1900 : vérifiez l'année.")
                 }
                 return j
             }
         }
 
-        func booleen(_ colonne: String, obligatoire: Bool) throws -> Bool? {
+        func booleen(_ colonne: Col, obligatoire: Bool) throws -> Bool? {
             switch Valeurs.booleen(brut(colonne)) {
             case .vide:
-                if obligatoire && !v.nonCollectees.contains(colonne) { throw manquante(colonne, " (oui ou non)") }
+                if obligatoire && !v.nonCollectees.contains(colonne.nom) { throw manquante(colonne, " (oui ou non)") }
                 return nil
             case .invalide:
                 throw rejet(colonne, .booleenInvalide,
-                            "« \(Masque.extrait(brut(colonne))) » n'est pas une réponse oui/non lisible pour « \(colonne) ». Valeurs acceptées : oui/non, o/n, 1/0, vrai/faux, true/false, x/vide.")
+                            "« \(Masque.extrait(brut(colonne))) » n'est pas une réponse oui/non lisible pour « \(colonne.nom) ». Valeurs acceptées : oui/non, o/n, 1/0, vrai/faux, true/false, x/vide.")
             case .valeur(let b):
                 return b
             }
         }
 
-        func enumeration<E: RawRepresentable>(_ colonne: String) throws -> E? where E.RawValue == String {
+        func enumeration<E: RawRepresentable>(_ colonne: Col) throws -> E? where E.RawValue == String {
             let t = brut(colonne)
             // Most exports write the canonical value itself: no normalisation needed then.
             if let e = E(rawValue: t) { return e }
             if Normalisation.cle(t).isEmpty {
-                if v.table.colonnes[index(colonne)].valeurObligatoire && !v.nonCollectees.contains(colonne) { throw manquante(colonne) }
+                if v.table.colonnes[index(colonne)].valeurObligatoire && !v.nonCollectees.contains(colonne.nom) { throw manquante(colonne) }
                 return nil
             }
-            let connues = v.enumerations[colonne]!
+            let connues = v.enumerations[colonne.nom]!
             guard let canonique = connues[Normalisation.cle(t)], let e = E(rawValue: canonique) else {
                 let valeurs = Set(connues.values).sorted()
                 let proches = Normalisation.plusProches(t, parmi: valeurs, maximum: 1)
                 let suggestion = proches.isEmpty ? "" : " Vouliez-vous dire « \(proches[0]) » ?"
                 throw rejet(colonne, .valeurInconnue,
-                            "« \(Masque.extrait(t)) » n'est pas une valeur prévue pour « \(colonne) » (valeurs acceptées : \(valeurs.joined(separator: ", "))).\(suggestion)")
+                            "« \(Masque.extrait(t)) » n'est pas une valeur prévue pour « \(colonne.nom) » (valeurs acceptées : \(valeurs.joined(separator: ", "))).\(suggestion)")
             }
             return e
         }
 
-        func decimal(_ colonne: String) throws -> Double {
+        func decimal(_ colonne: Col) throws -> Double {
             switch Valeurs.decimal(brut(colonne)) {
             case .vide: throw manquante(colonne)
             case .invalide:
-                throw rejet(colonne, .nombreInvalide, "« \(Masque.extrait(brut(colonne))) » n'est pas un nombre lisible pour « \(colonne) » (exemples : 0,5 ou 0.5).")
+                throw rejet(colonne, .nombreInvalide, "« \(Masque.extrait(brut(colonne))) » n'est pas un nombre lisible pour « \(colonne.nom) » (exemples : 0,5 ou 0.5).")
             case .valeur(let x): return x
             }
         }
 
-        func entier(_ colonne: String) throws -> Int {
+        func entier(_ colonne: Col) throws -> Int {
             switch Valeurs.entier(brut(colonne)) {
             case .vide: throw manquante(colonne)
             case .invalide:
-                throw rejet(colonne, .nombreInvalide, "« \(Masque.extrait(brut(colonne))) » n'est pas un nombre entier pour « \(colonne) ».")
+                throw rejet(colonne, .nombreInvalide, "« \(Masque.extrait(brut(colonne))) » n'est pas un nombre entier pour « \(colonne.nom) ».")
             case .valeur(let n): return n
             }
         }
 
         func niveau() throws -> Int? {
-            switch Valeurs.entier(brut("niveau_intervention")) {
+            switch Valeurs.entier(brut(.niveauIntervention)) {
             case .vide: return nil
             case .invalide:
-                throw rejet("niveau_intervention", .nombreInvalide, "« \(Masque.extrait(brut("niveau_intervention"))) » n'est pas un niveau d'intervention lisible (1, 2 ou 3).")
+                throw rejet(.niveauIntervention, .nombreInvalide, "« \(Masque.extrait(brut(.niveauIntervention))) » n'est pas un niveau d'intervention lisible (1, 2 ou 3).")
             case .valeur(let n):
                 guard (1...3).contains(n) else {
-                    throw rejet("niveau_intervention", .valeurInconnue, "Le niveau d'intervention doit valoir 1, 2 ou 3 (trouvé : \(n)).")
+                    throw rejet(.niveauIntervention, .valeurInconnue, "Le niveau d'intervention doit valoir 1, 2 ou 3 (trouvé : \(n)).")
                 }
                 return n
             }
         }
 
         func problematiques() throws -> [String] {
-            let elements = Valeurs.liste(brut("problematiques"))
+            let elements = Valeurs.liste(brut(.problematiques))
             if elements.isEmpty { return [] }
             var resultat: [String] = []
             for e in elements {
@@ -361,7 +425,7 @@ public struct Validateur {
                 guard let code = v.typologie[Normalisation.cle(e)] else {
                     let proches = Normalisation.plusProches(e, parmi: v.configuration.typologie, maximum: 1)
                     let suggestion = proches.isEmpty ? "" : " Vouliez-vous dire « \(proches[0]) » ?"
-                    throw rejet("problematiques", .valeurInconnue,
+                    throw rejet(.problematiques, .valeurInconnue,
                                 "« \(Masque.extrait(e)) » ne fait pas partie de la typologie des problématiques de observatoire.yml (\(v.configuration.typologie.joined(separator: ", "))).\(suggestion)")
                 }
                 if !resultat.contains(code) { resultat.append(code) }
@@ -370,30 +434,38 @@ public struct Validateur {
         }
 
         func territoire() throws -> String {
-            let t = Normalisation.texte(brut("territoire"))
-            guard !t.isEmpty else { throw manquante("territoire") }
+            let t = Normalisation.texte(brut(.territoire))
+            guard !t.isEmpty else { throw manquante(.territoire) }
             guard t.count <= Validateur.longueurTexte else {
-                throw rejet("territoire", .champTropLong, "Le nom du territoire dépasse \(Validateur.longueurTexte) caractères.")
+                throw rejet(.territoire, .champTropLong, "Le nom du territoire dépasse \(Validateur.longueurTexte) caractères.")
             }
             if v.territoires.isEmpty || v.territoiresExacts.contains(t) { return t }
             guard let canonique = v.territoires[Normalisation.cle(t)] else {
                 let proches = Normalisation.plusProches(t, parmi: v.configuration.territoires, maximum: 1)
                 let suggestion = proches.isEmpty ? "" : " Vouliez-vous dire « \(proches[0]) » ?"
-                throw rejet("territoire", .territoireInconnu,
+                throw rejet(.territoire, .territoireInconnu,
                             "Le territoire « \(Masque.extrait(t)) » n'est pas dans la liste de observatoire.yml (\(v.configuration.territoires.joined(separator: ", "))).\(suggestion) Corrigez l'export, ou ajoutez le territoire à la configuration.")
             }
             return canonique
         }
 
         func departement() throws -> String {
-            var d = brut("departement").uppercased()
+            let b = brut(.departement)
+            // Fast path: two ASCII digits, the usual spelling (same rule as
+            // `Configuration.estCodeDepartement`, without building an upper-cased copy).
+            let u = b.utf8
+            if u.count == 2, let c0 = u.first, let c1 = u.last, (48...57).contains(c0), (48...57).contains(c1) {
+                let n = Int(c0 - 48) * 10 + Int(c1 - 48)
+                if n >= 1 && n <= 95 && n != 20 { return b }
+            }
+            var d = b.uppercased()
             if d.isEmpty { return v.configuration.departement }
             // Spreadsheets drop leading zeros: 1 stands for 01.
             if d.count == 1, d.allSatisfy(\.isNumber) { d = "0" + d }
             if d.hasSuffix(".0") { d.removeLast(2) }
             guard Configuration.estCodeDepartement(d) else {
-                throw rejet("departement", .valeurInconnue,
-                            "« \(Masque.extrait(brut("departement"))) » n'est pas un code de département INSEE (exemples : 62, 2A, 971).")
+                throw rejet(.departement, .valeurInconnue,
+                            "« \(Masque.extrait(brut(.departement))) » n'est pas un code de département INSEE (exemples : 62, 2A, 971).")
             }
             return d
         }

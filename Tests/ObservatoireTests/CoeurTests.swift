@@ -63,6 +63,55 @@ final class ValeursTests: XCTestCase {
         XCTAssertEqual(Valeurs.liste("emploi|logement_habitat"), ["emploi", "logement_habitat"])
         XCTAssertEqual(Valeurs.liste("emploi, logement_habitat ; sante_soins"), ["emploi", "logement_habitat", "sante_soins"])
         XCTAssertEqual(Valeurs.liste(" | "), [])
+        XCTAssertEqual(Valeurs.liste(""), [])
+        XCTAssertEqual(Valeurs.liste(",,emploi,,"), ["emploi"])
+        // Non-ASCII text takes the split on Characters: same result for ordinary accents…
+        XCTAssertEqual(Valeurs.liste("santé | éducation;  accès aux droits "), ["santé", "éducation", "accès aux droits"])
+        // …and a separator followed by a combining mark is one Character, not a separator.
+        XCTAssertEqual(Valeurs.liste("emploi|\u{301}logement"), ["emploi|\u{301}logement"])
+    }
+
+    func testDatesRefuseesSurLesOctets() {
+        XCTAssertNil(jour("14/03"), "deux groupes seulement")
+        XCTAssertNil(jour("14/03/2025/01"), "quatre groupes")
+        XCTAssertNil(jour("14/03-2025"), "deux séparateurs différents")
+        XCTAssertNil(jour("14//2025"))
+        XCTAssertNil(jour("123456/03/2025"), "groupe trop long")
+        XCTAssertNil(jour("2025-3-140"))
+        XCTAssertEqual(jour("14.03.2025"), "2025-03-14")
+        XCTAssertNil(jour("14-03-25"), "année sur deux chiffres seulement avec des barres obliques")
+    }
+
+    /// The row fingerprint is stored (`empreinte_ligne`) and compared by the next snapshot
+    /// import: its bytes must not change from one version to the next.
+    func testEmpreinteDesLignesStable() {
+        func fnv(_ champs: [String?]) -> Int64 {
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            func octet(_ b: UInt8) { h ^= UInt64(b); h = h &* 0x0000_0100_0000_01b3 }
+            for c in champs {
+                guard let c else { octet(0x1E); continue }
+                for b in c.utf8 { octet(b) }
+                octet(0x1F)
+            }
+            return Int64(bitPattern: h)
+        }
+        let s = Sollicitation(idSollicitation: "S-1", dateSollicitation: Jour(annee: 2025, mois: 3, jour: 14)!, personne: "p",
+                              profil: .aidant, typeDemande: .rechercheSolution, problematiques: ["sante_soins", "emploi", "logement_habitat"],
+                              origine: nil, accompagnee: true, projetVieCoConstruit: nil, territoire: "Arrageois", departement: "62",
+                              canal: nil, niveauIntervention: 2, orientationRapt: false, trancheAge: nil, dateCloture: nil)
+        XCTAssertEqual(Enregistrement.sollicitation(s).empreinte,
+                       fnv(["S-1", "2025-03-14", "p", "aidant", "recherche_solution", "emploi|logement_habitat|sante_soins", nil,
+                            "1", nil, "Arrageois", "62", nil, "2", "0", nil, nil]))
+        var seule = s
+        seule.problematiques = ["emploi"]
+        var aucune = s
+        aucune.problematiques = []
+        XCTAssertEqual(Enregistrement.sollicitation(seule).empreinte,
+                       fnv(["S-1", "2025-03-14", "p", "aidant", "recherche_solution", "emploi", nil,
+                            "1", nil, "Arrageois", "62", nil, "2", "0", nil, nil]))
+        XCTAssertEqual(Enregistrement.sollicitation(aucune).empreinte,
+                       fnv(["S-1", "2025-03-14", "p", "aidant", "recherche_solution", "", nil,
+                            "1", nil, "Arrageois", "62", nil, "2", "0", nil, nil]))
     }
 }
 

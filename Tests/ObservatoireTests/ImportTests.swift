@@ -64,6 +64,27 @@ final class ImportTests: XCTestCase {
         XCTAssertNil(try rejetSollicitation(CSV.sollicitation("S1", profil: "Adulte SH", type: "Recherche-Solution", canal: "Numéro vert")))
     }
 
+    /// Department codes: two digits read on the bytes, every other spelling by the full rule.
+    func testCodesDeDepartement() {
+        let config = Configuration(nom: "Obs", departement: "62")
+        let v = Validateur(table: .sollicitations, configuration: config, aujourdhui: Jour(annee: 2026, mois: 1, jour: 15)!, pseudonymiseur: nil)
+        func departement(_ d: String) -> String? {
+            let ligne = CSV.sollicitation("S1", departement: d).split(separator: ";", omittingEmptySubsequences: false).map { String($0) as String? }
+            guard case .success(.sollicitation(let s)) = v.valider(ligne, ligne: 2) else { return nil }
+            return s.departement
+        }
+        XCTAssertEqual(departement("62"), "62")
+        XCTAssertEqual(departement(" 01 "), "01")
+        XCTAssertEqual(departement("1"), "01", "un tableur perd le zéro de tête")
+        XCTAssertEqual(departement("2a"), "2A")
+        XCTAssertEqual(departement("974"), "974")
+        XCTAssertEqual(departement("62.0"), "62")
+        XCTAssertEqual(departement(""), "62", "vide : le département de la configuration")
+        for refuse in ["20", "00", "96", "99", "970", "6 2", "٦٢"] {
+            XCTAssertNil(departement(refuse), refuse)
+        }
+    }
+
     func testRegleTerritoireInconnu() throws {
         let r = try XCTUnwrap(rejetSollicitation(CSV.sollicitation("S1", territoire: "Boulogne"), territoires: ["Arrageois", "Boulonnais"]))
         XCTAssertEqual(r.regle, .territoireInconnu)
