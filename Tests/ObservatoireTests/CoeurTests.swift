@@ -71,6 +71,20 @@ final class ValeursTests: XCTestCase {
         XCTAssertEqual(Valeurs.liste("emploi|\u{301}logement"), ["emploi|\u{301}logement"])
     }
 
+    func testJoursISO() {
+        XCTAssertEqual(Jour(iso: "2025-03-14"), Jour(annee: 2025, mois: 3, jour: 14))
+        XCTAssertEqual(Jour(iso: "2024-02-29"), Jour(annee: 2024, mois: 2, jour: 29))
+        XCTAssertNil(Jour(iso: "2025-02-29"), "jour qui n'existe pas")
+        XCTAssertNil(Jour(iso: "2025-13-01"))
+        XCTAssertNil(Jour(iso: "20x5-03-14"))
+        XCTAssertNil(Jour(iso: "2025-03-1a"))
+        XCTAssertNil(Jour(iso: "2025/03/14"))
+        XCTAssertNil(Jour(iso: ""))
+        // Other lengths take the general reading.
+        XCTAssertEqual(Jour(iso: "2025-3-14"), Jour(annee: 2025, mois: 3, jour: 14))
+        XCTAssertNil(Jour(iso: "25-03-14"))
+    }
+
     func testDatesRefuseesSurLesOctets() {
         XCTAssertNil(jour("14/03"), "deux groupes seulement")
         XCTAssertNil(jour("14/03/2025/01"), "quatre groupes")
