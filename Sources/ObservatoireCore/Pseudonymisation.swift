@@ -84,20 +84,35 @@ public struct ClePseudonymisation: Sendable {
 /// let p = Pseudonymiseur(cle: cle)
 /// p.pseudonyme("DOSSIER-00042")   // "3f1c…" (32 hexadecimal characters)
 /// ```
+///
+/// HMAC is written out here (RFC 2104) over swift-crypto's SHA-256 rather than with its `HMAC`
+/// type, which hashes the outer key block again at every `finalize`: with both key blocks
+/// hashed once, a pseudonym costs two SHA-256 blocks instead of three (one per request of an
+/// import). `PseudonymisationTests` checks the result against `HMAC<SHA256>` and RFC 4231.
 public struct Pseudonymiseur: @unchecked Sendable {
-    /// HMAC state after the key has been absorbed: copying it saves re-deriving the padded
-    /// keys for every row.
-    private let initial: HMAC<SHA256>
+    /// SHA-256 states after the inner (key ⊕ 0x36) and outer (key ⊕ 0x5c) key blocks.
+    private let interieur: SHA256
+    private let exterieur: SHA256
 
     public init(cle: ClePseudonymisation) {
-        initial = HMAC<SHA256>(key: SymmetricKey(data: cle.octets))
+        var bloc = cle.octets.count > 64 ? Array(SHA256.hash(data: cle.octets)) : cle.octets
+        bloc += [UInt8](repeating: 0, count: 64 - bloc.count)
+        var i = SHA256()
+        i.update(data: bloc.map { $0 ^ 0x36 })
+        var e = SHA256()
+        e.update(data: bloc.map { $0 ^ 0x5c })
+        interieur = i
+        exterieur = e
     }
 
     public func pseudonyme(_ identifiant: String) -> String {
-        var h = initial
+        var h = interieur
         var id = identifiant
-        id.withUTF8 { h.update(data: UnsafeRawBufferPointer($0)) }
-        let code = h.finalize()
+        id.withUTF8 { h.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        let interne = h.finalize()
+        var e = exterieur
+        interne.withUnsafeBytes { e.update(bufferPointer: $0) }
+        let code = e.finalize()
         return code.withUnsafeBytes { octets in
             var sortie = [UInt8](repeating: 0, count: 32)
             let chiffres = Array("0123456789abcdef".utf8)

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import XCTest
 @testable import ObservatoireCore
@@ -267,5 +268,28 @@ final class HorodatageTests: XCTestCase {
         XCTAssertNil(Horodatage.lire("18/11/2026"))
         let francais = Horodatage.francais(date)
         XCTAssertNotNil(francais.range(of: #"^\d{2}/11/2026 à \d{2}:\d{2}$"#, options: .regularExpression), francais)
+    }
+}
+
+final class PseudonymisationTests: XCTestCase {
+    /// RFC 4231, test case 2 (key « Jefe »): the pseudonym is the first 128 bits of the HMAC.
+    func testVecteurRFC4231() {
+        let p = Pseudonymiseur(cle: ClePseudonymisation(octets: Array("Jefe".utf8)))
+        XCTAssertEqual(p.pseudonyme("what do ya want for nothing?"), "5bdcc146bf60754e6a042426089575c7")
+    }
+
+    /// The same pseudonyms as swift-crypto's `HMAC<SHA256>` (the pseudonyms already stored in a
+    /// database must never change), for short, long, empty and non-ASCII identifiers and keys of
+    /// every size, including one longer than a SHA-256 block.
+    func testIdentiqueAHMACDeSwiftCrypto() {
+        for taille in [1, 32, 64, 65, 100] {
+            let octets = (0..<taille).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+            let p = Pseudonymiseur(cle: ClePseudonymisation(octets: octets))
+            for id in ["", "P1", "DOSSIER-00042", "Élodie Dupré", String(repeating: "x", count: 200)] {
+                let attendu = HMAC<SHA256>.authenticationCode(for: Array(id.utf8), using: SymmetricKey(data: octets))
+                    .prefix(16).map { String(format: "%02x", $0) }.joined()
+                XCTAssertEqual(p.pseudonyme(id), attendu, "clé de \(taille) octets, identifiant de \(id.utf8.count) octets")
+            }
+        }
     }
 }
