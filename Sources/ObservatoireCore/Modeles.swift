@@ -237,9 +237,21 @@ struct Empreinte64 {
         valeur = valeur &* 0x0000_0100_0000_01b3
     }
 
+    /// The text's UTF-8 bytes, read from its storage (iterating `utf8` decodes byte by byte).
+    private mutating func octets(_ s: String) {
+        var h = valeur
+        let fait: Void? = s.utf8.withContiguousStorageIfAvailable { o in
+            for b in o { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+        }
+        if fait == nil {
+            for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+        }
+        valeur = h
+    }
+
     mutating func ajouter(_ s: String?) {
         guard let s else { octet(0x1E); return }
-        for b in s.utf8 { octet(b) }
+        octets(s)
         octet(0x1F)
     }
 
@@ -251,7 +263,7 @@ struct Empreinte64 {
         let triee = liste.count > 1 ? liste.sorted() : liste
         for (i, e) in triee.enumerated() {
             if i > 0 { octet(0x7C) }
-            for b in e.utf8 { octet(b) }
+            octets(e)
         }
         octet(0x1F)
     }
