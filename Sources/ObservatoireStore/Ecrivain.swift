@@ -356,12 +356,17 @@ public final class Ecrivain {
         for i in index { try db.execute(sql: "DROP INDEX \(i.nom.quotedDatabaseIdentifier)") }
         let cache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -32768
         try db.execute(sql: "PRAGMA cache_size = -\(ChargementEnBloc.cacheKio)")
+        let attente = ChargementEnBloc.attente(table)
         try db.execute(sql: """
-            DROP TABLE IF EXISTS temp.\(ChargementEnBloc.attente);
-            CREATE TEMP TABLE \(ChargementEnBloc.attente) AS SELECT * FROM main.\(table.rawValue) WHERE 0;
-            DROP TABLE IF EXISTS temp.\(ChargementEnBloc.attenteProblematiques);
-            CREATE TEMP TABLE \(ChargementEnBloc.attenteProblematiques) AS SELECT * FROM main.sollicitation_problematiques WHERE 0;
+            DROP TABLE IF EXISTS temp.\(attente);
+            CREATE TEMP TABLE \(attente) AS SELECT * FROM main.\(table.rawValue) WHERE 0;
             """)
+        if table == .sollicitations {
+            try db.execute(sql: """
+                DROP TABLE IF EXISTS temp.\(ChargementEnBloc.attenteProblematiques);
+                CREATE TEMP TABLE \(ChargementEnBloc.attenteProblematiques) AS SELECT * FROM main.sollicitation_problematiques WHERE 0;
+                """)
+        }
         bloc = ChargementEnBloc(table: table, index: index, cle: cle, cache: cache)
         return true
     }
@@ -380,12 +385,14 @@ public final class Ecrivain {
         // Two sorting threads: the file has been read, the readers' core is free.
         try db.execute(sql: "PRAGMA threads = 2")
         try db.execute(sql: """
-            INSERT INTO main.\(table) SELECT * FROM temp.\(ChargementEnBloc.attente) ORDER BY \(bloc.cle.joined(separator: ", "));
-            INSERT OR IGNORE INTO main.sollicitation_problematiques
-                SELECT * FROM temp.\(ChargementEnBloc.attenteProblematiques) ORDER BY id_sollicitation, problematique;
-            DROP TABLE temp.\(ChargementEnBloc.attente);
-            DROP TABLE temp.\(ChargementEnBloc.attenteProblematiques);
+            INSERT INTO main.\(table) SELECT * FROM temp.\(ChargementEnBloc.attente(bloc.table)) ORDER BY \(bloc.cle.joined(separator: ", "))
             """)
+        if bloc.table == .sollicitations {
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO main.sollicitation_problematiques
+                    SELECT * FROM temp.\(ChargementEnBloc.attenteProblematiques) ORDER BY id_sollicitation, problematique
+                """)
+        }
         for i in bloc.index { try db.execute(sql: i.sql) }
     }
 
@@ -425,7 +432,7 @@ public final class Ecrivain {
         func instruction(_ n: Int) throws -> InstructionPreparee {
             let ligne = "(" + Array(repeating: "?", count: colonnes.count + 3).joined(separator: ", ") + ")"
             return try rapide(.ajouter(table, lignes: n), """
-                INSERT INTO temp.\(ChargementEnBloc.attente) (\(colonnes.joined(separator: ", ")), source_id, empreinte_ligne, import_id)
+                INSERT INTO temp.\(ChargementEnBloc.attente(table)) (\(colonnes.joined(separator: ", ")), source_id, empreinte_ligne, import_id)
                 VALUES \(Array(repeating: ligne, count: n).joined(separator: ", "))
                 """)
         }

@@ -98,8 +98,8 @@ final class ChargementEnBlocTests: XCTestCase {
             """), 200)
     }
 
-    /// The indexes dropped for the load are built again, with their definitions; nothing is left
-    /// in the temporary database; a second file into the same tables takes the ordinary path.
+    /// The indexes dropped for the load are built again, with their definitions; a second file
+    /// into the same tables takes the ordinary path.
     func testLesIndexSontReconstruits() throws {
         let t = try EspaceDeTest(territoires: ChargementEnBlocTests.territoires)
         func index() throws -> [String] {
@@ -166,6 +166,45 @@ final class ChargementEnBlocTests: XCTestCase {
         XCTAssertThrowsError(try u.importer([gs]) { $0.apresChaqueLigne = { n in if n == 250 { throw CancellationError() } } })
         XCTAssertEqual(try u.instantane(), vide)
         XCTAssertEqual(try u.compter("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sollicitations'"), 2)
+    }
+
+    /// The staging tables stay in the connection's temporary database after a load (dropping
+    /// them walked every page): a second bulk load of the same table in the same connection,
+    /// after the table was emptied, replaces them and stores only its own rows.
+    func testDeuxChargementsEnBlocSurUneMemeConnexion() throws {
+        let t = try EspaceDeTest(territoires: ChargementEnBlocTests.territoires)
+        // As the import does: references checked by the validation, not by SQLite.
+        try t.base().file.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA foreign_keys = OFF")
+            defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
+            try db.inTransaction { try charger(db); return .commit }
+        }
+        func charger(_ db: Database) throws {
+            let e = Ecrivain(db)
+            let source = try e.source(cle: "fichier:test")
+            for (tour, n) in [(0, 50), (1, 20)] {
+                let importId = try e.ouvrirImport(execution: "tour-\(tour)", fichier: "sollicitations.csv", table: .sollicitations,
+                                                  profil: nil, source: source, instantane: false)
+                XCTAssertTrue(try e.commencerEnBloc(.sollicitations), "tour \(tour)")
+                for k in 0..<n {
+                    let s = Sollicitation(idSollicitation: "T\(tour)-\(k)", dateSollicitation: Jour(annee: 2025, mois: 1 + k % 12, jour: 3)!,
+                                          personne: "p\(k)", profil: .aidant, typeDemande: .information, problematiques: ["emploi"],
+                                          origine: nil, accompagnee: true, projetVieCoConstruit: nil,
+                                          territoire: ChargementEnBlocTests.territoires[k % 4], departement: "62", canal: nil,
+                                          niveauIntervention: nil, orientationRapt: nil, trancheAge: nil, dateCloture: nil)
+                    XCTAssertEqual(try e.enregistrer(.sollicitation(s), importId: importId, source: source, instantane: false), .ecrite)
+                }
+                try e.terminerEnBloc()
+                XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM sollicitations"), n)
+                XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM sollicitations WHERE id_sollicitation LIKE 'T\(tour)-%'"), n)
+                XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM sollicitation_problematiques"), n)
+                XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM temp.c360_chargement_sollicitations"), n,
+                               "la table d'attente reste jusqu'à la fermeture de la connexion")
+                try db.execute(sql: "DELETE FROM sollicitation_problematiques; DELETE FROM sollicitations")
+                // A new file: the writer asks again whether the table is empty.
+                _ = try e.ouvrirImport(execution: "vidage-\(tour)", fichier: "-", table: .sollicitations, profil: nil, source: source, instantane: false)
+            }
+        }
     }
 
     /// The filter never forgets (a duplicate is always caught) and rarely cries wolf.
