@@ -14,6 +14,7 @@ import Foundation
 /// Only letters and digits are kept: this is slightly broader than the spec's list (a header
 /// such as `Repérage (O/N)` matches `reperage_o_n`), and never merges two values of the spec.
 public enum Normalisation {
+    @inlinable  // specialised where it is called (for String): unspecialised, every byte went through protocol witnesses
     public static func cle<S: StringProtocol>(_ texte: S) -> String {
         // Fast path: pure ASCII, the common case for headers and enumerated values.
         var ascii = true
@@ -65,6 +66,7 @@ public enum Normalisation {
 
     /// Trims spaces (including non-breaking ones) and collapses inner runs of white space,
     /// the treatment of free text values such as a territory or an organisation name.
+    @inlinable  // specialised where it is called (for String): unspecialised, every byte went through protocol witnesses
     public static func texte<S: StringProtocol>(_ texte: S) -> String {
         // Fast path: no white space but single inner spaces, none at the ends.
         var precedentEspace = true
