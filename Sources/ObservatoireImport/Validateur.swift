@@ -274,7 +274,8 @@ public final class Validateur: Sendable {
 
     // MARK: - One row's values
 
-    /// Reads the values of one row by column name, turning each problem into a ``Rejet``.
+    /// Reads the values of one row by column (``Col``, at its position), turning each problem
+    /// into a ``Rejet``.
     private struct Ligne {
         let v: Validateur
         let valeurs: [String?]

@@ -13,8 +13,9 @@ final class ChargementEnBloc {
     /// The names of the staging tables (in the connection's temporary database): one per table
     /// and, for the requests, one for their problem types. They are not dropped at the end of
     /// the load: dropping walks every page of a table (0.4 s for a decade of requests), while
-    /// the temporary database's file is deleted whole when the connection closes. A later bulk
-    /// load of the same table in the same connection drops them first.
+    /// the temporary database is deleted whole when the import sets `temp_store` back (SQLite
+    /// then deletes every temporary table) or the connection closes. A later bulk load of the
+    /// same table in the same import drops them first.
     static func attente(_ table: TableCanonique) -> String { "c360_chargement_\(table.rawValue)" }
     static let attenteProblematiques = "c360_chargement_problematiques"
 

@@ -169,7 +169,8 @@ final class ChargementEnBlocTests: XCTestCase {
     }
 
     /// The staging tables stay in the connection's temporary database after a load (dropping
-    /// them walked every page): a second bulk load of the same table in the same connection,
+    /// them walked every page; the import deletes the temporary database at its end): a
+    /// second bulk load of the same table in the same connection,
     /// after the table was emptied, replaces them and stores only its own rows.
     func testDeuxChargementsEnBlocSurUneMemeConnexion() throws {
         let t = try EspaceDeTest(territoires: ChargementEnBlocTests.territoires)
@@ -199,7 +200,7 @@ final class ChargementEnBlocTests: XCTestCase {
                 XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM sollicitations WHERE id_sollicitation LIKE 'T\(tour)-%'"), n)
                 XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM sollicitation_problematiques"), n)
                 XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM temp.c360_chargement_sollicitations"), n,
-                               "la table d'attente reste jusqu'à la fermeture de la connexion")
+                               "la table d'attente reste jusqu'à la fin de l'import")
                 try db.execute(sql: "DELETE FROM sollicitation_problematiques; DELETE FROM sollicitations")
                 // A new file: the writer asks again whether the table is empty.
                 _ = try e.ouvrirImport(execution: "vidage-\(tour)", fichier: "-", table: .sollicitations, profil: nil, source: source, instantane: false)
