@@ -59,7 +59,7 @@ public final class Ecrivain {
     private enum Requete: Hashable {
         case sollicitationConnue, acteurConnu
         case ecrire(TableCanonique), ajouter(TableCanonique, lignes: Int), chercher(TableCanonique), marquer(TableCanonique)
-        case effacerProblematiques, ajouterProblematique, ajouterEnAttente
+        case effacerProblematiques, ajouterProblematique, ajouterEnAttente(lignes: Int)
     }
 
     public init(_ db: Database) {
@@ -444,13 +444,20 @@ public final class Ecrivain {
             if !groupe { try i.executer() }
         }
         if groupe { try i.executer() }
+        // The problem types of the group, also several per statement (a decade has 1.3 million:
+        // one statement each cost the storing thread about a second). Up to 32 statements of
+        // different sizes are kept prepared.
         let problematiques = bloc.problematiques()
-        if !problematiques.isEmpty {
-            let ajouter = try rapide(.ajouterEnAttente, "INSERT INTO temp.\(ChargementEnBloc.attenteProblematiques) (id_sollicitation, problematique) VALUES (?, ?)")
-            for (id, p) in problematiques {
-                ajouter.texte(id); ajouter.texte(p)
-                try ajouter.executer()
-            }
+        var k = 0
+        while k < problematiques.count {
+            let n = min(ChargementEnBloc.lignesParInstruction, problematiques.count - k)
+            let ajouter = try rapide(.ajouterEnAttente(lignes: n), """
+                INSERT INTO temp.\(ChargementEnBloc.attenteProblematiques) (id_sollicitation, problematique)
+                VALUES \(Array(repeating: "(?, ?)", count: n).joined(separator: ", "))
+                """)
+            for (id, p) in problematiques[k..<(k + n)] { ajouter.texte(id); ajouter.texte(p) }
+            try ajouter.executer()
+            k += n
         }
         bloc.vider()
     }
