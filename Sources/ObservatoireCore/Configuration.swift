@@ -96,10 +96,11 @@ public struct Configuration: Equatable, Sendable {
     /// Whether `code` is a valid INSEE département code (`01`…`95`, `2A`, `2B`, `971`…`976`).
     public static func estCodeDepartement(_ code: String) -> Bool {
         if code == "2A" || code == "2B" { return true }
-        guard code.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(code) else { return false }
-        if code.count == 2 { return n >= 1 && n <= 95 && n != 20 }
-        if code.count == 3 { return n >= 971 && n <= 976 }
-        return false
+        // On the bytes (it runs for every request): two or three ASCII digits.
+        let o = code.utf8
+        guard o.count == 2 || o.count == 3, o.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return false }
+        let n = o.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        return o.count == 2 ? n >= 1 && n <= 95 && n != 20 : n >= 971 && n <= 976
     }
 
     // MARK: - Reading

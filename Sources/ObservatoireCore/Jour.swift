@@ -82,24 +82,19 @@ public struct Jour: Hashable, Comparable, Sendable, CustomStringConvertible {
         // Fast path for the exact form the database stores (`YYYY-MM-DD`, read back for every
         // proposition of an import): digits read on the bytes, no split.
         var iso = iso
-        let rapide: Jour?? = iso.withUTF8 { o -> Jour?? in
-            guard o.count == 10, o[4] == 0x2D, o[7] == 0x2D else { return .none }
-            var chiffres = true
-            func nombre(_ debut: Int, _ fin: Int) -> Int {
-                var n = 0
-                for i in debut..<fin {
-                    let c = o[i]
-                    if c < 0x30 || c > 0x39 { chiffres = false }
-                    n = n &* 10 &+ Int(c) &- 0x30
-                }
-                return n
+        let champs = iso.withUTF8 { o -> (Int, Int, Int)? in
+            guard o.count == 10, o[4] == 0x2D, o[7] == 0x2D else { return nil }
+            var valeurs = (0, 0, 0)
+            for i in 0..<10 where i != 4 && i != 7 {
+                let c = o[i]
+                guard c >= 0x30 && c <= 0x39 else { return nil }
+                let chiffre = Int(c - 0x30)
+                if i < 4 { valeurs.0 = valeurs.0 * 10 + chiffre } else if i < 7 { valeurs.1 = valeurs.1 * 10 + chiffre } else { valeurs.2 = valeurs.2 * 10 + chiffre }
             }
-            let annee = nombre(0, 4), mois = nombre(5, 7), jour = nombre(8, 10)
-            guard chiffres else { return .none }
-            return .some(Jour(annee: annee, mois: mois, jour: jour))
+            return valeurs
         }
-        if let rapide {
-            guard let j = rapide else { return nil }
+        if let (annee, mois, jour) = champs {
+            guard let j = Jour(annee: annee, mois: mois, jour: jour) else { return nil }
             self = j
             return
         }

@@ -239,12 +239,10 @@ struct Empreinte64 {
 
     /// The text's UTF-8 bytes, read from its storage (iterating `utf8` decodes byte by byte).
     private mutating func octets(_ s: String) {
+        var s = s
         var h = valeur
-        let fait: Void? = s.utf8.withContiguousStorageIfAvailable { o in
+        s.withUTF8 { o in
             for b in o { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
-        }
-        if fait == nil {
-            for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
         }
         valeur = h
     }

@@ -74,19 +74,18 @@ public enum Valeurs {
     /// Booleans: `oui`/`non`, `o`/`n`, `1`/`0`, `true`/`false`, `vrai`/`faux`, `x`/empty,
     /// case-insensitive (`Oui`, `VRAI`, `X`). Empty is *non renseigné*.
     public static func booleen(_ brut: String) -> Lecture<Bool> {
-        // Fast path: an exact accepted spelling is its own normalised key (no allocation).
-        switch brut {
+        // An exact accepted spelling is its own normalised key: the text is normalised (an
+        // allocation) only when it is not one.
+        booleenNormalise(brut) ?? booleenNormalise(Normalisation.cle(brut)) ?? .invalide
+    }
+
+    /// The reading of a normalised boolean key; nil for any other text.
+    private static func booleenNormalise(_ cle: String) -> Lecture<Bool>? {
+        switch cle {
         case "": return .vide
         case "oui", "o", "1", "true", "vrai", "x": return .valeur(true)
         case "non", "n", "0", "false", "faux": return .valeur(false)
-        default: break
-        }
-        let t = Normalisation.cle(brut)
-        switch t {
-        case "": return .vide
-        case "oui", "o", "1", "true", "vrai", "x": return .valeur(true)
-        case "non", "n", "0", "false", "faux": return .valeur(false)
-        default: return .invalide
+        default: return nil
         }
     }
 

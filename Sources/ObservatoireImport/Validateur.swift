@@ -452,15 +452,10 @@ public final class Validateur: Sendable {
 
         func departement() throws -> String {
             let b = brut(.departement)
-            // Fast path: two ASCII digits, the usual spelling (same rule as
-            // `Configuration.estCodeDepartement`, without building an upper-cased copy).
-            let u = b.utf8
-            if u.count == 2, let c0 = u.first, let c1 = u.last, (48...57).contains(c0), (48...57).contains(c1) {
-                let n = Int(c0 - 48) * 10 + Int(c1 - 48)
-                if n >= 1 && n <= 95 && n != 20 { return b }
-            }
-            var d = b.uppercased()
-            if d.isEmpty { return v.configuration.departement }
+            if b.isEmpty { return v.configuration.departement }
+            // Upper-cased (2a → 2A) only when there is a lower-case or non-ASCII letter: most codes
+            // are digits, and this runs for every request.
+            var d = b.utf8.contains { ($0 >= 0x61 && $0 <= 0x7A) || $0 >= 0x80 } ? b.uppercased() : b
             // Spreadsheets drop leading zeros: 1 stands for 01.
             if d.count == 1, d.allSatisfy(\.isNumber) { d = "0" + d }
             if d.hasSuffix(".0") { d.removeLast(2) }
