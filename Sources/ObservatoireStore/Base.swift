@@ -22,6 +22,9 @@ public final class Base {
         self.url = url
     }
 
+    /// The page cache of every connection, in KiB (see ``ouvrir(_:creer:lectureSeule:)``).
+    public static let cacheKio = 8_192
+
     /// Process-wide SQLite settings, once, before the first connection.
     private static let reglages: Void = { _ = c360_reglages_sqlite() }()
 
@@ -54,13 +57,15 @@ public final class Base {
         config.prepareDatabase { db in
             // Durability: never relax synchronous on the real database.
             try db.execute(sql: "PRAGMA synchronous = FULL")
-            // A larger page cache (32 MiB) and memory-mapped reads: the indicators scan a whole
-            // year of requests several times.
-            try db.execute(sql: "PRAGMA cache_size = -32768")
+            // A page cache of 8 MiB, and no memory-mapped reads. Measured on the national decade
+            // (BENCHMARKS.md, 23/11/2026): with 32 MiB and `mmap` on the reading connections, a
+            // report held 170 to 220 MiB (the mapped pages of a year count as resident memory),
+            // against 75 MiB now; the indicators take the same time, a report ~0.15 s more,
+            // and a snapshot re-import (upserts) the same time with 59 MiB instead of 84.
+            try db.execute(sql: "PRAGMA cache_size = -\(Base.cacheKio)")
             // Statement journals and sorts in memory: every upsert of the import needs a
             // statement journal, and opening a temporary file for each cost a fifth of the import.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
-            if lectureSeule { try db.execute(sql: "PRAGMA mmap_size = 268435456") }
         }
         let file: DatabaseQueue
         do {

@@ -7,9 +7,6 @@ final class ChargementEnBloc {
     /// Rows appended to the staging table by one statement (19 values each, far below SQLite's
     /// limit of 32 766): one statement per row cost as much again as the insertion itself.
     static let lignesParInstruction = 32
-    /// The page cache during a bulk load, in KiB (the connection's is 32 MiB): rows are appended,
-    /// and the final sorts spill to temporary files past this size.
-    static let cacheKio = 8_192
     /// The names of the staging tables (in the connection's temporary database): one per table
     /// and, for the requests, one for their problem types. They are not dropped at the end of
     /// the load: dropping walks every page of a table (0.4 s for a decade of requests), while
@@ -43,19 +40,16 @@ final class ChargementEnBloc {
     let index: [(nom: String, sql: String)]
     /// The table's key columns, in order: the staging table is copied into it sorted by them.
     let cle: [String]
-    /// The connection's page cache setting before the bulk load (restored after).
-    let cache: Int
     private(set) var tampon: [Ligne] = []
     /// The identifiers given by the file, as a Bloom filter (fixed size, whatever the file's).
     private var vus = FiltreDeBloom()
     /// Identifiers answered ``Issue/incertain``: a later row with the same one is a duplicate.
     private var differes: Set<String> = []
 
-    init(table: TableCanonique, index: [(nom: String, sql: String)], cle: [String], cache: Int) {
+    init(table: TableCanonique, index: [(nom: String, sql: String)], cle: [String]) {
         self.table = table
         self.index = index
         self.cle = cle
-        self.cache = cache
         tampon.reserveCapacity(ChargementEnBloc.lignesParInstruction)
     }
 

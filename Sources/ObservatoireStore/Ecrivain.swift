@@ -354,8 +354,6 @@ public final class Ecrivain {
             """, arguments: [table.rawValue]).map { (nom: $0["name"] as String, sql: $0["sql"] as String) }
         let cle = try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", arguments: [table.rawValue])
         for i in index { try db.execute(sql: "DROP INDEX \(i.nom.quotedDatabaseIdentifier)") }
-        let cache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -32768
-        try db.execute(sql: "PRAGMA cache_size = -\(ChargementEnBloc.cacheKio)")
         let attente = ChargementEnBloc.attente(table)
         try db.execute(sql: """
             DROP TABLE IF EXISTS temp.\(attente);
@@ -367,7 +365,7 @@ public final class Ecrivain {
                 CREATE TEMP TABLE \(ChargementEnBloc.attenteProblematiques) AS SELECT * FROM main.sollicitation_problematiques WHERE 0;
                 """)
         }
-        bloc = ChargementEnBloc(table: table, index: index, cle: cle, cache: cache)
+        bloc = ChargementEnBloc(table: table, index: index, cle: cle)
         return true
     }
 
@@ -406,7 +404,6 @@ public final class Ecrivain {
     /// The connection's settings as they were before the bulk load (whether it ended or failed).
     private func restaurer(_ bloc: ChargementEnBloc) {
         try? db.execute(sql: "PRAGMA threads = 0")
-        try? db.execute(sql: "PRAGMA cache_size = \(bloc.cache)")
     }
 
     private func ajouterEnBloc(_ e: Enregistrement, empreinte: Int64, bloc: ChargementEnBloc, importId: Int64, source: Int64, instantane: Bool,

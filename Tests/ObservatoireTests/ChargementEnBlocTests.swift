@@ -208,6 +208,28 @@ final class ChargementEnBlocTests: XCTestCase {
         }
     }
 
+    /// Every connection, reading or writing, keeps a page cache of `Base.cacheKio` and maps no
+    /// pages of the file (mapped pages counted as resident memory: a report held 170 to 220 MiB),
+    /// and an import, bulk load included, leaves them so.
+    func testReglagesMemoireDesConnexions() throws {
+        let t = try EspaceDeTest(territoires: ChargementEnBlocTests.territoires)
+        func reglages(_ base: Base) throws -> [Int] {
+            try base.file.read { db in
+                [try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? 0, try Int.fetchOne(db, sql: "PRAGMA mmap_size") ?? -1]
+            }
+        }
+        XCTAssertEqual(Base.cacheKio, 8_192)
+        let base = try t.base()
+        XCTAssertEqual(try reglages(base), [-8_192, 0])
+        let fs = try t.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, ChargementEnBlocTests.sollicitations()))
+        var o = OptionsImport()
+        o.aujourdhui = Jour(annee: 2026, mois: 1, jour: 15)!
+        let b = try Importeur(espace: t.espace, base: base).importer([fs], options: o)
+        XCTAssertTrue(b.fichiers[0].chargementEnBloc)
+        XCTAssertEqual(try reglages(base), [-8_192, 0], "the importing connection after a bulk load")
+        XCTAssertEqual(try reglages(Base.ouvrir(t.espace.baseDeDonnees, creer: false, lectureSeule: true)), [-8_192, 0])
+    }
+
     /// The filter never forgets (a duplicate is always caught) and rarely cries wolf.
     func testFiltreDeBloom() {
         var f = FiltreDeBloom()
