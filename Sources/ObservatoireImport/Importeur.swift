@@ -257,6 +257,9 @@ public final class Importeur {
     public static func fichiers(_ chemins: [URL]) throws -> (fichiers: [URL], ignores: [String]) {
         var fichiers: [URL] = []
         var ignores: [String] = []
+        // A file named twice (twice the same path, or a folder and a file in it) is read once.
+        var vus: Set<String> = []
+        func ajouter(_ f: URL) { if vus.insert(f.standardizedFileURL.path).inserted { fichiers.append(f) } }
         for chemin in chemins {
             // A folder named on the command line is the user's choice: followed if it is a link.
             // A file is opened later, never through a link.
@@ -270,7 +273,7 @@ public final class Importeur {
             let estDossier = s.st_mode & S_IFMT == S_IFDIR || (s.st_mode & S_IFMT == S_IFLNK && stat(chemin.path, &cible) == 0 && cible.st_mode & S_IFMT == S_IFDIR)
             guard estDossier else {
                 // A file, or a link or a FIFO: opened safely, refused with its reason if need be.
-                fichiers.append(chemin)
+                ajouter(chemin)
                 continue
             }
             let noms: [String]
@@ -291,7 +294,7 @@ public final class Importeur {
                     ignores.append("\(nom) (dossier : les sous-dossiers ne sont pas lus)")
                     continue
                 }
-                if extensions.contains(f.pathExtension.lowercased()) { fichiers.append(f) } else { ignores.append(nom) }
+                if extensions.contains(f.pathExtension.lowercased()) { ajouter(f) } else { ignores.append(nom) }
             }
         }
         return (fichiers, ignores)
@@ -894,6 +897,9 @@ public final class Importeur {
         case .guillemetNonFerme:
             return Rejet(ligne: ligne, colonne: nil, valeur: nil, regle: .ligneMalformee,
                          message: "Un guillemet ouvert à cette ligne n'est jamais fermé : la suite du fichier a été lue comme un seul champ. Corrigez le guillemet et réimportez le fichier.")
+        case .champsManquants(let n, let m):
+            return Rejet(ligne: ligne, colonne: nil, valeur: nil, regle: .ligneMalformee,
+                         message: "La ligne a \(n) champ\(n > 1 ? "s" : "") alors que l'en-tête a \(m) colonnes : elle est incomplète (souvent, un retour à la ligne dans une cellule que l'outil d'export n'a pas entourée de guillemets la coupe en deux). Corrigez la ligne dans l'export, ou complétez-la de ses séparateurs.")
         }
     }
 }

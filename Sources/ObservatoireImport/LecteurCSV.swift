@@ -47,7 +47,15 @@ public final class LecteurCSV: SourceTabulaire {
     private var fin = 0
     private var finDeFichier = false
     private var hachage = SHA256()
+    /// File offset of `tampon[0]`.
+    private var origineTampon = 0
+    /// Bytes of the file hashed so far: a record read again (see `relire`) is not hashed twice.
+    private var hache = 0
+    /// The row of the next record as a spreadsheet numbers it (a line break inside a quoted
+    /// field does not start a new row).
     private var ligneCourante = 1
+    /// File offsets of opening quotes to read as ordinary characters (see `relire`).
+    private var guillemetsLitteraux: Set<Int> = []
     private var bomUTF8 = false
 
     // Record being built: the bytes of its fields end to end, and where each field ends.
@@ -101,6 +109,7 @@ public final class LecteurCSV: SourceTabulaire {
                 }
             }
             fin = reste
+            origineTampon += position
             position = 0
         }
         while fin < tampon.count && !finDeFichier {
@@ -113,12 +122,36 @@ public final class LecteurCSV: SourceTabulaire {
                                        conseil: "Copiez le fichier sur un disque local puis recommencez.")
             }
             if n == 0 { finDeFichier = true; break }
-            tampon.withUnsafeBufferPointer { p in
-                hachage.update(bufferPointer: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: p[fin..<(fin + n)])))
+            let debut = origineTampon + fin
+            if debut + n > hache {
+                let a = fin + max(0, hache - debut)
+                tampon.withUnsafeBufferPointer { p in
+                    hachage.update(bufferPointer: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: p[a..<(fin + n)])))
+                }
+                hache = debut + n
             }
             fin += n
-            octetsLus += n
+            octetsLus = hache
         }
+    }
+
+    /// Goes back to a record's first byte (file offset `offset`, spreadsheet row `ligne`), from
+    /// the buffer when it still holds it, from the file otherwise.
+    private func revenir(a offset: Int, ligne: Int) throws {
+        ligneCourante = ligne
+        if offset >= origineTampon && offset <= origineTampon + fin {
+            position = offset - origineTampon
+            return
+        }
+        guard lseek(fd, off_t(offset), SEEK_SET) >= 0 else {
+            throw FichierIllisible(fichier: url.lastPathComponent, raison: "erreur de lecture (\(MessageSysteme.errno(errno)))",
+                                   conseil: "Copiez le fichier sur un disque local puis recommencez.")
+        }
+        origineTampon = offset
+        position = 0
+        fin = 0
+        finDeFichier = false
+        try remplir()
     }
 
     public func empreinte() throws -> String {
@@ -212,23 +245,41 @@ public final class LecteurCSV: SourceTabulaire {
 
     /// The next record after the header, or nil at the end; blank records are skipped and counted.
     public func suivant() throws -> EnregistrementBrut? {
-        while let r = enAttente.isEmpty ? try lireEnregistrement() : enAttente.removeFirst() {
+        while var r = enAttente.isEmpty ? try lireEnregistrement() : enAttente.removeFirst() {
             if r.anomalie == nil && r.champs.allSatisfy({ $0.isEmpty }) {
                 lignesVides += 1
                 continue
+            }
+            // A row shorter than the header is not read as if its last cells were empty: the
+            // values after a cut would land in the wrong columns or vanish.
+            if r.anomalie == nil && r.champs.count < largeurEntete {
+                r.anomalie = .champsManquants(r.champs.count, attendus: largeurEntete)
             }
             return r
         }
         return nil
     }
 
+    /// The header's width up to its last named column (empty names after it, from trailing
+    /// separators, are not expected in the rows).
+    private lazy var largeurEntete: Int = (entete.lastIndex(where: { !$0.isEmpty }) ?? -1) + 1
+
     private enum Etat { case debutChamp, nonCite, cite, guillemetDansCite }
+
+    /// Opening quotes one record may have read again as ordinary characters (a bound on the
+    /// work a crafted file can cause: each costs one more reading of the record).
+    static let relecturesMax = 16
 
     /// Reads one record (possibly blank), or nil at the end of the file.
     private func lireEnregistrement() throws -> EnregistrementBrut? {
         octets.removeAll(keepingCapacity: true)
         bornes.removeAll(keepingCapacity: true)
         let ligneDebut = ligneCourante
+        let debutEnregistrement = origineTampon + position
+        /// The current quoted field: the file offset of its opening quote, and whether it holds
+        /// a line break.
+        var ouverture = -1
+        var sautDansCite = false
         var etat = Etat.debutChamp
         var anomalie: AnomalieLecture?
         var tailleChamp = 0
@@ -238,6 +289,15 @@ public final class LecteurCSV: SourceTabulaire {
         let sep = separateur
         let guillemet = UInt8(ascii: "\"")
 
+        /// Goes back to the start of the record, the quote at `offset` to be read as an ordinary
+        /// character; false when this record was already read again too often (it then keeps
+        /// the anomaly it gets).
+        func relireSansGuillemet(_ offset: Int) throws -> Bool {
+            guard offset >= 0, guillemetsLitteraux.count < LecteurCSV.relecturesMax else { return false }
+            guillemetsLitteraux.insert(offset)
+            try revenir(a: debutEnregistrement, ligne: ligneDebut)
+            return true
+        }
         func finirChamp() {
             if bornes.count < limiteChamps {
                 bornes.append(octets.count)
@@ -305,6 +365,7 @@ public final class LecteurCSV: SourceTabulaire {
                     position = k
                     vu = true
                     if !cite { etat = .nonCite }
+                    if cite && sautDansCite && tailleChamp > limiteChamp, try relireSansGuillemet(ouverture) { return try lireEnregistrement() }
                     continue
                 }
             }
@@ -321,8 +382,10 @@ public final class LecteurCSV: SourceTabulaire {
                     ligneCourante += 1
                     finirChamp()
                     return try terminer(ligneDebut, anomalie, nonASCII: nonASCII, nul: nul)
-                } else if b == guillemet && etat == .debutChamp {
+                } else if b == guillemet && etat == .debutChamp && !guillemetsLitteraux.contains(origineTampon + position - 1) {
                     etat = .cite
+                    ouverture = origineTampon + position - 1
+                    sautDansCite = false
                 } else {
                     ajouter(b)
                     etat = .nonCite
@@ -331,11 +394,11 @@ public final class LecteurCSV: SourceTabulaire {
                 if b == guillemet {
                     etat = .guillemetDansCite
                 } else {
-                    if b == 10 { ligneCourante += 1 }
-                    else if b == 13 {
-                        // A CR alone is a line break too; CRLF counts once.
-                        try assurerOctet()
-                        if position >= fin || tampon[position] != 10 { ligneCourante += 1 }
+                    if b == 10 || b == 13 {
+                        // The field goes on past a line break: a long way past, it is more likely
+                        // a stray quote than a note (see `relireSansGuillemet`).
+                        sautDansCite = true
+                        if tailleChamp > limiteChamp, try relireSansGuillemet(ouverture) { return try lireEnregistrement() }
                     }
                     ajouter(b)
                 }
@@ -352,7 +415,13 @@ public final class LecteurCSV: SourceTabulaire {
                     finirChamp()
                     return try terminer(ligneDebut, anomalie, nonASCII: nonASCII, nul: nul)
                 } else {
-                    // Text after a closing quote: kept as is, as spreadsheets do.
+                    // Text after a closing quote. Within one line, kept as is, as spreadsheets do
+                    // (`"abc"def`). After a line break, the opening quote was most likely a stray
+                    // one in a cell that the exporting tool did not quote (`"urgent` in a note)
+                    // and the "closing" quote belongs to a later row: the rows in between would
+                    // vanish into one field. The record is read again with that quote as an
+                    // ordinary character.
+                    if sautDansCite, try relireSansGuillemet(ouverture) { return try lireEnregistrement() }
                     ajouter(b)
                     etat = .nonCite
                 }
@@ -360,9 +429,11 @@ public final class LecteurCSV: SourceTabulaire {
         }
         // End of file.
         if !vu { return nil }
+        if etat == .cite && sautDansCite, try relireSansGuillemet(ouverture) { return try lireEnregistrement() }
         if etat == .cite && anomalie == nil { anomalie = .guillemetNonFerme }
         finirChamp()
         return try terminer(ligneDebut, anomalie, nonASCII: nonASCII, nul: nul)
+
     }
 
     private func assurerOctet() throws {
@@ -375,6 +446,7 @@ public final class LecteurCSV: SourceTabulaire {
     }
 
     private func terminer(_ ligne: Int, _ anomalieLecture: AnomalieLecture?, nonASCII: Bool, nul: Bool) throws -> EnregistrementBrut {
+        if !guillemetsLitteraux.isEmpty { guillemetsLitteraux.removeAll() }
         var anomalie = anomalieLecture
         if nul && anomalie == nil { anomalie = .encodage("la ligne contient un caractère nul (octet 0)") }
         var champs: [String] = []
@@ -469,6 +541,7 @@ public final class LecteurCSV: SourceTabulaire {
         case .champTropLong(_, let t): return "un champ dépasse la taille maximale de \(FormatFrancais.entier(t)) octets"
         case .tropDeChamps(let n): return "plus de \(n - 1) champs"
         case .guillemetNonFerme: return "un guillemet ouvert n'est jamais fermé"
+        case .champsManquants(let n, let m): return "\(n) champ\(n > 1 ? "s" : "") au lieu de \(m)"
         }
     }
 }

@@ -11,6 +11,9 @@ public enum AnomalieLecture: Equatable, Sendable {
     case tropDeChamps(Int)
     /// The file ends inside a quoted field.
     case guillemetNonFerme
+    /// Fewer fields than the header names (CSV): a truncated row, or a row cut in two by a line
+    /// break in a cell the exporting tool did not quote.
+    case champsManquants(Int, attendus: Int)
 }
 
 /// One record as read from a file: the fields in header order, decoded to text.

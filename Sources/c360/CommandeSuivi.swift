@@ -155,8 +155,10 @@ struct CommandeProfilEssayer: ParsableCommand {
         var l: [String] = ["Essai du profil « \(p.nom) » sur « \(url.lastPathComponent) » (\(essai.lignesLues) premières lignes ; rien n'est enregistré)"]
         for t in essai.tables {
             l.append("")
-            l.append("■ \(t.table.libelle) — source « \(t.source) »\(t.feuille.isEmpty ? "" : ", feuille « \(t.feuille) »")")
-            for (c, o) in t.origines { l.append("    \(c.padding(toLength: 24, withPad: " ", startingAt: 0)) ← \(o)") }
+            // Names and values come from the file: shown (the coordinator is checking their own
+            // file), but each on one line, control characters made visible.
+            l.append("■ \(t.table.libelle) — source « \(TexteSur.surUneLigne(t.source)) »\(t.feuille.isEmpty ? "" : ", feuille « \(TexteSur.surUneLigne(t.feuille)) »")")
+            for (c, o) in t.origines { l.append("    \(c.padding(toLength: 24, withPad: " ", startingAt: 0)) ← \(TexteSur.surUneLigne(o))") }
             if t.lignes.isEmpty { l.append("    (aucune ligne)") }
             for ligne in t.lignes {
                 if let r = ligne.rejet {
@@ -164,7 +166,7 @@ struct CommandeProfilEssayer: ParsableCommand {
                     continue
                 }
                 let marque = ligne.avertissements.isEmpty ? "✓" : "!"
-                let valeurs = ligne.valeurs.filter { !$0.valeur.isEmpty }.map { "\($0.colonne)=\($0.valeur)" }.joined(separator: " · ")
+                let valeurs = ligne.valeurs.filter { !$0.valeur.isEmpty }.map { "\($0.colonne)=\(TexteSur.surUneLigne($0.valeur))" }.joined(separator: " · ")
                 l.append("  \(marque) ligne \(ligne.ligne) : \(valeurs)")
                 for a in ligne.avertissements { l.append("      avertissement : \(a.message)") }
             }

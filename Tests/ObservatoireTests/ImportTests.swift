@@ -234,6 +234,38 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 1)
     }
 
+    /// A tracker whose tool does not quote cells, with a note starting with a quote and a later
+    /// note holding quotes: every row is stored, and a snapshot deletes nothing (two requests
+    /// vanished into one field before, and the snapshot deleted them).
+    func testGuillemetEgareDansUnInstantane() throws {
+        let t = try EspaceDeTest()
+        let entete = CSV.enteteSollicitations + ";commentaire"
+        func lignes(_ notes: [String]) -> String {
+            CSV.fichier(entete, notes.enumerated().map { k, n in CSV.sollicitation("S\(k + 1)") + ";" + n })
+        }
+        let propre = try t.ecrire("suivi.csv", lignes(["rien", "rien", "rien", "rien", "rien"]))
+        let b1 = try t.importer([propre]) { $0.instantane = true }
+        XCTAssertEqual(b1.totalImportees, 5)
+        let sale = try t.ecrire("suivi.csv", lignes(["\"urgent rappeler", "rien", "dit \"merci\" au tel", "rien", "rien"]))
+        let b2 = try t.importer([sale]) { $0.instantane = true }
+        XCTAssertEqual(b2.totalLues, 5)
+        XCTAssertEqual(b2.totalRejetees, 0)
+        XCTAssertEqual(b2.fichiers[0].supprimees, 0)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 5)
+    }
+
+    /// A file named twice, or a folder and a file in it, is read once.
+    func testFichierNommeDeuxFoisLuUneFois() throws {
+        let t = try EspaceDeTest()
+        let url = try t.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, [CSV.sollicitation("S1")]))
+        let dossier = url.deletingLastPathComponent()
+        let (fichiers, _) = try Importeur.fichiers([url, url, dossier, dossier.appendingPathComponent("./sollicitations.csv")])
+        XCTAssertEqual(fichiers.filter { $0.lastPathComponent == "sollicitations.csv" }.count, 1)
+        let b = try t.importer([url, url, url])
+        XCTAssertEqual(b.fichiers.count, 1)
+        XCTAssertEqual(b.totalLues, 1)
+    }
+
     func testExportCorrigeMetAJourLesLignes() throws {
         let t = try EspaceDeTest()
         let v1 = try t.ecrire("sollicitations-v1.csv", CSV.fichier(CSV.enteteSollicitations, [

@@ -64,7 +64,7 @@ final class LectureCSVTests: XCTestCase {
         XCTAssertEqual(r.count, 2)
         XCTAssertEqual(r[0].champs, ["x;y", "il dit \"oui\"", "ligne 1\nligne 2"])
         XCTAssertEqual(r[0].ligne, 2)
-        XCTAssertEqual(r[1].ligne, 4, "le saut de ligne dans un champ cité compte pour le numéro de ligne")
+        XCTAssertEqual(r[1].ligne, 3, "ligne Excel : un saut de ligne dans un champ cité reste dans la même ligne du tableur")
         XCTAssertEqual(r[1].champs, ["suite", "2", "3"])
     }
 
@@ -117,9 +117,59 @@ final class LectureCSVTests: XCTestCase {
     }
 
     func testGuillemetNonFerme() throws {
-        let (_, r) = try lire(Array("a;b\n1;\"jamais fermé\n2;3\n".utf8))
+        // On the last line, nothing after it to lose: the record is flagged.
+        let (_, r) = try lire(Array("a;b\n1;\"jamais fermé".utf8))
         XCTAssertEqual(r.count, 1)
         XCTAssertEqual(r[0].anomalie, .guillemetNonFerme)
+        // Before other lines, the quote was a stray one (a note starting with a quote, in a
+        // file whose tool does not quote cells): read as an ordinary character, no line lost.
+        let (_, r2) = try lire(Array("a;b\n1;\"jamais fermé\n2;3\n".utf8))
+        XCTAssertEqual(r2.map(\.champs), [["1", "\"jamais fermé"], ["2", "3"]])
+        XCTAssertEqual(r2.map(\.ligne), [2, 3])
+        XCTAssertEqual(r2.compactMap(\.anomalie), [])
+    }
+
+    /// A stray quote at the start of a cell, and a later row holding quotes inside a cell: the
+    /// rows in between are not swallowed into one field (they were, silently: 5 rows read as 3).
+    func testGuillemetEgareNAvalePasLesLignes() throws {
+        let texte = "id;note;n\nS1;\"urgent rappeler;1\nS2;rien;2\nS3;dit \"merci\" au tel;3\nS4;;4\nS5;\"ok\";5\n"
+        for taille in [1 << 20, 7] {
+            let (l, r) = try lire(Array(texte.utf8), tailleTampon: taille)
+            XCTAssertEqual(r.map(\.champs), [["S1", "\"urgent rappeler", "1"], ["S2", "rien", "2"], ["S3", "dit \"merci\" au tel", "3"],
+                                            ["S4", "", "4"], ["S5", "ok", "5"]], "tampon de \(taille) octets")
+            XCTAssertEqual(r.map(\.ligne), [2, 3, 4, 5, 6])
+            XCTAssertEqual(r.compactMap(\.anomalie), [])
+            XCTAssertEqual(try l.empreinte(), try LecteurCSV(url: try fichier(Array(texte.utf8), "u.csv")).empreinte(),
+                           "relire une ligne ne compte pas ses octets deux fois dans l'empreinte")
+        }
+        // A multi-line note properly quoted is still one field, and a quote followed by text on
+        // its own line is still kept as spreadsheets keep it.
+        let (_, r) = try lire(Array("id;note\nS1;\"ligne 1\nligne 2\"\nS2;\"abc\"def\n".utf8))
+        XCTAssertEqual(r.map(\.champs), [["S1", "ligne 1\nligne 2"], ["S2", "abcdef"]])
+        XCTAssertEqual(r.map(\.ligne), [2, 3])
+    }
+
+    /// A stray quote with no other quote after it, in a file larger than the field limit: the
+    /// reader goes back once the field is too long, instead of reading the rest as one field.
+    func testGuillemetEgareSansFermeture() throws {
+        var texte = "id;note\nS0;\"urgent\n"
+        for k in 1...200 { texte += "S\(k);note \(k)\n" }
+        let l = try LecteurCSV(url: try fichier(Array(texte.utf8)), limiteChamp: 100, tailleTampon: 64)
+        var r: [EnregistrementBrut] = []
+        while let e = try l.suivant() { r.append(e) }
+        XCTAssertEqual(r.count, 201)
+        XCTAssertEqual(r.first?.champs, ["S0", "\"urgent"])
+        XCTAssertEqual(r.last?.champs, ["S200", "note 200"])
+        XCTAssertEqual(r.last?.ligne, 202)
+        XCTAssertEqual(r.compactMap(\.anomalie), [])
+    }
+
+    /// A row with fewer fields than the header is flagged (its cells would land in the wrong
+    /// columns or vanish); blank rows and empty header names after the last one are not.
+    func testLigneIncompleteSignalee() throws {
+        let (_, r) = try lire(Array("a;b;c;;\n1;2;3\n4;5\n;;\n6;7;8;;\n".utf8))
+        XCTAssertEqual(r.map(\.champs), [["1", "2", "3"], ["4", "5"], ["6", "7", "8", "", ""]])
+        XCTAssertEqual(r.map(\.anomalie), [nil, .champsManquants(2, attendus: 3), nil])
     }
 
     func testFichiersRefusesEnBloc() throws {

@@ -67,6 +67,24 @@ final class SuiviCommandesTests: XCTestCase {
         XCTAssertTrue(r2.sortie.contains("■ acteurs (annuaire) — source « partenaires »"), r2.sortie)
     }
 
+    /// Values shown by `profil essayer` come from the file: a line break or an escape sequence
+    /// in a cell is shown escaped, on the value's own line, never sent raw to the terminal.
+    func testProfilEssayerMontreLesValeursSurUneLigne() throws {
+        let t = try espace()
+        var octets = try Data(contentsOf: URL(fileURLWithPath: exemple("suivi-appels-2025.csv")))
+        let avant = Data("\nA-001;".utf8)
+        let r0 = try XCTUnwrap(octets.range(of: avant))
+        octets.replaceSubrange(r0, with: Data("\n\"A-001\nfaux ligne 99\u{1B}[31m\";".utf8))
+        let fichier = t.dossier.appendingPathComponent("suivi-appels-2025.csv")
+        try octets.write(to: fichier)
+        let r = try Binaire.lancer(["profil", "essayer", "--dossier", t.dossier.path, fichier.path, "--profil", "suivi-appels", "--lignes", "12"])
+        XCTAssertEqual(r.code, 0, r.erreur)
+        XCTAssertTrue(r.sortie.contains("ligne 5 : id_sollicitation=A-001^Jfaux ligne 99^[[31m"), r.sortie)
+        XCTAssertFalse(r.sortie.contains("\u{1B}"), "aucune séquence d'échappement brute")
+        XCTAssertFalse(r.sortie.split(separator: "\n").contains { $0.hasPrefix("faux") }, "aucune ligne forgée")
+        XCTAssertTrue(r.sortie.contains("ligne 10"), "les lignes suivantes gardent leur numéro de ligne Excel")
+    }
+
     func testModeleSuiviSeRelitSansProfilEtSeReimporteEnInstantane() throws {
         let t = try EspaceDeTest(territoires: ["Arrageois", "Ternois"])
         let modele = t.dossier.appendingPathComponent("suivi.xlsx")
