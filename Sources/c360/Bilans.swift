@@ -104,6 +104,9 @@ enum Bilans {
             var resume = "Bilan : \(pluriel(nombreFichiers, "fichier"))\(bilan.fichiers.count > nombreFichiers ? " (\(bilan.fichiers.count) tables nourries)" : ""), \(pluriel(bilan.totalLues, "ligne lue", "lignes lues")), \(pluriel(bilan.totalImportees, "importée")), \(pluriel(bilan.totalRejetees, "rejetée"))"
             if illisibles > 0 { resume += ", \(pluriel(illisibles, "fichier illisible", "fichiers illisibles"))" }
             l.append(resume + ".")
+            if bilan.fichiers.isEmpty {
+                l.append("Aucun fichier à importer : les dossiers indiqués ne contiennent aucun fichier .csv, .txt ou .xlsx. Vérifiez le chemin, ou déposez-y les exports de votre outil de suivi.")
+            }
             if simulation {
                 l.append("À blanc : ces chiffres sont ceux qu'un import donnerait ; la base n'a pas été modifiée.")
             } else if bilan.totalRejetees > 0 || bilan.totalAvertissements > 0 {

@@ -41,6 +41,12 @@ final class CLITests: XCTestCase {
         let encore = try Binaire.lancer(["importer", "--dossier", dossier.path, "--format", "json", entree.path])
         XCTAssertEqual(encore.code, 0)
         XCTAssertTrue(encore.sortie.contains("\"deja_importe\":true"))
+        // An empty folder: nothing to do, and the summary says what to check.
+        let vide = dossier.appendingPathComponent("vide")
+        try FileManager.default.createDirectory(at: vide, withIntermediateDirectories: true)
+        let rien = try Binaire.lancer(["importer", "--dossier", dossier.path, vide.path])
+        XCTAssertEqual(rien.code, 0, rien.erreur)
+        XCTAssertTrue(rien.sortie.contains("Aucun fichier à importer"), rien.sortie)
         let table = try Binaire.lancer(["indicateurs", "--dossier", dossier.path, "--annee", "2025"])
         XCTAssertEqual(table.code, 0, table.erreur)
         XCTAssertTrue(table.sortie.contains("Indicateurs du cahier des charges — C360 « essai » — année 2025"), table.sortie)
