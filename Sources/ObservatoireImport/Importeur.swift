@@ -885,6 +885,9 @@ public final class Importeur {
         case .encodage(let m):
             return Rejet(ligne: ligne, colonne: nil, valeur: nil, regle: .encodageInvalide,
                          message: "Ligne illisible : \(m). Enregistrez tout le fichier dans un seul encodage (CSV UTF-8 de préférence).")
+        case .caractereNul:
+            return Rejet(ligne: ligne, colonne: nil, valeur: nil, regle: .encodageInvalide,
+                         message: "Ligne illisible : elle contient un caractère nul (code 0), qui n'est pas du texte. Retapez les valeurs de cette ligne dans le tableur, ou enregistrez le fichier à nouveau (CSV UTF-8 ou .xlsx), puis réimportez-le.")
         case .champTropLong(let c, let t):
             return Rejet(ligne: ligne, colonne: c < entete.count ? entete[c] : nil, valeur: nil, regle: .champTropLong,
                          message: "Un champ dépasse la taille maximale de \(FormatFrancais.entier(t)) octets : un guillemet est peut-être mal fermé. Corrigez la ligne dans l'export.")

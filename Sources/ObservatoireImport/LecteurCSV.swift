@@ -164,7 +164,7 @@ public final class LecteurCSV: SourceTabulaire {
         }
         let brut = apercu[i]
         if let anomalie = brut.anomalie {
-            throw FichierIllisible(fichier: nom, raison: "la ligne d'en-tête est illisible (\(LecteurCSV.texte(anomalie)))",
+            throw FichierIllisible(fichier: nom, raison: "la ligne d'en-tête est illisible (\(anomalie.texte))",
                                    conseil: "La première ligne doit contenir les noms des colonnes ; vérifiez qu'il s'agit bien d'un export CSV.")
         }
         entete = brut.champs.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
@@ -376,7 +376,7 @@ public final class LecteurCSV: SourceTabulaire {
 
     private func terminer(_ ligne: Int, _ anomalieLecture: AnomalieLecture?, nonASCII: Bool, nul: Bool) throws -> EnregistrementBrut {
         var anomalie = anomalieLecture
-        if nul && anomalie == nil { anomalie = .encodage("la ligne contient un caractère nul (octet 0)") }
+        if nul && anomalie == nil { anomalie = .caractereNul }
         var champs: [String] = []
         champs.reserveCapacity(bornes.count)
         if !nonASCII {
@@ -461,14 +461,5 @@ public final class LecteurCSV: SourceTabulaire {
             }
         }
         return String(scalaires)
-    }
-
-    static func texte(_ a: AnomalieLecture) -> String {
-        switch a {
-        case .encodage(let m): return m
-        case .champTropLong(_, let t): return "un champ dépasse la taille maximale de \(FormatFrancais.entier(t)) octets"
-        case .tropDeChamps(let n): return "plus de \(n - 1) champs"
-        case .guillemetNonFerme: return "un guillemet ouvert n'est jamais fermé"
-        }
     }
 }

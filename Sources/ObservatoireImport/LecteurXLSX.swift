@@ -9,6 +9,7 @@ import ZIPFoundation
 /// - Cells: shared strings, inline strings (rich text runs joined), numbers (written without a
 ///   useless `.0`), booleans (`1`/`0`), formula results, errors (kept as text, so that the row
 ///   is rejected visibly), empty cells (omitted cells are placed by their reference).
+/// - A NUL character (`&#0;`, a raw 0) flags its row, as in a CSV file.
 /// - Dates: native Excel date serials are plain numbers here; the validator reads them as
 ///   dates in date columns.
 /// - Header: the row, among the first twenty, whose names match a canonical table best (a title
@@ -421,7 +422,10 @@ final class DelegueFeuille: DelegueXML {
         case "c":
             if !sauterLigne {
                 if colonne < limiteChamps {
-                    cellules.append((colonne, texteCellule()))
+                    let t = texteCellule()
+                    // The CSV reader's rule: a NUL is not text (here from `&#0;` or a raw 0).
+                    if anomalie == nil && t.utf8.contains(0) { anomalie = .caractereNul }
+                    cellules.append((colonne, t))
                 } else if anomalie == nil {
                     anomalie = .tropDeChamps(limiteChamps + 1)
                 }

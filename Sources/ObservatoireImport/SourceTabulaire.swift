@@ -3,14 +3,29 @@ import ObservatoireCore
 
 /// Something wrong with a raw record that the reader saw, before any validation.
 public enum AnomalieLecture: Equatable, Sendable {
-    /// Bytes that are not text in the file's encoding (mixed encodings) or a NUL byte.
+    /// Bytes that are not text in the file's encoding (mixed encodings).
     case encodage(String)
+    /// A NUL character, which is not text, wherever it came from (a byte 0 in a CSV file, a
+    /// `&#0;` or a raw 0 in a workbook cell). Other control characters are kept by both readers;
+    /// tabs and line breaks are ordinary text in a cell.
+    case caractereNul
     /// A field over the size limit (its column index).
     case champTropLong(colonne: Int, taille: Int)
     /// More fields than the reader accepts in one row.
     case tropDeChamps(Int)
     /// The file ends inside a quoted field.
     case guillemetNonFerme
+
+    /// A short French phrase for a message (« la ligne contient un caractère nul (code 0) »).
+    public var texte: String {
+        switch self {
+        case .encodage(let m): return m
+        case .caractereNul: return "la ligne contient un caractère nul (code 0)"
+        case .champTropLong(_, let t): return "un champ dépasse la taille maximale de \(FormatFrancais.entier(t)) octets"
+        case .tropDeChamps(let n): return "plus de \(n - 1) champs"
+        case .guillemetNonFerme: return "un guillemet ouvert n'est jamais fermé"
+        }
+    }
 }
 
 /// One record as read from a file: the fields in header order, decoded to text.
