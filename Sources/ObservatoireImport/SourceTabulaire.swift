@@ -15,6 +15,8 @@ public enum AnomalieLecture: Equatable, Sendable {
     case tropDeChamps(Int)
     /// The file ends inside a quoted field.
     case guillemetNonFerme
+    /// Workbook cells whose value cannot be known (in row order; at least one).
+    case cellulesIllisibles([CelluleIllisible])
 
     /// A short French phrase for a message (« la ligne contient un caractère nul (code 0) »).
     public var texte: String {
@@ -24,6 +26,34 @@ public enum AnomalieLecture: Equatable, Sendable {
         case .champTropLong(_, let t): return "un champ dépasse la taille maximale de \(FormatFrancais.entier(t)) octets"
         case .tropDeChamps(let n): return "plus de \(n - 1) champs"
         case .guillemetNonFerme: return "un guillemet ouvert n'est jamais fermé"
+        case .cellulesIllisibles(let c): return c[0].texte
+        }
+    }
+}
+
+/// A workbook cell whose value the reader cannot know.
+public struct CelluleIllisible: Equatable, Sendable {
+    public enum Nature: Equatable, Sendable {
+        /// A shared-string cell (`t="s"`) whose index is not a number or points outside the
+        /// workbook's table of shared strings.
+        case texteIntrouvable
+        /// A formula saved without its computed value (files written by a program, such as
+        /// openpyxl, rather than by a spreadsheet).
+        case formuleSansValeur
+    }
+
+    /// 0-based column and 1-based row, as in the sheet.
+    public var colonne: Int
+    public var ligne: Int
+    public var nature: Nature
+
+    /// `N2`, as Excel shows it.
+    public var reference: String { ReferenceCellule.texte(ligne: ligne, colonne: colonne) }
+
+    public var texte: String {
+        switch nature {
+        case .texteIntrouvable: return "la cellule \(reference) renvoie à un texte absent du classeur"
+        case .formuleSansValeur: return "la cellule \(reference) contient une formule dont la valeur n'a pas été calculée"
         }
     }
 }

@@ -81,6 +81,132 @@ final class LectureXLSXHostileTests: XCTestCase {
         try t.base().file.read { try String.fetchAll($0, sql: "SELECT id_sollicitation FROM sollicitations ORDER BY 1") }
     }
 
+    // MARK: - B2: shared strings
+
+    /// A shared-string index out of range, negative or not a number: the row is rejected with
+    /// the cell named, never stored with an empty (NULL) value.
+    func testReferenceDeTexteIntrouvableRejetteLaLigne() throws {
+        let t = try EspaceDeTest()
+        let canal = Self.position("canal"), cloture = Self.position("date_cloture"), profil = Self.position("profil")
+        let url = try classeur(t, "sollicitations.xlsx", [
+            Self.entete(extra: ["commentaire"]),
+            Self.ligne(2, Self.sollicitation("S1", extra: [""]), cellules: [canal: "<c r=\"@\" t=\"s\"><v>99999</v></c>"]),
+            Self.ligne(3, Self.sollicitation("S2", extra: [""]), cellules: [cloture: "<c r=\"@\" t=\"s\"><v>abc</v></c>"]),
+            Self.ligne(4, Self.sollicitation("S3", extra: [""]), cellules: [profil: "<c r=\"@\" t=\"s\"><v>-5</v></c>"]),
+            Self.ligne(5, Self.sollicitation("S4", extra: [""]), cellules: [canal: "<c r=\"@\" t=\"s\"><v>0</v></c>", cloture: "<c r=\"@\" t=\"s\"><v>1</v></c>"]),
+            // A broken reference in an extra column (never stored) does not spoil the row.
+            Self.ligne(6, Self.sollicitation("S5", extra: ["x"]), cellules: [16: "<c r=\"@\" t=\"s\"><v>777</v></c>"]),
+        ], partagees: "<sst><si><t>mail</t></si><si><t>2025-04-01</t></si></sst>")
+        let f = try importer(t, url)
+        XCTAssertNil(f.erreur)
+        XCTAssertEqual(f.lues, 5)
+        XCTAssertEqual(f.importees, 2)
+        XCTAssertEqual(f.motifs, ["cellule_illisible": 3])
+        XCTAssertEqual(try identifiants(t), ["S4", "S5"])
+        XCTAssertEqual(try t.base().file.read { try Row.fetchOne($0, sql: "SELECT canal, date_cloture FROM sollicitations WHERE id_sollicitation = 'S4'") }
+                       .map { "\($0[0] as String? ?? "-") \($0[1] as String? ?? "-")" }, "mail 2025-04-01", "a valid reference is read")
+        let r = try rejets(t)
+        XCTAssertEqual(r.map(\.ligne), [2, 3, 4])
+        XCTAssertEqual(r.map(\.colonne), ["canal", "date_cloture", "profil"])
+        for (rejet, cellule) in zip(r, ["L2", "P3", "D4"]) {
+            XCTAssertTrue(rejet.message.contains("La cellule \(cellule) (colonne « \(rejet.colonne ?? "?") »)"), rejet.message)
+            XCTAssertTrue(rejet.message.contains("Excel ou LibreOffice"), rejet.message)
+            XCTAssertFalse(rejet.message.contains("vide"), "not mistaken for an empty cell: \(rejet.message)")
+            XCTAssertNil(rejet.valeur)
+            for brut in ["99999", "abc", "-5"] { XCTAssertFalse(rejet.message.contains(brut), rejet.message) }
+        }
+    }
+
+    /// Cells that refer to a table of shared strings the package lacks: the workbook is
+    /// damaged, the file is refused (exit 65), nothing of it is stored or recorded as imported.
+    func testClasseurSansTableDesTextesEstRefuse() throws {
+        let t = try EspaceDeTest()
+        let partagee = Self.position("profil")
+        // Inline header and inline rows, then a shared-string row past the header preview: the
+        // file is refused even after 25 rows were read.
+        var lignes = [Self.entete()]
+        for i in 2...26 { lignes.append(Self.ligne(i, Self.sollicitation("S\(i)"))) }
+        lignes.append(Self.ligne(27, Self.sollicitation("S27"), cellules: [partagee: "<c r=\"@\" t=\"s\"><v>0</v></c>"]))
+        let url = try classeur(t, "sollicitations.xlsx", lignes)
+        let f = try importer(t, url)
+        let erreur = try XCTUnwrap(f.erreur, "refused as a whole")
+        XCTAssertTrue(erreur.raison.contains("endommagé") && erreur.raison.contains("sharedStrings.xml"), erreur.raison)
+        XCTAssertTrue(erreur.conseil.contains("Excel ou LibreOffice"), erreur.conseil)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 0, "nothing of the file is stored")
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM imports"), 0, "not recorded as imported")
+
+        // The command: exit code 65 (an unreadable file), a French message naming the file.
+        let r = try Binaire.lancer(["importer", "--dossier", t.dossier.path, url.path], delaiMax: 120)
+        XCTAssertFalse(r.tue)
+        XCTAssertEqual(r.code, 65, r.sortie + r.erreur)
+        XCTAssertTrue((r.sortie + r.erreur).contains("sollicitations.xlsx"), r.sortie + r.erreur)
+        XCTAssertTrue((r.sortie + r.erreur).contains("endommagé"), r.sortie + r.erreur)
+
+        // The same data with its table of shared strings, where the workbook's relationships put
+        // it (not the usual name), is read.
+        let liens = "<Relationships><Relationship Id=\"rId1\" Target=\"worksheets/sheet1.xml\"/>"
+            + "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings\" Target=\"textes/table.xml\"/></Relationships>"
+        let bon = try classeur(t, "sollicitations-bis.xlsx", lignes, liens: liens,
+                               autresParties: [("xl/textes/table.xml", "<sst><si><t>aidant</t></si></sst>")])
+        let g = try importer(t, bon)
+        XCTAssertNil(g.erreur)
+        XCTAssertEqual(g.importees, 26)
+        XCTAssertEqual(try t.base().file.read { try String.fetchOne($0, sql: "SELECT profil FROM sollicitations WHERE id_sollicitation = 'S27'") }, "aidant")
+    }
+
+    // MARK: - B3: formulas without a computed value
+
+    /// A formula saved without its value (openpyxl's `<f>…</f><v/>`, or no `<v>` at all): the
+    /// row is rejected and told to open and save the workbook; a formula with its value, or
+    /// whose value is an empty text, is read.
+    func testFormuleSansValeurRejetteLaLigne() throws {
+        let t = try EspaceDeTest()
+        let canal = Self.position("canal"), profil = Self.position("profil"), cloture = Self.position("date_cloture")
+        let url = try classeur(t, "sollicitations.xlsx", [
+            Self.entete(extra: ["total"]),
+            Self.ligne(2, Self.sollicitation("S1", extra: [""]), cellules: [canal: "<c r=\"@\"><f>LOWER(\"MAIL\")</f><v /></c>"]),
+            Self.ligne(3, Self.sollicitation("S2", extra: [""]), cellules: [profil: "<c r=\"@\"><f>LOWER(\"ADULTE_SH\")</f></c>"]),
+            Self.ligne(4, Self.sollicitation("S3", extra: [""]), cellules: [canal: "<c r=\"@\" t=\"str\"><f>LOWER(\"MAIL\")</f><v>mail</v></c>",
+                                                                         cloture: "<c r=\"@\" t=\"str\"><f>\"\"</f><v></v></c>"]),
+            // A computed extra column (never stored) without its values does not spoil the row.
+            Self.ligne(5, Self.sollicitation("S4", extra: [""]), cellules: [16: "<c r=\"@\"><f>SUM(A1:A4)</f><v/></c>"]),
+        ])
+        let f = try importer(t, url)
+        XCTAssertNil(f.erreur)
+        XCTAssertEqual(f.lues, 4)
+        XCTAssertEqual(f.motifs, ["cellule_illisible": 2])
+        XCTAssertEqual(try identifiants(t), ["S3", "S4"])
+        XCTAssertEqual(try t.base().file.read { try Row.fetchOne($0, sql: "SELECT canal, date_cloture FROM sollicitations WHERE id_sollicitation = 'S3'") }
+                       .map { "\($0[0] as String? ?? "-") \($0[1] as String? ?? "-")" }, "mail -")
+        let r = try rejets(t)
+        XCTAssertEqual(r.map(\.ligne), [2, 3])
+        XCTAssertEqual(r.map(\.colonne), ["canal", "profil"])
+        for (rejet, cellule) in zip(r, ["L2", "D3"]) {
+            XCTAssertTrue(rejet.message.contains("La cellule \(cellule)"), rejet.message)
+            XCTAssertTrue(rejet.message.contains("formule dont la valeur n'a pas été calculée"), rejet.message)
+            XCTAssertTrue(rejet.message.contains("Ouvrez le classeur dans Excel ou LibreOffice et enregistrez-le"), rejet.message)
+            XCTAssertFalse(rejet.message.contains("LOWER"), "the formula is not quoted: \(rejet.message)")
+        }
+    }
+
+    /// A header cell that cannot be read would drop its whole column without a word: the file
+    /// is refused instead.
+    func testEnTeteIllisibleRefuseLeClasseur() throws {
+        let t = try EspaceDeTest()
+        let canal = Self.position("canal")
+        for (nom, cellule) in [("formule", "<c r=\"@\"><f>LOWER(\"CANAL\")</f><v/></c>"), ("texte", "<c r=\"@\" t=\"s\"><v>12</v></c>")] {
+            let url = try classeur(t, "sollicitations-\(nom).xlsx", [
+                Self.ligne(1, Self.colonnes, cellules: [canal: cellule]),
+                Self.ligne(2, Self.sollicitation("S1")),
+            ], partagees: "<sst><si><t>canal</t></si></sst>")
+            let f = try importer(t, url)
+            let erreur = try XCTUnwrap(f.erreur, nom)
+            XCTAssertTrue(erreur.raison.contains("ligne d'en-tête") && erreur.raison.contains("L1"), erreur.raison)
+            XCTAssertEqual(erreur.conseil, FichierIllisible.reenregistrer)
+        }
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 0)
+    }
+
     // MARK: - B7: control characters
 
     /// A NUL from a character reference, a shared string or a raw byte: the row is rejected
