@@ -902,6 +902,9 @@ public final class Importeur {
                 message = "\(lieu) contient une formule dont la valeur n'a pas été calculée (classeur écrit par un programme, pas par un tableur).\(autres) Ouvrez le classeur dans Excel ou LibreOffice et enregistrez-le, pour que les valeurs des formules soient calculées, puis réimportez-le."
             }
             return Rejet(ligne: ligne, colonne: nom, valeur: nil, regle: .celluleIllisible, message: message)
+        case .ligneDesordonnee(let precedente):
+            return Rejet(ligne: ligne, colonne: nil, valeur: nil, regle: .ligneMalformee,
+                         message: "Le classeur numérote cette ligne \(ligne) alors qu'elle vient après la ligne \(precedente) : l'ordre des lignes du fichier est incohérent (fichier écrit ou modifié par un programme). Ouvrez le classeur dans Excel ou LibreOffice, vérifiez ses lignes, enregistrez-le à nouveau au format .xlsx puis réimportez-le.")
         case .champTropLong(let c, let t):
             return Rejet(ligne: ligne, colonne: c < entete.count ? entete[c] : nil, valeur: nil, regle: .champTropLong,
                          message: "Un champ dépasse la taille maximale de \(FormatFrancais.entier(t)) octets : un guillemet est peut-être mal fermé. Corrigez la ligne dans l'export.")

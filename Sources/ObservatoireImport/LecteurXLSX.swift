@@ -12,8 +12,9 @@ import ZIPFoundation
 /// - A cell whose value cannot be known is never read as empty: a reference to a shared string
 ///   that does not exist, or a formula saved without its computed value (openpyxl writes
 ///   these), flags its row (``CelluleIllisible``), and cells that refer to a table of shared
-///   strings the package lacks make the whole file unreadable. A NUL character flags its row as
-///   in a CSV file.
+///   strings the package lacks make the whole file unreadable. A row numbered at or before an
+///   earlier row is flagged too (never skipped), and a NUL character flags its row as in a CSV
+///   file.
 /// - Dates: native Excel date serials are plain numbers here; the validator reads them as
 ///   dates in date columns.
 /// - Header: the row, among the first twenty, whose names match a canonical table best (a title
@@ -47,7 +48,8 @@ public final class LecteurXLSX: SourceTabulaire {
     private let entreeFeuille: Entry
     /// The shared strings; nil when the workbook has no such part.
     private let partages: [String]?
-    private let ligneEntete: Int
+    /// Where the header row is among the rows of the sheet (0-based, in the order of the sheet).
+    private let indexEntete: Int
     private let empreinteFichier: String
 
     /// The columns (0-based) the caller reads. A cell whose value cannot be known spoils its row
@@ -129,7 +131,7 @@ public final class LecteurXLSX: SourceTabulaire {
                                        conseil: FichierIllisible.reenregistrer)
             }
         }
-        self.ligneEntete = ligneEntete.ligne
+        indexEntete = index
         entete = noms
     }
 
@@ -164,7 +166,7 @@ public final class LecteurXLSX: SourceTabulaire {
     public func parcourir(_ traiter: (EnregistrementBrut) throws -> Void) throws {
         try withoutActuallyEscaping(traiter) { traiter in
             let d = DelegueFeuille(partages: partages, limiteChamp: limiteChamp, limiteChamps: limiteChamps)
-            d.apresLigne = ligneEntete
+            d.indexEntete = indexEntete
             d.colonnesLues = colonnesLues
             d.traiter = { [unowned self] r in
                 if r.anomalie == nil && r.champs.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
@@ -379,14 +381,21 @@ final class DelegueFeuille: DelegueXML {
     var apercuMax: Int?
     var apercu: [EnregistrementBrut] = []
     var fusions: [Fusion] = []
-    /// Streaming mode: rows after this one go to `traiter`.
-    var apresLigne = 0
+    /// Streaming mode: the rows after this one (0-based, in the order of the sheet: the header)
+    /// go to `traiter`.
+    var indexEntete = -1
     /// Columns where a cell that cannot be read flags its row (nil: all).
     var colonnesLues: ((Int) -> Bool)?
     var traiter: ((EnregistrementBrut) throws -> Void)?
     var progression: ((UInt64) -> Void)?
 
     private var ligne = 0
+    /// Rows met so far, minus one: the current row's place in the sheet.
+    private var index = -1
+    /// The largest row number met before the current row.
+    private var plusGrandeLigne = 0
+    /// The current row's number is not after an earlier row's: the largest before it.
+    private var desordonneeApres: Int?
     /// Cells of the current row whose value cannot be known.
     private var illisibles: [CelluleIllisible] = []
     /// The current cell has a formula (`<f>`), a value element (`<v>`).
@@ -428,11 +437,16 @@ final class DelegueFeuille: DelegueXML {
                 }
                 ligne += 1
             }
+            index += 1
+            // Excel writes rows in increasing order. A row numbered at or before an earlier one
+            // (crafted or damaged file) is neither skipped nor merged: it is flagged.
+            desordonneeApres = ligne <= plusGrandeLigne ? plusGrandeLigne : nil
+            plusGrandeLigne = max(plusGrandeLigne, ligne)
             cellules.removeAll(keepingCapacity: true)
             illisibles.removeAll(keepingCapacity: true)
             colonne = 0
             anomalie = nil
-            if let max = apercuMax { sauterLigne = apercu.count >= max } else { sauterLigne = ligne <= apresLigne }
+            if let max = apercuMax { sauterLigne = apercu.count >= max } else { sauterLigne = index <= indexEntete }
         case "c":
             if let ref = attributs.first(where: { $0.0 == "r" })?.1, let c = DelegueFeuille.colonne(ref) { colonne = c }
             guard colonne < DelegueFeuille.colonnesMaximum else {
@@ -542,6 +556,11 @@ final class DelegueFeuille: DelegueXML {
         if let derniere = cellules.map(\.0).max() {
             champs = [String](repeating: "", count: derniere + 1)
             for (c, v) in cellules { champs[c] = v }
+        }
+        // An out-of-order row that holds something is flagged (an empty one loses nothing).
+        if anomalie == nil, let p = desordonneeApres,
+           !illisibles.isEmpty || champs.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            anomalie = .ligneDesordonnee(precedente: p)
         }
         if anomalie == nil && !illisibles.isEmpty { anomalie = .cellulesIllisibles(illisibles) }
         let r = EnregistrementBrut(ligne: ligne, champs: champs, anomalie: anomalie)

@@ -17,6 +17,9 @@ public enum AnomalieLecture: Equatable, Sendable {
     case guillemetNonFerme
     /// Workbook cells whose value cannot be known (in row order; at least one).
     case cellulesIllisibles([CelluleIllisible])
+    /// A workbook row numbered at or before a row that came earlier in the sheet (a crafted or
+    /// damaged file: Excel numbers rows in order). `precedente` is the largest number seen before.
+    case ligneDesordonnee(precedente: Int)
 
     /// A short French phrase for a message (« la ligne contient un caractère nul (code 0) »).
     public var texte: String {
@@ -27,6 +30,7 @@ public enum AnomalieLecture: Equatable, Sendable {
         case .tropDeChamps(let n): return "plus de \(n - 1) champs"
         case .guillemetNonFerme: return "un guillemet ouvert n'est jamais fermé"
         case .cellulesIllisibles(let c): return c[0].texte
+        case .ligneDesordonnee(let p): return "son numéro de ligne ne vient pas après celui de la ligne précédente (\(p))"
         }
     }
 }

@@ -207,6 +207,37 @@ final class LectureXLSXHostileTests: XCTestCase {
         XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 0)
     }
 
+    // MARK: - B4: rows numbered backwards
+
+    /// A row numbered at or before an earlier row (crafted after the header, or repeating a row
+    /// number) is read and rejected, never skipped; an empty one loses nothing.
+    func testLigneNumeroteeEnArriereNEstPasPerdue() throws {
+        let t = try EspaceDeTest()
+        let url = try classeur(t, "sollicitations.xlsx", [
+            "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>Suivi des appels 2025</t></is></c></row>",
+            Self.entete(2),
+            Self.ligne(3, Self.sollicitation("S1")),
+            Self.ligne(4, Self.sollicitation("S2")),
+            Self.ligne(5, Self.sollicitation("S3")),
+            Self.ligne(1, Self.sollicitation("S9")),
+            Self.ligne(4, Self.sollicitation("S8")),
+            "<row r=\"2\"/>",
+            Self.ligne(6, Self.sollicitation("S4")),
+        ])
+        let f = try importer(t, url)
+        XCTAssertNil(f.erreur)
+        XCTAssertEqual(f.lues, 6, "every row that holds something is counted")
+        XCTAssertEqual(f.importees, 4)
+        XCTAssertEqual(f.motifs, ["ligne_malformee": 2])
+        XCTAssertEqual(try identifiants(t), ["S1", "S2", "S3", "S4"])
+        let r = try rejets(t)
+        XCTAssertEqual(r.map(\.ligne), [1, 4])
+        for rejet in r {
+            XCTAssertTrue(rejet.message.contains("vient après la ligne 5"), rejet.message)
+            XCTAssertTrue(rejet.message.contains("Excel ou LibreOffice"), rejet.message)
+        }
+    }
+
     // MARK: - B7: control characters
 
     /// A NUL from a character reference, a shared string or a raw byte: the row is rejected
