@@ -31,6 +31,9 @@ public enum RegleRejet: String, CaseIterable, Sendable, Codable {
     case champTropLong = "champ_trop_long"
     /// Bytes that are not text in the file's encoding (mixed encodings, NUL byte).
     case encodageInvalide = "encodage_invalide"
+    /// A workbook cell whose value cannot be known (a reference to a shared string that does not
+    /// exist, a formula saved without its computed value).
+    case celluleIllisible = "cellule_illisible"
 
     /// A short French label for summaries and reports.
     public var libelle: String {
@@ -49,6 +52,7 @@ public enum RegleRejet: String, CaseIterable, Sendable, Codable {
         case .ligneMalformee: return "ligne mal formée"
         case .champTropLong: return "champ trop long"
         case .encodageInvalide: return "caractères illisibles"
+        case .celluleIllisible: return "cellule de classeur illisible"
         }
     }
 }

@@ -40,6 +40,7 @@ public struct EssaiProfil: Sendable {
         for s in sources {
             let lecteur = try Importeur.ouvrirSource(url, s)
             let projection = try ProjectionProfil.compiler(s, profil: profil, entete: lecteur.entete, fichier: url.lastPathComponent)
+            (lecteur as? LecteurXLSX)?.colonnesLues = projection.lit
             essai.colonnesIgnorees += projection.ignorees
             let validateurs = projection.tables.enumerated().map { k, t in
                 Validateur(table: t, configuration: configuration, aujourdhui: aujourdhui, pseudonymiseur: pseudonymiseur,

@@ -614,6 +614,7 @@ public final class Importeur {
         defer { source.liberer() }
         guard source.identite == lecture.source.identite else { throw FichierIllisible.enCoursDEcriture(lecture.nom) }
         let projection = lecture.projection
+        (source as? LecteurXLSX)?.colonnesLues = projection.lit
         let tables = projection.tables
         let idSource = try ecrivain.source(cle: lecture.cleSource)
         var bilans: [BilanFichier] = []
@@ -888,6 +889,25 @@ public final class Importeur {
         case .encodage(let m):
             return Rejet(ligne: ligne, colonne: nil, valeur: nil, regle: .encodageInvalide,
                          message: "Ligne illisible : \(m). Enregistrez tout le fichier dans un seul encodage (CSV UTF-8 de préférence).")
+        case .caractereNul:
+            return Rejet(ligne: ligne, colonne: nil, valeur: nil, regle: .encodageInvalide,
+                         message: "Ligne illisible : elle contient un caractère nul (code 0), qui n'est pas du texte. Retapez les valeurs de cette ligne dans le tableur, ou enregistrez le fichier à nouveau (CSV UTF-8 ou .xlsx), puis réimportez-le.")
+        case .cellulesIllisibles(let cellules):
+            let c = cellules[0]
+            let nom = c.colonne < entete.count ? entete[c.colonne] : nil
+            let lieu = "La cellule \(c.reference)" + (nom.map { " (colonne « \(TexteSur.surUneLigne($0)) »)" } ?? "")
+            let autres = cellules.count > 1 ? " La ligne a \(cellules.count - 1) autre\(cellules.count > 2 ? "s" : "") cellule\(cellules.count > 2 ? "s" : "") dans ce cas." : ""
+            let message: String
+            switch c.nature {
+            case .texteIntrouvable:
+                message = "\(lieu) renvoie à un texte absent du classeur : le fichier est endommagé, et sa valeur est inconnue.\(autres) Ouvrez le classeur dans Excel ou LibreOffice, vérifiez cette cellule, enregistrez-le à nouveau au format .xlsx puis réimportez-le."
+            case .formuleSansValeur:
+                message = "\(lieu) contient une formule dont la valeur n'a pas été calculée (classeur écrit par un programme, pas par un tableur).\(autres) Ouvrez le classeur dans Excel ou LibreOffice et enregistrez-le, pour que les valeurs des formules soient calculées, puis réimportez-le."
+            }
+            return Rejet(ligne: ligne, colonne: nom, valeur: nil, regle: .celluleIllisible, message: message)
+        case .ligneDesordonnee(let precedente):
+            return Rejet(ligne: ligne, colonne: nil, valeur: nil, regle: .ligneMalformee,
+                         message: "Le classeur numérote cette ligne \(ligne) alors qu'elle vient après la ligne \(precedente) : l'ordre des lignes du fichier est incohérent (fichier écrit ou modifié par un programme). Ouvrez le classeur dans Excel ou LibreOffice, vérifiez ses lignes, enregistrez-le à nouveau au format .xlsx puis réimportez-le.")
         case .champTropLong(let c, let t):
             return Rejet(ligne: ligne, colonne: c < entete.count ? entete[c] : nil, valeur: nil, regle: .champTropLong,
                          message: "Un champ dépasse la taille maximale de \(FormatFrancais.entier(t)) octets : un guillemet est peut-être mal fermé. Corrigez la ligne dans l'export.")

@@ -197,7 +197,7 @@ public final class LecteurCSV: SourceTabulaire {
         }
         let brut = apercu[i]
         if let anomalie = brut.anomalie {
-            throw FichierIllisible(fichier: nom, raison: "la ligne d'en-tête est illisible (\(LecteurCSV.texte(anomalie)))",
+            throw FichierIllisible(fichier: nom, raison: "la ligne d'en-tête est illisible (\(anomalie.texte))",
                                    conseil: "La première ligne doit contenir les noms des colonnes ; vérifiez qu'il s'agit bien d'un export CSV.")
         }
         entete = brut.champs.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
@@ -448,7 +448,7 @@ public final class LecteurCSV: SourceTabulaire {
     private func terminer(_ ligne: Int, _ anomalieLecture: AnomalieLecture?, nonASCII: Bool, nul: Bool) throws -> EnregistrementBrut {
         if !guillemetsLitteraux.isEmpty { guillemetsLitteraux.removeAll() }
         var anomalie = anomalieLecture
-        if nul && anomalie == nil { anomalie = .encodage("la ligne contient un caractère nul (octet 0)") }
+        if nul && anomalie == nil { anomalie = .caractereNul }
         var champs: [String] = []
         champs.reserveCapacity(bornes.count)
         if !nonASCII {
@@ -533,15 +533,5 @@ public final class LecteurCSV: SourceTabulaire {
             }
         }
         return String(scalaires)
-    }
-
-    static func texte(_ a: AnomalieLecture) -> String {
-        switch a {
-        case .encodage(let m): return m
-        case .champTropLong(_, let t): return "un champ dépasse la taille maximale de \(FormatFrancais.entier(t)) octets"
-        case .tropDeChamps(let n): return "plus de \(n - 1) champs"
-        case .guillemetNonFerme: return "un guillemet ouvert n'est jamais fermé"
-        case .champsManquants(let n, let m): return "\(n) champ\(n > 1 ? "s" : "") au lieu de \(m)"
-        }
     }
 }

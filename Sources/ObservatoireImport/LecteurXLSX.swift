@@ -9,6 +9,12 @@ import ZIPFoundation
 /// - Cells: shared strings, inline strings (rich text runs joined), numbers (written without a
 ///   useless `.0`), booleans (`1`/`0`), formula results, errors (kept as text, so that the row
 ///   is rejected visibly), empty cells (omitted cells are placed by their reference).
+/// - A cell whose value cannot be known is never read as empty: a reference to a shared string
+///   that does not exist, or a formula saved without its computed value (openpyxl writes
+///   these), flags its row (``CelluleIllisible``), and cells that refer to a table of shared
+///   strings the package lacks make the whole file unreadable. A row numbered at or before an
+///   earlier row is flagged too (never skipped), and a NUL character flags its row as in a CSV
+///   file.
 /// - Dates: native Excel date serials are plain numbers here; the validator reads them as
 ///   dates in date columns.
 /// - Header: the row, among the first twenty, whose names match a canonical table best (a title
@@ -40,9 +46,16 @@ public final class LecteurXLSX: SourceTabulaire {
     private let fichier: FichierOuvert
     private var archive: Archive?
     private let entreeFeuille: Entry
-    private let partages: [String]
-    private let ligneEntete: Int
+    /// The shared strings; nil when the workbook has no such part.
+    private let partages: [String]?
+    /// Where the header row is among the rows of the sheet (0-based, in the order of the sheet).
+    private let indexEntete: Int
     private let empreinteFichier: String
+
+    /// The columns (0-based) the caller reads. A cell whose value cannot be known spoils its row
+    /// only in a column that is read: an extra column is never stored, and a generated tracker
+    /// may fill one with formulas on every row. nil: every column counts.
+    public var colonnesLues: ((Int) -> Bool)?
 
     /// `autresNoms`: header names a mapping profile knows (they count as much as canonical
     /// names when looking for the header row).
@@ -91,17 +104,34 @@ public final class LecteurXLSX: SourceTabulaire {
         cible = cible.hasPrefix("/") ? String(cible.dropFirst()) : "xl/" + cible
         guard let entree = archive[cible] else { throw illisible("la feuille « \(choisie.nom) » est absente de l'archive") }
         entreeFeuille = entree
-        partages = try LecteurXLSX.lirePartie(archive, "xl/sharedStrings.xml", nom: nom, obligatoire: false, DelegueChainesPartagees()).chaines
+        // The shared strings: the part the workbook's relationships name, else the usual
+        // `xl/sharedStrings.xml`. A workbook that has none is fine as long as no cell refers to it.
+        let cheminsPartages = (liens.partages.map { [$0] } ?? []).map { $0.hasPrefix("/") ? String($0.dropFirst()) : "xl/" + $0 }
+            + ["xl/sharedStrings.xml"]
+        if let chemin = cheminsPartages.first(where: { archive[$0] != nil }) {
+            partages = try LecteurXLSX.lirePartie(archive, chemin, nom: nom, obligatoire: true, DelegueChainesPartagees()).chaines
+        } else {
+            partages = nil
+        }
 
         // First pass: merged cells and the first rows, to find the header.
         let apercu = DelegueFeuille(partages: partages, limiteChamp: limiteChamp, limiteChamps: limiteChamps)
         apercu.apercuMax = DetectionEntete.profondeur
         try LecteurXLSX.parcourirPartie(archive, entree, nom: nom, apercu)
-        guard let (ligne, noms) = LecteurXLSX.choisirEntete(apercu, autresNoms: autresNoms) else {
+        guard let (index, noms) = LecteurXLSX.choisirEntete(apercu, autresNoms: autresNoms) else {
             throw FichierIllisible(fichier: nom, raison: "la feuille « \(choisie.nom) » est vide",
                                    conseil: "Vérifiez que l'export contient bien le tableau, sur la première feuille ou celle indiquée par le profil.")
         }
-        ligneEntete = ligne
+        // A header cell that cannot be read would lose its whole column without a word. (Too
+        // many cells is not that: formatted empty cells far to the right are common.)
+        let ligneEntete = apercu.apercu[index]
+        if let anomalie = ligneEntete.anomalie {
+            if case .tropDeChamps = anomalie {} else {
+                throw FichierIllisible(fichier: nom, raison: "la ligne d'en-tête (ligne \(ligneEntete.ligne) de la feuille « \(choisie.nom) ») est illisible : \(anomalie.texte)",
+                                       conseil: FichierIllisible.reenregistrer)
+            }
+        }
+        indexEntete = index
         entete = noms
     }
 
@@ -136,7 +166,8 @@ public final class LecteurXLSX: SourceTabulaire {
     public func parcourir(_ traiter: (EnregistrementBrut) throws -> Void) throws {
         try withoutActuallyEscaping(traiter) { traiter in
             let d = DelegueFeuille(partages: partages, limiteChamp: limiteChamp, limiteChamps: limiteChamps)
-            d.apresLigne = ligneEntete
+            d.indexEntete = indexEntete
+            d.colonnesLues = colonnesLues
             d.traiter = { [unowned self] r in
                 if r.anomalie == nil && r.champs.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
                     self.lignesVides += 1
@@ -160,11 +191,11 @@ public final class LecteurXLSX: SourceTabulaire {
     // MARK: - Header
 
     /// The header row: among the first rows, the one whose names best match a canonical table
-    /// (most canonical column names); the first non-empty row when none matches.
+    /// (most canonical column names); the first non-empty row when none matches. Its index in
+    /// `d.apercu` (rows in the order of the sheet) and its names.
     static func choisirEntete(_ d: DelegueFeuille, autresNoms: [String] = []) -> (Int, [String])? {
         guard let i = DetectionEntete.choisir(d.apercu, autresNoms: autresNoms, noms: { completerFusions($0, d) }) else { return nil }
-        let l = d.apercu[i]
-        return (l.ligne, completerFusions(l, d).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+        return (i, completerFusions(d.apercu[i], d).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
     }
 
     /// A header cell covered by a cell merged down from a row above takes its value.
@@ -235,6 +266,9 @@ public final class LecteurXLSX: SourceTabulaire {
             try analyseur.terminer()
         } catch let f as FichierIllisible {
             throw f
+        } catch is TableDesTextesAbsente {
+            throw FichierIllisible(fichier: nom, raison: "le classeur est endommagé : des cellules renvoient à sa table des textes (sharedStrings.xml), absente de l'archive, et leur contenu est perdu",
+                                   conseil: "Ouvrez le classeur d'origine dans Excel ou LibreOffice et enregistrez-le à nouveau au format .xlsx, ou demandez un nouvel export à l'outil de suivi, puis réimportez-le.")
         } catch let x as AnalyseurXML.Erreur {
             throw FichierIllisible(fichier: nom, raison: "le contenu du classeur est illisible (\(x.description))",
                                    conseil: FichierIllisible.reenregistrer)
@@ -253,6 +287,9 @@ public final class LecteurXLSX: SourceTabulaire {
 struct ErreurDuTraitement: Error {
     let erreur: Error
 }
+
+/// A cell refers to the table of shared strings, and the package has none: a damaged workbook.
+struct TableDesTextesAbsente: Error {}
 
 // MARK: - Delegates
 
@@ -275,11 +312,14 @@ final class DelegueClasseur: DelegueXML {
 
 final class DelegueLiens: DelegueXML {
     var cibles: [String: String] = [:]
+    /// The target of the shared strings part, when the workbook names one.
+    var partages: String?
     var veutTexte: Bool { false }
     func debut(_ nom: Substring, _ attributs: [(Substring, String)], vide: Bool) throws {
         guard nom == "Relationship", let id = attributs.first(where: { $0.0 == "Id" })?.1,
               let cible = attributs.first(where: { $0.0 == "Target" })?.1 else { return }
         cibles[id] = cible
+        if attributs.first(where: { $0.0 == "Type" })?.1.hasSuffix("/sharedStrings") == true { partages = cible }
     }
     func fin(_ nom: Substring) throws {}
     func texte(_ t: String) throws {}
@@ -333,19 +373,34 @@ final class DelegueFeuille: DelegueXML {
     static let colonnesMaximum = 16_384
     /// Merged ranges kept (only those over the header matter).
     static let fusionsMaximum = 10_000
-    let partages: [String]
+    /// nil: the workbook has no table of shared strings.
+    let partages: [String]?
     let limiteChamp: Int
     let limiteChamps: Int
     /// Preview mode: keep at most this many rows, then only look for merged cells.
     var apercuMax: Int?
     var apercu: [EnregistrementBrut] = []
     var fusions: [Fusion] = []
-    /// Streaming mode: rows after this one go to `traiter`.
-    var apresLigne = 0
+    /// Streaming mode: the rows after this one (0-based, in the order of the sheet: the header)
+    /// go to `traiter`.
+    var indexEntete = -1
+    /// Columns where a cell that cannot be read flags its row (nil: all).
+    var colonnesLues: ((Int) -> Bool)?
     var traiter: ((EnregistrementBrut) throws -> Void)?
     var progression: ((UInt64) -> Void)?
 
     private var ligne = 0
+    /// Rows met so far, minus one: the current row's place in the sheet.
+    private var index = -1
+    /// The largest row number met before the current row.
+    private var plusGrandeLigne = 0
+    /// The current row's number is not after an earlier row's: the largest before it.
+    private var desordonneeApres: Int?
+    /// Cells of the current row whose value cannot be known.
+    private var illisibles: [CelluleIllisible] = []
+    /// The current cell has a formula (`<f>`), a value element (`<v>`).
+    private var formule = false
+    private var avecValeur = false
     private var cellules: [(Int, String)] = []
     private var colonne = 0
     private var type = ""
@@ -357,7 +412,7 @@ final class DelegueFeuille: DelegueXML {
     private var anomalie: AnomalieLecture?
     private var sauterLigne = false
 
-    init(partages: [String], limiteChamp: Int, limiteChamps: Int) {
+    init(partages: [String]?, limiteChamp: Int, limiteChamps: Int) {
         self.partages = partages
         self.limiteChamp = limiteChamp
         self.limiteChamps = limiteChamps
@@ -382,10 +437,16 @@ final class DelegueFeuille: DelegueXML {
                 }
                 ligne += 1
             }
+            index += 1
+            // Excel writes rows in increasing order. A row numbered at or before an earlier one
+            // (crafted or damaged file) is neither skipped nor merged: it is flagged.
+            desordonneeApres = ligne <= plusGrandeLigne ? plusGrandeLigne : nil
+            plusGrandeLigne = max(plusGrandeLigne, ligne)
             cellules.removeAll(keepingCapacity: true)
+            illisibles.removeAll(keepingCapacity: true)
             colonne = 0
             anomalie = nil
-            if let max = apercuMax { sauterLigne = apercu.count >= max } else { sauterLigne = ligne <= apresLigne }
+            if let max = apercuMax { sauterLigne = apercu.count >= max } else { sauterLigne = index <= indexEntete }
         case "c":
             if let ref = attributs.first(where: { $0.0 == "r" })?.1, let c = DelegueFeuille.colonne(ref) { colonne = c }
             guard colonne < DelegueFeuille.colonnesMaximum else {
@@ -393,7 +454,12 @@ final class DelegueFeuille: DelegueXML {
             }
             type = attributs.first { $0.0 == "t" }?.1 ?? "n"
             valeur = ""
-        case "v": dansValeur = true
+            formule = false
+            avecValeur = false
+        case "v":
+            dansValeur = true
+            avecValeur = true
+        case "f": formule = true
         case "is": dansInline = true
         case "t": dansT = true
         case "rPh": dansPhonetique = true
@@ -421,7 +487,10 @@ final class DelegueFeuille: DelegueXML {
         case "c":
             if !sauterLigne {
                 if colonne < limiteChamps {
-                    cellules.append((colonne, texteCellule()))
+                    let t = try texteCellule()
+                    // The CSV reader's rule: a NUL is not text (here from `&#0;` or a raw 0).
+                    if anomalie == nil && t.utf8.contains(0) { anomalie = .caractereNul }
+                    cellules.append((colonne, t))
                 } else if anomalie == nil {
                     anomalie = .tropDeChamps(limiteChamps + 1)
                 }
@@ -433,10 +502,26 @@ final class DelegueFeuille: DelegueXML {
         }
     }
 
-    private func texteCellule() -> String {
+    /// The current cell's text. A cell whose value cannot be known reads as empty and is noted
+    /// in `illisibles` (its row is flagged).
+    private func texteCellule() throws -> String {
+        // A formula's result is the value Excel saved with it. Without one (no `<v>`, or an empty
+        // one that is not a text result: openpyxl's `<f>…</f><v/>`), the value is unknown. An
+        // empty text result (`t="str"`, `<v></v>`) is a formula that gives "".
+        if formule && type != "inlineStr" && !(avecValeur && (type == "str" || !valeur.trimmingCharacters(in: .whitespaces).isEmpty)) {
+            noterIllisible(.formuleSansValeur)
+            return ""
+        }
         switch type {
         case "s":
-            guard let i = Int(valeur.trimmingCharacters(in: .whitespaces)), i >= 0, i < partages.count else { return "" }
+            // No `<v>` at all: an empty cell. A reference that is not an index of the table is
+            // a damaged cell, and a table that is missing, a damaged workbook.
+            guard avecValeur else { return "" }
+            guard let partages else { throw TableDesTextesAbsente() }
+            guard let i = Int(valeur.trimmingCharacters(in: .whitespaces)), i >= 0, i < partages.count else {
+                noterIllisible(.texteIntrouvable)
+                return ""
+            }
             let p = partages[i]
             if p.utf8.count > limiteChamp {
                 if anomalie == nil { anomalie = .champTropLong(colonne: colonne, taille: limiteChamp) }
@@ -450,6 +535,11 @@ final class DelegueFeuille: DelegueXML {
         default:
             return valeur
         }
+    }
+
+    private func noterIllisible(_ nature: CelluleIllisible.Nature) {
+        guard colonnesLues?(colonne) ?? true else { return }
+        illisibles.append(CelluleIllisible(colonne: colonne, ligne: ligne, nature: nature))
     }
 
     /// A number as a person would write it: `12` rather than `12.0`, `0.5`, no exponent for
@@ -467,6 +557,12 @@ final class DelegueFeuille: DelegueXML {
             champs = [String](repeating: "", count: derniere + 1)
             for (c, v) in cellules { champs[c] = v }
         }
+        // An out-of-order row that holds something is flagged (an empty one loses nothing).
+        if anomalie == nil, let p = desordonneeApres,
+           !illisibles.isEmpty || champs.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            anomalie = .ligneDesordonnee(precedente: p)
+        }
+        if anomalie == nil && !illisibles.isEmpty { anomalie = .cellulesIllisibles(illisibles) }
         let r = EnregistrementBrut(ligne: ligne, champs: champs, anomalie: anomalie)
         if apercuMax != nil {
             apercu.append(r)

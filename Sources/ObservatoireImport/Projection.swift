@@ -51,6 +51,8 @@ protocol Projection: Sendable {
     /// For each table, the canonical columns fed by a column of the source (not by a constant
     /// or a default): what the source actually collects.
     var collectees: [[String]] { get }
+    /// Whether the field at this position (0-based) is read: it feeds a column or a filter.
+    func lit(_ position: Int) -> Bool
     func projeter(_ champs: [String]) -> ResultatProjection
 }
 
@@ -63,6 +65,8 @@ struct ProjectionCanonique: Projection {
     var collectees: [[String]] {
         [zip(correspondance.table.colonnes, correspondance.indices).compactMap { $1 == nil ? nil : $0.nom }]
     }
+
+    func lit(_ position: Int) -> Bool { correspondance.indices.contains(position) }
 
     func projeter(_ champs: [String]) -> ResultatProjection {
         .lignes([LigneProjetee(table: 0, valeurs: correspondance.valeurs(champs), origines: nil)])
@@ -77,6 +81,8 @@ struct ProjectionProfil: Projection {
     let tables: [TableCanonique]
     let ignorees: [String]
     let collectees: [[String]]
+    /// Positions of the fields that feed a column or a filter.
+    let utilisees: Set<Int>
     private let filtres: [ConditionsCompilees]
     private let compilees: [TableCompilee]
 
@@ -338,8 +344,10 @@ struct ProjectionProfil: Projection {
         }
         let ignorees = entete.enumerated().filter { !utilisees.contains($0.offset) && !$0.element.isEmpty }.map(\.element)
         return ProjectionProfil(tables: source.tables.map(\.table), ignorees: ignorees, collectees: collectees,
-                                filtres: filtres, compilees: compilees)
+                                utilisees: utilisees, filtres: filtres, compilees: compilees)
     }
+
+    func lit(_ position: Int) -> Bool { utilisees.contains(position) }
 
     func projeter(_ champs: [String]) -> ResultatProjection {
         for f in filtres where f.verifiees(champs) { return .ignoree }

@@ -3,8 +3,12 @@ import ObservatoireCore
 
 /// Something wrong with a raw record that the reader saw, before any validation.
 public enum AnomalieLecture: Equatable, Sendable {
-    /// Bytes that are not text in the file's encoding (mixed encodings) or a NUL byte.
+    /// Bytes that are not text in the file's encoding (mixed encodings).
     case encodage(String)
+    /// A NUL character, which is not text, wherever it came from (a byte 0 in a CSV file, a
+    /// `&#0;` or a raw 0 in a workbook cell). Other control characters are kept by both readers;
+    /// tabs and line breaks are ordinary text in a cell.
+    case caractereNul
     /// A field over the size limit (its column index).
     case champTropLong(colonne: Int, taille: Int)
     /// More fields than the reader accepts in one row.
@@ -14,6 +18,52 @@ public enum AnomalieLecture: Equatable, Sendable {
     /// Fewer fields than the header names (CSV): a truncated row, or a row cut in two by a line
     /// break in a cell the exporting tool did not quote.
     case champsManquants(Int, attendus: Int)
+    /// Workbook cells whose value cannot be known (in row order; at least one).
+    case cellulesIllisibles([CelluleIllisible])
+    /// A workbook row numbered at or before a row that came earlier in the sheet (a crafted or
+    /// damaged file: Excel numbers rows in order). `precedente` is the largest number seen before.
+    case ligneDesordonnee(precedente: Int)
+
+    /// A short French phrase for a message (« la ligne contient un caractère nul (code 0) »).
+    public var texte: String {
+        switch self {
+        case .encodage(let m): return m
+        case .caractereNul: return "la ligne contient un caractère nul (code 0)"
+        case .champTropLong(_, let t): return "un champ dépasse la taille maximale de \(FormatFrancais.entier(t)) octets"
+        case .tropDeChamps(let n): return "plus de \(n - 1) champs"
+        case .guillemetNonFerme: return "un guillemet ouvert n'est jamais fermé"
+        case .champsManquants(let n, let m): return "\(n) champ\(n > 1 ? "s" : "") au lieu de \(m)"
+        case .cellulesIllisibles(let c): return c[0].texte
+        case .ligneDesordonnee(let p): return "son numéro de ligne ne vient pas après celui de la ligne précédente (\(p))"
+        }
+    }
+}
+
+/// A workbook cell whose value the reader cannot know.
+public struct CelluleIllisible: Equatable, Sendable {
+    public enum Nature: Equatable, Sendable {
+        /// A shared-string cell (`t="s"`) whose index is not a number or points outside the
+        /// workbook's table of shared strings.
+        case texteIntrouvable
+        /// A formula saved without its computed value (files written by a program, such as
+        /// openpyxl, rather than by a spreadsheet).
+        case formuleSansValeur
+    }
+
+    /// 0-based column and 1-based row, as in the sheet.
+    public var colonne: Int
+    public var ligne: Int
+    public var nature: Nature
+
+    /// `N2`, as Excel shows it.
+    public var reference: String { ReferenceCellule.texte(ligne: ligne, colonne: colonne) }
+
+    public var texte: String {
+        switch nature {
+        case .texteIntrouvable: return "la cellule \(reference) renvoie à un texte absent du classeur"
+        case .formuleSansValeur: return "la cellule \(reference) contient une formule dont la valeur n'a pas été calculée"
+        }
+    }
 }
 
 /// One record as read from a file: the fields in header order, decoded to text.

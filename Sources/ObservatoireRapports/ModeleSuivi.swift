@@ -154,7 +154,7 @@ public enum ModeleSuivi {
             if let f = formules[nom] { return f }
             try listes.texte(0, colonneListe, nom, StyleXLSX(gras: true))
             for (i, v) in valeurs.enumerated() { try listes.texte(i + 1, colonneListe, v) }
-            let lettre = FeuilleXLSX.reference(0, colonneListe).filter(\.isLetter)
+            let lettre = ReferenceCellule.lettres(colonne: colonneListe)
             let f = "=Listes!$\(lettre)$2:$\(lettre)$\(max(2, valeurs.count + 1))"
             formules[nom] = f
             colonneListe += 1

@@ -232,14 +232,7 @@ public final class FeuilleXLSX {
 
     /// `B3` for row 2, column 1.
     public static func reference(_ l: Int, _ c: Int) -> String {
-        var col = ""
-        var n = c + 1
-        while n > 0 {
-            let r = (n - 1) % 26
-            col = String(UnicodeScalar(UInt8(65 + r))) + col
-            n = (n - 1) / 26
-        }
-        return "\(col)\(l + 1)"
+        ReferenceCellule.texte(ligne: l + 1, colonne: c)
     }
 
     /// Text, always as a string cell (never a formula), cut at Excel's 32 767 characters.

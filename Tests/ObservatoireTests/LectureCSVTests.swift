@@ -99,7 +99,7 @@ final class LectureCSVTests: XCTestCase {
 
     func testOctetNulSignale() throws {
         let (_, r) = try lire(Array("a;b\n1;x".utf8) + [0] + Array("y\n".utf8))
-        guard case .encodage = r[0].anomalie else { return XCTFail("octet nul non signalé") }
+        XCTAssertEqual(r[0].anomalie, .caractereNul, "octet nul non signalé")
     }
 
     func testChampTropLongBorne() throws {
