@@ -63,7 +63,10 @@ public struct BilanProtection: Sendable, Equatable {
 /// 5. **Figures that are not counts** are never shown as « < 5 »: a rate or share whose count
 ///    or base is withheld, and a mean, median or percentile computed on fewer requests than the
 ///    threshold, are withheld as « effectif insuffisant » (or « secret » when the count behind
-///    them is a secondary suppression).
+///    them is a secondary suppression). The audit does not model order statistics: the mean,
+///    median and percentiles of records whose breakdown (the delay bands) has a withheld line,
+///    in their table or in one that adds up with it, are withheld too
+///    (`Modele.statistiquesExposees`).
 ///
 /// ```swift
 /// let (publiees, bilan) = try ProtectionDiffusion.proteger(tables, territoires: ["Arrageois", "Ternois"], seuil: 5)
@@ -697,11 +700,13 @@ private struct Modele {
                 tables[ref.table].valeurs[ref.valeur] = v
             }
         }
+        let exposees = statistiquesExposees(tables)
         for it in tables.indices {
             let table = tables[it]
             for iv in table.valeurs.indices where table.valeurs[iv].indicateur.secret {
                 var v = tables[it].valeurs[iv]
-                retenirFiguresDerivees(&v, total: totaux[Reference(table: it, valeur: iv, champ: .ligne(-1))], table: table)
+                retenirFiguresDerivees(&v, total: totaux[Reference(table: it, valeur: iv, champ: .ligne(-1))], table: table,
+                                       statistiquesExposees: exposees.contains([it, iv]))
                 tables[it].valeurs[iv] = v
             }
         }
@@ -709,7 +714,7 @@ private struct Modele {
     }
 
     /// Rates, shares, means and ratios that rest on a withheld count, or on too few requests.
-    mutating func retenirFiguresDerivees(_ v: inout ValeurIndicateur, total: Int?, table: TableDiffusee) {
+    mutating func retenirFiguresDerivees(_ v: inout ValeurIndicateur, total: Int?, table: TableDiffusee, statistiquesExposees: Bool) {
         let c = v.indicateur.comptes
         func pourBase(_ r: Retenue?) -> Retenue { r == .petitEffectif ? .effectifInsuffisant : .secret }
         // The rate of the indicator.
@@ -732,20 +737,16 @@ private struct Modele {
         }
         // Figures computed over the requests of `effectif` — or over the records a mean rests
         // on, when fewer (undated propositions) — withheld below the threshold.
-        let effectifPublie = c.effectif.flatMap { f in c.champs[f].flatMap { celluleDuChamp($0, table, v) }.flatMap { cellules[$0].valeur } }
+        let celluleEffectif = c.effectif.flatMap { f in c.champs[f].flatMap { celluleDuChamp($0, table, v) } }
+        let effectifPublie = celluleEffectif.flatMap { cellules[$0].valeur }
         let effectifs = [effectifPublie, v.indicateur.unite == .nombre ? nil : v.effectifDeLaValeur].compactMap { $0 }
         if let n = effectifs.min(), n >= 1, n < seuil {
-            let comptes = Set(c.champs.keys)
-            for i in v.statistiques.indices where !comptes.contains(v.statistiques[i].nom) && v.statistiques[i].valeur != nil {
-                v.statistiques[i].valeur = nil
-                v.statistiques[i].retenue = .effectifInsuffisant
-                bilan.figuresRetenues += 1
-            }
-            if v.indicateur.unite != .nombre && v.valeur != nil {
-                v.valeur = nil
-                v.valeurRetenue = .effectifInsuffisant
-                bilan.figuresRetenues += 1
-            }
+            retenirFiguresNonEntieres(&v)
+        }
+        // The same figures when a breakdown of those records has a withheld line, in this
+        // table or in one that adds up with it (``statistiquesExposees(_:)``).
+        if statistiquesExposees {
+            retenirFiguresNonEntieres(&v)
         }
         // Ratios of counts: withheld with any of their counts.
         for (nom, (num, den)) in c.rapports {
@@ -761,6 +762,78 @@ private struct Modele {
         }
         // A target is not judged on a withheld figure.
         if (v.aUnTaux ? v.tauxRetenu : v.valeurRetenue) != nil { v.atteinte = nil }
+    }
+
+    /// The values (table, value) whose figures that are not counts — the mean, median and
+    /// percentiles of the records of `effectif`, 1.7's delays — must be withheld because a
+    /// breakdown of those records (x.delais, its delay bands) has a withheld line, in their
+    /// table or in a table that adds up with theirs.
+    ///
+    /// In the same table, the median and the 90th percentile are whole numbers of days that
+    /// fix in which band a given rank falls, and the mean bounds the sum of the delays: with
+    /// n = 7 and a median of 6 days, at least 4 delays are of 0 to 7 days, so a « < 5 » band of
+    /// 0 to 7 days holds exactly 4 (the reviewer's L4). Across tables the same reasoning adds
+    /// up: a territory's median says how many of its delays are at most so many days, and the
+    /// territories add up to the C360 (a territory of 7 delays with a median of 4 days puts at
+    /// least 4 delays in the C360's 0–7 band, « < 5 »: 4); the months add up to the period, and
+    /// a mean times its n is a sum of delays that adds up too. The linear audit does not model
+    /// order statistics or sums of delays: the figures are withheld instead, in every table
+    /// tied to the masked band — same records (population of `effectif`), overlapping periods,
+    /// and the same territory or a territory and the whole C360.
+    func statistiquesExposees(_ tables: [TableDiffusee]) -> Set<[Int]> {
+        struct Membre { var table: Int, valeur: Int, territoire: String?, periode: Periode, touche: Bool }
+        var parIndicateur: [String: [Membre]] = [:]
+        var population: [String: Populations.Population] = [:]
+        for (it, table) in tables.enumerated() {
+            for (iv, v) in table.valeurs.enumerated() where v.indicateur.secret {
+                let c = v.indicateur.comptes
+                guard let f = c.effectif, let ensembles = c.champs[f] else { continue }
+                var touche = false
+                if let e = celluleDuChamp(ensembles, table, v) {
+                    touche = repartitions.contains { $0.total == e && $0.lignes.contains { retenue($0) != nil } }
+                }
+                parIndicateur[v.code, default: []].append(Membre(table: it, valeur: iv, territoire: v.indicateur.territorial ? table.territoire : nil,
+                                                                 periode: table.periode, touche: touche))
+                if let p = populations[ensembles[0].base] { population[v.code] = p }
+            }
+        }
+        var exposees: Set<[Int]> = []
+        for (code, membres) in parIndicateur.sorted(by: { $0.key < $1.key }) where membres.contains(where: \.touche) {
+            let p = population[code]
+            // Two tables are tied when their records can add up: overlapping periods (counted by
+            // cohort, or the same period), and the same territory or one of them the whole C360
+            // (territories that add up).
+            func lies(_ a: Membre, _ b: Membre) -> Bool {
+                guard a.periode.debut <= b.periode.fin, b.periode.debut <= a.periode.fin else { return false }
+                guard a.periode == b.periode || p?.periode == .cohorte else { return false }
+                if a.territoire == b.territoire { return true }
+                return p?.territoire == .additif && (a.territoire == nil || b.territoire == nil)
+            }
+            var composante = Array(membres.indices)
+            func racine(_ i: Int) -> Int { var i = i; while composante[i] != i { i = composante[i] }; return i }
+            for i in membres.indices {
+                for j in membres.indices where j > i && lies(membres[i], membres[j]) { composante[racine(j)] = racine(i) }
+            }
+            let touchees = Set(membres.indices.filter { membres[$0].touche }.map(racine))
+            for i in membres.indices where touchees.contains(racine(i)) { exposees.insert([membres[i].table, membres[i].valeur]) }
+        }
+        return exposees
+    }
+
+    /// Withholds the figures of `v` that are not counts (its mean as the value, the mean,
+    /// median and percentiles among its statistics) as « effectif insuffisant ».
+    mutating func retenirFiguresNonEntieres(_ v: inout ValeurIndicateur) {
+        let comptes = Set(v.indicateur.comptes.champs.keys)
+        for i in v.statistiques.indices where !comptes.contains(v.statistiques[i].nom) && v.statistiques[i].valeur != nil {
+            v.statistiques[i].valeur = nil
+            v.statistiques[i].retenue = .effectifInsuffisant
+            bilan.figuresRetenues += 1
+        }
+        if v.indicateur.unite != .nombre && v.valeur != nil {
+            v.valeur = nil
+            v.valeurRetenue = .effectifInsuffisant
+            bilan.figuresRetenues += 1
+        }
     }
 
     /// The cell of a field of `v` in its table (nil when it was not published).
