@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import ObservatoireCore
+@testable import ObservatoireDemo
 @testable import ObservatoireIndicateurs
 @testable import ObservatoireRapports
 @testable import ObservatoireStore
@@ -138,6 +139,127 @@ final class SecretFuitesTests: XCTestCase {
             XCTAssertNotNil(d.statistique("n"), "le nombre de demandes du territoire reste publié")
         }
         for nom in ["moyenne", "mediane", "p90"] { XCTAssertNil(delai.statistique(nom), "C360 \(nom)") }
+    }
+
+    // MARK: - L5: the small complement of a published rate
+
+    /// The tables of the annual report (the year, N-1, every territory), as published.
+    static func tablesDuRapport(_ r: DonneesRapport) -> [TableDiffusee] {
+        [TableDiffusee(periode: r.periode, territoire: r.territoire, valeurs: r.tableau.indicateurs),
+         TableDiffusee(periode: r.periode.anneePrecedente, territoire: r.territoire, valeurs: r.tableau.precedent)]
+            + r.territoires.map { TableDiffusee(periode: r.periode, territoire: $0.territoire, valeurs: $0.valeurs) }
+    }
+
+    /// Attacks one diffusion (the same tables `externe` and `interne`), rates' complements
+    /// included.
+    func attaquer(_ externe: [TableDiffusee], _ interne: [TableDiffusee], moteur: Moteur) throws -> [String] {
+        var a = Attaquant(seuil: moteur.configuration.seuilPetitsEffectifs, territoires: try moteur.tousLesTerritoiresConnus())
+        a.complements = true
+        XCTAssertEqual(externe.count, interne.count)
+        for (e, i) in zip(externe, interne) {
+            XCTAssertEqual(e.periode, i.periode)
+            XCTAssertEqual(e.territoire, i.territoire)
+            a.lire(e.valeurs, vraies: i.valeurs, periode: e.periode, territoire: e.territoire)
+        }
+        return a.recuperer().map(\.description)
+    }
+
+    /// The reviewer's examples: Artois « 8 — 88,9 % » for 1.6 (8 accepted of 9 decided: 1
+    /// refused) and Lens-Liévin « 7 — 87,5 % » for 3.1 (7 co-built life plans of 8: 1 without),
+    /// in the territory table of the annual report. The count a rate leaves out is a count
+    /// published with it: from 1 to 4, the numerator and the rate are withheld so that it
+    /// cannot be read.
+    func testLeComplementDUnTauxPublieNEstPasUnPetitEffectifLisible() throws {
+        let t = try EspaceDeTest()
+        espaces.append(t)
+        var sollicitations: [String] = [], propositions: [String] = []
+        func demande(_ id: String, _ territoire: String, decision: String? = nil, projet: String = "personne") {
+            sollicitations.append(CSV.sollicitation(id, date: "2025-04-07", personne: "P\(id)", projet: projet, territoire: territoire))
+            if let decision { propositions.append(CSV.proposition("PR\(id)", id, date: "2025-04-20", decision: decision)) }
+        }
+        for i in 0..<9 { demande("AR\(i)", "Artois", decision: i == 0 ? "refusee" : "acceptee") }
+        for i in 0..<8 { demande("LL\(i)", "Lens-Liévin", projet: i == 0 ? "non" : "personne") }
+        for i in 0..<40 { demande("AG\(i)", "Arrageois", decision: ["acceptee", "acceptee", "refusee", "sans_suite", "en_attente"][i % 5], projet: i % 4 == 0 ? "non" : "aidant") }
+        _ = try t.importer([try t.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, sollicitations)),
+                            try t.ecrire("propositions.csv", CSV.fichier(CSV.entetePropositions, propositions))])
+        let moteur = Moteur(base: try t.base(), configuration: t.espace.configuration)
+        func rapport(_ d: Diffusion) throws -> DonneesRapport {
+            try Preparation.rapport(espace: t.espace, base: try t.base(), annee: 2025, diffusion: d, modeles: Modeles(espace: t.espace))
+        }
+        let interne = try rapport(.interne), externe = try rapport(.externe)
+        func valeur(_ r: DonneesRapport, _ territoire: String, _ code: String) throws -> ValeurIndicateur {
+            try XCTUnwrap(r.territoires.first { $0.territoire == territoire }?.valeurs.first { $0.code == code }, "\(territoire) \(code)")
+        }
+        XCTAssertEqual(try valeur(interne, "Artois", "1.6").numerateur, 8)
+        XCTAssertEqual(try valeur(interne, "Artois", "1.6").denominateur, 9)
+        XCTAssertEqual(try valeur(interne, "Lens-Liévin", "3.1").numerateur, 7)
+        XCTAssertEqual(try valeur(interne, "Lens-Liévin", "3.1").denominateur, 8)
+
+        for (territoire, code) in [("Artois", "1.6"), ("Lens-Liévin", "3.1")] {
+            let v = try valeur(externe, territoire, code)
+            XCTAssertFalse(v.numerateur != nil && v.denominateur != nil, "\(territoire) \(code) : numérateur et dénominateur publiés")
+            XCTAssertFalse(v.taux != nil && v.denominateur != nil, "\(territoire) \(code) : taux et dénominateur publiés")
+        }
+        XCTAssertEqual(try attaquer(SecretFuitesTests.tablesDuRapport(externe), SecretFuitesTests.tablesDuRapport(interne), moteur: moteur), [])
+        // Arrageois alone (its `indicateurs` export): 16 accepted of 32 decided, 16 refused or
+        // without a follow-up is no small count: the rate stays, with its two counts.
+        let arrageois = try XCTUnwrap(try moteur.tableau(.annee(2025), territoire: "Arrageois", diffusion: .externe)["1.6"])
+        XCTAssertEqual(arrageois.taux, 50)
+        XCTAssertEqual(arrageois.numerateur, 16)
+        XCTAssertEqual(arrageois.denominateur, 32)
+    }
+
+    /// Generated data (1 500 requests over 2024–2025): the annual report, the dashboard and the
+    /// `indicateurs` exports of a year, a month and a territory let no rate's small complement
+    /// be read (the reviewer's `terrates.py` found 31 such rates in three workspaces).
+    func testAucunComplementDeTauxNeSeLitDansLesDiffusionsDUnJeuGenere() throws {
+        let t = try EspaceDeTest()
+        espaces.append(t)
+        var o = OptionsDemo(aujourdhui: Jour(annee: 2026, mois: 1, jour: 15)!)
+        o.sollicitations = 1_500
+        o.graine = 44
+        o.tauxErreurs = 0
+        o.du = Jour(annee: 2024, mois: 1, jour: 1)!
+        o.au = Jour(annee: 2025, mois: 12, jour: 31)!
+        let exports = t.dossier.appendingPathComponent("exports")
+        _ = try GenerateurDemo.generer(dans: exports, options: o)
+        _ = try t.importer([exports])
+        let moteur = Moteur(base: try t.base(), configuration: t.espace.configuration)
+        let modeles = Modeles(espace: t.espace)
+
+        var diffusions: [(String, externe: [TableDiffusee], interne: [TableDiffusee])] = []
+        func rapport(_ d: Diffusion) throws -> [TableDiffusee] {
+            SecretFuitesTests.tablesDuRapport(try Preparation.rapport(espace: t.espace, base: try t.base(), annee: 2025, diffusion: d, modeles: modeles))
+        }
+        diffusions.append(("rapport annuel", try rapport(.externe), try rapport(.interne)))
+        func tableauDeBord(_ d: Diffusion) throws -> [TableDiffusee] {
+            let b = try Preparation.tableauDeBord(espace: t.espace, base: try t.base(), jusqua: Jour(annee: 2025, mois: 12, jour: 31)!, diffusion: d)
+            return zip(b.mois, b.parMois).map { TableDiffusee(periode: $0, territoire: nil, valeurs: $1) }
+                + [TableDiffusee(periode: b.cumul.periode, territoire: nil, valeurs: b.cumul.indicateurs),
+                   TableDiffusee(periode: b.cumul.periode.anneePrecedente, territoire: nil, valeurs: b.cumul.precedent)]
+                + b.territoires.map { TableDiffusee(periode: b.cumul.periode, territoire: $0.territoire, valeurs: $0.valeurs) }
+        }
+        diffusions.append(("tableau de bord", try tableauDeBord(.externe), try tableauDeBord(.interne)))
+        let territoire = try XCTUnwrap(try moteur.tousLesTerritoiresConnus().first)
+        for (nom, p, ter) in [("indicateurs 2025", Periode.annee(2025), nil), ("indicateurs mars 2025", .mois(2025, 3), nil),
+                              ("indicateurs \(territoire) 2025", .annee(2025), territoire)] as [(String, Periode, String?)] {
+            func tables(_ d: Diffusion) throws -> [TableDiffusee] {
+                let x = try moteur.tableau(p, territoire: ter, diffusion: d, repartitionsPrecedentes: false)
+                return [TableDiffusee(periode: p, territoire: ter, valeurs: x.indicateurs),
+                        TableDiffusee(periode: p.anneePrecedente, territoire: ter, valeurs: x.precedent)]
+            }
+            diffusions.append((nom, try tables(.externe), try tables(.interne)))
+        }
+        var petits = 0
+        for (nom, externe, interne) in diffusions {
+            XCTAssertEqual(try attaquer(externe, interne, moteur: moteur), [], nom)
+            for table in interne {
+                for v in table.valeurs where v.indicateur.secret {
+                    if let n = v.numerateur, let d = v.denominateur, d - n >= 1, d - n < 5 { petits += 1 }
+                }
+            }
+        }
+        XCTAssertGreaterThan(petits, 10, "des taux laissent bien de petits compléments")
     }
 }
 
