@@ -50,7 +50,11 @@ public struct BilanProtection: Sendable, Equatable {
 ///    total; a sum of sets is the sum of its cells; a subset is no larger than its set;
 ///    requests of disjoint months add up to the year or the quarter (cohort rule), territories
 ///    to the C360; and the equalities and inequalities the queries declare (`contraintes`).
-/// 3. **Primary suppression**: a count from 1 to `seuil − 1` (zero is shown).
+///    A rate published with its numerator and denominator publishes their difference too
+///    (« 8 — 88,9 % (8 / 9) »: 1 refused): it is a cell of its own, never printed (the
+///    reviewer's L5).
+/// 3. **Primary suppression**: a count from 1 to `seuil − 1` (zero is shown), the implicit
+///    difference of a rate included.
 /// 4. **Audit**: an attacker knows every published cell, every relation, that a « < 5 » is
 ///    between 1 and `seuil − 1`, that a « secret » is at least `seuil` (it is never a small
 ///    count, and zero is never masked) and
@@ -63,7 +67,10 @@ public struct BilanProtection: Sendable, Equatable {
 /// 5. **Figures that are not counts** are never shown as « < 5 »: a rate or share whose count
 ///    or base is withheld, and a mean, median or percentile computed on fewer requests than the
 ///    threshold, are withheld as « effectif insuffisant » (or « secret » when the count behind
-///    them is a secondary suppression).
+///    them is a secondary suppression). The audit does not model order statistics: the mean,
+///    median and percentiles of records whose breakdown (the delay bands) has a withheld line,
+///    in their table or in one that adds up with it, are withheld too
+///    (`Modele.statistiquesExposees`).
 ///
 /// ```swift
 /// let (publiees, bilan) = try ProtectionDiffusion.proteger(tables, territoires: ["Arrageois", "Ternois"], seuil: 5)
@@ -100,15 +107,19 @@ private struct Reference: Hashable {
     var champ: Champ
 }
 
-/// What a cell counts: one set, or the sum of several (the decided propositions of 1.6).
-private enum Objet: Hashable, Comparable {
+/// What a cell counts: one set, the sum of several (the decided propositions of 1.6), or
+/// what a rate's numerator leaves out of its denominator (``Modele/lire(_:)``).
+private indirect enum Objet: Hashable, Comparable {
     case ensemble(Ensemble)
     case somme([Ensemble])
+    /// `total − partie`, the records of the total that are not in the part.
+    case reste(total: Objet, partie: Objet)
 
     var base: String {
         switch self {
         case .ensemble(let e): return e.base
         case .somme(let l): return l[0].base
+        case .reste(let total, _): return total.base
         }
     }
 
@@ -116,6 +127,7 @@ private enum Objet: Hashable, Comparable {
         switch self {
         case .ensemble(let e): return e.description
         case .somme(let l): return l.map(\.description).joined(separator: " + ")
+        case .reste(let total, let partie): return "(\(total.texte)) − (\(partie.texte))"
         }
     }
 
@@ -177,6 +189,11 @@ private struct Modele {
     /// Breakdowns declared by the headers, to skip the subset relations they already imply.
     var partitions: Set<[Int]> = []
     var sommesReliees: Set<Int> = []
+    /// Counts that are not printed but follow from two that are: what a rate's numerator
+    /// leaves out of its denominator. Unknowns of the audit (known through their relation),
+    /// to protect when small; never chosen as a secondary suppression (withholding them would
+    /// hide nothing).
+    var implicites: Set<Int> = []
     /// Cells published as a headline figure (a value, a rate's numerator or denominator, the
     /// total of a breakdown), even when they are also a breakdown line: withheld last.
     var estEnTete: Set<Int> = []
@@ -272,6 +289,7 @@ private struct Modele {
                     let id = try champ(ensembles, p, t, territorial, valeur: n)
                     references[id, default: []].append(Reference(table: it, valeur: iv, champ: .champ(nom)))
                 }
+                try lireComplement(v, p, t)
                 for contrainte in c.contraintes {
                     var gauche: [Int] = [], droite: [Int] = []
                     for e in contrainte.gauche { gauche.append(try champ([e], p, t, territorial, valeur: nil)) }
@@ -325,6 +343,32 @@ private struct Modele {
                 }
             }
         }
+    }
+
+    /// A rate published with its numerator and denominator publishes their difference as well:
+    /// « 8 — 88,9 % (8 / 9) » says that 1 proposition was refused or had no follow-up. That
+    /// count is a cell of its own, `denominateur − numerateur` (when the numerator's sets are
+    /// among the denominator's records), published implicitly: from 1 to the threshold − 1 it
+    /// is a small count like any other, and the audit withholds the numerator or the
+    /// denominator (and so the rate) until it cannot be recovered.
+    mutating func lireComplement(_ v: ValeurIndicateur, _ p: Periode, _ t: String?) throws {
+        let c = v.indicateur.comptes
+        guard let num = c.champs["numerateur"], let den = c.champs["denominateur"],
+              let n = Modele.entier(v.numerateur), let d = Modele.entier(v.denominateur), d >= n,
+              num.allSatisfy({ e in den.contains { e.estInclus(dans: $0) } }) else { return }
+        let territorial = v.indicateur.territorial
+        let partie = try champ(num, p, t, territorial, valeur: n), total = try champ(den, p, t, territorial, valeur: d)
+        guard partie != total else { return }
+        let reste = try cellule(cle(.reste(total: cellules[total].cle.objet, partie: cellules[partie].cle.objet), p.debut, p.fin,
+                                    territoire: t, territorial: territorial), valeur: d - n)
+        guard !implicites.contains(reste) else { return }
+        implicites.insert(reste)
+        // Not a published figure of its own: it is known exactly while the numerator and the
+        // denominator are, through this relation, and no longer once either is withheld. Its
+        // true value stays (primary suppression and the audit need it); when small, it is a
+        // count to protect (``masquerPetitsEffectifs()``).
+        cellules[reste].etat = .auxiliaire
+        relier([(reste, 1), (partie, 1), (total, -1)], egalite: true)
     }
 
     // MARK: Relations that follow from what the cells count
@@ -443,7 +487,10 @@ private struct Modele {
             estEnTete.insert(c)
         }
         for i in cellules.indices {
-            if let v = cellules[i].valeur, v >= 1, v < seuil { cellules[i].etat = .petitEffectif }
+            // The implicit difference of a rate is never printed, so never labelled « < 5 »:
+            // the attacker only knows it is ≥ 0 (as a line withheld with a small total), and
+            // it must not be recoverable.
+            if let v = cellules[i].valeur, v >= 1, v < seuil { cellules[i].etat = implicites.contains(i) ? .insuffisant : .petitEffectif }
         }
         // The breakdown of a small total is not published (« effectif insuffisant »): its zeros,
         // and the rule that zero is never masked, would tell the attacker where the few records
@@ -510,7 +557,10 @@ private struct Modele {
             tours += 1
             var touchees: Set<Int> = []
             var change = false
-            for c in exposees where !relationsDe[c].contains(where: { touchees.contains($0) }) {
+            // The implicit difference of a rate is exposed with its numerator or denominator
+            // most of the time: it waits until they are protected (a later round audits again).
+            let ordinaires = exposees.filter { !implicites.contains($0) }
+            for c in (ordinaires.isEmpty ? exposees : ordinaires) where !relationsDe[c].contains(where: { touchees.contains($0) }) {
                 if let s = candidat(pour: c) {
                     if Modele.trace {
                         FileHandle.standardError.write(Data("  secret ← \(cellules[s].cle.objet.texte) \(cellules[s].cle.debut.iso)…\(cellules[s].cle.fin.iso) \(cellules[s].cle.territoire ?? "C360") = \(cellules[s].valeur ?? -1), pour \(cellules[c].cle.objet.texte) \(cellules[c].cle.debut.iso) \(cellules[c].cle.territoire ?? "C360")\n".utf8))
@@ -540,7 +590,7 @@ private struct Modele {
     /// closes a cycle of suppressions, the pattern that protects every cell of a two-way table
     /// with few suppressions); the smallest.
     func candidat(pour c: Int) -> Int? {
-        func rang(_ r: Int) -> (Int, Int)? {
+        func rang(_ r: Int) -> (Int, Int, Int)? {
             let rel = relations[r]
             let inconnues = rel.termes.filter { cellules[$0.cellule].estVariable }.count
             if !rel.egalite {
@@ -552,7 +602,11 @@ private struct Modele {
                 }
                 if somme != 0 { return nil }
             }
-            return (rel.egalite ? 0 : 1, inconnues)
+            // Among as many unknowns, a relation through the implicit difference of a rate
+            // comes after the others: it restates the rate's counts, whose breakdown, when it
+            // is published, has lines that cost less to withhold than the denominator.
+            let viaImplicite = rel.termes.contains { $0.cellule != c && implicites.contains($0.cellule) }
+            return (rel.egalite ? 0 : 1, inconnues, viaImplicite ? 1 : 0)
         }
         func cout(_ x: Int, _ r: Int) -> (Int, Int, Int) {
             let liens = relationsDe[x].filter { q in
@@ -564,13 +618,13 @@ private struct Modele {
         }
         func meilleur(_ r: Int) -> Int? {
             relations[r].termes.map(\.cellule)
-                .filter { cellules[$0].etat == .publiee && (cellules[$0].valeur ?? 0) > 0 }
+                .filter { cellules[$0].etat == .publiee && (cellules[$0].valeur ?? 0) > 0 && !implicites.contains($0) }
                 .min { a, b in
                     let (ca, cb) = (cout(a, r), cout(b, r))
                     return ca != cb ? ca < cb : cellules[a].cle < cellules[b].cle
                 }
         }
-        let classees = relationsDe[c].compactMap { r in rang(r).map { (r, $0) } }.sorted { ($0.1.0, $0.1.1, $0.0) < ($1.1.0, $1.1.1, $1.0) }
+        let classees = relationsDe[c].compactMap { r in rang(r).map { (r, $0) } }.sorted { ($0.1.0, $0.1.1, $0.1.2, $0.0) < ($1.1.0, $1.1.1, $1.1.2, $1.0) }
         for (r, _) in classees { if let x = meilleur(r) { return x } }
         // Nothing next to it: the smallest published count of any relation of its group.
         let groupe = composante(de: c)
@@ -697,11 +751,13 @@ private struct Modele {
                 tables[ref.table].valeurs[ref.valeur] = v
             }
         }
+        let exposees = statistiquesExposees(tables)
         for it in tables.indices {
             let table = tables[it]
             for iv in table.valeurs.indices where table.valeurs[iv].indicateur.secret {
                 var v = tables[it].valeurs[iv]
-                retenirFiguresDerivees(&v, total: totaux[Reference(table: it, valeur: iv, champ: .ligne(-1))], table: table)
+                retenirFiguresDerivees(&v, total: totaux[Reference(table: it, valeur: iv, champ: .ligne(-1))], table: table,
+                                       statistiquesExposees: exposees.contains([it, iv]))
                 tables[it].valeurs[iv] = v
             }
         }
@@ -709,7 +765,7 @@ private struct Modele {
     }
 
     /// Rates, shares, means and ratios that rest on a withheld count, or on too few requests.
-    mutating func retenirFiguresDerivees(_ v: inout ValeurIndicateur, total: Int?, table: TableDiffusee) {
+    mutating func retenirFiguresDerivees(_ v: inout ValeurIndicateur, total: Int?, table: TableDiffusee, statistiquesExposees: Bool) {
         let c = v.indicateur.comptes
         func pourBase(_ r: Retenue?) -> Retenue { r == .petitEffectif ? .effectifInsuffisant : .secret }
         // The rate of the indicator.
@@ -732,20 +788,16 @@ private struct Modele {
         }
         // Figures computed over the requests of `effectif` — or over the records a mean rests
         // on, when fewer (undated propositions) — withheld below the threshold.
-        let effectifPublie = c.effectif.flatMap { f in c.champs[f].flatMap { celluleDuChamp($0, table, v) }.flatMap { cellules[$0].valeur } }
+        let celluleEffectif = c.effectif.flatMap { f in c.champs[f].flatMap { celluleDuChamp($0, table, v) } }
+        let effectifPublie = celluleEffectif.flatMap { cellules[$0].valeur }
         let effectifs = [effectifPublie, v.indicateur.unite == .nombre ? nil : v.effectifDeLaValeur].compactMap { $0 }
         if let n = effectifs.min(), n >= 1, n < seuil {
-            let comptes = Set(c.champs.keys)
-            for i in v.statistiques.indices where !comptes.contains(v.statistiques[i].nom) && v.statistiques[i].valeur != nil {
-                v.statistiques[i].valeur = nil
-                v.statistiques[i].retenue = .effectifInsuffisant
-                bilan.figuresRetenues += 1
-            }
-            if v.indicateur.unite != .nombre && v.valeur != nil {
-                v.valeur = nil
-                v.valeurRetenue = .effectifInsuffisant
-                bilan.figuresRetenues += 1
-            }
+            retenirFiguresNonEntieres(&v)
+        }
+        // The same figures when a breakdown of those records has a withheld line, in this
+        // table or in one that adds up with it (``statistiquesExposees(_:)``).
+        if statistiquesExposees {
+            retenirFiguresNonEntieres(&v)
         }
         // Ratios of counts: withheld with any of their counts.
         for (nom, (num, den)) in c.rapports {
@@ -761,6 +813,78 @@ private struct Modele {
         }
         // A target is not judged on a withheld figure.
         if (v.aUnTaux ? v.tauxRetenu : v.valeurRetenue) != nil { v.atteinte = nil }
+    }
+
+    /// The values (table, value) whose figures that are not counts — the mean, median and
+    /// percentiles of the records of `effectif`, 1.7's delays — must be withheld because a
+    /// breakdown of those records (x.delais, its delay bands) has a withheld line, in their
+    /// table or in a table that adds up with theirs.
+    ///
+    /// In the same table, the median and the 90th percentile are whole numbers of days that
+    /// fix in which band a given rank falls, and the mean bounds the sum of the delays: with
+    /// n = 7 and a median of 6 days, at least 4 delays are of 0 to 7 days, so a « < 5 » band of
+    /// 0 to 7 days holds exactly 4 (the reviewer's L4). Across tables the same reasoning adds
+    /// up: a territory's median says how many of its delays are at most so many days, and the
+    /// territories add up to the C360 (a territory of 7 delays with a median of 4 days puts at
+    /// least 4 delays in the C360's 0–7 band, « < 5 »: 4); the months add up to the period, and
+    /// a mean times its n is a sum of delays that adds up too. The linear audit does not model
+    /// order statistics or sums of delays: the figures are withheld instead, in every table
+    /// tied to the masked band — same records (population of `effectif`), overlapping periods,
+    /// and the same territory or a territory and the whole C360.
+    func statistiquesExposees(_ tables: [TableDiffusee]) -> Set<[Int]> {
+        struct Membre { var table: Int, valeur: Int, territoire: String?, periode: Periode, touche: Bool }
+        var parIndicateur: [String: [Membre]] = [:]
+        var population: [String: Populations.Population] = [:]
+        for (it, table) in tables.enumerated() {
+            for (iv, v) in table.valeurs.enumerated() where v.indicateur.secret {
+                let c = v.indicateur.comptes
+                guard let f = c.effectif, let ensembles = c.champs[f] else { continue }
+                var touche = false
+                if let e = celluleDuChamp(ensembles, table, v) {
+                    touche = repartitions.contains { $0.total == e && $0.lignes.contains { retenue($0) != nil } }
+                }
+                parIndicateur[v.code, default: []].append(Membre(table: it, valeur: iv, territoire: v.indicateur.territorial ? table.territoire : nil,
+                                                                 periode: table.periode, touche: touche))
+                if let p = populations[ensembles[0].base] { population[v.code] = p }
+            }
+        }
+        var exposees: Set<[Int]> = []
+        for (code, membres) in parIndicateur.sorted(by: { $0.key < $1.key }) where membres.contains(where: \.touche) {
+            let p = population[code]
+            // Two tables are tied when their records can add up: overlapping periods (counted by
+            // cohort, or the same period), and the same territory or one of them the whole C360
+            // (territories that add up).
+            func lies(_ a: Membre, _ b: Membre) -> Bool {
+                guard a.periode.debut <= b.periode.fin, b.periode.debut <= a.periode.fin else { return false }
+                guard a.periode == b.periode || p?.periode == .cohorte else { return false }
+                if a.territoire == b.territoire { return true }
+                return p?.territoire == .additif && (a.territoire == nil || b.territoire == nil)
+            }
+            var composante = Array(membres.indices)
+            func racine(_ i: Int) -> Int { var i = i; while composante[i] != i { i = composante[i] }; return i }
+            for i in membres.indices {
+                for j in membres.indices where j > i && lies(membres[i], membres[j]) { composante[racine(j)] = racine(i) }
+            }
+            let touchees = Set(membres.indices.filter { membres[$0].touche }.map(racine))
+            for i in membres.indices where touchees.contains(racine(i)) { exposees.insert([membres[i].table, membres[i].valeur]) }
+        }
+        return exposees
+    }
+
+    /// Withholds the figures of `v` that are not counts (its mean as the value, the mean,
+    /// median and percentiles among its statistics) as « effectif insuffisant ».
+    mutating func retenirFiguresNonEntieres(_ v: inout ValeurIndicateur) {
+        let comptes = Set(v.indicateur.comptes.champs.keys)
+        for i in v.statistiques.indices where !comptes.contains(v.statistiques[i].nom) && v.statistiques[i].valeur != nil {
+            v.statistiques[i].valeur = nil
+            v.statistiques[i].retenue = .effectifInsuffisant
+            bilan.figuresRetenues += 1
+        }
+        if v.indicateur.unite != .nombre && v.valeur != nil {
+            v.valeur = nil
+            v.valeurRetenue = .effectifInsuffisant
+            bilan.figuresRetenues += 1
+        }
     }
 
     /// The cell of a field of `v` in its table (nil when it was not published).

@@ -281,7 +281,7 @@ public enum Restitution {
         l.append("n.c. : non calculable (dénominateur nul). Taux : numérateur / dénominateur entre parenthèses.")
         if t.territoire != nil { l.append("* indicateur calculé pour toute la C360 (équipe, annuaire, membres cœur)." ) }
         if t.diffusion == .externe {
-            l.append("< \(t.seuil) : effectif de 1 à \(t.seuil - 1), masqué (secret statistique) ; masqué : effectif (au moins \(t.seuil)) ou taux retenu pour qu'un petit effectif ne puisse être retrouvé par addition ou soustraction ; effectif insuffisant : taux, délai ou moyenne calculé sur moins de \(t.seuil) sollicitations, ou répartition d'un trop petit total.")
+            l.append("< \(t.seuil) : effectif de 1 à \(t.seuil - 1), masqué (secret statistique) ; masqué : effectif (au moins \(t.seuil)) ou taux retenu pour qu'un petit effectif ne puisse être retrouvé par addition ou soustraction ; effectif insuffisant : taux, délai ou moyenne calculé sur moins de \(t.seuil) sollicitations, délai moyen, médian ou 90e centile retenu parce qu'une tranche de délai est masquée, ou répartition d'un trop petit total.")
             if let b = t.protection { l.append("Secret statistique : \(b.petitsEffectifs) petit(s) effectif(s) et \(b.secrets) effectif(s) masqué(s) en protection, sur \(b.cellules) effectifs publiés.") }
         }
         return l.joined(separator: "\n")

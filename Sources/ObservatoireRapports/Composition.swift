@@ -48,7 +48,7 @@ public enum Composition {
 
     /// The words of the small-count rule, for the reading notes of every external document.
     static func legendeDuSecret(seuil: Int) -> String {
-        "« moins de \(seuil) » : effectif de 1 à \(seuil - 1), masqué (secret statistique) ; « masqué » : effectif (au moins \(seuil)) ou taux retenu pour qu'un petit effectif ne puisse être retrouvé par addition ou soustraction ; « effectif insuffisant » : délai, moyenne ou taux calculés sur moins de \(seuil) demandes, ou répartition d'un trop petit total."
+        "« moins de \(seuil) » : effectif de 1 à \(seuil - 1), masqué (secret statistique) ; « masqué » : effectif (au moins \(seuil)) ou taux retenu pour qu'un petit effectif ne puisse être retrouvé par addition ou soustraction ; « effectif insuffisant » : délai, moyenne ou taux calculés sur moins de \(seuil) demandes, délai moyen, médian ou 90e centile retenu parce qu'une tranche de délai est masquée, ou répartition d'un trop petit total."
     }
 
     /// What the small-count protection of this diffusion withheld, in one French sentence.

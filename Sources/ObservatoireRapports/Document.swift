@@ -319,7 +319,7 @@ public struct DocumentRapport: Sendable {
         case .interne:
             return "Document de travail de la coordination : tous les effectifs sont affichés. Ne pas diffuser hors de la Communauté 360."
         case .externe:
-            return "Secret statistique appliqué. Tout effectif de 1 à \(seuil - 1) (sollicitations, propositions, personnes, acteurs, postes) est remplacé par « moins de \(seuil) », ainsi que le taux ou la part qui en découle (« masqué ») ; une seconde case est masquée quand la première pourrait être retrouvée par différence avec le total. Un délai ou une moyenne calculés sur moins de \(seuil) demandes ne sont pas publiés (« effectif insuffisant »)."
+            return "Secret statistique appliqué. Tout effectif de 1 à \(seuil - 1) (sollicitations, propositions, personnes, acteurs, postes) est remplacé par « moins de \(seuil) », ainsi que le taux ou la part qui en découle (« masqué ») ; une seconde case est masquée quand la première pourrait être retrouvée par différence avec le total, ou quand un taux laisserait lire un petit écart entre ses deux nombres (8 sur 9 : 1). Un délai ou une moyenne calculés sur moins de \(seuil) demandes, ou publiés à côté d'une tranche de délai masquée, ne sont pas publiés (« effectif insuffisant »)."
         }
     }
 }

@@ -8,7 +8,8 @@ import Foundation
 /// figure counts, and solves, for every masked count, the linear relations between everything
 /// published, in whole numbers ≥ 0: « < 5 » is between 1 and 4, « secret » at least 5 (it is
 /// never a small count, and zero is never masked), a published rate or share is known to ±0,05 point, a mean per person to ±0,05. A
-/// masked count is *recovered* when only one whole value fits.
+/// masked count is *recovered* when only one whole value fits. With ``complements``, the count a
+/// published rate leaves out (denominator − numerator) is checked too when it is small.
 ///
 /// The true figures (the same tables in `interne`) are used only to ask « is there a solution
 /// where this cell differs from its true value? » and to confirm a recovery.
@@ -28,6 +29,9 @@ struct Attaquant {
     private var periodes: [String: [(debut: Jour, fin: Jour, variable: Int)]] = [:]
     private var parTerritoire: [String: [String: Int]] = [:]
     private(set) var cellulesMasquees = 0
+    /// Whether the count a published rate leaves out (denominator − numerator: « 8 — 88,9 %
+    /// (8 / 9) » leaves 1) is a count to protect too, when it is from 1 to the threshold − 1.
+    var complements = false
 
     init(seuil: Int, territoires: [String]) {
         self.seuil = seuil
@@ -78,6 +82,18 @@ struct Attaquant {
         let termes = num.map { ($0, 100.0) }
         p.ligne(termes + [(den, -(t + 0.05))], auPlus: 0)
         p.ligne(termes + [(den, -(t - 0.05))], bas: 0, haut: nil)
+    }
+
+    /// With `complements`, `den − num` (never printed, but deduced from what is) must have
+    /// another possible value when it is small.
+    private mutating func complement(_ num: Int, _ den: Int, _ vraie: ValeurIndicateur, nom: String) {
+        guard complements, let n = vraie.numerateur, let d = vraie.denominateur else { return }
+        let reste = Int((d - n).rounded())
+        guard reste >= 1, reste < seuil else { return }
+        let v = p.variable(bas: 0, haut: nil)
+        p.ligne([(v, 1), (num, 1), (den, -1)], egalA: 0)
+        if masques[v] == nil { cellulesMasquees += 1 }
+        masques[v] = (nom, reste)
     }
 
     private mutating func somme(_ total: Int, _ parties: [Int]) {
@@ -133,6 +149,7 @@ struct Attaquant {
             case "x.rapt":
                 let s = x("S"), oui = x("S.rapt=oui")
                 valeur(oui); numerateur(oui); denominateur(s); taux([oui], s, v.taux)
+                complement(oui, s, w, nom: "x.rapt non-oui \(periode) \(territoire ?? "C360")")
                 let l = lignes("S.rapt")
                 if !l.isEmpty { somme(s, l); parts(l, s) }
             case "1.3":
@@ -149,10 +166,12 @@ struct Attaquant {
                 let e = ["1.4": "Prop.eval", "2.2": "Prop.adhoc", "2.3": "Prop.milieu"][v.code]!
                 let n = x(e), prop = x("Prop")
                 valeur(n); numerateur(n); denominateur(prop); taux([n], prop, v.taux)
+                complement(n, prop, w, nom: "\(v.code) complément \(periode) \(territoire ?? "C360")")
                 auPlus([n], [prop])
             case "1.5":
                 let prop = x("Prop"), rd = x("RD"), r = x("R")
                 valeur(prop); numerateur(rd); denominateur(r); taux([rd], r, v.taux)
+                complement(rd, r, w, nom: "1.5 sans proposition \(periode) \(territoire ?? "C360")")
                 auPlus([rd], [r]); auPlus([rd], [x("D")]); auPlus([r], [x("S")])
             case "1.6":
                 let l = lignes("Prop.decision")
@@ -162,6 +181,7 @@ struct Attaquant {
                 let decidees = x("Prop.decidees")
                 somme(decidees, ["acceptee", "refusee", "sans_suite"].map { x("Prop.decision=\($0)") })
                 valeur(acc); numerateur(acc); denominateur(decidees); stat("en_attente", att); taux([acc], decidees, v.taux)
+                complement(acc, decidees, w, nom: "1.6 refusées ou sans suite \(periode) \(territoire ?? "C360")")
             case "1.7":
                 let dd = x("D"), sans = x("S.sansD"), s = x("S")
                 stat("n", dd); stat("sans_proposition", sans)
@@ -175,6 +195,7 @@ struct Attaquant {
             case "3.1":
                 let a = x("A"), cc = x("A.coconstruit")
                 valeur(cc); numerateur(cc); denominateur(a); taux([cc], a, v.taux)
+                complement(cc, a, w, nom: "3.1 non co-construits \(periode) \(territoire ?? "C360")")
                 let l = lignes("A.projet")
                 if !l.isEmpty { somme(a, l); parts(l, a) }
                 somme(cc, ["personne", "aidant", "pair_aidant"].map { x("A.projet=\($0)") })
@@ -182,6 +203,7 @@ struct Attaquant {
             case "x.personnes":
                 let pers = variable("P", d, f, territoire), multi = variable("P.multi", d, f, territoire)
                 valeur(pers); numerateur(multi); denominateur(pers); taux([multi], pers, v.taux)
+                complement(multi, pers, w, nom: "x.personnes venues une fois \(periode) \(territoire ?? "C360")")
                 let s = x("S")
                 auPlus([multi], [pers]); auPlus([pers, multi], [s])
                 if let r = v.statistique("sollicitations_par_personne") {

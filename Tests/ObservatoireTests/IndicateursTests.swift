@@ -250,9 +250,18 @@ final class IndicateursTests: XCTestCase {
         XCTAssertNil(t.precedent("1.1")?.valeur)
         XCTAssertNil(t.precedent("1.7")?.valeur, "délai sur une seule demande")
         XCTAssertEqual(t.precedent("1.7")?.valeurRetenue, .effectifInsuffisant)
-        // The mean delay of 2025 rests on 8 requests: shown, with its median and percentile.
-        XCTAssertEqual(t["1.7"]?.valeur, 16.8)
-        XCTAssertEqual(t["1.7"]?.statistique("mediane"), 15)
+        // The mean delay of 2025 rests on 8 requests (16,8 days, median 15), but its delay
+        // bands (x.delais) hold small counts, which the mean, median and percentile would pin
+        // down: they are withheld (« effectif insuffisant », never « < 5 »).
+        let interne = try moteur.tableau(.annee(2025), diffusion: .interne)
+        XCTAssertEqual(interne["1.7"]?.valeur, 16.8)
+        XCTAssertEqual(interne["1.7"]?.statistique("mediane"), 15)
+        XCTAssertTrue(t["x.delais"]?.repartition.contains { $0.retenue == .petitEffectif } ?? false)
+        XCTAssertNil(t["1.7"]?.valeur)
+        XCTAssertEqual(t["1.7"]?.valeurRetenue, .effectifInsuffisant)
+        XCTAssertNil(t["1.7"]?.statistique("mediane"))
+        XCTAssertEqual(t["1.7"]?.statistiques.first { $0.nom == "mediane" }?.retenue, .effectifInsuffisant)
+        XCTAssertEqual(interne["1.7"]?.statistique("n"), 8)
         // No small count anywhere in the JSON, and no « < 5 » for what is not a count.
         let json = Restitution.json(t).texteCompact
         XCTAssertTrue(json.contains("\"< 5\""))

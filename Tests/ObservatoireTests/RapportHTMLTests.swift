@@ -277,7 +277,7 @@ final class RapportHTMLTests: XCTestCase {
 
     // MARK: - Accessibility
 
-    func verifierAccessibilite(_ page: String, _ nom: String) {
+    func verifierAccessibilite(_ page: String, _ nom: String, cibleAtteinte: Bool = true) {
         XCTAssertTrue(page.hasPrefix("<!DOCTYPE html>"), nom)
         XCTAssertTrue(page.contains("<html lang=\"fr\">"), nom)
         XCTAssertTrue(page.contains("<meta charset=\"utf-8\">"), nom)
@@ -322,14 +322,20 @@ final class RapportHTMLTests: XCTestCase {
         }
         XCTAssertTrue(page.contains("<a class=\"lien-evitement\" href=\"#contenu\">"), nom)
         XCTAssertTrue(page.contains("<nav class=\"sommaire\""), nom)
-        // A target is met or not in words, not by colour alone.
-        XCTAssertTrue(page.contains("</span>atteinte</span>"), nom)
+        // A target is met or not in words, not by colour alone. The external report of the
+        // fixture judges no target: its one met target (the mean delay of 1.7) is withheld
+        // beside masked delay bands, and says so in words.
+        if cibleAtteinte {
+            XCTAssertTrue(page.contains("</span>atteinte</span>"), nom)
+        } else {
+            XCTAssertTrue(page.contains("<span class=\"atteinte inconnue\">non jugée (effectif insuffisant)</span>"), nom)
+        }
     }
 
     func testStructureAccessible() throws {
         let t = try preparer()
         verifierAccessibilite(try rapport(t), "rapport")
-        verifierAccessibilite(try rapport(t, diffusion: .externe), "rapport externe")
+        verifierAccessibilite(try rapport(t, diffusion: .externe), "rapport externe", cibleAtteinte: false)
         verifierAccessibilite(try tableauDeBord(t), "tableau de bord")
     }
 
