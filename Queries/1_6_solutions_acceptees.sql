@@ -10,6 +10,8 @@
 -- comptes: valeur = Prop[decision=acceptee]; numerateur = Prop[decision=acceptee];
 --   denominateur = Prop[decision=acceptee] + Prop[decision=refusee] + Prop[decision=sans_suite];
 --   en_attente = Prop[decision=en_attente]; repartition = Prop par decision
+-- contraintes: Prop[decision=acceptee] + Prop[decision=refusee] + Prop[decision=en_attente]
+--   + Prop[decision=sans_suite] = Prop
 -- libelle_court: Solutions acceptées
 -- section: propositions
 -- compte: propositions
