@@ -871,6 +871,13 @@ public final class Importeur {
                 var (resultat, avertissements) = validateur.validerAvecAvertissements(l.valeurs, ligne: brut.ligne)
                 if case .failure(var r) = resultat {
                     if !identifiant.isEmpty { r.identifiant = identifiant }
+                    // A row shorter than the header reads its missing cells as empty (some tools
+                    // drop empty cells at the end of a row); when that fails, the cut is the
+                    // likelier cause, and the message says so.
+                    let n = brut.champs.count
+                    if n < largeur, let m = entete.lastIndex(where: { !$0.isEmpty }), n <= m {
+                        r.message = "La ligne n'a que \(n) champ\(n > 1 ? "s" : "") pour \(m + 1) colonnes (ligne incomplète, ou coupée en deux par un retour à la ligne dans une cellule sans guillemets). " + r.message
+                    }
                     if let origines = l.origines { r = contexte.dansLesMotsDeLaSource(r, table: table, origines: origines) }
                     resultat = .failure(r)
                 } else if let origines = l.origines {
@@ -917,9 +924,6 @@ public final class Importeur {
         case .guillemetNonFerme:
             return Rejet(ligne: ligne, colonne: nil, valeur: nil, regle: .ligneMalformee,
                          message: "Un guillemet ouvert à cette ligne n'est jamais fermé : la suite du fichier a été lue comme un seul champ. Corrigez le guillemet et réimportez le fichier.")
-        case .champsManquants(let n, let m):
-            return Rejet(ligne: ligne, colonne: nil, valeur: nil, regle: .ligneMalformee,
-                         message: "La ligne a \(n) champ\(n > 1 ? "s" : "") alors que l'en-tête a \(m) colonnes : elle est incomplète (souvent, un retour à la ligne dans une cellule que l'outil d'export n'a pas entourée de guillemets la coupe en deux). Corrigez la ligne dans l'export, ou complétez-la de ses séparateurs.")
         }
     }
 }

@@ -245,26 +245,19 @@ public final class LecteurCSV: SourceTabulaire {
 
     /// The next record after the header, or nil at the end; blank records are skipped and counted.
     public func suivant() throws -> EnregistrementBrut? {
-        while var r = enAttente.isEmpty ? try lireEnregistrement() : enAttente.removeFirst() {
+        while let r = enAttente.isEmpty ? try lireEnregistrement() : enAttente.removeFirst() {
             if r.anomalie == nil && r.champs.allSatisfy({ $0.isEmpty }) {
                 lignesVides += 1
                 continue
-            }
-            // A row shorter than the header is not read as if its last cells were empty: the
-            // values after a cut would land in the wrong columns or vanish.
-            if r.anomalie == nil && r.champs.count < largeurEntete {
-                r.anomalie = .champsManquants(r.champs.count, attendus: largeurEntete)
             }
             return r
         }
         return nil
     }
 
-    /// The header's width up to its last named column (empty names after it, from trailing
-    /// separators, are not expected in the rows).
-    private lazy var largeurEntete: Int = (entete.lastIndex(where: { !$0.isEmpty }) ?? -1) + 1
-
-    private enum Etat { case debutChamp, nonCite, cite, guillemetDansCite }
+    /// `espacesApresCite`: spaces after the closing quote of a field that crossed a line break
+    /// (`"… d'Arras" ;`), still a proper end if a separator or a line end follows.
+    private enum Etat { case debutChamp, nonCite, cite, guillemetDansCite, espacesApresCite }
 
     /// Opening quotes one record may have read again as ordinary characters (a bound on the
     /// work a crafted file can cause: each costs one more reading of the record).
@@ -338,7 +331,7 @@ public final class LecteurCSV: SourceTabulaire {
             }
             // Fast path: a run of ordinary bytes is scanned and copied at once (the per-byte
             // state machine below only sees separators, quotes and line ends).
-            if etat != .guillemetDansCite {
+            if etat != .guillemetDansCite && etat != .espacesApresCite {
                 let debut = position
                 var k = position
                 let cite = etat == .cite
@@ -421,7 +414,28 @@ public final class LecteurCSV: SourceTabulaire {
                     // and the "closing" quote belongs to a later row: the rows in between would
                     // vanish into one field. The record is read again with that quote as an
                     // ordinary character.
+                    if sautDansCite && (b == 32 || b == 9) {
+                        ajouter(b)
+                        etat = .espacesApresCite
+                        continue
+                    }
                     if sautDansCite, try relireSansGuillemet(ouverture) { return try lireEnregistrement() }
+                    ajouter(b)
+                    etat = .nonCite
+                }
+            case .espacesApresCite:
+                if b == sep {
+                    finirChamp()
+                    etat = .debutChamp
+                } else if b == 10 || b == 13 {
+                    if b == 13 { try sauterLF() }
+                    ligneCourante += 1
+                    finirChamp()
+                    return try terminer(ligneDebut, anomalie, nonASCII: nonASCII, nul: nul)
+                } else if b == 32 || b == 9 {
+                    ajouter(b)
+                } else {
+                    if try relireSansGuillemet(ouverture) { return try lireEnregistrement() }
                     ajouter(b)
                     etat = .nonCite
                 }

@@ -15,9 +15,6 @@ public enum AnomalieLecture: Equatable, Sendable {
     case tropDeChamps(Int)
     /// The file ends inside a quoted field.
     case guillemetNonFerme
-    /// Fewer fields than the header names (CSV): a truncated row, or a row cut in two by a line
-    /// break in a cell the exporting tool did not quote.
-    case champsManquants(Int, attendus: Int)
     /// Workbook cells whose value cannot be known (in row order; at least one).
     case cellulesIllisibles([CelluleIllisible])
     /// A workbook row numbered at or before a row that came earlier in the sheet (a crafted or
@@ -32,7 +29,6 @@ public enum AnomalieLecture: Equatable, Sendable {
         case .champTropLong(_, let t): return "un champ dépasse la taille maximale de \(FormatFrancais.entier(t)) octets"
         case .tropDeChamps(let n): return "plus de \(n - 1) champs"
         case .guillemetNonFerme: return "un guillemet ouvert n'est jamais fermé"
-        case .champsManquants(let n, let m): return "\(n) champ\(n > 1 ? "s" : "") au lieu de \(m)"
         case .cellulesIllisibles(let c): return c[0].texte
         case .ligneDesordonnee(let p): return "son numéro de ligne ne vient pas après celui de la ligne précédente (\(p))"
         }

@@ -254,6 +254,29 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 5)
     }
 
+    /// A row shorter than the header: its missing cells are read as empty (a tool that drops the
+    /// empty cells at the end of a row loses nothing); when that leaves a required value
+    /// missing, the message says the row looks cut, and a snapshot keeps the stored row.
+    func testLigneCourte() throws {
+        let t = try EspaceDeTest()
+        let complete = CSV.sollicitation("S2")
+        let coupee = complete.components(separatedBy: ";").prefix(3).joined(separator: ";")      // cut after personne_id
+        let v1 = try t.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, [CSV.sollicitation("S1"), complete]))
+        XCTAssertEqual(try t.importer([v1]) { $0.instantane = true }.totalImportees, 2)
+        let v2 = try t.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, [
+            // S1 without its last cell (date_cloture, empty); S2 cut after personne_id.
+            CSV.sollicitation("S1").components(separatedBy: ";").dropLast().joined(separator: ";"), coupee, "fin de la note;;;",
+        ]))
+        let b = try t.importer([v2]) { $0.instantane = true }
+        XCTAssertEqual(b.fichiers[0].importees, 1, "S1 sans sa dernière cellule vide est enregistrée")
+        XCTAssertEqual(b.fichiers[0].supprimees, 0, "S2, coupée, reste dans la base")
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 2)
+        let message = try t.base().file.read { db in
+            try String.fetchOne(db, sql: "SELECT message FROM rejets WHERE ligne = 3") ?? ""
+        }
+        XCTAssertTrue(message.hasPrefix("La ligne n'a que 3 champs pour 16 colonnes (ligne incomplète"), message)
+    }
+
     /// A file named twice, or a folder and a file in it, is read once.
     func testFichierNommeDeuxFoisLuUneFois() throws {
         let t = try EspaceDeTest()

@@ -164,12 +164,20 @@ final class LectureCSVTests: XCTestCase {
         XCTAssertEqual(r.compactMap(\.anomalie), [])
     }
 
-    /// A row with fewer fields than the header is flagged (its cells would land in the wrong
-    /// columns or vanish); blank rows and empty header names after the last one are not.
-    func testLigneIncompleteSignalee() throws {
+    /// A row with fewer fields than the header is returned as it is (some tools drop the empty
+    /// cells at the end of a row; the import reads them as empty and says when the row looks cut).
+    func testLigneCourteRenduTelleQuelle() throws {
         let (_, r) = try lire(Array("a;b;c;;\n1;2;3\n4;5\n;;\n6;7;8;;\n".utf8))
         XCTAssertEqual(r.map(\.champs), [["1", "2", "3"], ["4", "5"], ["6", "7", "8", "", ""]])
-        XCTAssertEqual(r.map(\.anomalie), [nil, .champsManquants(2, attendus: 3), nil])
+        XCTAssertEqual(r.compactMap(\.anomalie), [])
+    }
+
+    /// Spaces after the closing quote of a multi-line cell (a hand-edited file): still the end
+    /// of the cell, as spreadsheets read it; the row is not read again.
+    func testEspacesApresUnGuillemetFermant() throws {
+        let (_, r) = try lire(Array("id;nom;n\nA1;\"Mairie\nd'Arras\" ;1\nA2;\"x\ny\"  \nA3;z;3\n".utf8))
+        XCTAssertEqual(r.map(\.champs), [["A1", "Mairie\nd'Arras ", "1"], ["A2", "x\ny  "], ["A3", "z", "3"]])
+        XCTAssertEqual(r.map(\.ligne), [2, 3, 4])
     }
 
     func testFichiersRefusesEnBloc() throws {

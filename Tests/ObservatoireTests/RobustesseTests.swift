@@ -185,7 +185,13 @@ final class RobustesseTests: XCTestCase {
         XCTAssertEqual(gros.importees, 1, "la ligne après le champ géant est lue")
         let colonnes = try verifier(t, "colonnes.csv", Array((Array(repeating: "c", count: 10_000).joined(separator: ";") + "\n1;2\n").utf8), table: nil)
         XCTAssertNotNil(colonnes.erreur, "10 000 colonnes : en-tête refusé")
-        XCTAssertEqual(try verifier(t, "guillemet.csv", entete + Array("\"S4;2025-03-10\n".utf8) + ligne).motifs["ligne_malformee"], 1)
+        // An unbalanced quote before another line: read as an ordinary character (the line after
+        // it is not swallowed); the short row it starts is rejected.
+        let guillemet = try verifier(t, "guillemet.csv", entete + Array("\"S4;2025-03-10\n".utf8) + ligne)
+        XCTAssertEqual(guillemet.lues, 2, "la ligne suivante n'est pas avalée")
+        XCTAssertEqual(guillemet.rejetees, 1)
+        XCTAssertEqual(try verifier(t, "guillemet-fin.csv", entete + Array("S7;\"2025-03-10".utf8)).motifs["ligne_malformee"], 1,
+                       "un guillemet jamais fermé sur la dernière ligne")
         let melange = try verifier(t, "melange.csv", entete + Array((CSV.sollicitation("S5", territoire: "Liévin") + "\n").utf8)
                                    + Array("S6;2025-03-10;P1;adulte_sh;information;;demande;non;;Li".utf8) + [0xE9] + Array("vin;62;;;;;\n".utf8))
         XCTAssertEqual(melange.importees, 1)
