@@ -180,6 +180,10 @@ struct Attaquant {
                 let acc = x("Prop.decision=acceptee"), att = x("Prop.decision=en_attente")
                 let decidees = x("Prop.decidees")
                 somme(decidees, ["acceptee", "refusee", "sans_suite"].map { x("Prop.decision=\($0)") })
+                // Every proposition has one of the four decisions (`decision` is required,
+                // spec/format-export.md), breakdown printed or not: the propositions (1.5's
+                // value) are the decided ones and those pending.
+                somme(prop, [decidees, att])
                 valeur(acc); numerateur(acc); denominateur(decidees); stat("en_attente", att); taux([acc], decidees, v.taux)
                 complement(acc, decidees, w, nom: "1.6 refusées ou sans suite \(periode) \(territoire ?? "C360")")
             case "1.7":
