@@ -291,6 +291,13 @@ public final class LecteurCSV: SourceTabulaire {
             try revenir(a: debutEnregistrement, ligne: ligneDebut)
             return true
         }
+        /// The line end `b` (CR, LF, or the CR of a CRLF) closes the field and the record.
+        func finDeLigne(_ b: UInt8) throws -> EnregistrementBrut {
+            if b == 13 { try sauterLF() }
+            ligneCourante += 1
+            finirChamp()
+            return try terminer(ligneDebut, anomalie, nonASCII: nonASCII, nul: nul)
+        }
         func finirChamp() {
             if bornes.count < limiteChamps {
                 bornes.append(octets.count)
@@ -371,10 +378,7 @@ public final class LecteurCSV: SourceTabulaire {
                     finirChamp()
                     etat = .debutChamp
                 } else if b == 10 || b == 13 {
-                    if b == 13 { try sauterLF() }
-                    ligneCourante += 1
-                    finirChamp()
-                    return try terminer(ligneDebut, anomalie, nonASCII: nonASCII, nul: nul)
+                    return try finDeLigne(b)
                 } else if b == guillemet && etat == .debutChamp && !guillemetsLitteraux.contains(origineTampon + position - 1) {
                     etat = .cite
                     ouverture = origineTampon + position - 1
@@ -403,10 +407,7 @@ public final class LecteurCSV: SourceTabulaire {
                     finirChamp()
                     etat = .debutChamp
                 } else if b == 10 || b == 13 {
-                    if b == 13 { try sauterLF() }
-                    ligneCourante += 1
-                    finirChamp()
-                    return try terminer(ligneDebut, anomalie, nonASCII: nonASCII, nul: nul)
+                    return try finDeLigne(b)
                 } else {
                     // Text after a closing quote. Within one line, kept as is, as spreadsheets do
                     // (`"abc"def`). After a line break, the opening quote was most likely a stray
@@ -428,10 +429,7 @@ public final class LecteurCSV: SourceTabulaire {
                     finirChamp()
                     etat = .debutChamp
                 } else if b == 10 || b == 13 {
-                    if b == 13 { try sauterLF() }
-                    ligneCourante += 1
-                    finirChamp()
-                    return try terminer(ligneDebut, anomalie, nonASCII: nonASCII, nul: nul)
+                    return try finDeLigne(b)
                 } else if b == 32 || b == 9 {
                     ajouter(b)
                 } else {

@@ -1,4 +1,5 @@
 import Foundation
+import XCTest
 @testable import ObservatoireCore
 @testable import ObservatoireIndicateurs
 
@@ -291,5 +292,23 @@ struct Attaquant {
             if !autre { trouvees.append(Recuperation(cellule: m.nom, valeur: m.vrai)) }
         }
         return trouvees
+    }
+}
+
+extension Attaquant {
+    /// An attacker who has read one diffusion: the same tables as published (`externe`) and as
+    /// computed (`interne`, to check that the true figures satisfy its relations). With
+    /// `complements`, the counts that rates leave out are attacked too.
+    static func ayantLu(_ externe: [TableDiffusee], _ interne: [TableDiffusee], moteur: Moteur, complements: Bool = false,
+                        file: StaticString = #filePath, line: UInt = #line) throws -> Attaquant {
+        var a = Attaquant(seuil: moteur.configuration.seuilPetitsEffectifs, territoires: try moteur.tousLesTerritoiresConnus())
+        a.complements = complements
+        XCTAssertEqual(externe.count, interne.count, file: file, line: line)
+        for (e, i) in zip(externe, interne) {
+            XCTAssertEqual(e.periode, i.periode, file: file, line: line)
+            XCTAssertEqual(e.territoire, i.territoire, file: file, line: line)
+            a.lire(e.valeurs, vraies: i.valeurs, periode: e.periode, territoire: e.territoire)
+        }
+        return a
     }
 }

@@ -42,14 +42,7 @@ final class SecretDecisionsTests: XCTestCase {
     }
 
     func attaquer(_ externe: [TableDiffusee], _ interne: [TableDiffusee], moteur: Moteur) throws -> [String] {
-        var a = Attaquant(seuil: moteur.configuration.seuilPetitsEffectifs, territoires: try moteur.tousLesTerritoiresConnus())
-        a.complements = true
-        XCTAssertEqual(externe.count, interne.count)
-        for (e, i) in zip(externe, interne) {
-            XCTAssertEqual(e.periode, i.periode)
-            XCTAssertEqual(e.territoire, i.territoire)
-            a.lire(e.valeurs, vraies: i.valeurs, periode: e.periode, territoire: e.territoire)
-        }
+        var a = try Attaquant.ayantLu(externe, interne, moteur: moteur, complements: true)
         let r = a.recuperer().map(\.description)
         XCTAssertTrue(a.coherent, "les vrais chiffres vérifient les relations de l'attaquant")
         return r

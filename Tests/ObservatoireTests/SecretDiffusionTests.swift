@@ -13,8 +13,14 @@ final class SecretDiffusionTests: XCTestCase {
 
     /// A workspace with `n` synthetic requests over 2024–2025 (clean rows), imported.
     func jeu(_ n: Int, graine: UInt64) throws -> (EspaceDeTest, Moteur) {
-        let t = try EspaceDeTest()
+        let (t, moteur) = try SecretDiffusionTests.jeu(n, graine: graine)
         espaces.append(t)
+        return (t, moteur)
+    }
+
+    /// The same, for other suites (the caller keeps the workspace alive).
+    static func jeu(_ n: Int, graine: UInt64) throws -> (EspaceDeTest, Moteur) {
+        let t = try EspaceDeTest()
         var o = OptionsDemo(aujourdhui: Jour(annee: 2026, mois: 1, jour: 15)!)
         o.sollicitations = n
         o.graine = graine
@@ -29,12 +35,7 @@ final class SecretDiffusionTests: XCTestCase {
 
     /// Attacks one diffusion: the same tables in `externe` and `interne`.
     func attaquer(_ externe: [TableDiffusee], _ interne: [TableDiffusee], moteur: Moteur) throws -> (recuperees: [Attaquant.Recuperation], masquees: Int) {
-        var a = Attaquant(seuil: moteur.configuration.seuilPetitsEffectifs, territoires: try moteur.tousLesTerritoiresConnus())
-        XCTAssertEqual(externe.count, interne.count)
-        for (e, i) in zip(externe, interne) {
-            XCTAssertEqual(e.periode, i.periode)
-            a.lire(e.valeurs, vraies: i.valeurs, periode: e.periode, territoire: e.territoire)
-        }
+        var a = try Attaquant.ayantLu(externe, interne, moteur: moteur)
         let r = a.recuperer()
         return (r, a.cellulesMasquees)
     }

@@ -153,14 +153,7 @@ final class SecretFuitesTests: XCTestCase {
     /// Attacks one diffusion (the same tables `externe` and `interne`), rates' complements
     /// included.
     func attaquer(_ externe: [TableDiffusee], _ interne: [TableDiffusee], moteur: Moteur) throws -> [String] {
-        var a = Attaquant(seuil: moteur.configuration.seuilPetitsEffectifs, territoires: try moteur.tousLesTerritoiresConnus())
-        a.complements = true
-        XCTAssertEqual(externe.count, interne.count)
-        for (e, i) in zip(externe, interne) {
-            XCTAssertEqual(e.periode, i.periode)
-            XCTAssertEqual(e.territoire, i.territoire)
-            a.lire(e.valeurs, vraies: i.valeurs, periode: e.periode, territoire: e.territoire)
-        }
+        var a = try Attaquant.ayantLu(externe, interne, moteur: moteur, complements: true)
         return a.recuperer().map(\.description)
     }
 
@@ -213,18 +206,8 @@ final class SecretFuitesTests: XCTestCase {
     /// `indicateurs` exports of a year, a month and a territory let no rate's small complement
     /// be read (the reviewer's `terrates.py` found 31 such rates in three workspaces).
     func testAucunComplementDeTauxNeSeLitDansLesDiffusionsDUnJeuGenere() throws {
-        let t = try EspaceDeTest()
+        let (t, moteur) = try SecretDiffusionTests.jeu(1_500, graine: 44)
         espaces.append(t)
-        var o = OptionsDemo(aujourdhui: Jour(annee: 2026, mois: 1, jour: 15)!)
-        o.sollicitations = 1_500
-        o.graine = 44
-        o.tauxErreurs = 0
-        o.du = Jour(annee: 2024, mois: 1, jour: 1)!
-        o.au = Jour(annee: 2025, mois: 12, jour: 31)!
-        let exports = t.dossier.appendingPathComponent("exports")
-        _ = try GenerateurDemo.generer(dans: exports, options: o)
-        _ = try t.importer([exports])
-        let moteur = Moteur(base: try t.base(), configuration: t.espace.configuration)
         let modeles = Modeles(espace: t.espace)
 
         var diffusions: [(String, externe: [TableDiffusee], interne: [TableDiffusee])] = []
@@ -234,10 +217,7 @@ final class SecretFuitesTests: XCTestCase {
         diffusions.append(("rapport annuel", try rapport(.externe), try rapport(.interne)))
         func tableauDeBord(_ d: Diffusion) throws -> [TableDiffusee] {
             let b = try Preparation.tableauDeBord(espace: t.espace, base: try t.base(), jusqua: Jour(annee: 2025, mois: 12, jour: 31)!, diffusion: d)
-            return zip(b.mois, b.parMois).map { TableDiffusee(periode: $0, territoire: nil, valeurs: $1) }
-                + [TableDiffusee(periode: b.cumul.periode, territoire: nil, valeurs: b.cumul.indicateurs),
-                   TableDiffusee(periode: b.cumul.periode.anneePrecedente, territoire: nil, valeurs: b.cumul.precedent)]
-                + b.territoires.map { TableDiffusee(periode: b.cumul.periode, territoire: $0.territoire, valeurs: $0.valeurs) }
+            return SecretDecisionsTests.tablesDuTableauDeBord(b)
         }
         diffusions.append(("tableau de bord", try tableauDeBord(.externe), try tableauDeBord(.interne)))
         let territoire = try XCTUnwrap(try moteur.tousLesTerritoiresConnus().first)
