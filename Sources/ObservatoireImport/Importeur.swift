@@ -915,6 +915,9 @@ public final class Importeur {
         case .ligneDesordonnee(let precedente):
             return Rejet(ligne: ligne, colonne: nil, valeur: nil, regle: .ligneMalformee,
                          message: "Le classeur numérote cette ligne \(ligne) alors qu'elle vient après la ligne \(precedente) : l'ordre des lignes du fichier est incohérent (fichier écrit ou modifié par un programme). Ouvrez le classeur dans Excel ou LibreOffice, vérifiez ses lignes, enregistrez-le à nouveau au format .xlsx puis réimportez-le.")
+        case .celluleRepetee(let reference, let c):
+            return Rejet(ligne: ligne, colonne: c < entete.count ? entete[c] : nil, valeur: nil, regle: .ligneMalformee,
+                         message: "La cellule \(reference) apparaît deux fois dans cette ligne du classeur (fichier écrit ou modifié par un programme) : laquelle des deux valeurs est la bonne ne peut pas être décidé. Ouvrez le classeur dans Excel ou LibreOffice, vérifiez la ligne, enregistrez-le à nouveau au format .xlsx puis réimportez-le.")
         case .champTropLong(let c, let t):
             return Rejet(ligne: ligne, colonne: c < entete.count ? entete[c] : nil, valeur: nil, regle: .champTropLong,
                          message: "Un champ dépasse la taille maximale de \(FormatFrancais.entier(t)) octets : un guillemet est peut-être mal fermé. Corrigez la ligne dans l'export.")

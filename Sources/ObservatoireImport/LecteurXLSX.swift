@@ -556,6 +556,14 @@ final class DelegueFeuille: DelegueXML {
         if let derniere = cellules.map(\.0).max() {
             champs = [String](repeating: "", count: derniere + 1)
             for (c, v) in cellules { champs[c] = v }
+            // Excel writes a row's cells left to right; only a file that does not can give a
+            // cell twice (the later value would silently replace the earlier one).
+            if anomalie == nil, !zip(cellules, cellules.dropFirst()).allSatisfy({ $0.0 < $1.0 }) {
+                var vues = Set<Int>()
+                if let c = cellules.first(where: { !vues.insert($0.0).inserted })?.0 {
+                    anomalie = .celluleRepetee(reference: ReferenceCellule.texte(ligne: ligne, colonne: c), colonne: c)
+                }
+            }
         }
         // An out-of-order row that holds something is flagged (an empty one loses nothing).
         if anomalie == nil, let p = desordonneeApres,

@@ -20,6 +20,9 @@ public enum AnomalieLecture: Equatable, Sendable {
     /// A workbook row numbered at or before a row that came earlier in the sheet (a crafted or
     /// damaged file: Excel numbers rows in order). `precedente` is the largest number seen before.
     case ligneDesordonnee(precedente: Int)
+    /// A workbook cell given twice in one row (a crafted or damaged file): `reference` is the
+    /// cell (`B7`). The later value would silently replace the earlier one.
+    case celluleRepetee(reference: String, colonne: Int)
 
     /// A short French phrase for a message (« la ligne contient un caractère nul (code 0) »).
     public var texte: String {
@@ -31,6 +34,7 @@ public enum AnomalieLecture: Equatable, Sendable {
         case .guillemetNonFerme: return "un guillemet ouvert n'est jamais fermé"
         case .cellulesIllisibles(let c): return c[0].texte
         case .ligneDesordonnee(let p): return "son numéro de ligne ne vient pas après celui de la ligne précédente (\(p))"
+        case .celluleRepetee(let r, _): return "la cellule \(r) apparaît deux fois"
         }
     }
 }

@@ -238,6 +238,29 @@ final class LectureXLSXHostileTests: XCTestCase {
         }
     }
 
+    /// A cell given twice in one row (crafted file): the row is rejected, naming the cell,
+    /// rather than keeping whichever value came last. Cells out of order but distinct are read.
+    func testCelluleRepeteeRejetteLaLigne() throws {
+        let t = try EspaceDeTest()
+        let profil = Self.position("profil")
+        let ref = ReferenceCellule.texte(ligne: 3, colonne: profil)
+        let url = try classeur(t, "sollicitations.xlsx", [
+            Self.entete(),
+            Self.ligne(2, Self.sollicitation("S1")),
+            Self.ligne(3, Self.sollicitation("S2"), cellules: [profil: "<c r=\"@\" t=\"inlineStr\"><is><t>aidant</t></is></c><c r=\"@\" t=\"inlineStr\"><is><t>adulte_sh</t></is></c>"]),
+            "<row r=\"4\">" + Self.ligne(4, Self.sollicitation("S3")).dropFirst("<row r=\"4\">".count).dropLast("</row>".count)
+                .components(separatedBy: "</c>").filter { !$0.isEmpty }.reversed().map { $0 + "</c>" }.joined() + "</row>",
+        ])
+        let f = try importer(t, url)
+        XCTAssertEqual(f.lues, 3)
+        XCTAssertEqual(f.motifs, ["ligne_malformee": 1])
+        XCTAssertEqual(try identifiants(t), ["S1", "S3"], "les cellules dans le désordre mais distinctes sont lues")
+        let r = try rejets(t)
+        XCTAssertEqual(r.map(\.ligne), [3])
+        XCTAssertTrue(r[0].message.contains("La cellule \(ref) apparaît deux fois"), r[0].message)
+        XCTAssertFalse(r[0].message.contains("aidant") || r[0].message.contains("adulte"), "aucune valeur citée")
+    }
+
     // MARK: - B7: control characters
 
     /// A NUL from a character reference, a shared string or a raw byte: the row is rejected
