@@ -323,6 +323,14 @@ private struct Modele {
                         // with a type (total − none), and all types together at least as many.
                         let aucun = nonRenseigne.map { [($0, 1)] } ?? []
                         for l in lignes { relier([(l, 1), (total, -1)] + aucun, egalite: false) }
+                        // A line shown with its share of the base tells the requests without
+                        // that type (« 6 sur 10 concernent la santé » : 4 ne la concernent pas),
+                        // which the other lines do not add up to: a count of its own.
+                        if let base {
+                            for l in lignes {
+                                if let n = cellules[l].valeur { try ajouterComplement(partie: l, total: total, valeur: base - n, p, t, territorial) }
+                            }
+                        }
                         relier([(total, 1)] + (nonRenseigne.map { [($0, -1)] } ?? []) + lignes.map { ($0, -1) }, egalite: false)
                     }
                 case .mois(let ensemble):
@@ -358,9 +366,15 @@ private struct Modele {
               num.allSatisfy({ e in den.contains { e.estInclus(dans: $0) } }) else { return }
         let territorial = v.indicateur.territorial
         let partie = try champ(num, p, t, territorial, valeur: n), total = try champ(den, p, t, territorial, valeur: d)
+        try ajouterComplement(partie: partie, total: total, valeur: d - n, p, t, territorial)
+    }
+
+    /// The count `total − partie` of a part published with its total (a rate's numerator and
+    /// denominator, a line of a breakdown whose lines overlap and its base): an implicit cell.
+    mutating func ajouterComplement(partie: Int, total: Int, valeur: Int, _ p: Periode, _ t: String?, _ territorial: Bool) throws {
         guard partie != total else { return }
         let reste = try cellule(cle(.reste(total: cellules[total].cle.objet, partie: cellules[partie].cle.objet), p.debut, p.fin,
-                                    territoire: t, territorial: territorial), valeur: d - n)
+                                    territoire: t, territorial: territorial), valeur: valeur)
         guard !implicites.contains(reste) else { return }
         implicites.insert(reste)
         // Not a published figure of its own: it is known exactly while the numerator and the
