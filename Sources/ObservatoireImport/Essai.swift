@@ -73,7 +73,8 @@ public struct EssaiProfil: Sendable {
                     if lues >= lignes { throw Assez() }
                     lues += 1
                     var lot: [ElementLu] = []
-                    Importeur.preparer(brut, projection: projection, entete: lecteur.entete, validateurs: validateurs, contexte: contexte, dans: &lot)
+                    Importeur.preparer(brut, projection: projection, entete: lecteur.entete, validateurs: validateurs, contexte: contexte,
+                                       lignesCompletes: lecteur.lignesCompletes, dans: &lot)
                     for e in lot {
                         guard case .ligne(let l) = e else {
                             essai.lignesIgnorees.append(brut.ligne)

@@ -710,7 +710,7 @@ public final class Importeur {
         // database), storing on this one, in file order (see `LectureParallele`).
         let lecteur = LectureParallele(source: source) { brut, lot in
             Importeur.preparer(brut, projection: projection, entete: source.entete, validateurs: validateurs,
-                               contexte: contexte, dans: &lot)
+                               contexte: contexte, lignesCompletes: source.lignesCompletes, dans: &lot)
         }
         lecteur.demarrer()
         defer { lecteur.arreter() }
@@ -844,8 +844,9 @@ public final class Importeur {
 
     /// The reader stage for one record: reading anomalies, field count, mapping (profile),
     /// validation. Pure: it touches no database, so it runs on the reading threads.
+    /// `lignesCompletes`: the source writes every cell of a row (see ``SourceTabulaire/lignesCompletes``).
     static func preparer(_ brut: EnregistrementBrut, projection: Projection, entete: [String], validateurs: [Validateur],
-                         contexte: ContexteMessages, dans lot: inout [ElementLu]) {
+                         contexte: ContexteMessages, lignesCompletes: Bool, dans lot: inout [ElementLu]) {
         let largeur = entete.count
         if let anomalie = brut.anomalie {
             lot.append(.ligne(LigneValidee(ligne: brut.ligne, table: 0, resultat: .failure(rejet(anomalie, ligne: brut.ligne, entete: entete)),
@@ -875,7 +876,7 @@ public final class Importeur {
                     // drop empty cells at the end of a row); when that fails, the cut is the
                     // likelier cause, and the message says so.
                     let n = brut.champs.count
-                    if n < largeur, let m = entete.lastIndex(where: { !$0.isEmpty }), n <= m {
+                    if lignesCompletes, n < largeur, let m = entete.lastIndex(where: { !$0.isEmpty }), n <= m {
                         r.message = "La ligne n'a que \(n) champ\(n > 1 ? "s" : "") pour \(m + 1) colonnes (ligne incomplète, ou coupée en deux par un retour à la ligne dans une cellule sans guillemets). " + r.message
                     }
                     if let origines = l.origines { r = contexte.dansLesMotsDeLaSource(r, table: table, origines: origines) }
@@ -910,14 +911,13 @@ public final class Importeur {
                 message = "\(lieu) renvoie à un texte absent du classeur : le fichier est endommagé, et sa valeur est inconnue.\(autres) Ouvrez le classeur dans Excel ou LibreOffice, vérifiez cette cellule, enregistrez-le à nouveau au format .xlsx puis réimportez-le."
             case .formuleSansValeur:
                 message = "\(lieu) contient une formule dont la valeur n'a pas été calculée (classeur écrit par un programme, pas par un tableur).\(autres) Ouvrez le classeur dans Excel ou LibreOffice et enregistrez-le, pour que les valeurs des formules soient calculées, puis réimportez-le."
+            case .repetee:
+                message = "\(lieu) apparaît deux fois dans cette ligne du classeur (fichier écrit ou modifié par un programme) : laquelle des deux valeurs est la bonne ne peut pas être décidé.\(autres) Ouvrez le classeur dans Excel ou LibreOffice, vérifiez la ligne, enregistrez-le à nouveau au format .xlsx puis réimportez-le."
             }
             return Rejet(ligne: ligne, colonne: nom, valeur: nil, regle: .celluleIllisible, message: message)
         case .ligneDesordonnee(let precedente):
             return Rejet(ligne: ligne, colonne: nil, valeur: nil, regle: .ligneMalformee,
                          message: "Le classeur numérote cette ligne \(ligne) alors qu'elle vient après la ligne \(precedente) : l'ordre des lignes du fichier est incohérent (fichier écrit ou modifié par un programme). Ouvrez le classeur dans Excel ou LibreOffice, vérifiez ses lignes, enregistrez-le à nouveau au format .xlsx puis réimportez-le.")
-        case .celluleRepetee(let reference, let c):
-            return Rejet(ligne: ligne, colonne: c < entete.count ? entete[c] : nil, valeur: nil, regle: .ligneMalformee,
-                         message: "La cellule \(reference) apparaît deux fois dans cette ligne du classeur (fichier écrit ou modifié par un programme) : laquelle des deux valeurs est la bonne ne peut pas être décidé. Ouvrez le classeur dans Excel ou LibreOffice, vérifiez la ligne, enregistrez-le à nouveau au format .xlsx puis réimportez-le.")
         case .champTropLong(let c, let t):
             return Rejet(ligne: ligne, colonne: c < entete.count ? entete[c] : nil, valeur: nil, regle: .champTropLong,
                          message: "Un champ dépasse la taille maximale de \(FormatFrancais.entier(t)) octets : un guillemet est peut-être mal fermé. Corrigez la ligne dans l'export.")

@@ -445,7 +445,6 @@ public final class LecteurCSV: SourceTabulaire {
         if etat == .cite && anomalie == nil { anomalie = .guillemetNonFerme }
         finirChamp()
         return try terminer(ligneDebut, anomalie, nonASCII: nonASCII, nul: nul)
-
     }
 
     private func assurerOctet() throws {

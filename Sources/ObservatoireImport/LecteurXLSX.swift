@@ -30,6 +30,7 @@ public final class LecteurXLSX: SourceTabulaire {
     /// The workbook counts its date serials from 1904 (`<workbookPr date1904="1"/>`, old Mac
     /// Excel): a serial then means 1 462 days later than in the usual 1900 system.
     public let dates1904: Bool
+    public var lignesCompletes: Bool { false }
     /// Every sheet of the workbook, in tab order.
     public let feuilles: [String]
 
@@ -537,9 +538,11 @@ final class DelegueFeuille: DelegueXML {
         }
     }
 
-    private func noterIllisible(_ nature: CelluleIllisible.Nature) {
-        guard colonnesLues?(colonne) ?? true else { return }
-        illisibles.append(CelluleIllisible(colonne: colonne, ligne: ligne, nature: nature))
+    /// Notes a cell of the current row whose value cannot be known (by default the current cell).
+    private func noterIllisible(_ nature: CelluleIllisible.Nature, colonne c: Int? = nil) {
+        let c = c ?? colonne
+        guard colonnesLues?(c) ?? true else { return }
+        illisibles.append(CelluleIllisible(colonne: c, ligne: ligne, nature: nature))
     }
 
     /// A number as a person would write it: `12` rather than `12.0`, `0.5`, no exponent for
@@ -558,11 +561,9 @@ final class DelegueFeuille: DelegueXML {
             for (c, v) in cellules { champs[c] = v }
             // Excel writes a row's cells left to right; only a file that does not can give a
             // cell twice (the later value would silently replace the earlier one).
-            if anomalie == nil, !zip(cellules, cellules.dropFirst()).allSatisfy({ $0.0 < $1.0 }) {
+            if !zip(cellules, cellules.dropFirst()).allSatisfy({ $0.0 < $1.0 }) {
                 var vues = Set<Int>()
-                if let c = cellules.first(where: { !vues.insert($0.0).inserted })?.0 {
-                    anomalie = .celluleRepetee(reference: ReferenceCellule.texte(ligne: ligne, colonne: c), colonne: c)
-                }
+                for (c, _) in cellules where !vues.insert(c).inserted { noterIllisible(.repetee, colonne: c) }
             }
         }
         // An out-of-order row that holds something is flagged (an empty one loses nothing).

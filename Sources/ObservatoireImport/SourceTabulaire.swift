@@ -20,9 +20,6 @@ public enum AnomalieLecture: Equatable, Sendable {
     /// A workbook row numbered at or before a row that came earlier in the sheet (a crafted or
     /// damaged file: Excel numbers rows in order). `precedente` is the largest number seen before.
     case ligneDesordonnee(precedente: Int)
-    /// A workbook cell given twice in one row (a crafted or damaged file): `reference` is the
-    /// cell (`B7`). The later value would silently replace the earlier one.
-    case celluleRepetee(reference: String, colonne: Int)
 
     /// A short French phrase for a message (« la ligne contient un caractère nul (code 0) »).
     public var texte: String {
@@ -34,7 +31,6 @@ public enum AnomalieLecture: Equatable, Sendable {
         case .guillemetNonFerme: return "un guillemet ouvert n'est jamais fermé"
         case .cellulesIllisibles(let c): return c[0].texte
         case .ligneDesordonnee(let p): return "son numéro de ligne ne vient pas après celui de la ligne précédente (\(p))"
-        case .celluleRepetee(let r, _): return "la cellule \(r) apparaît deux fois"
         }
     }
 }
@@ -48,6 +44,9 @@ public struct CelluleIllisible: Equatable, Sendable {
         /// A formula saved without its computed value (files written by a program, such as
         /// openpyxl, rather than by a spreadsheet).
         case formuleSansValeur
+        /// A cell given twice in one row (a crafted or damaged file): which value is right is
+        /// unknown.
+        case repetee
     }
 
     /// 0-based column and 1-based row, as in the sheet.
@@ -62,6 +61,7 @@ public struct CelluleIllisible: Equatable, Sendable {
         switch nature {
         case .texteIntrouvable: return "la cellule \(reference) renvoie à un texte absent du classeur"
         case .formuleSansValeur: return "la cellule \(reference) contient une formule dont la valeur n'a pas été calculée"
+        case .repetee: return "la cellule \(reference) apparaît deux fois dans la ligne"
         }
     }
 }
@@ -107,10 +107,14 @@ public protocol SourceTabulaire: AnyObject {
     func liberer()
     /// Whether the date serials of the file count from 1904 (a workbook's `date1904`).
     var dates1904: Bool { get }
+    /// Whether every row holds every cell up to its last column, empty ones included (a CSV
+    /// file); a sheet omits empty cells, so its rows are often shorter than the header.
+    var lignesCompletes: Bool { get }
 }
 
 extension SourceTabulaire {
     public var dates1904: Bool { false }
+    public var lignesCompletes: Bool { true }
 }
 
 /// A file that cannot be read as a table at all: nothing of it is stored (exit code 65).

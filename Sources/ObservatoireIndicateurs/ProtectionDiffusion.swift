@@ -51,8 +51,9 @@ public struct BilanProtection: Sendable, Equatable {
 ///    requests of disjoint months add up to the year or the quarter (cohort rule), territories
 ///    to the C360; and the equalities and inequalities the queries declare (`contraintes`).
 ///    A rate published with its numerator and denominator publishes their difference too
-///    (« 8 — 88,9 % (8 / 9) »: 1 refused): it is a cell of its own, never printed (the
-///    reviewer's L5).
+///    (« 8 — 88,9 % (8 / 9) »: 1 refused), and so does a line of a breakdown whose lines
+///    overlap shown with its base (« 6 sur 10 concernent la santé »: 4 do not): a cell of its
+///    own, never printed.
 /// 3. **Primary suppression**: a count from 1 to `seuil − 1` (zero is shown), the implicit
 ///    difference of a rate included.
 /// 4. **Audit**: an attacker knows every published cell, every relation, that a « < 5 » is
@@ -108,7 +109,8 @@ private struct Reference: Hashable {
 }
 
 /// What a cell counts: one set, the sum of several (the decided propositions of 1.6), or
-/// what a rate's numerator leaves out of its denominator (``Modele/lire(_:)``).
+/// what a part leaves out of its total: a rate's numerator out of its denominator, a problem
+/// type out of its base (``Modele/ajouterComplement(partie:total:valeur:_:_:_:)``).
 private indirect enum Objet: Hashable, Comparable {
     case ensemble(Ensemble)
     case somme([Ensemble])
@@ -189,8 +191,8 @@ private struct Modele {
     /// Breakdowns declared by the headers, to skip the subset relations they already imply.
     var partitions: Set<[Int]> = []
     var sommesReliees: Set<Int> = []
-    /// Counts that are not printed but follow from two that are: what a rate's numerator
-    /// leaves out of its denominator. Unknowns of the audit (known through their relation),
+    /// Counts that are not printed but follow from two that are: what a part leaves out of its
+    /// total (a rate's numerator out of its denominator, a problem type out of its base). Unknowns of the audit (known through their relation),
     /// to protect when small; never chosen as a secondary suppression (withholding them would
     /// hide nothing).
     var implicites: Set<Int> = []
@@ -501,7 +503,7 @@ private struct Modele {
             estEnTete.insert(c)
         }
         for i in cellules.indices {
-            // The implicit difference of a rate is never printed, so never labelled « < 5 »:
+            // An implicit difference is never printed, so never labelled « < 5 »:
             // the attacker only knows it is ≥ 0 (as a line withheld with a small total), and
             // it must not be recoverable.
             if let v = cellules[i].valeur, v >= 1, v < seuil { cellules[i].etat = implicites.contains(i) ? .insuffisant : .petitEffectif }
@@ -571,7 +573,7 @@ private struct Modele {
             tours += 1
             var touchees: Set<Int> = []
             var change = false
-            // The implicit difference of a rate is exposed with its numerator or denominator
+            // An implicit difference is exposed with its part or its total
             // most of the time: it waits until they are protected (a later round audits again).
             let ordinaires = exposees.filter { !implicites.contains($0) }
             for c in (ordinaires.isEmpty ? exposees : ordinaires) where !relationsDe[c].contains(where: { touchees.contains($0) }) {
@@ -616,7 +618,7 @@ private struct Modele {
                 }
                 if somme != 0 { return nil }
             }
-            // Among as many unknowns, a relation through the implicit difference of a rate
+            // Among as many unknowns, a relation through an implicit difference
             // comes after the others: it restates the rate's counts, whose breakdown, when it
             // is published, has lines that cost less to withhold than the denominator.
             let viaImplicite = rel.termes.contains { $0.cellule != c && implicites.contains($0.cellule) }
@@ -837,7 +839,7 @@ private struct Modele {
     /// In the same table, the median and the 90th percentile are whole numbers of days that
     /// fix in which band a given rank falls, and the mean bounds the sum of the delays: with
     /// n = 7 and a median of 6 days, at least 4 delays are of 0 to 7 days, so a « < 5 » band of
-    /// 0 to 7 days holds exactly 4 (the reviewer's L4). Across tables the same reasoning adds
+    /// 0 to 7 days holds exactly 4. Across tables the same reasoning adds
     /// up: a territory's median says how many of its delays are at most so many days, and the
     /// territories add up to the C360 (a territory of 7 delays with a median of 4 days puts at
     /// least 4 delays in the C360's 0–7 band, « < 5 »: 4); the months add up to the period, and

@@ -378,7 +378,7 @@ public final class Ecrivain {
         guard let bloc else { return }
         try inserer(bloc)
         self.bloc = nil
-        defer { restaurer(bloc) }
+        defer { restaurer() }
         let table = bloc.table.rawValue
         // Two sorting threads: the file has been read, the readers' core is free.
         try db.execute(sql: "PRAGMA threads = 2")
@@ -397,12 +397,12 @@ public final class Ecrivain {
     /// Forgets a bulk load after an error: the caller rolls its transaction or savepoint back,
     /// which restores the dropped indexes and removes the staging tables.
     public func abandonnerEnBloc() {
-        if let bloc { restaurer(bloc) }
+        if bloc != nil { restaurer() }
         bloc = nil
     }
 
     /// The connection's settings as they were before the bulk load (whether it ended or failed).
-    private func restaurer(_ bloc: ChargementEnBloc) {
+    private func restaurer() {
         try? db.execute(sql: "PRAGMA threads = 0")
     }
 

@@ -16,7 +16,9 @@ struct CommandeRapport: ParsableCommand {
         (recit.md) est repris quand il est écrit. Ses sections suivent le plan « plan-rapport.yml » \
         (modifiable dans le dossier « modeles »). Le PDF est imprimé à partir de la page HTML par \
         Chromium (paquet « chromium »). Avec --territoire, le rapport d'un seul territoire. En \
-        diffusion externe (COTER, CNSA), les petits effectifs sont masqués partout, graphiques compris.         Le rapport est protégé pour lui-même : ne le remettez pas au même destinataire extérieur que         les tableaux de bord ou le fichier d'échange de la même année (voir la méthodologie).
+        diffusion externe (COTER, CNSA), les petits effectifs sont masqués partout, graphiques compris. \
+        Le rapport est protégé pour lui-même : ne le remettez pas au même destinataire extérieur que \
+        les tableaux de bord ou le fichier d'échange de la même année (voir la méthodologie).
         """
     )
 

@@ -238,27 +238,46 @@ final class LectureXLSXHostileTests: XCTestCase {
         }
     }
 
-    /// A cell given twice in one row (crafted file): the row is rejected, naming the cell,
-    /// rather than keeping whichever value came last. Cells out of order but distinct are read.
+    /// A cell given twice in one row (crafted file): its value is unknown, so the row is
+    /// rejected as `cellule_illisible`, naming the cell, rather than keeping whichever value came
+    /// last; in an extra column (never read) it does not matter. Cells out of order but
+    /// distinct are read.
     func testCelluleRepeteeRejetteLaLigne() throws {
         let t = try EspaceDeTest()
-        let profil = Self.position("profil")
+        let profil = Self.position("profil"), commentaire = Self.colonnes.count
         let ref = ReferenceCellule.texte(ligne: 3, colonne: profil)
+        let deuxFois = { (a: String, b: String) in "<c r=\"@\" t=\"inlineStr\"><is><t>\(a)</t></is></c><c r=\"@\" t=\"inlineStr\"><is><t>\(b)</t></is></c>" }
         let url = try classeur(t, "sollicitations.xlsx", [
-            Self.entete(),
-            Self.ligne(2, Self.sollicitation("S1")),
-            Self.ligne(3, Self.sollicitation("S2"), cellules: [profil: "<c r=\"@\" t=\"inlineStr\"><is><t>aidant</t></is></c><c r=\"@\" t=\"inlineStr\"><is><t>adulte_sh</t></is></c>"]),
-            "<row r=\"4\">" + Self.ligne(4, Self.sollicitation("S3")).dropFirst("<row r=\"4\">".count).dropLast("</row>".count)
+            Self.entete(extra: ["commentaire"]),
+            Self.ligne(2, Self.sollicitation("S1", extra: [""])),
+            Self.ligne(3, Self.sollicitation("S2", extra: [""]), cellules: [profil: deuxFois("aidant", "adulte_sh")]),
+            "<row r=\"4\">" + Self.ligne(4, Self.sollicitation("S3", extra: [""])).dropFirst("<row r=\"4\">".count).dropLast("</row>".count)
                 .components(separatedBy: "</c>").filter { !$0.isEmpty }.reversed().map { $0 + "</c>" }.joined() + "</row>",
+            Self.ligne(5, Self.sollicitation("S4", extra: ["x"]), cellules: [commentaire: deuxFois("a", "b")]),
         ])
         let f = try importer(t, url)
-        XCTAssertEqual(f.lues, 3)
-        XCTAssertEqual(f.motifs, ["ligne_malformee": 1])
-        XCTAssertEqual(try identifiants(t), ["S1", "S3"], "les cellules dans le désordre mais distinctes sont lues")
+        XCTAssertEqual(f.lues, 4)
+        XCTAssertEqual(f.motifs, ["cellule_illisible": 1])
+        XCTAssertEqual(try identifiants(t), ["S1", "S3", "S4"], "les cellules dans le désordre mais distinctes sont lues")
         let r = try rejets(t)
         XCTAssertEqual(r.map(\.ligne), [3])
-        XCTAssertTrue(r[0].message.contains("La cellule \(ref) apparaît deux fois"), r[0].message)
+        XCTAssertTrue(r[0].message.contains("La cellule \(ref) (colonne « profil ») apparaît deux fois"), r[0].message)
         XCTAssertFalse(r[0].message.contains("aidant") || r[0].message.contains("adulte"), "aucune valeur citée")
+    }
+
+    /// A sheet omits empty cells: a row whose last cells are empty is not « cut », and the
+    /// message of its reject does not say so (a CSV row that short would).
+    func testLigneCourteDUnClasseurNEstPasDiteCoupee() throws {
+        let t = try EspaceDeTest()
+        let profil = Self.position("profil")
+        var valeurs = Self.sollicitation("S1")
+        valeurs[profil] = "inconnu"
+        for k in (profil + 1)..<valeurs.count { valeurs[k] = "" }
+        let url = try classeur(t, "sollicitations.xlsx", [Self.entete(), Self.ligne(2, valeurs)])
+        let f = try importer(t, url)
+        XCTAssertEqual(f.rejetees, 1)
+        let r = try rejets(t)
+        XCTAssertFalse(r[0].message.contains("ligne incomplète"), r[0].message)
     }
 
     // MARK: - B7: control characters
