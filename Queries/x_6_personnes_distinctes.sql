@@ -7,7 +7,7 @@
 -- secret: oui
 -- additive: non
 -- comptes: valeur = Personnes; numerateur = Personnes[plusieurs=oui]; denominateur = Personnes
--- contraintes: Personnes <= S; Personnes + Personnes[plusieurs=oui] <= S
+-- contraintes: Personnes <= S; Personnes + Personnes[plusieurs=oui] <= S; S = Personnes si Personnes[plusieurs=oui] = 0
 -- rapports: sollicitations_par_personne = S / Personnes
 -- libelle_court: Personnes distinctes
 -- section: complementaires

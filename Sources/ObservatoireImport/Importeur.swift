@@ -42,6 +42,10 @@ public struct BilanFichier: Sendable {
     public var modifiees = 0
     public var supprimees = 0
     public var inchangees = 0
+    /// Snapshot imports: rows absent from the new export that were kept all the same, because
+    /// the export looked like another file of the source rather than its new state (see
+    /// ``Importeur/suppressionSuspecte(absentes:enregistrees:)``).
+    public var suppressionsRetenues = 0
     /// Why the whole file could not be read (nothing of it stored).
     public var erreur: FichierIllisible?
 
@@ -76,7 +80,8 @@ public struct BilanImport: Sendable {
         var c = CodeSortie.succes
         for f in fichiers {
             if let e = f.erreur, enAttenteIllisible || !e.enAttente { c = .pire(c, .donneesIllisibles) }
-            if f.rejetees > 0 { c = .pire(c, .rejets) }
+            // Deletions held back need the coordinator as much as rejected rows do.
+            if f.rejetees > 0 || f.suppressionsRetenues > 0 { c = .pire(c, .rejets) }
         }
         if annule { c = .pire(c, .donneesIllisibles) }
         return c
@@ -176,6 +181,9 @@ public struct OptionsImport {
     public var strict = false
     /// Imports files even when the same content was already imported (`--forcer`).
     public var forcer = false
+    /// A snapshot removes the rows absent from it even when they are many (see
+    /// ``Importeur/suppressionSuspecte(absentes:enregistrees:)``; `--accepter-suppressions`).
+    public var accepterSuppressions = false
     /// The state of each file (by path) when the caller looked at it: a file found otherwise
     /// when opened, or changed while read, is left for later (``FichierIllisible/enAttente``).
     public var identites: [String: IdentiteFichier] = [:]
@@ -401,7 +409,10 @@ public final class Importeur {
                         "fichier": "\(b.fichier)", "table": "\(b.table?.rawValue ?? "?")", "profil": "\(b.profil ?? "-")",
                         "lues": "\(b.lues)", "importees": "\(b.importees)", "rejetees": "\(b.rejetees)",
                         "deja_importe": "\(b.dejaImporte)", "en_bloc": "\(b.chargementEnBloc)",
-                    ])
+                    ].merging(b.instantane ? [
+                        "ajoutees": "\(b.ajoutees)", "modifiees": "\(b.modifiees)", "inchangees": "\(b.inchangees)",
+                        "supprimees": "\(b.supprimees)", "suppressions_retenues": "\(b.suppressionsRetenues)",
+                    ] : [:]) { a, _ in a })
                 }
             }
             if options.strict && bilan.totalRejetees > 0 {
@@ -651,6 +662,13 @@ public final class Importeur {
         var acteursConnus: [String: Bool] = [:]
         /// Source lines whose request was rejected (their propositions say so).
         var sollicitationsRejetees: Set<Int> = []
+        /// Stored requests this file moves after the date of one of their stored propositions:
+        /// stored at the end of the file, once the file has had the chance to move the
+        /// propositions as well (a tracker whose row corrects both dates); rejected when a
+        /// proposition still comes first. Another row with the same identifier meanwhile is a
+        /// duplicate (the first row is the one kept).
+        var redatees: [(LigneValidee, Enregistrement)] = []
+        var idsRedates: Set<String> = []
 
         func rejeter(_ r: Rejet, _ k: Int) throws {
             bilans[k].rejetees += 1
@@ -663,17 +681,40 @@ public final class Importeur {
             if tables[k] == .sollicitations { sollicitationsRejetees.insert(r.ligne) }
         }
 
-        /// Stores a row that passed every rule, and counts it (or rejects a duplicate).
-        func stocker(_ ligne: LigneValidee, _ enregistrement: Enregistrement, _ demande: Ecrivain.SollicitationConnue?) throws {
+        func rejeterDoublon(_ ligne: LigneValidee) throws {
             let k = ligne.table
-            let operation = try ecrivain.enregistrer(enregistrement, empreinte: ligne.empreinte, importId: imports[k], source: idSource,
+            var r = Rejet(ligne: ligne.ligne, colonne: tables[k].identifiant.joined(separator: " + "), valeur: ligne.identifiant, regle: .doublon,
+                          message: "L'identifiant « \(Masque.extrait(ligne.identifiant)) » apparaît plusieurs fois dans ce fichier ; seule sa première ligne a été gardée. Supprimez le doublon dans l'outil de suivi.")
+            r.identifiant = ligne.identifiant
+            try rejeter(r, k)
+        }
+
+        /// Stores a row that passed every rule, and counts it (or rejects a duplicate).
+        /// `redatee`: the row comes back from ``redatees`` (see there).
+        func stocker(_ ligne: LigneValidee, _ enregistrement: Enregistrement, _ demande: Ecrivain.SollicitationConnue?,
+                     redatee: Bool = false) throws {
+            let k = ligne.table
+            if !redatee, !redatees.isEmpty, case .sollicitation(let s) = enregistrement, idsRedates.contains(s.idSollicitation) {
+                try rejeterDoublon(ligne)
+                return
+            }
+            let operation: Ecrivain.Operation
+            do {
+                operation = try ecrivain.enregistrer(enregistrement, empreinte: ligne.empreinte, importId: imports[k], source: idSource,
                                                      instantane: lecture.instantane, sollicitation: demande)
+            } catch let e as DatabaseError where e.extendedResultCode == .SQLITE_CONSTRAINT_CHECK {
+                // A stored request moved after the date of one of its stored propositions (the
+                // statement was undone whole). The file may move that proposition too further
+                // on (a tracker row carries both): the request waits for the end of the file.
+                guard !redatee, case .sollicitation(let s) = enregistrement,
+                      try ecrivain.propositionAnterieure(a: s.idSollicitation, date: s.dateSollicitation) != nil else { throw e }
+                redatees.append((ligne, enregistrement))
+                idsRedates.insert(s.idSollicitation)
+                return
+            }
             switch operation {
             case .doublon:
-                var r = Rejet(ligne: ligne.ligne, colonne: tables[k].identifiant.joined(separator: " + "), valeur: ligne.identifiant, regle: .doublon,
-                              message: "L'identifiant « \(Masque.extrait(ligne.identifiant)) » apparaît plusieurs fois dans ce fichier ; seule sa première ligne a été gardée. Supprimez le doublon dans l'outil de suivi.")
-                r.identifiant = ligne.identifiant
-                try rejeter(r, k)
+                try rejeterDoublon(ligne)
                 return
             case .differee:
                 differees.append((ligne, enregistrement, demande))
@@ -783,6 +824,18 @@ public final class Importeur {
             }
         }
         try terminerEnBloc()
+        for (ligne, enregistrement) in redatees {
+            do {
+                try stocker(ligne, enregistrement, nil, redatee: true)
+            } catch let e as DatabaseError where e.extendedResultCode == .SQLITE_CONSTRAINT_CHECK {
+                guard case .sollicitation(let s) = enregistrement,
+                      let p = try ecrivain.propositionAnterieure(a: s.idSollicitation, date: s.dateSollicitation) else { throw e }
+                var r = Rejet(ligne: ligne.ligne, colonne: "date_sollicitation", valeur: s.dateSollicitation.francais, regle: .dateIncoherente,
+                              message: "La sollicitation « \(Masque.extrait(s.idSollicitation)) » serait reçue le \(s.dateSollicitation.francais), après sa proposition « \(Masque.extrait(p.id)) » déjà enregistrée (datée du \(p.date.francais)) : la base garde la sollicitation telle qu'elle était. Corrigez la date de la sollicitation, ou celle de la proposition (un fichier de propositions corrigé s'importe seul d'abord, puis celui-ci). Si c'est une autre demande qui reprend un ancien numéro (un classeur d'une nouvelle année), les numéros doivent rester uniques d'une année à l'autre.")
+                r.identifiant = s.idSollicitation
+                try rejeter(r, ligne.table)
+            }
+        }
         let empreinte = try source.empreinte()
         // Still being written while it was read: nothing of it is kept, it waits for later.
         if source.aChange { throw FichierIllisible.enCoursDEcriture(lecture.nom) }
@@ -803,7 +856,25 @@ public final class Importeur {
         // A snapshot: the rows of the source that the new export no longer holds are removed —
         // the propositions first, then the requests (with what hangs on them), then the rest.
         if lecture.instantane {
-            for k in tables.indices.sorted(by: { tables[$0] > tables[$1] }) {
+            // An export that no longer holds a large part of what its source stored is more
+            // likely another file than the new state of the same one: a new year's workbook, a
+            // filtered copy, a sheet whose closed cases were moved away. Nothing of the source
+            // is removed then (all its tables), unless the coordinator confirms.
+            var absentes: [Int: (absentes: Int, enregistrees: Int)] = [:]
+            if !options.accepterSuppressions {
+                for k in tables.indices where bilans[k].importees > 0 {
+                    absentes[k] = try ecrivain.compterAbsentes(tables[k], source: idSource, importId: imports[k])
+                }
+            }
+            let suspectes = absentes.filter { Importeur.suppressionSuspecte(absentes: $0.value.absentes, enregistrees: $0.value.enregistrees) }
+            if !suspectes.isEmpty {
+                let detail = suspectes.sorted { tables[$0.key] < tables[$1.key] }.map { k, c in
+                    "\(FormatFrancais.entier(c.absentes)) des \(FormatFrancais.entier(c.enregistrees)) lignes « \(tables[k].rawValue) »"
+                }.joined(separator: ", ")
+                notes.append("« \(lecture.nom) » ne contient plus \(detail) enregistrées de sa source : par prudence, rien n'a été supprimé. S'il s'agit d'un autre classeur (celui d'une nouvelle année, un extrait filtré, des situations closes déplacées dans une autre feuille), donnez-lui sa propre source (voir « Un classeur par année » dans docs/format-des-exports.md). Si ces lignes doivent vraiment disparaître de la base, réimportez ce fichier avec « c360 importer --forcer --accepter-suppressions ».")
+                for (k, c) in absentes { bilans[k].suppressionsRetenues = c.absentes }
+            }
+            for k in tables.indices.sorted(by: { tables[$0] > tables[$1] }) where suspectes.isEmpty {
                 guard bilans[k].importees > 0 else {
                     notes.append("« \(lecture.nom) » (\(tables[k].libelle)) : aucune ligne enregistrée ; par prudence, rien n'a été supprimé de la source (l'état précédent est conservé).")
                     continue
@@ -838,6 +909,25 @@ public final class Importeur {
         return bilans
     }
 
+    /// Whether removing `absentes` of the `enregistrees` rows a snapshot's source holds in a
+    /// table looks like a mistake rather than the source's new state: at least 5 rows, and
+    /// more than a fifth of them. A tracker re-exported every month loses a few rows (a
+    /// duplicate removed, a call entered by mistake); losing a fifth at once is what a new
+    /// year's workbook or a filtered copy does.
+    ///
+    /// ```swift
+    /// Importeur.suppressionSuspecte(absentes: 3, enregistrees: 10)    // false: fewer than 5
+    /// Importeur.suppressionSuspecte(absentes: 10, enregistrees: 13)   // true
+    /// Importeur.suppressionSuspecte(absentes: 20, enregistrees: 400)  // false: 5 %
+    /// ```
+    public static func suppressionSuspecte(absentes: Int, enregistrees: Int) -> Bool {
+        absentes >= 5 && absentes * 5 > enregistrees
+    }
+
+    /// The identifier columns pseudonymised when a profile joins them (`personne_id` always is,
+    /// by the validation).
+    static let identifiantsAPseudonymiser: Set<String> = ["id_sollicitation", "id_proposition"]
+
     static let tailleLot = 512
     /// Rows a bulk load may leave unsettled before it ends early (see ``Ecrivain/Operation/differee``).
     static let differeesMax = 10_000
@@ -864,9 +954,19 @@ public final class Importeur {
         case .ignoree:
             lot.append(.ignoree)
         case .lignes(let lignes):
-            for l in lignes {
+            for var l in lignes {
                 let validateur = validateurs[l.table]
                 let table = validateur.table
+                // An identifier a profile joins from several columns (« assembler » : a name and
+                // a date of birth, when the tracker has no number) is pseudonymised like the
+                // person's: keyed hash, the same for the same text, so that a re-export and the
+                // propositions of the row still find it; never stored in clear.
+                if let origines = l.origines, let pseudonymiseur = validateur.pseudonymiseur {
+                    for i in l.valeurs.indices where origines[i]?.assemblee == true && Importeur.identifiantsAPseudonymiser.contains(table.colonnes[i].nom) {
+                        let v = Normalisation.rogner(l.valeurs[i] ?? "")
+                        if !v.isEmpty { l.valeurs[i] = pseudonymiseur.pseudonyme(v) }
+                    }
+                }
                 let parties = validateur.positionsIdentifiant.map { l.valeurs[$0].map(Normalisation.rogner) ?? "" }
                 let identifiant = parties.contains(where: \.isEmpty) ? "" : parties.joined(separator: " / ")
                 var (resultat, avertissements) = validateur.validerAvecAvertissements(l.valeurs, ligne: brut.ligne)

@@ -14,6 +14,10 @@ public struct OrigineValeur: Sendable, Equatable {
     public var parLeProfil = false
     /// The identifier was derived by the tool (request id and rank).
     public var derivee = false
+    /// The value joins several columns of the tracker (`assembler`, or derived from such a
+    /// value): an identifier made this way usually holds a name or a birth date, and is
+    /// pseudonymised before it is validated (``Importeur/preparer``).
+    public var assemblee = false
     /// The YAML line of the rule.
     public var ligneYAML: Int?
 
@@ -139,6 +143,7 @@ struct ProjectionProfil: Projection {
                 let parties = assembler.map { $0.index < champs.count ? Normalisation.rogner(champs[$0.index]) : "" }
                 texte = parties.contains(where: \.isEmpty) ? "" : parties.joined(separator: "-")
                 o.brut = texte
+                o.assemblee = true
             } else if !colonnes.isEmpty {
                 o.colonnes = [colonnes[0].nom]
                 texte = ""

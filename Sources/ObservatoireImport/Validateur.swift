@@ -180,7 +180,7 @@ public final class Validateur: Sendable {
             // request would remove it from 1.1 and its propositions from 1.4–2.3.
             l.avertissements.append(Avertissement(
                 ligne: l.numero, colonne: "problematiques", regle: .problematiquesNonRenseignees,
-                message: "La sollicitation « \(id) » est une recherche de solution sans problématique renseignée : elle est enregistrée et comptée « non renseigné » dans l'indicateur 1.3. Complétez « problematiques » dans l'outil de suivi."))
+                message: "La sollicitation « \(Masque.extrait(id)) » est une recherche de solution sans problématique renseignée : elle est enregistrée et comptée « non renseigné » dans l'indicateur 1.3. Complétez « problematiques » dans l'outil de suivi."))
         }
         let origine: Origine? = try l.enumeration(.origine)
         let accompagnee = try l.booleen(.accompagnee, obligatoire: true)

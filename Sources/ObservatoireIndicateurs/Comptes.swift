@@ -96,8 +96,10 @@ public struct Comptes: Sendable, Equatable {
     public var champs: [String: [Ensemble]] = [:]
     public var repartition: Repartition?
     /// Known relations between counts (`Σ gauche ≤ Σ droite`, or `=`), e.g. a request with a
-    /// proposition has at least one proposition.
-    public var contraintes: [(gauche: [Ensemble], droite: [Ensemble], egalite: Bool)] = []
+    /// proposition has at least one proposition. With `siNul`, the relation holds when that set
+    /// is empty (`S = Personnes si Personnes[plusieurs=oui] = 0`: when nobody came back, there
+    /// are as many requests as persons), and tells nothing otherwise.
+    public var contraintes: [(gauche: [Ensemble], droite: [Ensemble], egalite: Bool, siNul: Ensemble?)] = []
     /// The count field the other figures (mean, median, percentile, a mean delay as the value)
     /// are computed over: below the threshold they are withheld (« effectif insuffisant »).
     public var effectif: String?
@@ -110,8 +112,12 @@ public struct Comptes: Sendable, Equatable {
 
     /// Every set named, for checking them against the populations.
     public var ensembles: [Ensemble] {
-        var e = champs.values.flatMap { $0 } + contraintes.flatMap { $0.gauche + $0.droite }
-            + rapports.values.flatMap { $0.numerateur + $0.denominateur }
+        var e: [Ensemble] = champs.values.flatMap { $0 }
+        for c in contraintes {
+            e += c.gauche + c.droite
+            if let x = c.siNul { e.append(x) }
+        }
+        e += rapports.values.flatMap { $0.numerateur + $0.denominateur }
         switch repartition {
         case .attribut(let x, _, _), .mois(let x): e.append(x)
         case nil: break
@@ -121,7 +127,8 @@ public struct Comptes: Sendable, Equatable {
 
     public static func == (a: Comptes, b: Comptes) -> Bool {
         a.champs == b.champs && a.repartition == b.repartition && a.effectif == b.effectif
-            && a.contraintes.map { "\($0.gauche)\($0.egalite ? "=" : "<=")\($0.droite)" } == b.contraintes.map { "\($0.gauche)\($0.egalite ? "=" : "<=")\($0.droite)" }
+            && a.contraintes.map { "\($0.gauche)\($0.egalite ? "=" : "<=")\($0.droite)\($0.siNul.map { " si \($0)" } ?? "")" }
+                == b.contraintes.map { "\($0.gauche)\($0.egalite ? "=" : "<=")\($0.droite)\($0.siNul.map { " si \($0)" } ?? "")" }
             && a.rapports.mapValues { "\($0.numerateur)/\($0.denominateur)" } == b.rapports.mapValues { "\($0.numerateur)/\($0.denominateur)" }
     }
 
@@ -148,15 +155,27 @@ public struct Comptes: Sendable, Equatable {
                 c.champs[paire[0]] = try somme(paire[1])
             }
         }
-        for relation in (contraintes ?? "").split(separator: ";") where !relation.trimmingCharacters(in: .whitespaces).isEmpty {
+        for texte in (contraintes ?? "").split(separator: ";") where !texte.trimmingCharacters(in: .whitespaces).isEmpty {
+            // `RELATION si ENSEMBLE = 0`: a relation that holds when that set is empty.
+            let parties = texte.components(separatedBy: " si ")
+            guard parties.count <= 2 else { throw ErreurComptes("contrainte « \(texte) » : un seul « si » par relation") }
+            let relation = parties[0]
+            var siNul: Ensemble?
+            if parties.count == 2 {
+                let condition = parties[1].components(separatedBy: " = ").map { $0.trimmingCharacters(in: .whitespaces) }
+                guard condition.count == 2, condition[1] == "0" else {
+                    throw ErreurComptes("contrainte « \(texte) » : attendu RELATION si ENSEMBLE = 0")
+                }
+                siNul = try Ensemble.lire(condition[0])
+            }
             let inegalite = relation.components(separatedBy: "<=")
             let egalite = relation.components(separatedBy: " = ")
             if inegalite.count == 2 {
-                c.contraintes.append((try somme(inegalite[0]), try somme(inegalite[1]), false))
+                c.contraintes.append((try somme(inegalite[0]), try somme(inegalite[1]), false, siNul))
             } else if egalite.count == 2 {
-                c.contraintes.append((try somme(egalite[0]), try somme(egalite[1]), true))
+                c.contraintes.append((try somme(egalite[0]), try somme(egalite[1]), true, siNul))
             } else {
-                throw ErreurComptes("contrainte « \(relation) » : attendu SOMME <= SOMME ou SOMME = SOMME")
+                throw ErreurComptes("contrainte « \(texte) » : attendu SOMME <= SOMME ou SOMME = SOMME")
             }
         }
         if let effectif {

@@ -293,6 +293,13 @@ private struct Modele {
                 }
                 try lireComplement(v, p, t)
                 for contrainte in c.contraintes {
+                    // A conditional relation holds on the true counts when its set is empty:
+                    // the audit takes it then (an attacker reads the empty set as a published 0,
+                    // or infers it), and leaves it out otherwise.
+                    if let e = contrainte.siNul {
+                        let id = try champ([e], p, t, territorial, valeur: nil)
+                        guard cellules[id].valeur == 0 else { continue }
+                    }
                     var gauche: [Int] = [], droite: [Int] = []
                     for e in contrainte.gauche { gauche.append(try champ([e], p, t, territorial, valeur: nil)) }
                     for e in contrainte.droite { droite.append(try champ([e], p, t, territorial, valeur: nil)) }

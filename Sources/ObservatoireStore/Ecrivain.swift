@@ -57,7 +57,7 @@ public final class Ecrivain {
     /// The statements of the hot path, by name (looking them up by their SQL text meant
     /// hashing a long string for every row).
     private enum Requete: Hashable {
-        case sollicitationConnue, acteurConnu
+        case sollicitationConnue, acteurConnu, propositionAnterieure
         case ecrire(TableCanonique), ajouter(TableCanonique, lignes: Int), chercher(TableCanonique), marquer(TableCanonique)
         case effacerProblematiques, ajouterProblematique, ajouterEnAttente(lignes: Int)
     }
@@ -171,6 +171,18 @@ public final class Ecrivain {
         i.texte(id)
         guard let (iso, territoire) = try i.premierTexte(), let date = Jour(iso: iso) else { return nil }
         return SollicitationConnue(date: date, territoire: territoire)
+    }
+
+    /// The earliest stored proposition of request `id` dated before `date`, if any: what stops
+    /// the request from moving to `date` (a proposition never comes before its request).
+    public func propositionAnterieure(a id: String, date: Jour) throws -> (id: String, date: Jour)? {
+        let i = try rapide(.propositionAnterieure, """
+            SELECT id_proposition, date_proposition FROM propositions
+            WHERE id_sollicitation = ? AND date_proposition < ? ORDER BY date_proposition LIMIT 1
+            """)
+        i.texte(id); i.texte(date.iso)
+        guard let (p, iso) = try i.premierTexte(), let d = Jour(iso: iso) else { return nil }
+        return (p, d)
     }
 
     public func acteurExiste(_ id: String) throws -> Bool {
@@ -471,6 +483,16 @@ public final class Ecrivain {
         try db.execute(sql: "UPDATE \(table.rawValue) SET import_id = ? WHERE \(table.identifiant[0]) = ? AND source_id = ? AND import_id <> ?",
                        arguments: [importId, identifiant, source, importId])
         return db.changesCount > 0
+    }
+
+    /// The rows of `source` in `table` that the import `importId` did not give again (what
+    /// ``supprimerAbsentes(_:source:importId:)`` would remove), and all the source's rows there.
+    public func compterAbsentes(_ table: TableCanonique, source: Int64, importId: Int64) throws -> (absentes: Int, enregistrees: Int) {
+        guard videAuDebut[table] != true else { return (0, 0) }
+        let row = try Row.fetchOne(db, sql: """
+            SELECT count(*) FILTER (WHERE import_id <> ?), count(*) FROM \(table.rawValue) WHERE source_id = ?
+            """, arguments: [importId, source])
+        return (row?[0] ?? 0, row?[1] ?? 0)
     }
 
     /// What removing the rows absent from a snapshot did.

@@ -20,7 +20,8 @@ struct CommandeImporter: ParsableCommand {
         vers plusieurs tables à la fois (une ligne par appel : la sollicitation et ses orientations).
         Chaque ligne lue est importée ou rejetée avec son motif (lues = importées + rejetées). Un \
         fichier déjà importé (même contenu) ne change rien. Les colonnes hors format ne sont jamais \
-        enregistrées. Codes de sortie : 0 sans rejet, 3 avec rejets, 65 fichier illisible.
+        enregistrées. Codes de sortie : 0 sans rejet, 3 avec rejets (ou des suppressions \
+        retenues par prudence), 65 fichier illisible.
         """
     )
 
@@ -44,6 +45,10 @@ struct CommandeImporter: ParsableCommand {
     @Flag(help: "Réimporte un fichier même si le même contenu a déjà été importé.")
     var forcer = false
 
+    @Flag(name: .customLong("accepter-suppressions"),
+          help: ArgumentHelp("Instantané : supprime les lignes absentes du nouvel export même quand elles sont nombreuses (plus du cinquième de la source, au moins 5). Sans cette option, un tel export ne supprime rien et le bilan l'explique (un classeur d'une nouvelle année, un extrait filtré…)."))
+    var accepterSuppressions = false
+
     @Option(help: ArgumentHelp("Présentation du bilan : texte ou json.", valueName: "FORMAT"))
     var format: FormatBilan = .texte
 
@@ -60,6 +65,7 @@ struct CommandeImporter: ParsableCommand {
         options.table = table.flatMap(TableCanonique.depuisNom)
         options.strict = strict
         options.forcer = forcer
+        options.accepterSuppressions = accepterSuppressions
         options.instantane = instantane
         if let profil { options.profil = try ProfilCorrespondance.trouver(profil, dans: espace) }
         // The workspace's profiles apply to the files whose names match their patterns.

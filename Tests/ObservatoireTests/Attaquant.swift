@@ -211,6 +211,9 @@ struct Attaquant {
                 complement(multi, pers, w, nom: "x.personnes venues une fois \(periode) \(territoire ?? "C360")")
                 let s = x("S")
                 auPlus([multi], [pers]); auPlus([pers, multi], [s])
+                // Nobody came back: each person made one request (« 7 personnes, 0,0 % »
+                // gives 7 requests).
+                if v.numerateur == 0 { somme(s, [pers]) }
                 if let r = v.statistique("sollicitations_par_personne") {
                     // Published with one decimal.
                     p.ligne([(s, 1), (pers, -(r + 0.05))], auPlus: 0)

@@ -243,6 +243,40 @@ final class SecretFuitesTests: XCTestCase {
     }
 }
 
+extension SecretFuitesTests {
+    /// The second review's S1: « 7 personnes distinctes, 0,0 % revenues » says there were 7
+    /// requests (nobody made two). A month of a territory often has nobody coming back; the
+    /// requests masked there, then their breakdowns (types, profiles, ages), were recovered
+    /// from the monthly exchange file of the territory alone. The audit now knows the relation
+    /// (`S = Personnes si Personnes[plusieurs=oui] = 0`, `Queries/x_6_personnes_distinctes.sql`).
+    func testPersonneNEstRevenuNeDonnePasLesDemandesMasquees() throws {
+        let (t, moteur) = try SecretDiffusionTests.jeu(1_000, graine: 5)
+        espaces.append(t)
+        var sansRetour = 0
+        for territoire in try moteur.tousLesTerritoiresConnus() {
+            for mois in 1...12 {
+                let p = Periode.mois(2025, mois)
+                func tables(_ d: Diffusion) throws -> [TableDiffusee] {
+                    let x = try moteur.tableau(p, territoire: territoire, diffusion: d, repartitionsPrecedentes: false)
+                    return [TableDiffusee(periode: p, territoire: territoire, valeurs: x.indicateurs),
+                            TableDiffusee(periode: p.anneePrecedente, territoire: territoire, valeurs: x.precedent)]
+                }
+                let interne = try tables(.interne)
+                guard interne[0].valeurs.first(where: { $0.code == "x.personnes" })?.numerateur == 0 else { continue }
+                sansRetour += 1
+                XCTAssertEqual(try attaquer(try tables(.externe), interne, moteur: moteur), [], "\(territoire) \(p.debut.iso)")
+            }
+        }
+        XCTAssertGreaterThan(sansRetour, 20, "des mois de territoire où personne n'est revenu")
+        // The dashboard (24 months, the year to date, the territories) on its own.
+        func tableauDeBord(_ d: Diffusion) throws -> [TableDiffusee] {
+            let b = try Preparation.tableauDeBord(espace: t.espace, base: try t.base(), jusqua: Jour(annee: 2025, mois: 6, jour: 30)!, diffusion: d)
+            return SecretDecisionsTests.tablesDuTableauDeBord(b)
+        }
+        XCTAssertEqual(try attaquer(try tableauDeBord(.externe), try tableauDeBord(.interne), moteur: moteur), [], "tableau de bord")
+    }
+}
+
 /// An attacker of the delay bands of one table, independent of the protection: it enumerates
 /// every split of the n delays into the bands (0–7, 8–15, 16–30, 31–60, 61–90, more than 90
 /// days) that fits what is published — the bands shown, « < 5 » as 1 to 4, « masqué » as at

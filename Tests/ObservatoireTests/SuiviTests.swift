@@ -212,6 +212,143 @@ final class SuiviTests: XCTestCase {
         XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 4)
     }
 
+    /// A tracker row whose call date and orientation date are both corrected a month later:
+    /// the request moves after the old date of its proposition, which the same row moves too.
+    /// (Storing the request first broke the rule « a proposition never comes before its
+    /// request » for an instant, and the whole import failed, every month after.) A request
+    /// moved after a proposition that the file does not move is rejected, and keeps its date.
+    func testUneDateDAppelCorrigeeAvecSonOrientation() throws {
+        let t = try EspaceDeTest()
+        let profil = try ProfilCorrespondance.analyser("""
+            nom: p
+            sources:
+              s:
+                fichiers: ["*.csv"]
+                instantane: oui
+                tables:
+                  sollicitations:
+                    id_sollicitation: N
+                    date_sollicitation: D
+                    personne_id: P
+                    profil: { valeur: adulte_sh }
+                    type_demande: { valeur: recherche_solution }
+                    problematiques: { valeur: emploi }
+                    origine: { valeur: demande }
+                    accompagnee: { valeur: oui }
+                    territoire: { valeur: Arrageois }
+                  propositions:
+                    creer_si: { "Orientation": { vide: non } }
+                    date_proposition: "Date orientation"
+                    evaluation_preexistante: { valeur: non }
+                    ad_hoc_partenaires: { valeur: non }
+                    milieu_ordinaire: { valeur: oui }
+                    decision: { valeur: en_attente }
+            """, fichier: "p.yml", nomParDefaut: "p")
+        let entete = "N;D;P;Orientation;Date orientation\n"
+        let v1 = try t.ecrire("suivi.csv", entete + "X1;2025-01-06;Q;SAVS;2025-01-20\nX2;2025-01-07;R;SAVS;2025-01-21\n")
+        _ = try t.importer([v1]) { $0.profil = profil }
+        let v2 = try t.ecrire("suivi.csv", entete + "X1;2025-01-26;Q;SAVS;2025-01-28\nX2;2025-01-25;R;SAVS;2025-01-21\n")
+        let b = try t.importer([v2]) { $0.profil = profil }
+        let s = try entree(b, .sollicitations), p = try entree(b, .propositions)
+        XCTAssertEqual([s.modifiees, s.inchangees, s.rejetees, s.supprimees], [1, 0, 1, 0])
+        XCTAssertEqual([p.modifiees, p.inchangees, p.rejetees], [1, 1, 0])
+        XCTAssertEqual(b.code, .rejets)
+        let rejet = try XCTUnwrap(s.exemples.first)
+        XCTAssertEqual(rejet.regle, .dateIncoherente)
+        XCTAssertEqual(rejet.ligne, 3)
+        XCTAssertTrue(rejet.message.contains("la base garde la sollicitation telle qu'elle était"), rejet.message)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE id_sollicitation = 'X1' AND date_sollicitation = '2025-01-26'"), 1)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM propositions WHERE id_proposition = 'X1-1' AND date_proposition = '2025-01-28' AND date_sollicitation = '2025-01-26'"), 1)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE id_sollicitation = 'X2' AND date_sollicitation = '2025-01-07'"), 1,
+                       "X2 rejetée garde sa date (sa proposition du 21 la précéderait)")
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM propositions WHERE date_proposition < date_sollicitation"), 0)
+        // A duplicate of a request waiting for the end of the file is a duplicate.
+        let v3 = try t.ecrire("suivi.csv", entete + "X1;2025-01-26;Q;SAVS;2025-01-28\nX2;2025-01-30;R;;\nX2;2025-01-31;R;;\n")
+        let c = try t.importer([v3]) { $0.profil = profil }
+        let s3 = try entree(c, .sollicitations)
+        XCTAssertEqual(s3.motifs, ["date_incoherente": 1, "doublon": 1])
+    }
+
+    /// A snapshot that no longer holds a large part of its source (a new year's workbook
+    /// matching the same profile, a filtered copy) removes nothing, says why and how to
+    /// confirm; the exit code asks for attention. A few rows removed go as before.
+    func testUnInstantaneQuiPerdUneGrandePartieDeSaSourceNeSupprimeRien() throws {
+        let t = try EspaceDeTest()
+        let v1 = try t.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, (1...20).map { CSV.sollicitation("S\($0)", personne: "P\($0)") }))
+        _ = try t.importer([v1]) { $0.instantane = true }
+        let peu = try t.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, (1...16).map { CSV.sollicitation("S\($0)", personne: "P\($0)") }))
+        let b1 = try t.importer([peu]) { $0.instantane = true }
+        XCTAssertEqual([b1.fichiers[0].supprimees, b1.fichiers[0].suppressionsRetenues], [4, 0])
+        XCTAssertEqual(b1.code, .succes)
+        let nouvelle = try t.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, (101...103).map { CSV.sollicitation("S\($0)", personne: "P\($0)") }))
+        let b2 = try t.importer([nouvelle]) { $0.instantane = true }
+        XCTAssertEqual([b2.fichiers[0].ajoutees, b2.fichiers[0].supprimees, b2.fichiers[0].suppressionsRetenues], [3, 0, 16])
+        XCTAssertEqual(b2.code, .rejets)
+        XCTAssertTrue(b2.notes.contains { $0.contains("16 des 19 lignes « sollicitations »") && $0.contains("--accepter-suppressions") }, "\(b2.notes)")
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 19)
+        // Confirmed: the rows go.
+        let b3 = try t.importer([nouvelle]) { $0.instantane = true; $0.forcer = true; $0.accepterSuppressions = true }
+        XCTAssertEqual([b3.fichiers[0].supprimees, b3.fichiers[0].suppressionsRetenues], [16, 0])
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 3)
+        XCTAssertFalse(Importeur.suppressionSuspecte(absentes: 4, enregistrees: 5))
+        XCTAssertFalse(Importeur.suppressionSuspecte(absentes: 20, enregistrees: 400))
+        XCTAssertTrue(Importeur.suppressionSuspecte(absentes: 10, enregistrees: 13))
+    }
+
+    /// A tracker with no request number, whose profile joins the caller's name and the call
+    /// date into an identifier (`assembler`, as the docs suggest): the identifier is
+    /// pseudonymised like the person's, in the requests, the propositions derived from them,
+    /// the rejects and the warnings; a re-export finds the same rows.
+    func testUnIdentifiantAssembleNEntreJamaisEnClair() throws {
+        let t = try EspaceDeTest()
+        let profil = try ProfilCorrespondance.analyser("""
+            nom: p
+            sources:
+              s:
+                fichiers: ["*.csv"]
+                instantane: oui
+                tables:
+                  sollicitations:
+                    id_sollicitation: { assembler: [Nom, D] }
+                    date_sollicitation: D
+                    personne_id: Nom
+                    profil: { valeur: adulte_sh }
+                    type_demande: { valeur: recherche_solution }
+                    problematiques: Pb
+                    origine: { valeur: demande }
+                    accompagnee: { valeur: oui }
+                    territoire: { valeur: Arrageois }
+                  propositions:
+                    creer_si: { "Orientation": { vide: non } }
+                    date_proposition: "Date orientation"
+                    evaluation_preexistante: { valeur: non }
+                    ad_hoc_partenaires: { valeur: non }
+                    milieu_ordinaire: { valeur: oui }
+                    decision: { valeur: en_attente }
+            """, fichier: "p.yml", nomParDefaut: "p")
+        let contenu = "Nom;D;Pb;Orientation;Date orientation\nDUPONT Jean;2025-01-06;emploi;SAVS;2025-01-20\nMARTIN Zoé;2025-01-07;;SAVS;2025-01-02\n"
+        let b = try t.importer([try t.ecrire("suivi.csv", contenu)]) { $0.profil = profil }
+        XCTAssertEqual(b.fichiers.map(\.importees), [2, 1])
+        XCTAssertEqual(b.fichiers.map(\.rejetees), [0, 1], "l'orientation de MARTIN précède l'appel")
+        let ids = try t.base().file.read { db in try String.fetchAll(db, sql: "SELECT id_sollicitation FROM sollicitations ORDER BY 1") }
+        XCTAssertEqual(ids.count, 2)
+        for id in ids { XCTAssertTrue(id.count == 32 && id.allSatisfy { "0123456789abcdef".contains($0) }, id) }
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM propositions p JOIN sollicitations s USING (id_sollicitation)"), 1)
+        // Nothing of the names anywhere in the database (rows, rejects, warnings).
+        let base = try Data(contentsOf: t.espace.baseDeDonnees)
+        for nom in ["DUPONT", "MARTIN", "Zoé"] {
+            XCTAssertNil(base.range(of: Data(nom.utf8)), nom)
+        }
+        let textes = try t.base().file.read { db in
+            try String.fetchAll(db, sql: "SELECT coalesce(identifiant, '') || ' ' || message FROM rejets UNION ALL SELECT coalesce(identifiant, '') || ' ' || message FROM avertissements")
+        }
+        XCTAssertFalse(textes.isEmpty)
+        for texte in textes { XCTAssertFalse(texte.contains("DUPONT") || texte.contains("MARTIN"), texte) }
+        // The same export again: the same identifiers.
+        let c = try t.importer([try t.ecrire("suivi.csv", contenu + "")]) { $0.profil = profil; $0.forcer = true }
+        XCTAssertEqual(c.fichiers.map(\.inchangees), [2, 1])
+    }
+
     // MARK: - Never skip silently
 
     func testLesMemesOctetsPourDeuxTablesOuDeuxProfilsSontImportesLesDeuxFois() throws {
