@@ -304,8 +304,9 @@ private struct Modele {
                     for e in contrainte.gauche { gauche.append(try champ([e], p, t, territorial, valeur: nil)) }
                     for e in contrainte.droite { droite.append(try champ([e], p, t, territorial, valeur: nil)) }
                     relier(gauche.map { ($0, 1) } + droite.map { ($0, -1) }, egalite: contrainte.egalite)
-                    // `parts = whole` is a breakdown too.
-                    if contrainte.egalite && droite.count == 1 { repartitions.append((droite[0], gauche)) }
+                    // `parts = whole` is a breakdown too (not a conditional equality: requests
+                    // and persons are the same number, not parts of each other).
+                    if contrainte.egalite && droite.count == 1 && contrainte.siNul == nil { repartitions.append((droite[0], gauche)) }
                 }
                 guard let r = c.repartition, !v.repartition.isEmpty else { continue }
                 switch r {
