@@ -328,8 +328,20 @@ public final class Importeur {
                 illisibles.append(b)
             }
         }
-        lectures.sort { a, b in
-            a.premiereTable != b.premiereTable ? a.premiereTable < b.premiereTable : a.nom < b.nom
+        // Dependency order, then file names; but several complete states of one snapshot
+        // source (March's and April's export dropped together) go from the oldest to the
+        // newest by modification time, so that the newest is the state that stays (by name,
+        // « avril » would come before « mars »).
+        func cle(_ l: Lecture) -> (TableCanonique, String, Int, Int, String) {
+            let i = l.source.identite
+            return l.instantane ? (l.premiereTable, l.cleSource, i.modificationSecondes, i.modificationNanosecondes, l.nom)
+                                : (l.premiereTable, "", 0, 0, l.nom)
+        }
+        lectures.sort { cle($0) < cle($1) }
+        let etatsMultiples = Dictionary(grouping: lectures.filter(\.instantane), by: \.cleSource).values.filter { Set($0.map(\.url)).count > 1 }
+        for groupe in etatsMultiples {
+            let noms = Array(NSOrderedSet(array: groupe.map(\.nom))) as? [String] ?? groupe.map(\.nom)
+            bilan.notes.append("\(noms.map { "« \(TexteSur.surUneLigne($0)) »" }.joined(separator: ", ")) sont des états complets de la même source : appliqués du plus ancien au plus récent (date de modification), seul le dernier, « \(TexteSur.surUneLigne(noms.last!)) », décrit l'état gardé. Si ce n'est pas le plus récent, importez-le seul.")
         }
 
         // SQLite's temporary files (a bulk load's staging table and sorts) go next to the

@@ -349,6 +349,21 @@ final class SuiviTests: XCTestCase {
         XCTAssertEqual(c.fichiers.map(\.inchangees), [2, 1])
     }
 
+    /// March's and April's complete exports of a tracker dropped together: applied from the
+    /// oldest to the newest (by modification time, not by name: « avril » < « mars »), so that
+    /// April's state stays; the summary says so.
+    func testDeuxEtatsDUneSourceAppliquesDuPlusAncienAuPlusRecent() throws {
+        let t = try EspaceDeTest()
+        let mars = try t.ecrire("suivi mars.csv", CSV.fichier(CSV.enteteSollicitations, (1...6).map { CSV.sollicitation("S\($0)", personne: "P\($0)") }))
+        let avril = try t.ecrire("suivi avril.csv", CSV.fichier(CSV.enteteSollicitations, (1...8).map { CSV.sollicitation("S\($0)", personne: "P\($0)", profil: "aidant") }))
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -600)], ofItemAtPath: mars.path)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -120)], ofItemAtPath: avril.path)
+        let b = try t.importer([avril, mars]) { $0.instantane = true; $0.table = .sollicitations }
+        XCTAssertEqual(b.fichiers.map(\.fichier), ["suivi mars.csv", "suivi avril.csv"])
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE profil = 'aidant'"), 8)
+        XCTAssertTrue(b.notes.contains { $0.contains("« suivi avril.csv », décrit l'état gardé") }, "\(b.notes)")
+    }
+
     // MARK: - Never skip silently
 
     func testLesMemesOctetsPourDeuxTablesOuDeuxProfilsSontImportesLesDeuxFois() throws {
