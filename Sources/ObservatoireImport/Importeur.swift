@@ -951,6 +951,12 @@ public final class Importeur {
                          contexte: ContexteMessages, lignesCompletes: Bool, dans lot: inout [ElementLu]) {
         let largeur = entete.count
         if let anomalie = brut.anomalie {
+            // A totals row whose formulas were saved without their values is still a totals
+            // row: the profile's filters set it aside before its unreadable cells reject it.
+            if case .cellulesIllisibles = anomalie, projection.ecartee(brut.champs) {
+                lot.append(.ignoree)
+                return
+            }
             lot.append(.ligne(LigneValidee(ligne: brut.ligne, table: 0, resultat: .failure(rejet(anomalie, ligne: brut.ligne, entete: entete)),
                                            avertissements: [], identifiant: "")))
             return

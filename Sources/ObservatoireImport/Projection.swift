@@ -58,6 +58,12 @@ protocol Projection: Sendable {
     /// Whether the field at this position (0-based) is read: it feeds a column or a filter.
     func lit(_ position: Int) -> Bool
     func projeter(_ champs: [String]) -> ResultatProjection
+    /// Whether a filter of the profile (`ignorer_lignes`) sets the row aside.
+    func ecartee(_ champs: [String]) -> Bool
+}
+
+extension Projection {
+    func ecartee(_ champs: [String]) -> Bool { false }
 }
 
 /// A canonical export: one table, columns matched by name.
@@ -354,8 +360,10 @@ struct ProjectionProfil: Projection {
 
     func lit(_ position: Int) -> Bool { utilisees.contains(position) }
 
+    func ecartee(_ champs: [String]) -> Bool { filtres.contains { $0.verifiees(champs) } }
+
     func projeter(_ champs: [String]) -> ResultatProjection {
-        for f in filtres where f.verifiees(champs) { return .ignoree }
+        if ecartee(champs) { return .ignoree }
         var lignes: [LigneProjetee] = []
         for (k, t) in compilees.enumerated() {
             let colonnes = t.table.colonnes

@@ -364,6 +364,33 @@ final class SuiviTests: XCTestCase {
         XCTAssertTrue(b.notes.contains { $0.contains("« suivi avril.csv », décrit l'état gardé") }, "\(b.notes)")
     }
 
+    /// A totals row at the bottom of a workbook written by a program: its formulas have no
+    /// saved value. The profile's filter (`ignorer_lignes`) sets it aside, as it would with
+    /// values, instead of rejecting it for its unreadable cells.
+    func testUneLigneDeTotalSansValeursEstEcarteeParLeFiltre() throws {
+        let t = try EspaceDeTest()
+        let profil = try ProfilCorrespondance.analyser("""
+            nom: p
+            sources:
+              s:
+                fichiers: ["*.xlsx"]
+                ignorer_lignes:
+                  - { "id_sollicitation": { motif: "total*" } }
+                tables:
+                  sollicitations: {}
+            """, fichier: "p.yml", nomParDefaut: "p")
+        typealias X = LectureXLSXHostileTests
+        let canal = X.position("canal")
+        let url = t.dossier.appendingPathComponent("suivi.xlsx")
+        try AttaquesTests.classeur(url, AttaquesTests.partiesClasseur(feuille: "<worksheet><sheetData>" + [
+            X.entete(), X.ligne(2, X.sollicitation("S1")),
+            X.ligne(3, X.sollicitation("Total"), cellules: [canal: "<c r=\"@\"><f>COUNTA(A2:A2)</f><v/></c>"]),
+        ].joined() + "</sheetData></worksheet>", partagees: nil))
+        let b = try t.importer([url]) { $0.profil = profil }
+        let f = try XCTUnwrap(b.fichiers.first)
+        XCTAssertEqual([f.lues, f.importees, f.rejetees, f.lignesIgnorees], [1, 1, 0, 1], "\(f.exemples)")
+    }
+
     // MARK: - Never skip silently
 
     func testLesMemesOctetsPourDeuxTablesOuDeuxProfilsSontImportesLesDeuxFois() throws {
