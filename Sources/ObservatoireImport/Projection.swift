@@ -397,6 +397,21 @@ struct ProjectionProfil: Projection {
                 lignes.append(LigneProjetee(table: k, valeurs: valeurs, origines: origines))
             }
         }
+        // A row of a tracker numbered in advance (the numbers, or a formula, copied down the
+        // sheet) holds nothing else: it is not a request yet, and rejecting it every month
+        // would bury the real problems. It is set aside like a filtered row.
+        if !lignes.isEmpty && !lignes.contains(where: contientDesDonnees) { return .ignoree }
         return .lignes(lignes)
     }
+
+    /// Whether a projected row holds a value read from the tracker other than an identifier.
+    private func contientDesDonnees(_ l: LigneProjetee) -> Bool {
+        let colonnes = compilees[l.table].table.colonnes
+        return l.valeurs.indices.contains { i in
+            guard let v = l.valeurs[i], !Normalisation.rogner(v).isEmpty, let o = l.origines?[i] ?? nil else { return false }
+            return !o.parLeProfil && !o.derivee && !o.colonnes.isEmpty && !ProjectionProfil.identifiants.contains(colonnes[i].nom)
+        }
+    }
+
+    static let identifiants: Set<String> = ["id_sollicitation", "id_proposition"]
 }

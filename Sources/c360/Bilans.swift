@@ -76,7 +76,7 @@ enum Bilans {
                 }
             }
             if f.lignesIgnorees > 0 && premiereFois {
-                l.append("      \(pluriel(f.lignesIgnorees, "ligne écartée", "lignes écartées")) par les filtres du profil (ignorer_lignes : ligne de total…)")
+                l.append("      \(pluriel(f.lignesIgnorees, "ligne écartée", "lignes écartées")) par le profil (ses filtres ignorer_lignes : ligne de total… ; ou sans autre donnée que leur numéro)")
             }
             if !f.format.isEmpty && premiereFois { l.append("      lu comme : \(f.format)") }
             for (regle, n) in f.motifs.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {

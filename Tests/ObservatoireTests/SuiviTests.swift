@@ -546,6 +546,11 @@ final class SuiviTests: XCTestCase {
         let b = try t.importer([url]) { $0.profil = profil }
         XCTAssertEqual(b.fichiers.map(\.importees), [2, 1])
         XCTAssertEqual(try t.compter("SELECT count(*) FROM propositions WHERE id_proposition = 'X1-1'"), 1)
+        // Rows numbered in advance, with nothing else yet: set aside, not rejected.
+        let prenumerote = try t.ecrire("suivi.csv", "N;D;P;Orientation 1;Date 1\nX1;2025-02-01;Q;SAVS;2025-02-05\nX2;2025-02-02;R;;\nX3;;;;\nX4;;;;\nX5;;S;;\n")
+        let d = try t.importer([prenumerote]) { $0.profil = profil }
+        XCTAssertEqual(d.fichiers.map(\.lignesIgnorees), [2, 2], "X3 et X4 n'ont que leur numéro")
+        XCTAssertEqual(d.fichiers.map(\.rejetees), [1, 0], "X5 a une personne mais pas de date : rejetée")
         let canonique = try t.ecrire("sollicitations.csv", "Export du 03/10/2025, logiciel X\n" + CSV.fichier(CSV.enteteSollicitations, [CSV.sollicitation("Z1")]))
         let c = try t.importer([canonique])
         XCTAssertEqual(c.fichiers[0].importees, 1, "\(c.fichiers[0].erreur?.description ?? "")")
