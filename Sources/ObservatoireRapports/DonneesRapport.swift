@@ -154,7 +154,17 @@ public enum Preparation {
             + nomsTerritoires.map { (cumulPeriode, $0, territorial) }
         // The dashboard shows headline figures only (its plan has no breakdown block).
         let repartitions = demandes.map { _ in false }
-        let resultats = try moteur.calculerPlusieurs(demandes, repartitions: repartitions)
+        var resultats = try moteur.calculerPlusieurs(demandes, repartitions: repartitions)
+        // Nor does it print any statistic (a delay's median, the requests still without a
+        // proposition, the pending decisions…): protecting them as published counts withheld
+        // whole rows of requests for nothing (a small C360's every month of 1.1). The count a
+        // delay or a mean rests on (`effectif`) stays: it decides whether they are shown.
+        for k in resultats.indices {
+            for j in resultats[k].indices {
+                let effectif = resultats[k][j].indicateur.comptes.effectif
+                resultats[k][j].statistiques.removeAll { $0.nom != effectif }
+            }
+        }
         let tables = try proteger(zip(demandes, resultats).map { TableDiffusee(periode: $0.periode, territoire: $0.territoire, valeurs: $1) },
                                   moteur: moteur, diffusion: diffusion)
         let parMois = tables.tables.prefix(mois.count).map(\.valeurs)
