@@ -7,11 +7,11 @@ import ZIPFoundation
 /// ZIPFoundation inflates it (the sheet is never held whole in memory).
 ///
 /// - Cells: shared strings, inline strings (rich text runs joined), numbers (written without a
-///   useless `.0`), booleans (`1`/`0`), formula results, errors (kept as text, so that the row
-///   is rejected visibly), empty cells (omitted cells are placed by their reference).
+///   useless `.0`), booleans (`1`/`0`), formula results, empty cells (omitted cells are placed
+///   by their reference).
 /// - A cell whose value cannot be known is never read as empty: a reference to a shared string
-///   that does not exist, or a formula saved without its computed value (openpyxl writes
-///   these), flags its row (``CelluleIllisible``), and cells that refer to a table of shared
+///   that does not exist, a formula saved without its computed value (openpyxl writes these),
+///   or an Excel error value (`#N/A`, `#REF!`…), flags its row (``CelluleIllisible``), and cells that refer to a table of shared
 ///   strings the package lacks make the whole file unreadable. A row numbered at or before an
 ///   earlier row is flagged too (never skipped), and a NUL character flags its row as in a CSV
 ///   file.
@@ -124,10 +124,11 @@ public final class LecteurXLSX: SourceTabulaire {
                                    conseil: "Vérifiez que l'export contient bien le tableau, sur la première feuille ou celle indiquée par le profil.")
         }
         // A header cell that cannot be read would lose its whole column without a word. (Too
-        // many cells is not that: formatted empty cells far to the right are common.)
+        // many cells is not that: formatted empty cells far to the right are common; nor is an
+        // Excel error such as a `#DIV/0!` computed beside the names: it names no column.)
         let ligneEntete = apercu.apercu[index]
         if let anomalie = ligneEntete.anomalie {
-            if case .tropDeChamps = anomalie {} else {
+            if case .tropDeChamps = anomalie {} else if case .cellulesIllisibles(let c) = anomalie, c.allSatisfy(\.estErreurExcel) {} else {
                 throw FichierIllisible(fichier: nom, raison: "la ligne d'en-tête (ligne \(ligneEntete.ligne) de la feuille « \(choisie.nom) ») est illisible : \(anomalie.texte)",
                                        conseil: FichierIllisible.reenregistrer)
             }
@@ -531,6 +532,12 @@ final class DelegueFeuille: DelegueXML {
             return p
         case "b":
             return valeur == "1" ? "1" : "0"
+        case "e":
+            // An error value (`#N/A`, `#REF!`…) is what a formula gave instead of a value: it is
+            // no more the cell's value than a missing one (it would become a territory « #N/A »).
+            let code = valeur.trimmingCharacters(in: .whitespaces).uppercased()
+            noterIllisible(.erreurExcel(code: CelluleIllisible.codesErreurExcel[code]))
+            return ""
         case "n":
             return DelegueFeuille.nombre(valeur)
         default:

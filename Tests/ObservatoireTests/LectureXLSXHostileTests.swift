@@ -319,4 +319,39 @@ final class LectureXLSXHostileTests: XCTestCase {
             XCTAssertTrue(rejet.message.contains("caractère nul"), rejet.message)
         }
     }
+    // MARK: - Excel error values
+
+    /// An error cell (`t="e"`: `#N/A` from a failed lookup, `#REF!`…) is no value: in a read
+    /// column its row is rejected as `cellule_illisible`, naming the cell, the error as a French
+    /// Excel shows it (only Excel's own codes, never other text of the file) and what to do; it
+    /// is never stored (a territory « #N/A »). In an extra column, or in the header row beside
+    /// the names, it changes nothing.
+    func testErreurExcelRejetteLaLigne() throws {
+        let t = try EspaceDeTest()
+        let territoire = Self.position("territoire"), canal = Self.position("canal"), commentaire = Self.colonnes.count
+        let url = try classeur(t, "sollicitations.xlsx", [
+            Self.entete(extra: ["commentaire"]).replacingOccurrences(of: "</row>", with: "<c r=\"R1\" t=\"e\"><f>1/0</f><v>#DIV/0!</v></c></row>"),
+            Self.ligne(2, Self.sollicitation("S1", extra: [""]), cellules: [territoire: "<c r=\"@\" t=\"e\"><f>VLOOKUP(C2,Listes!A:B,2,0)</f><v>#N/A</v></c>"]),
+            Self.ligne(3, Self.sollicitation("S2", extra: [""]), cellules: [canal: "<c r=\"@\" t=\"e\"><v>#VALUE!</v></c>"]),
+            Self.ligne(4, Self.sollicitation("S3", extra: [""]), cellules: [territoire: "<c r=\"@\" t=\"e\"><v>Mme Durand</v></c>"]),
+            // An error in an extra column (never stored) does not spoil the row.
+            Self.ligne(5, Self.sollicitation("S4", extra: [""]), cellules: [commentaire: "<c r=\"@\" t=\"e\"><f>1/0</f><v>#DIV/0!</v></c>"]),
+        ])
+        let f = try importer(t, url)
+        XCTAssertNil(f.erreur, "an error beside the header names does not refuse the file")
+        XCTAssertEqual(f.lues, 4)
+        XCTAssertEqual(f.motifs, ["cellule_illisible": 3])
+        XCTAssertEqual(try identifiants(t), ["S4"])
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE territoire LIKE '#%' OR canal LIKE '#%'"), 0)
+        let r = try rejets(t)
+        XCTAssertEqual(r.map(\.ligne), [2, 3, 4])
+        XCTAssertEqual(r.map(\.colonne), ["territoire", "canal", "territoire"])
+        for (rejet, (cellule, code)) in zip(r, [("J2", " (#N/A)"), ("L3", " (#VALEUR!)"), ("J4", "")]) {
+            XCTAssertEqual(rejet.regle, "cellule_illisible")
+            XCTAssertNil(rejet.valeur)
+            XCTAssertTrue(rejet.message.contains("La cellule \(cellule) (colonne « \(rejet.colonne ?? "?") ») contient une erreur Excel\(code) au lieu d'une valeur"), rejet.message)
+            XCTAssertTrue(rejet.message.contains("corrigez la formule de cette cellule ou remplacez-la par la bonne valeur"), rejet.message)
+            for brut in ["VLOOKUP", "Durand", "Listes"] { XCTAssertFalse(rejet.message.contains(brut), rejet.message) }
+        }
+    }
 }
