@@ -19,6 +19,8 @@ import ZIPFoundation
 ///   dates in date columns.
 /// - Header: the row, among the first twenty, whose names match a canonical table best (a title
 ///   row above it is skipped); a header cell merged down from the row above takes its value.
+///   Header names are read with their line breaks (Alt+Entrée), tabs and runs of spaces folded
+///   to one space (``Normalisation/texte(_:)``).
 /// - Merged cells below the header: every cell of the range, in a read column, takes the value
 ///   of the range's top-left cell, which is what Excel shows on each row (``DeploiementFusions``).
 /// - Safety: a DTD is refused, the inflated size of each part is bounded (zip bombs), a damaged
@@ -206,7 +208,7 @@ public final class LecteurXLSX: SourceTabulaire {
     /// `d.apercu` (rows in the order of the sheet) and its names.
     static func choisirEntete(_ d: DelegueFeuille, autresNoms: [String] = []) -> (Int, [String])? {
         guard let i = DetectionEntete.choisir(d.apercu, autresNoms: autresNoms, noms: { completerFusions($0, d) }) else { return nil }
-        return (i, completerFusions(d.apercu[i], d).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+        return (i, completerFusions(d.apercu[i], d).map { Normalisation.texte($0) })
     }
 
     /// A header cell covered by a cell merged down from a row above takes its value.
