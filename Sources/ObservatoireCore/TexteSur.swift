@@ -93,10 +93,10 @@ public enum Masque {
     /// Masque.listeEntetes(["Date", "Mme Durand", "06 12 34 56 78"])   // "« Date » et 2 autres cellules, non citées"
     /// ```
     public static func listeEntetes(_ noms: [String], maximum: Int = 30) -> String {
-        let nonVides = noms.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        let nonVides = noms.map { Normalisation.texte($0) }.filter { !$0.isEmpty }
         let cites = nonVides.filter(ressembleAUnEnTete)
         let masquees = nonVides.count - cites.count
-        var parties = cites.prefix(maximum).map { "« \($0.trimmingCharacters(in: .whitespaces)) »" }
+        var parties = cites.prefix(maximum).map { "« \($0) »" }
         if cites.count > maximum { parties.append("\(cites.count - maximum) autre\(cites.count - maximum > 1 ? "s" : "")") }
         var texte = parties.joined(separator: ", ")
         if masquees > 0 {
@@ -107,9 +107,11 @@ public enum Masque {
     }
 
     /// Whether a cell of a header row can be quoted as a column name: short, with letters, and
-    /// nothing of what personal values look like (long digit runs, an e-mail address).
+    /// nothing of what personal values look like (long digit runs, an e-mail address). Line
+    /// breaks and tabs count as spaces (a name typed on two lines with Alt+Entrée), as in the
+    /// names the readers give (``Normalisation/texte(_:)``).
     public static func ressembleAUnEnTete(_ s: String) -> Bool {
-        let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        let t = Normalisation.texte(s)
         guard !t.isEmpty, t.count <= 60, t.contains(where: \.isLetter), !t.contains("@") else { return false }
         guard !t.unicodeScalars.contains(where: TexteSur.estControle) else { return false }
         var chiffres = 0

@@ -1031,6 +1031,8 @@ public final class Importeur {
                 message = "\(lieu) contient une formule dont la valeur n'a pas été calculée (classeur écrit par un programme, pas par un tableur).\(autres) Ouvrez le classeur dans Excel ou LibreOffice et enregistrez-le, pour que les valeurs des formules soient calculées, puis réimportez-le."
             case .repetee:
                 message = "\(lieu) apparaît deux fois dans cette ligne du classeur (fichier écrit ou modifié par un programme) : laquelle des deux valeurs est la bonne ne peut pas être décidé.\(autres) Ouvrez le classeur dans Excel ou LibreOffice, vérifiez la ligne, enregistrez-le à nouveau au format .xlsx puis réimportez-le."
+            case .erreurExcel(let code):
+                message = "\(lieu) contient une erreur Excel\(code.map { " (\($0))" } ?? "") au lieu d'une valeur (par exemple une recherche qui n'a rien trouvé, ou une formule qui renvoie à une cellule supprimée).\(autres) Dans le classeur, corrigez la formule de cette cellule ou remplacez-la par la bonne valeur, enregistrez-le puis réimportez-le."
             }
             return Rejet(ligne: ligne, colonne: nom, valeur: nil, regle: .celluleIllisible, message: message)
         case .ligneDesordonnee(let precedente):

@@ -200,7 +200,8 @@ public final class LecteurCSV: SourceTabulaire {
             throw FichierIllisible(fichier: nom, raison: "la ligne d'en-tête est illisible (\(anomalie.texte))",
                                    conseil: "La première ligne doit contenir les noms des colonnes ; vérifiez qu'il s'agit bien d'un export CSV.")
         }
-        entete = brut.champs.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        // A name typed on two lines in the cell (Alt+Entrée in Excel) reads as one line.
+        entete = brut.champs.map { Normalisation.texte($0) }
         enAttente = Array(apercu[(i + 1)...])
     }
 

@@ -7,11 +7,11 @@ import ZIPFoundation
 /// ZIPFoundation inflates it (the sheet is never held whole in memory).
 ///
 /// - Cells: shared strings, inline strings (rich text runs joined), numbers (written without a
-///   useless `.0`), booleans (`1`/`0`), formula results, errors (kept as text, so that the row
-///   is rejected visibly), empty cells (omitted cells are placed by their reference).
+///   useless `.0`), booleans (`1`/`0`), formula results, empty cells (omitted cells are placed
+///   by their reference).
 /// - A cell whose value cannot be known is never read as empty: a reference to a shared string
-///   that does not exist, or a formula saved without its computed value (openpyxl writes
-///   these), flags its row (``CelluleIllisible``), and cells that refer to a table of shared
+///   that does not exist, a formula saved without its computed value (openpyxl writes these),
+///   or an Excel error value (`#N/A`, `#REF!`…), flags its row (``CelluleIllisible``), and cells that refer to a table of shared
 ///   strings the package lacks make the whole file unreadable. A row numbered at or before an
 ///   earlier row is flagged too (never skipped), and a NUL character flags its row as in a CSV
 ///   file.
@@ -19,6 +19,10 @@ import ZIPFoundation
 ///   dates in date columns.
 /// - Header: the row, among the first twenty, whose names match a canonical table best (a title
 ///   row above it is skipped); a header cell merged down from the row above takes its value.
+///   Header names are read with their line breaks (Alt+Entrée), tabs and runs of spaces folded
+///   to one space (``Normalisation/texte(_:)``).
+/// - Merged cells below the header: every cell of the range, in a read column, takes the value
+///   of the range's top-left cell, which is what Excel shows on each row (``DeploiementFusions``).
 /// - Safety: a DTD is refused, the inflated size of each part is bounded (zip bombs), a damaged
 ///   or truncated package is refused with a clear message.
 public final class LecteurXLSX: SourceTabulaire {
@@ -51,6 +55,8 @@ public final class LecteurXLSX: SourceTabulaire {
     private let partages: [String]?
     /// Where the header row is among the rows of the sheet (0-based, in the order of the sheet).
     private let indexEntete: Int
+    /// The merged ranges below the header (top row after the header row), by top row.
+    private let fusionsDonnees: [Fusion]
     private let empreinteFichier: String
 
     /// The columns (0-based) the caller reads. A cell whose value cannot be known spoils its row
@@ -124,16 +130,19 @@ public final class LecteurXLSX: SourceTabulaire {
                                    conseil: "Vérifiez que l'export contient bien le tableau, sur la première feuille ou celle indiquée par le profil.")
         }
         // A header cell that cannot be read would lose its whole column without a word. (Too
-        // many cells is not that: formatted empty cells far to the right are common.)
+        // many cells is not that: formatted empty cells far to the right are common; nor is an
+        // Excel error such as a `#DIV/0!` computed beside the names: it names no column.)
         let ligneEntete = apercu.apercu[index]
         if let anomalie = ligneEntete.anomalie {
-            if case .tropDeChamps = anomalie {} else {
+            if case .tropDeChamps = anomalie {} else if case .cellulesIllisibles(let c) = anomalie, c.allSatisfy(\.estErreurExcel) {} else {
                 throw FichierIllisible(fichier: nom, raison: "la ligne d'en-tête (ligne \(ligneEntete.ligne) de la feuille « \(choisie.nom) ») est illisible : \(anomalie.texte)",
                                        conseil: FichierIllisible.reenregistrer)
             }
         }
         indexEntete = index
         entete = noms
+        fusionsDonnees = apercu.fusions.filter { $0.ligne1 > ligneEntete.ligne }
+            .sorted { ($0.ligne1, $0.colonne1) < ($1.ligne1, $1.colonne1) }
     }
 
     public var description: String { "classeur Excel, feuille « \(nomFeuille) »" }
@@ -169,6 +178,9 @@ public final class LecteurXLSX: SourceTabulaire {
             let d = DelegueFeuille(partages: partages, limiteChamp: limiteChamp, limiteChamps: limiteChamps)
             d.indexEntete = indexEntete
             d.colonnesLues = colonnesLues
+            if !fusionsDonnees.isEmpty {
+                d.deploiement = DeploiementFusions(fusionsDonnees, largeur: min(entete.count, limiteChamps), lue: colonnesLues ?? { _ in true })
+            }
             d.traiter = { [unowned self] r in
                 if r.anomalie == nil && r.champs.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
                     self.lignesVides += 1
@@ -196,7 +208,7 @@ public final class LecteurXLSX: SourceTabulaire {
     /// `d.apercu` (rows in the order of the sheet) and its names.
     static func choisirEntete(_ d: DelegueFeuille, autresNoms: [String] = []) -> (Int, [String])? {
         guard let i = DetectionEntete.choisir(d.apercu, autresNoms: autresNoms, noms: { completerFusions($0, d) }) else { return nil }
-        return (i, completerFusions(d.apercu[i], d).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+        return (i, completerFusions(d.apercu[i], d).map { Normalisation.texte($0) })
     }
 
     /// A header cell covered by a cell merged down from a row above takes its value.
@@ -372,7 +384,8 @@ final class DelegueFeuille: DelegueXML {
     /// Excel's limits: rows and columns of a sheet.
     static let lignesMaximum = 1_048_576
     static let colonnesMaximum = 16_384
-    /// Merged ranges kept (only those over the header matter).
+    /// Merged ranges kept (those over the header, and those below it whose value is carried to
+    /// every row of the range): a crafted sheet may declare millions; the rest are ignored.
     static let fusionsMaximum = 10_000
     /// nil: the workbook has no table of shared strings.
     let partages: [String]?
@@ -389,6 +402,8 @@ final class DelegueFeuille: DelegueXML {
     var colonnesLues: ((Int) -> Bool)?
     var traiter: ((EnregistrementBrut) throws -> Void)?
     var progression: ((UInt64) -> Void)?
+    /// Streaming mode: the merged ranges below the header, carried to their rows.
+    var deploiement: DeploiementFusions?
 
     private var ligne = 0
     /// Rows met so far, minus one: the current row's place in the sheet.
@@ -531,6 +546,12 @@ final class DelegueFeuille: DelegueXML {
             return p
         case "b":
             return valeur == "1" ? "1" : "0"
+        case "e":
+            // An error value (`#N/A`, `#REF!`…) is what a formula gave instead of a value: it is
+            // no more the cell's value than a missing one (it would become a territory « #N/A »).
+            let code = valeur.trimmingCharacters(in: .whitespaces).uppercased()
+            noterIllisible(.erreurExcel(code: CelluleIllisible.codesErreurExcel[code]))
+            return ""
         case "n":
             return DelegueFeuille.nombre(valeur)
         default:
@@ -565,6 +586,11 @@ final class DelegueFeuille: DelegueXML {
                 var vues = Set<Int>()
                 for (c, _) in cellules where !vues.insert(c).inserted { noterIllisible(.repetee, colonne: c) }
             }
+        }
+        // Merged ranges: only on rows in order (an out-of-order row is rejected anyway, and the
+        // ranges are followed top to bottom).
+        if apercuMax == nil && desordonneeApres == nil {
+            deploiement?.appliquer(ligne: ligne, champs: &champs, illisibles: &illisibles)
         }
         // An out-of-order row that holds something is flagged (an empty one loses nothing).
         if anomalie == nil, let p = desordonneeApres,
@@ -603,6 +629,87 @@ final class DelegueFeuille: DelegueXML {
         let parties = ref.split(separator: ":").map(String.init)
         guard parties.count == 2, let c1 = colonne(parties[0]), let l1 = ligne(parties[0]),
               let c2 = colonne(parties[1]), let l2 = ligne(parties[1]) else { return nil }
-        return Fusion(ligne1: l1, colonne1: c1, ligne2: l2, colonne2: c2)
+        // Excel writes the top-left corner first; a crafted `K13:K12` is the same range.
+        return Fusion(ligne1: min(l1, l2), colonne1: min(c1, c2), ligne2: max(l1, l2), colonne2: max(c1, c2))
+    }
+}
+
+/// Merged ranges in the data area. Excel shows the value of a range's top-left cell over the
+/// whole range (a territory merged over the calls of one day), and writes it in that cell only:
+/// the others are empty in the file. Each cell of the range, in a column that is read, takes
+/// that value, so that every row reads what the coordinator sees (rather than a lower row being
+/// rejected for an empty required value).
+///
+/// - A row whose own cells (in read columns) are all empty stays empty: a range merged down
+///   over blank rows does not turn them into rows to import.
+/// - A top-left cell whose value is unknown (``CelluleIllisible``) makes the covered cells
+///   unknown too: each row of the range is rejected, naming that cell.
+/// - Bounded work: ranges are followed top to bottom as rows stream (nothing is allocated per
+///   cell of a range, only per read column it covers, within the header's width); at most
+///   ``DelegueFeuille/fusionsMaximum`` ranges are kept; a range that overlaps an active one in a
+///   read column (which Excel refuses to write) is ignored.
+struct DeploiementFusions {
+    private struct Active {
+        let plage: Fusion
+        /// The read columns the range covers.
+        let colonnes: [Int]
+        let valeur: String
+        let illisible: CelluleIllisible?
+    }
+
+    /// Ranges whose top row is below the header, by top row.
+    private let plages: [Fusion]
+    private var prochaine = 0
+    private var actives: [Active] = []
+    /// Per column within the header's width: read, and covered by an active range.
+    private let lues: [Bool]
+    private var occupees: [Bool]
+
+    init(_ plages: [Fusion], largeur: Int, lue: (Int) -> Bool) {
+        self.plages = plages
+        lues = (0..<max(0, largeur)).map(lue)
+        occupees = [Bool](repeating: false, count: max(0, largeur))
+    }
+
+    /// Fills the cells of row `ligne` (rows come in increasing order) that lie under a range.
+    mutating func appliquer(ligne: Int, champs: inout [String], illisibles: inout [CelluleIllisible]) {
+        // Ranges that ended above this row free their columns.
+        if actives.contains(where: { $0.plage.ligne2 < ligne }) {
+            for a in actives where a.plage.ligne2 < ligne { for c in a.colonnes { occupees[c] = false } }
+            actives.removeAll { $0.plage.ligne2 < ligne }
+        }
+        // Ranges that start at or above this row (above: their top row was absent, so empty).
+        while prochaine < plages.count && plages[prochaine].ligne1 <= ligne {
+            let p = plages[prochaine]
+            prochaine += 1
+            guard p.ligne2 >= ligne, p.colonne1 < lues.count else { continue }
+            let colonnes = (p.colonne1...min(p.colonne2, lues.count - 1)).filter { lues[$0] }
+            guard !colonnes.isEmpty, !colonnes.contains(where: { occupees[$0] }) else { continue }
+            for c in colonnes { occupees[c] = true }
+            let enTete = p.ligne1 == ligne
+            actives.append(Active(plage: p, colonnes: colonnes,
+                                  valeur: enTete && p.colonne1 < champs.count ? champs[p.colonne1] : "",
+                                  illisible: enTete ? illisibles.first { $0.colonne == p.colonne1 } : nil))
+        }
+        guard !actives.isEmpty else { return }
+        // A row with nothing of its own in a read column stays empty.
+        let propre = !illisibles.isEmpty || champs.indices.contains { $0 < lues.count && lues[$0] && !Normalisation.rogner(champs[$0]).isEmpty }
+        guard propre else { return }
+        var couvertes = Set<Int>()
+        var heritees: [CelluleIllisible] = []
+        for a in actives {
+            let haut = a.plage.ligne1 == ligne
+            for c in a.colonnes where !(haut && c == a.plage.colonne1) {
+                while champs.count <= c { champs.append("") }
+                champs[c] = a.valeur
+                couvertes.insert(c)
+            }
+            if !haut, let i = a.illisible { heritees.append(i) }
+        }
+        // What a covered cell itself holds is hidden by the range (Excel shows the top-left
+        // value): only the top-left cell's state counts.
+        if !illisibles.isEmpty { illisibles.removeAll { $0.ligne == ligne && couvertes.contains($0.colonne) } }
+        illisibles += heritees
+        illisibles.sort { $0.colonne < $1.colonne }
     }
 }

@@ -47,6 +47,10 @@ public struct CelluleIllisible: Equatable, Sendable {
         /// A cell given twice in one row (a crafted or damaged file): which value is right is
         /// unknown.
         case repetee
+        /// An Excel error value (`t="e"`: `#N/A` from a failed lookup, `#REF!`, `#DIV/0!`…)
+        /// instead of a value. `code` is the name Excel shows for one of its own error codes
+        /// (never other text of the file: nil for anything else), so a message may name it.
+        case erreurExcel(code: String?)
     }
 
     /// 0-based column and 1-based row, as in the sheet.
@@ -54,14 +58,31 @@ public struct CelluleIllisible: Equatable, Sendable {
     public var ligne: Int
     public var nature: Nature
 
+    public var estErreurExcel: Bool {
+        if case .erreurExcel = nature { return true }
+        return false
+    }
+
     /// `N2`, as Excel shows it.
     public var reference: String { ReferenceCellule.texte(ligne: ligne, colonne: colonne) }
+
+    /// Excel's error values as stored in the file (always in English), each with the name a
+    /// French Excel shows (`#VALUE!` is shown `#VALEUR!`): the only text of an error cell a
+    /// message may repeat (a crafted file could put anything in `<v>`). The newer codes are
+    /// shown as stored.
+    public static let codesErreurExcel: [String: String] = [
+        "#NULL!": "#NUL!", "#DIV/0!": "#DIV/0!", "#VALUE!": "#VALEUR!", "#REF!": "#REF!", "#NAME?": "#NOM?",
+        "#NUM!": "#NOMBRE!", "#N/A": "#N/A", "#GETTING_DATA": "#GETTING_DATA", "#SPILL!": "#SPILL!", "#CALC!": "#CALC!",
+        "#FIELD!": "#FIELD!", "#BLOCKED!": "#BLOCKED!", "#CONNECT!": "#CONNECT!", "#BUSY!": "#BUSY!", "#UNKNOWN!": "#UNKNOWN!",
+        "#PYTHON!": "#PYTHON!", "#EXTERNAL!": "#EXTERNAL!",
+    ]
 
     public var texte: String {
         switch nature {
         case .texteIntrouvable: return "la cellule \(reference) renvoie à un texte absent du classeur"
         case .formuleSansValeur: return "la cellule \(reference) contient une formule dont la valeur n'a pas été calculée"
         case .repetee: return "la cellule \(reference) apparaît deux fois dans la ligne"
+        case .erreurExcel(let code): return "la cellule \(reference) contient une erreur Excel\(code.map { " (\($0))" } ?? "") au lieu d'une valeur"
         }
     }
 }

@@ -42,11 +42,13 @@ final class LectureXLSXHostileTests: XCTestCase {
 
     /// Writes a workbook of one sheet (`lignes` inside `sheetData`) in the workspace's input folder.
     @discardableResult
+    /// `fusions`: merged ranges (`K2:K3`), written after the rows as Excel writes them.
     func classeur(_ t: EspaceDeTest, _ nom: String, _ lignes: [String], partagees: String? = nil,
-                  liens: String? = nil, autresParties: [(String, String)] = []) throws -> URL {
+                  liens: String? = nil, autresParties: [(String, String)] = [], fusions: [String] = []) throws -> URL {
         let url = t.dossier.appendingPathComponent("entree").appendingPathComponent(nom)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        var parties = AttaquesTests.partiesClasseur(feuille: "<worksheet><sheetData>" + lignes.joined() + "</sheetData></worksheet>",
+        let fusionnees = fusions.isEmpty ? "" : "<mergeCells count=\"\(fusions.count)\">" + fusions.map { "<mergeCell ref=\"\($0)\"/>" }.joined() + "</mergeCells>"
+        var parties = AttaquesTests.partiesClasseur(feuille: "<worksheet><sheetData>" + lignes.joined() + "</sheetData>" + fusionnees + "</worksheet>",
                                                     partagees: partagees)
         if let liens, let i = parties.firstIndex(where: { $0.0 == "xl/_rels/workbook.xml.rels" }) { parties[i].1 = liens }
         try AttaquesTests.classeur(url, parties + autresParties)
@@ -318,5 +320,106 @@ final class LectureXLSXHostileTests: XCTestCase {
             XCTAssertEqual(rejet.message, rejetCSV.message, "one rule, one message for both readers")
             XCTAssertTrue(rejet.message.contains("caractère nul"), rejet.message)
         }
+    }
+
+    // MARK: - Excel error values
+
+    /// An error cell (`t="e"`: `#N/A` from a failed lookup, `#REF!`…) is no value: in a read
+    /// column its row is rejected as `cellule_illisible`, naming the cell, the error as a French
+    /// Excel shows it (only Excel's own codes, never other text of the file) and what to do; it
+    /// is never stored (a territory « #N/A »). In an extra column, or in the header row beside
+    /// the names, it changes nothing.
+    func testErreurExcelRejetteLaLigne() throws {
+        let t = try EspaceDeTest()
+        let territoire = Self.position("territoire"), canal = Self.position("canal"), commentaire = Self.colonnes.count
+        let url = try classeur(t, "sollicitations.xlsx", [
+            Self.entete(extra: ["commentaire"]).replacingOccurrences(of: "</row>", with: "<c r=\"R1\" t=\"e\"><f>1/0</f><v>#DIV/0!</v></c></row>"),
+            Self.ligne(2, Self.sollicitation("S1", extra: [""]), cellules: [territoire: "<c r=\"@\" t=\"e\"><f>VLOOKUP(C2,Listes!A:B,2,0)</f><v>#N/A</v></c>"]),
+            Self.ligne(3, Self.sollicitation("S2", extra: [""]), cellules: [canal: "<c r=\"@\" t=\"e\"><v>#VALUE!</v></c>"]),
+            Self.ligne(4, Self.sollicitation("S3", extra: [""]), cellules: [territoire: "<c r=\"@\" t=\"e\"><v>Mme Durand</v></c>"]),
+            // An error in an extra column (never stored) does not spoil the row.
+            Self.ligne(5, Self.sollicitation("S4", extra: [""]), cellules: [commentaire: "<c r=\"@\" t=\"e\"><f>1/0</f><v>#DIV/0!</v></c>"]),
+        ])
+        let f = try importer(t, url)
+        XCTAssertNil(f.erreur, "an error beside the header names does not refuse the file")
+        XCTAssertEqual(f.lues, 4)
+        XCTAssertEqual(f.motifs, ["cellule_illisible": 3])
+        XCTAssertEqual(try identifiants(t), ["S4"])
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE territoire LIKE '#%' OR canal LIKE '#%'"), 0)
+        let r = try rejets(t)
+        XCTAssertEqual(r.map(\.ligne), [2, 3, 4])
+        XCTAssertEqual(r.map(\.colonne), ["territoire", "canal", "territoire"])
+        for (rejet, (cellule, code)) in zip(r, [("J2", " (#N/A)"), ("L3", " (#VALEUR!)"), ("J4", "")]) {
+            XCTAssertEqual(rejet.regle, "cellule_illisible")
+            XCTAssertNil(rejet.valeur)
+            XCTAssertTrue(rejet.message.contains("La cellule \(cellule) (colonne « \(rejet.colonne ?? "?") ») contient une erreur Excel\(code) au lieu d'une valeur"), rejet.message)
+            XCTAssertTrue(rejet.message.contains("corrigez la formule de cette cellule ou remplacez-la par la bonne valeur"), rejet.message)
+            for brut in ["VLOOKUP", "Durand", "Listes"] { XCTAssertFalse(rejet.message.contains(brut), rejet.message) }
+        }
+    }
+
+    // MARK: - Merged cells
+
+    /// A range merged down in the data area (a territory over the calls of one day): Excel shows
+    /// its top-left value on every row, and every row reads it, rather than the lower rows being
+    /// rejected for an empty territory. A hidden value under the range reads as what is shown; a
+    /// row with nothing else stays blank; an unreadable top-left cell rejects every row of the
+    /// range, naming it; a title merged above the header and a range in an extra column change
+    /// nothing.
+    func testCelluleFusionneeDansLesDonneesVautPourChaqueLigne() throws {
+        let t = try EspaceDeTest()
+        let territoire = Self.position("territoire")
+        func sans(_ id: String, _ valeur: String? = nil) -> [String] {
+            var v = Self.sollicitation(id, extra: ["note"])
+            v[territoire] = valeur ?? ""
+            return v
+        }
+        let url = try classeur(t, "sollicitations.xlsx", [
+            "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>Suivi des appels 2025</t></is></c></row>",
+            Self.entete(2, extra: ["commentaire"]),
+            Self.ligne(3, sans("S1", "Lille")),
+            Self.ligne(4, sans("S2")),
+            Self.ligne(5, sans("S3", "Douai")),
+            Self.ligne(6, sans("S4", "Arras")),       // hidden under J5:J6: Excel shows « Douai »
+            // Row 7 lies under J5:J7 but holds only formatted empty cells: it stays blank.
+            "<row r=\"7\"><c r=\"J7\" s=\"1\"/><c r=\"Q7\" s=\"1\"/></row>",
+            Self.ligne(8, sans("S5"), cellules: [territoire: "<c r=\"@\" t=\"e\"><f>VLOOKUP(C8,L!A:B,2,0)</f><v>#N/A</v></c>"]),
+            Self.ligne(9, sans("S6")),
+            Self.ligne(10, Self.sollicitation("S7", extra: ["note"])),
+        ], fusions: ["A1:P1", "J3:J4", "J5:J7", "J8:J9", "Q3:Q10"])
+        let f = try importer(t, url)
+        XCTAssertNil(f.erreur)
+        XCTAssertEqual(f.lues, 7, "row 7 is blank")
+        XCTAssertEqual(f.motifs, ["cellule_illisible": 2])
+        XCTAssertEqual(try t.base().file.read { db in
+            try Row.fetchAll(db, sql: "SELECT id_sollicitation, territoire FROM sollicitations ORDER BY 1").map { "\($0[0] as String) \($0[1] as String)" }
+        }, ["S1 Lille", "S2 Lille", "S3 Douai", "S4 Douai", "S7 Arrageois"])
+        let r = try rejets(t)
+        XCTAssertEqual(r.map(\.ligne), [8, 9])
+        for rejet in r {
+            XCTAssertEqual(rejet.colonne, "territoire")
+            XCTAssertTrue(rejet.message.contains("La cellule J8 (colonne « territoire ») contient une erreur Excel (#N/A)"), rejet.message)
+        }
+    }
+
+    /// A crafted sheet declaring a range over every cell of the sheet, and thousands more: the
+    /// work stays bounded (nothing per cell of a range), the range's value is carried to the read
+    /// columns of the rows that exist, and ranges past the cap are ignored.
+    func testFusionsDemesureesRestentBornees() throws {
+        let t = try EspaceDeTest()
+        var fusions = ["A3:XFD1048576"]
+        for i in 0..<(DelegueFeuille.fusionsMaximum + 5_000) { fusions.append("Q\(10 + 2 * i):XFD\(11 + 2 * i)") }
+        let url = try classeur(t, "sollicitations.xlsx", [
+            Self.entete(),
+            Self.ligne(2, Self.sollicitation("S1")),
+            Self.ligne(3, Self.sollicitation("S2")),
+            Self.ligne(4, Self.sollicitation("S3")),
+            Self.ligne(5, ["S4"]),
+        ], fusions: fusions)
+        let f = try importer(t, url)
+        XCTAssertNil(f.erreur)
+        XCTAssertEqual(f.lues, 4)
+        XCTAssertEqual(try identifiants(t), ["S1"], "every cell of rows 3 to 5 shows A3's value, as in Excel")
+        XCTAssertEqual(f.rejetees, 3)
     }
 }

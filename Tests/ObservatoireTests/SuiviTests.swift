@@ -556,4 +556,59 @@ final class SuiviTests: XCTestCase {
         XCTAssertEqual(c.fichiers[0].importees, 1, "\(c.fichiers[0].erreur?.description ?? "")")
         XCTAssertEqual(c.fichiers[0].rejetees, 0)
     }
+
+    /// A header typed on two lines in its cell (Alt+Entrée: `Date` line break `d'appel`) is the
+    /// name « Date d'appel » everywhere: a profile naming it so reads the column, in a workbook
+    /// and in its CSV twin, and when a profile names a column wrongly, the message quotes it
+    /// among « Colonnes trouvées » and suggests it, on one line (never left out, glued or `^J`).
+    func testEnTeteSurDeuxLignesEstUnNomSurUneLigne() throws {
+        let t = try EspaceDeTest()
+        func profil(_ date: String) throws -> ProfilCorrespondance {
+            try ProfilCorrespondance.analyser("""
+                nom: p
+                sources:
+                  s:
+                    fichiers: ["*"]
+                    tables:
+                      sollicitations:
+                        id_sollicitation: "N°"
+                        date_sollicitation: "\(date)"
+                        personne_id: Personne
+                        profil: { valeur: adulte_sh }
+                        type_demande: { valeur: recherche_solution }
+                        problematiques: { valeur: emploi }
+                        origine: { colonne: "Repérage (O/N)", valeurs: { O: reperage_360, N: demande } }
+                        accompagnee: { valeur: oui }
+                        territoire: { valeur: Arrageois }
+                """, fichier: "p.yml", nomParDefaut: "p")
+        }
+        func cellule(_ ref: String, _ v: String) -> String { "<c r=\"\(ref)\" t=\"inlineStr\"><is><t>\(v)</t></is></c>" }
+        let classeur = t.dossier.appendingPathComponent("entree/suivi.xlsx")
+        try FileManager.default.createDirectory(at: classeur.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try AttaquesTests.classeur(classeur, AttaquesTests.partiesClasseur(feuille: "<worksheet><sheetData>"
+            + "<row r=\"1\">" + cellule("A1", "N°") + cellule("B1", "Date&#10;d'appel") + cellule("C1", "Personne") + cellule("D1", "Rep&#233;rage&#13;&#10;(O/N)&#9;") + "</row>"
+            + "<row r=\"2\">" + cellule("A2", "X1") + cellule("B2", "2025-02-01") + cellule("C2", "Q") + cellule("D2", "O") + "</row>"
+            + "</sheetData></worksheet>"))
+        let csv = try t.ecrire("suivi.csv", "N°;\"Date\r\nd'appel\";Personne;\"Repérage\n(O/N)\"\r\nX2;2025-02-02;R;N\r\n")
+
+        let bon = try profil("Date d'appel")
+        for url in [classeur, csv] {
+            let b = try t.importer([url]) { $0.profil = bon }
+            XCTAssertEqual(b.fichiers.map(\.importees), [1], "\(url.lastPathComponent) : \(b.fichiers.first?.erreur?.description ?? "")")
+        }
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE origine = 'reperage_360'"), 1)
+
+        let typo = try profil("Date de l'appel")
+        for url in [classeur, csv] {
+            let b = try t.importer([url]) { $0.profil = typo }
+            let raison = try XCTUnwrap(b.fichiers.first?.erreur?.raison, url.lastPathComponent)
+            XCTAssertTrue(raison.contains("« Date de l'appel » (la plus proche : « Date d'appel »)"), raison)
+            XCTAssertTrue(raison.contains("Colonnes trouvées : « N° », « Date d'appel », « Personne », « Repérage (O/N) »"), raison)
+            XCTAssertFalse(raison.contains("non citée"), raison)
+            XCTAssertFalse(raison.unicodeScalars.contains(where: TexteSur.estControle), raison)
+        }
+        XCTAssertEqual(Masque.listeEntetes(["Date\nd'appel", " Repérage\r\n(O/N)\t"]), "« Date d'appel », « Repérage (O/N) »")
+        XCTAssertTrue(Masque.ressembleAUnEnTete("Date\nd'appel"))
+        XCTAssertFalse(Masque.ressembleAUnEnTete("Date\u{1B}[31m"), "other control characters still keep a cell from being quoted")
+    }
 }
