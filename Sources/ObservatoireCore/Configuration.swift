@@ -159,26 +159,76 @@ public struct LecteurYAML {
         var lieu = fichier
         if let ligne = noeud?.mark?.line { lieu += ", ligne \(ligne)" }
         let sujet = cle.map { " (clé « \($0) »)" } ?? ""
-        return ErreurObservatoire(.usage, "\(titre) — \(lieu)\(sujet) : \(probleme).",
+        return ErreurObservatoire(.usage, "\(titre) — \(lieu)\(sujet) : \(LecteurYAML.phrase(probleme))",
                                   conseil: "Attendu : \(attendu). Corrigez le fichier puis relancez la commande.")
     }
 
+    /// Ends a sentence with a full stop, unless it already ends with one, or with « ? » / « ! »
+    /// (« vouliez-vous dire « accompagnee » ? » takes no stop after the question mark).
+    static func phrase(_ texte: String) -> String {
+        guard let dernier = texte.last, !".?!…".contains(dernier) else { return texte }
+        return texte + "."
+    }
+
+    /// A YAML syntax error in French: where it is (« erreur de syntaxe YAML à la ligne 8,
+    /// colonne 1 »), what it most likely is and what to do. libyaml's English text (through
+    /// Yams) is never shown; nor is the content of the line, which may hold anything.
     func erreurSyntaxe(_ e: YamlError) -> ErreurObservatoire {
-        var ligne: Int?
-        var probleme = "la syntaxe YAML est incorrecte"
         switch e {
-        case .scanner(_, let p, let mark, _), .parser(_, let p, let mark, _), .composer(_, let p, let mark, _):
-            ligne = mark.line
-            probleme += " (\(p))"
+        case .scanner(_, let p, let mark, let yaml), .parser(_, let p, let mark, let yaml), .composer(_, let p, let mark, let yaml):
+            let (cause, conseil) = LecteurYAML.causeProbable(p, ligneAvecTabulation: LecteurYAML.ligne(mark.line, de: yaml)?.contains("\t") == true)
+            return ErreurObservatoire(.usage, "\(titre) — \(fichier) : erreur de syntaxe YAML à la ligne \(mark.line), colonne \(mark.column) (\(cause)).",
+                                      conseil: conseil + " Corrigez le fichier puis relancez la commande.")
         case .duplicatedKeysInMapping(let doublons, let contexte):
-            ligne = contexte.mark.line
-            probleme = "une clé apparaît deux fois : \(doublons.joined(separator: ", "))"
+            return ErreurObservatoire(.usage, "\(titre) — \(fichier), ligne \(contexte.mark.line) : une clé apparaît deux fois : \(doublons.joined(separator: ", ")).",
+                                      conseil: "Gardez une seule fois chaque clé d'une même rubrique, puis relancez la commande.")
         default:
-            break
+            return ErreurObservatoire(.usage, "\(titre) — \(fichier) : erreur de syntaxe YAML (le fichier n'est pas un texte YAML lisible).",
+                                      conseil: "Enregistrez le fichier en texte UTF-8 et vérifiez l'indentation (des espaces, pas de tabulations), les deux-points après chaque clé et les guillemets.")
         }
-        let lieu = ligne.map { "\(fichier), ligne \($0)" } ?? fichier
-        return ErreurObservatoire(.usage, "\(titre) — \(lieu) : \(probleme).",
-                                  conseil: "Vérifiez l'indentation (des espaces, pas de tabulations), les deux-points après chaque clé et les guillemets.")
+    }
+
+    /// Line `numero` (from 1) of a text; nil past its end.
+    static func ligne(_ numero: Int, de texte: String) -> Substring? {
+        var n = 1
+        for l in texte.split(separator: "\n", omittingEmptySubsequences: false) {
+            if n == numero { return l }
+            n += 1
+        }
+        return nil
+    }
+
+    /// What libyaml's (English) problem most likely means, and what to do, in French.
+    static func causeProbable(_ probleme: String, ligneAvecTabulation: Bool) -> (cause: String, conseil: String) {
+        let p = probleme.lowercased()
+        if ligneAvecTabulation || p.contains("tab character") {
+            return ("cette ligne contient une tabulation", "Remplacez les tabulations par des espaces : YAML n'accepte que des espaces pour le retrait.")
+        }
+        if p.contains("cannot start any token") {
+            return ("un caractère ne peut pas commencer une valeur à cet endroit", "Mettez la valeur entre guillemets (\"…\") si elle commence par @, ` ou %, et vérifiez le retrait (des espaces, pas de tabulations).")
+        }
+        if p.contains("mapping values are not allowed") {
+            return ("un deux-points inattendu", "Mettez entre guillemets une valeur qui contient « : », et vérifiez que la ligne est alignée sur ses voisines.")
+        }
+        if p.contains("unexpected end of stream") || p.contains("while scanning a quoted scalar") {
+            return ("des guillemets ne sont pas refermés", "Refermez les guillemets ouverts (\"…\" ou '…') avant la fin de la ligne.")
+        }
+        if p.contains("could not find expected ':'") {
+            return ("il manque un deux-points après une clé", "Écrivez chaque clé suivie de « : » et d'une espace (« nom: valeur »), et refermez les guillemets.")
+        }
+        if p.contains("expected ',' or ']'") || p.contains("expected ',' or '}'") || p.contains("flow") {
+            return ("une liste [ … ] ou une rubrique { … } n'est pas refermée", "Refermez le crochet ou l'accolade, et séparez les éléments par des virgules.")
+        }
+        if p.contains("escape") {
+            return ("une barre oblique inverse (\\) entre guillemets doubles", "Mettez cette valeur entre guillemets simples ('…') ou doublez la barre oblique inverse.")
+        }
+        if p.contains("did not find expected key") || p.contains("did not find expected '-'") || p.contains("block") || p.contains("indentation") {
+            return ("le retrait de la ligne ne correspond pas à la structure", "Alignez la ligne sur les clés de même niveau (même nombre d'espaces), sans tabulation.")
+        }
+        if p.contains("alias") || p.contains("anchor") {
+            return ("une ancre (&) ou un alias (*) mal écrit", "Écrivez les valeurs en toutes lettres, sans ancres (&nom) ni alias (*nom).")
+        }
+        return ("la structure n'est pas du YAML valide", "Vérifiez le retrait (des espaces, pas de tabulations), les deux-points après chaque clé et les guillemets.")
     }
 
     /// Whether the node is empty (`~`, `null`, nothing).

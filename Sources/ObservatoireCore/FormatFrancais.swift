@@ -39,6 +39,18 @@ public enum FormatFrancais {
         return (x < 0 && arrondi != 0 ? "−" : "") + texte
     }
 
+    /// A count with its noun, singular for 0 and 1 as in French (« 0 ligne rejetée »,
+    /// « 1 rejetée », « 16 enregistrées »); `pluriel` when the plural is not the singular + « s »
+    /// (« ligne lue » → « lignes lues »).
+    ///
+    /// ```swift
+    /// FormatFrancais.pluriel(1, "rejetée")                                // "1 rejetée"
+    /// FormatFrancais.pluriel(2500, "ligne lue", "lignes lues")            // "2 500 lignes lues"
+    /// ```
+    public static func pluriel(_ n: Int, _ singulier: String, _ pluriel: String? = nil, espace: String = FormatFrancais.espace) -> String {
+        "\(entier(n, espace: espace)) \(abs(n) > 1 ? (pluriel ?? singulier + "s") : singulier)"
+    }
+
     /// A percentage already expressed in percent (72.4 → `72,4 %`), one decimal.
     public static func pourcentage(_ x: Double, espace: String = FormatFrancais.espace) -> String {
         decimal(x, 1, espace: espace) + espace + "%"

@@ -119,3 +119,22 @@ public enum Masque {
         return chiffres <= 4
     }
 }
+
+/// Writing a command the user can copy into a shell.
+public enum Shell {
+    /// `texte` as one word for a POSIX shell: left as it is when it only holds characters no
+    /// shell treats specially (unless `toujours`: a path at the end of a sentence is quoted so
+    /// that its full stop is plainly not part of it), otherwise in single quotes (an embedded
+    /// `'` written `'\''`).
+    ///
+    /// ```swift
+    /// Shell.citer("suivi.xlsx")                       // "suivi.xlsx"
+    /// Shell.citer("Tableau C360 mars 2025.xlsx")      // "'Tableau C360 mars 2025.xlsx'"
+    /// Shell.citer("l'export.csv")                     // "'l'\''export.csv'"
+    /// ```
+    public static func citer(_ texte: String, toujours: Bool = false) -> String {
+        let surs = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./+,:@%=")
+        if !toujours, !texte.isEmpty, texte.allSatisfy({ surs.contains($0) }) { return texte }
+        return "'" + texte.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
+    }
+}

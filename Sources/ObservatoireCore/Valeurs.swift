@@ -16,7 +16,18 @@ public enum Valeurs {
     /// A time after the date (`14/03/2025 00:00`, `2025-03-14T10:00`), as some tools export it,
     /// is ignored. A two-digit year is 20YY, unless that is after `pivot` (then 19YY).
     /// With `serielExcel`, a plain number is read as an Excel date serial (cells of `.xlsx`).
+    /// A French date written with its month's name, as Excel or LibreOffice write a cell shown
+    /// as « J MMM AAAA » when saved as CSV (`3 févr. 2025`, `03-févr.-2025`, `1er mars 2025`),
+    /// is read too: see ``dateEnLettres(_:)``.
     public static func date(_ brut: String, pivot: Int, serielExcel: Bool = false, dates1904: Bool = false) -> Lecture<Jour> {
+        let lecture = dateEnChiffres(brut, pivot: pivot, serielExcel: serielExcel, dates1904: dates1904)
+        // Only a text holding a letter can be a month's name: digits-only dates never pay for it.
+        guard case .invalide = lecture, brut.utf8.contains(where: { $0 >= 0x80 || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) }),
+              let jour = dateEnLettres(brut) else { return lecture }
+        return .valeur(jour)
+    }
+
+    private static func dateEnChiffres(_ brut: String, pivot: Int, serielExcel: Bool, dates1904: Bool) -> Lecture<Jour> {
         // No date is that long (a time after it included): a huge cell is refused at once.
         let texte = Normalisation.rogner(brut)
         if texte.isEmpty { return .vide }
@@ -69,6 +80,43 @@ public enum Valeurs {
         }
         guard let jour else { return .invalide }
         return .valeur(jour)
+    }
+
+    /// The months' names, without accents, for ``dateEnLettres(_:)``.
+    private static let moisEnLettres = ["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet",
+                                        "aout", "septembre", "octobre", "novembre", "decembre"]
+
+    /// A French date « day, month's name, year »: `3 février 2025`, `3 févr. 2025`,
+    /// `03-févr.-2025`, `1er mars 2025`, `3 FEVRIER 2025`. The month is its full name or any
+    /// beginning of it of at least three letters that names one month only (`févr`, `fev`,
+    /// `sept`, `juil`; not `jui`, which could be June or July), with or without its dot, accents
+    /// and case ignored. Only a four-digit year is read (`3 févr. 25` stays ambiguous), and an
+    /// impossible day (`31 févr. 2025`) is refused. A time after the year (` 14:00`) is ignored,
+    /// as after a date in figures. Nil for anything else.
+    public static func dateEnLettres(_ brut: String) -> Jour? {
+        let texte = Normalisation.rogner(brut)
+        guard texte.utf8.count <= 64 else { return nil }
+        let separateurs: Set<Character> = [" ", "\u{A0}", "\u{202F}", "\t", "-", "/", "."]
+        let morceaux = texte.split(whereSeparator: { separateurs.contains($0) })
+        guard morceaux.count >= 3 else { return nil }
+        // The day: one or two digits, or « 1er ».
+        var jourTexte = Substring(morceaux[0])
+        if jourTexte.lowercased() == "1er" { jourTexte = "1" }
+        guard (1...2).contains(jourTexte.count), jourTexte.allSatisfy({ $0.isASCII && $0.isNumber }), let jour = Int(jourTexte) else { return nil }
+        // The month: letters only.
+        guard morceaux[1].allSatisfy(\.isLetter) else { return nil }
+        let cle = Normalisation.cle(morceaux[1])
+        guard cle.count >= 3 else { return nil }
+        let candidats = moisEnLettres.indices.filter { moisEnLettres[$0].hasPrefix(cle) }
+        guard candidats.count == 1 else { return nil }
+        // The year: exactly four digits.
+        let anneeTexte = morceaux[2]
+        guard anneeTexte.count == 4, anneeTexte.allSatisfy({ $0.isASCII && $0.isNumber }), let annee = Int(anneeTexte) else { return nil }
+        // Anything after the year must be a time (`14:00`, `14:00:00`).
+        for reste in morceaux.dropFirst(3) {
+            guard reste.allSatisfy({ ($0.isASCII && $0.isNumber) || $0 == ":" }), reste.contains(":") else { return nil }
+        }
+        return Jour(annee: annee, mois: candidats[0] + 1, jour: jour)
     }
 
     /// Booleans: `oui`/`non`, `o`/`n`, `1`/`0`, `true`/`false`, `vrai`/`faux`, `x`/empty,

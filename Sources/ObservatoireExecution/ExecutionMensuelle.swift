@@ -60,10 +60,22 @@ public struct BilanExecution: Sendable {
     /// Reports not rewritten because nothing changed since the last run.
     public var rapportsAJour = false
     public var journal: URL?
+    /// Broken profiles of the workspace, left out of the run (the others were used).
+    public var profilsInvalides: [ProfilsDeLEspace.Invalide] = []
+    /// Files of the inbox left there because of the profiles (several recognise their name, or
+    /// a broken profile was perhaps meant for them): they are taken once the profiles are fixed.
+    public var bloquesParLesProfils: [Deplacement] = []
 
     public var code: CodeSortie {
         var c = importation?.code(enAttenteIllisible: false) ?? .succes
         if !erreurs.isEmpty { c = .pire(c, .donneesIllisibles) }
+        // A broken profile, or two profiles recognising one file, is an invalid configuration:
+        // code 2 of spec/cli.md, the code `importer --profil` and `profil essayer` give for a
+        // broken profile. The run still imports and files everything the other profiles and the
+        // canonical format handle (one bad file in profils/ must not hold back the month), but
+        // it does not end with 0 or 3: an unattended run has to make the scheduler report it,
+        // and the files concerned wait in the inbox until the profiles are fixed.
+        if !profilsInvalides.isEmpty || !bloquesParLesProfils.isEmpty { c = .pire(c, .usage) }
         return c
     }
 
@@ -82,13 +94,13 @@ public struct BilanExecution: Sendable {
             phrases.append("Le fichier « \(TexteSur.surUneLigne(r.ancien)) », au nom illisible, \(aBlanc ? "serait" : "a été") renommé « \(r.nouveau) ».")
         }
         if fichiers == 0 && erreurs.isEmpty {
-            if enAttente.isEmpty { phrases.append("Aucun nouveau fichier dans le dossier à traiter.") }
+            if enAttente.isEmpty && bloquesParLesProfils.isEmpty { phrases.append("Aucun nouveau fichier dans le dossier à traiter.") }
         } else {
             let nouveaux = Set(i?.fichiers.filter { $0.erreur == nil && !$0.dejaImporte }.map(\.fichier) ?? []).count
             let deja = Set(i?.fichiers.filter(\.dejaImporte).map(\.fichier) ?? []).count
             let pl = nouveaux > 1 ? "s" : ""
             var p = "\(nouveaux) fichier\(pl) \(aBlanc ? (nouveaux > 1 ? "seraient importés" : "serait importé") : "importé\(pl)")"
-            p += " : \(FormatFrancais.entier(i?.totalLues ?? 0)) lignes lues, \(FormatFrancais.entier(i?.totalImportees ?? 0)) \(aBlanc ? "enregistrables" : "enregistrées"), \(FormatFrancais.entier(i?.totalRejetees ?? 0)) rejetées"
+            p += " : \(FormatFrancais.pluriel(i?.totalLues ?? 0, "ligne lue", "lignes lues")), \(FormatFrancais.pluriel(i?.totalImportees ?? 0, aBlanc ? "enregistrable" : "enregistrée")), \(FormatFrancais.pluriel(i?.totalRejetees ?? 0, "rejetée"))"
             if deja > 0 { p += " ; \(deja) déjà importé\(deja > 1 ? "s" : "") auparavant (rien de changé)" }
             phrases.append(p + ".")
             let profils = Dictionary(grouping: (i?.fichiers ?? []).filter { $0.profil != nil }, by: { $0.profil! })
@@ -105,11 +117,19 @@ public struct BilanExecution: Sendable {
             let pe = enAttente.count > 1 ? "s" : ""
             phrases.append("\(enAttente.count) fichier\(pe) laissé\(pe) dans « a-traiter » pour la prochaine exécution : " + enAttente.map { "\(TexteSur.surUneLigne($0.fichier)) (\($0.raison ?? ""))" }.joined(separator: ", ") + ".")
         }
+        for p in profilsInvalides {
+            phrases.append("Attention : \(p.avertissement)")
+        }
+        if !bloquesParLesProfils.isEmpty {
+            let pb = bloquesParLesProfils.count > 1 ? "s" : ""
+            phrases.append("\(bloquesParLesProfils.count) fichier\(pb) laissé\(pb) dans « a-traiter » à cause des profils de correspondance, repris à la prochaine exécution une fois les profils corrigés : "
+                           + bloquesParLesProfils.map { "\(TexteSur.surUneLigne($0.fichier)) (\($0.raison ?? ""))" }.joined(separator: " ; ") + ".")
+        }
         if !caches.isEmpty {
             phrases.append("Fichier\(caches.count > 1 ? "s" : "") caché\(caches.count > 1 ? "s" : "") laissé\(caches.count > 1 ? "s" : "") de côté (nom commençant par un point ; renommez-le pour l'importer) : \(caches.map(TexteSur.surUneLigne).joined(separator: ", ")).")
         }
         if !aBlanc, let aCorriger {
-            phrases.append("État actuel : \(rejetsCourants) ligne(s) rejetée(s) et \(avertissementsCourants) avertissement(s) à corriger, listés dans « \(aCorriger.path) ».")
+            phrases.append("État actuel : \(FormatFrancais.pluriel(rejetsCourants, "ligne rejetée", "lignes rejetées")) et \(FormatFrancais.pluriel(avertissementsCourants, "avertissement")) à corriger, listés dans « \(aCorriger.path) ».")
         }
         if aBlanc {
             phrases.append("Le tableau de bord et les rapports de l'année \(mois.annee) seraient rafraîchis.")
@@ -165,8 +185,19 @@ public enum ExecutionMensuelle {
             bilan.enAttente.append(.init(fichier: e.nom, destination: espace.dossierATraiter.appendingPathComponent(e.nom), raison: e.raison))
             journal.info("fichier laissé pour la prochaine exécution", metadata: ["fichier": "\(e.nom)", "raison": "\(e.raison)"])
         }
-        var profils: [ProfilCorrespondance] = []
-        for (_, url) in ProfilCorrespondance.tous(dans: espace) { profils.append(try ProfilCorrespondance.charger(url)) }
+        // Every valid profile is offered; a broken one is reported and left out (see `code`).
+        let profils = ProfilsDeLEspace.charger(espace)
+        bilan.profilsInvalides = profils.invalides
+        for p in profils.invalides {
+            journal.warning("profil invalide, non utilisé", metadata: ["profil": "\(p.url.lastPathComponent)", "erreur": "\(p.erreur.message)"])
+        }
+        // A file that several profiles recognise is not given to one of them silently: it waits.
+        let (aImporter, ambigus) = profils.repartir(inventaire.aImporter.map(\.url))
+        for b in ambigus {
+            let raison = b.erreur.map { "\($0.raison). \($0.conseil)" } ?? ""
+            bilan.bloquesParLesProfils.append(.init(fichier: b.fichier, destination: b.chemin, raison: raison))
+            journal.warning("fichier reconnu par plusieurs profils, laissé dans a-traiter", metadata: ["fichier": "\(b.fichier)"])
+        }
         // A dry run on a workspace without a database yet works on a throwaway one.
         let nouvelleBase = FichierSur.existe(espace.baseDeDonnees.path) == false
         let urlBase = options.aBlanc && nouvelleBase
@@ -174,14 +205,16 @@ public enum ExecutionMensuelle {
             : espace.baseDeDonnees
         defer { if urlBase != espace.baseDeDonnees { try? FileManager.default.removeItem(at: urlBase) } }
         let base = try Base.ouvrir(urlBase)
-        if !inventaire.aImporter.isEmpty {
-            for (url, _) in inventaire.aImporter { options.entreDeuxRegards?(url) }
+        if !aImporter.isEmpty {
+            for url in aImporter { options.entreDeuxRegards?(url) }
             var o = OptionsImport()
             o.aujourdhui = options.aujourdhui
-            o.profils = profils
+            o.profils = profils.valides
             o.simulation = options.aBlanc
             o.identites = Dictionary(inventaire.aImporter.map { ($0.url.path, $0.identite) }, uniquingKeysWith: { a, _ in a })
-            bilan.importation = try Importeur(espace: espace, base: base, journal: journal).importer(inventaire.aImporter.map(\.url), options: o)
+            var importation = try Importeur(espace: espace, base: base, journal: journal).importer(aImporter, options: o)
+            profils.preciserConseils(&importation)
+            bilan.importation = importation
         } else {
             bilan.importation = BilanImport()
         }
@@ -198,6 +231,11 @@ public enum ExecutionMensuelle {
                 // Still being written: nothing of it was kept, it stays for the next run.
                 bilan.enAttente.append(.init(fichier: f.fichier, destination: f.chemin, raison: e.raison))
                 journal.info("fichier laissé pour la prochaine exécution", metadata: ["fichier": "\(f.fichier)", "raison": "\(e.raison)"])
+            } else if let e = siens.compactMap(\.erreur).first, profils.peutReleverDUnProfilInvalide(f) {
+                // Perhaps meant for the broken profile: it waits in the inbox for it to be fixed.
+                bilan.bloquesParLesProfils.append(.init(fichier: f.fichier, destination: f.chemin,
+                                                        raison: "\(e.raison) ; le profil invalide \(profils.fichiersInvalides) devait peut-être le lire : corrigez-le"))
+                journal.warning("fichier laissé dans a-traiter : un profil invalide devait peut-être le lire", metadata: ["fichier": "\(f.fichier)"])
             } else if let e = siens.compactMap(\.erreur).first {
                 let importees = siens.filter { $0.erreur == nil && $0.importees > 0 }.compactMap { $0.table?.libelle }
                 let partiel = importees.isEmpty ? " Rien de ce fichier n'a été importé." : " Les autres parties du fichier ont été importées (\(importees.joined(separator: ", "))) ; redéposer le fichier corrigé ne les comptera pas deux fois."

@@ -305,6 +305,8 @@ public struct Conditions: Sendable {
 
 extension ProfilCorrespondance {
     /// Finds the profile `nom` in the workspace's `profils/` folder (`nom.yml` or `nom.yaml`).
+    /// Only that file is read: another profile of the folder, even a broken one, changes nothing
+    /// (when the file is absent, the others are read only to say which one was perhaps meant).
     public static func trouver(_ nom: String, dans espace: EspaceDeTravail) throws -> ProfilCorrespondance {
         let dossier = espace.dossierProfils
         for ext in ["yml", "yaml"] {
@@ -312,10 +314,21 @@ extension ProfilCorrespondance {
             if FichierSur.existe(url.path) != false { return try charger(url) }
         }
         let disponibles = tous(dans: espace).map(\.0)
-        throw ErreurObservatoire(.usage, "Le profil de correspondance « \(nom) » est introuvable dans « \(dossier.path) ».",
-                                 conseil: disponibles.isEmpty
-                                    ? "Créez le fichier \(nom).yml dans ce dossier (exemples dans data/profils du projet, mode d'emploi dans docs/format-des-exports.md)."
-                                    : "Profils disponibles : \(disponibles.joined(separator: ", ")).")
+        var conseil = disponibles.isEmpty
+            ? "Créez le fichier \(nom).yml dans ce dossier (exemples dans data/profils du projet, mode d'emploi dans docs/format-des-exports.md)."
+            : "Profils disponibles : \(disponibles.joined(separator: ", ")) (--profil prend le nom du fichier, sans « .yml »)."
+        let profils = ProfilsDeLEspace.charger(espace)
+        // A profile declaring `nom: <nom>` in a file named otherwise.
+        let homonymes = profils.valides.filter { $0.nom == nom }.map { URL(fileURLWithPath: $0.fichier).deletingPathExtension().lastPathComponent }
+        if !homonymes.isEmpty {
+            conseil += " Le nom « \(nom) » est déclaré dans \(homonymes.map { "« \($0) »" }.joined(separator: ", ")) : indiquez --profil \(Shell.citer(homonymes[0]))."
+        }
+        // A broken file may be the one meant: its name cannot be read.
+        if !profils.invalides.isEmpty {
+            conseil += " Attention : \(profils.invalides.count > 1 ? "les profils" : "le profil") \(profils.fichiersInvalides) \(profils.invalides.count > 1 ? "sont invalides" : "est invalide") ; "
+                + "si c'est le profil voulu, corrigez-le : \(profils.invalides.map(\.erreur.message).joined(separator: " "))"
+        }
+        throw ErreurObservatoire(.usage, "Le profil de correspondance « \(nom) » est introuvable dans « \(dossier.path) ».", conseil: conseil)
     }
 
     /// The profile files of the workspace, by name.

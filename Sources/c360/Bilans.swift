@@ -40,7 +40,7 @@ enum Bilans {
     }
 
     static func pluriel(_ n: Int, _ singulier: String, _ plurielForme: String? = nil) -> String {
-        "\(FormatFrancais.entier(n)) \(n > 1 ? (plurielForme ?? singulier + "s") : singulier)"
+        FormatFrancais.pluriel(n, singulier, plurielForme)
     }
 
     static func texte(_ bilan: BilanImport, espace: EspaceDeTravail, journal: URL?, simulation: Bool = false) -> String {

@@ -120,7 +120,11 @@ extension Jour: ExpressibleByArgument {
     }
 }
 
-extension Diffusion: ExpressibleByArgument {}
+extension Diffusion: ExpressibleByArgument {
+    // The help names the values in French in its own text (see Francais.swift).
+    public static var allValueStrings: [String] { [] }
+    public static var defaultCompletionKind: CompletionKind { .list(allCases.map(\.rawValue)) }
+}
 
 /// `--dossier DIR`, accepted by every subcommand: where the workspace is (default: found from
 /// the current folder upwards).

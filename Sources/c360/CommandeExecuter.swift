@@ -43,6 +43,8 @@ struct CommandeExecuter: ParsableCommand {
             Sortie.ecrire("")
         }
         Sortie.ecrire(bilan.resume)
+        // Also on the error stream, like `importer`: the configuration has to be fixed.
+        for p in bilan.profilsInvalides { Sortie.erreur("Attention : \(p.avertissement)") }
         if !bilan.rapports.isEmpty, let probleme = Recit.lire(espace).probleme {
             Sortie.erreur("Attention : \(probleme) Les rapports sont écrits avec une note à la place du récit.")
         }

@@ -6,6 +6,10 @@ import ObservatoireStore
 
 enum FormatBilan: String, ExpressibleByArgument, CaseIterable {
     case texte, json
+
+    // The help names the values in French in its own text (see Francais.swift).
+    static var allValueStrings: [String] { [] }
+    static var defaultCompletionKind: CompletionKind { .list(allCases.map(\.rawValue)) }
 }
 
 struct CommandeImporter: ParsableCommand {
@@ -67,16 +71,36 @@ struct CommandeImporter: ParsableCommand {
         options.forcer = forcer
         options.accepterSuppressions = accepterSuppressions
         options.instantane = instantane
-        if let profil { options.profil = try ProfilCorrespondance.trouver(profil, dans: espace) }
-        // The workspace's profiles apply to the files whose names match their patterns.
-        options.profils = try ProfilCorrespondance.tous(dans: espace).map { try ProfilCorrespondance.charger($0.1) }
-        let urls = chemins.map { URL(fileURLWithPath: $0) }
-        let (bilan, journal) = try Execution.importer(espace: espace, urls: urls, options: options, commande: "importer")
+        var urls = chemins.map { URL(fileURLWithPath: $0) }
+        var profils = ProfilsDeLEspace()
+        var ignores: [String] = []
+        var refuses: [BilanFichier] = []
+        if let profil {
+            // Only the named profile is read: another one, even broken, is no concern of this run.
+            options.profil = try ProfilCorrespondance.trouver(profil, dans: espace)
+        } else {
+            // The workspace's profiles apply to the files whose names match their patterns; a
+            // broken one is reported and left out, and a file that several recognise is refused.
+            profils = ProfilsDeLEspace.charger(espace)
+            options.profils = profils.valides
+            for p in profils.invalides { Sortie.erreur("Attention : \(p.avertissement)") }
+            let trouves = try Importeur.fichiers(urls)
+            ignores = trouves.ignores
+            (urls, refuses) = profils.repartir(trouves.fichiers)
+        }
+        var (bilan, journal) = try Execution.importer(espace: espace, urls: urls, options: options, commande: "importer")
+        bilan.ignores = ignores + bilan.ignores
+        bilan.fichiers += refuses
+        profils.preciserConseils(&bilan)
         switch format {
         case .json: Sortie.ecrire(Bilans.json(bilan).texteCompact)
         case .texte: Sortie.ecrire(Bilans.texte(bilan, espace: espace, journal: journal))
         }
-        let code = bilan.code
+        var code = bilan.code
+        // A broken profile or a file two profiles recognise: the workspace's configuration is
+        // invalid, code 2 of spec/cli.md (the same rule as `executer`, see BilanExecution.code),
+        // even though everything else was imported.
+        if !profils.invalides.isEmpty || !refuses.isEmpty { code = .pire(code, .usage) }
         if code != .succes { throw ExitCode(code.rawValue) }
     }
 }

@@ -7,6 +7,10 @@ import ObservatoireStore
 
 enum FormatIndicateurs: String, ExpressibleByArgument, CaseIterable {
     case table, csv, json
+
+    // The help names the values in French in its own text (see Francais.swift).
+    static var allValueStrings: [String] { [] }
+    static var defaultCompletionKind: CompletionKind { .list(allCases.map(\.rawValue)) }
 }
 
 /// The period options shared by `indicateurs` (one of year, quarter, month or range).
@@ -81,7 +85,7 @@ struct CommandeIndicateurs: ParsableCommand {
     @Option(help: ArgumentHelp("interne (tous les chiffres) ou externe (petits effectifs masqués).", valueName: "DIFFUSION"))
     var diffusion: Diffusion = .interne
 
-    @Option(help: ArgumentHelp("table (lecture), csv (export CNSA) ou json.", valueName: "FORMAT"))
+    @Option(help: ArgumentHelp("table (lecture à l'écran), csv (export CNSA) ou json.", valueName: "FORMAT"))
     var format: FormatIndicateurs = .table
 
     @Option(help: ArgumentHelp("Écrit l'export csv ou json dans ce fichier (ou, pour un dossier, sous un nom tout fait), avec son empreinte SHA-256 à côté (.sha256) : c'est le fichier d'échange que lit « c360 consolider ».", valueName: "CHEMIN"))

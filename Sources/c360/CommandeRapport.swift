@@ -86,7 +86,7 @@ struct CommandeTableauDeBord: ParsableCommand {
     @Option(help: ArgumentHelp("Dernier mois montré (par défaut : le mois précédent).", valueName: "AAAA-MM"))
     var mois: String?
 
-    @Option(help: ArgumentHelp("externe (par défaut, petits effectifs masqués) ou interne.", valueName: "DIFFUSION"))
+    @Option(help: ArgumentHelp("externe (petits effectifs masqués) ou interne.", valueName: "DIFFUSION"))
     var diffusion: Diffusion = .externe
 
     @Option(help: ArgumentHelp("Formats, séparés par des virgules : html, pdf.", valueName: "FORMATS"))

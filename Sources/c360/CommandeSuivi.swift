@@ -7,6 +7,10 @@ import ObservatoireStore
 
 enum FormatRejets: String, ExpressibleByArgument, CaseIterable {
     case xlsx, csv
+
+    // The help names the values in French in its own text (see Francais.swift).
+    static var allValueStrings: [String] { [] }
+    static var defaultCompletionKind: CompletionKind { .list(allCases.map(\.rawValue)) }
 }
 
 struct CommandeRejets: ParsableCommand {
@@ -25,7 +29,7 @@ struct CommandeRejets: ParsableCommand {
 
     @OptionGroup var espace: OptionsEspace
 
-    @Option(help: ArgumentHelp("xlsx (par défaut) ou csv.", valueName: "FORMAT"))
+    @Option(help: ArgumentHelp("xlsx ou csv.", valueName: "FORMAT"))
     var format: FormatRejets = .xlsx
 
     @Option(help: ArgumentHelp("Fichier à écrire (par défaut : rapports/lignes-a-corriger.xlsx ou .csv).", valueName: "FICHIER"))

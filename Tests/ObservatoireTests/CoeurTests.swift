@@ -24,9 +24,45 @@ final class ValeursTests: XCTestCase {
         XCTAssertEqual(jour("29/02/2024"), "2024-02-29", "année bissextile")
         XCTAssertNil(jour("12/31/2025"), "jamais l'ordre américain mois/jour")
         XCTAssertNil(jour("2025/03/14"))
-        XCTAssertNil(jour("14 mars 2025"))
+        XCTAssertNil(jour("mars 2025"), "un mois sans jour n'est pas une date")
         XCTAssertNil(jour("45000"), "un nombre n'est une date que dans un classeur")
         guard case .vide = Valeurs.date("  ", pivot: 2026) else { return XCTFail("vide") }
+    }
+
+    /// What Excel or LibreOffice write in CSV for a cell shown « J MMM AAAA » (or with the
+    /// month in full): read, whatever the accents, the case and the abbreviation's dot.
+    func testDatesAvecLeNomDuMois() {
+        XCTAssertEqual(jour("3 févr. 2025"), "2025-02-03")
+        XCTAssertEqual(jour("3 février 2025"), "2025-02-03")
+        XCTAssertEqual(jour("03-févr.-2025"), "2025-02-03")
+        XCTAssertEqual(jour("3 fevr 2025"), "2025-02-03", "sans accent ni point")
+        XCTAssertEqual(jour("3 FÉVRIER 2025"), "2025-02-03")
+        XCTAssertEqual(jour("14 mars 2025"), "2025-03-14")
+        XCTAssertEqual(jour("1er mai 2025"), "2025-05-01")
+        XCTAssertEqual(jour("15\u{A0}août 2025"), "2025-08-15", "espace insécable")
+        XCTAssertEqual(jour("15 aout 2025"), "2025-08-15")
+        XCTAssertEqual(jour("2 sept. 2025"), "2025-09-02")
+        XCTAssertEqual(jour("9 juil. 2025"), "2025-07-09")
+        XCTAssertEqual(jour("31 déc. 2025"), "2025-12-31")
+        XCTAssertEqual(jour("6 janv. 2025 10:30"), "2025-01-06", "une heure après la date est ignorée")
+        XCTAssertEqual(jour("29 févr. 2024"), "2024-02-29")
+    }
+
+    func testDatesAvecLeNomDuMoisAmbiguesOuImpossibles() {
+        XCTAssertNil(jour("31 févr. 2025"), "jour impossible")
+        XCTAssertNil(jour("29 févr. 2025"))
+        XCTAssertNil(jour("03-févr.-25"), "année à deux chiffres : ambiguë")
+        XCTAssertNil(jour("3 févr. 25"))
+        XCTAssertNil(jour("3 jui 2025"), "juin ou juillet ?")
+        XCTAssertNil(jour("3 ma 2025"), "mars ou mai ?")
+        XCTAssertNil(jour("3 fé 2025"), "trop court")
+        XCTAssertNil(jour("3 févrierx 2025"))
+        XCTAssertNil(jour("février 3 2025"), "jamais le mois en premier")
+        XCTAssertNil(jour("2025 févr. 3"))
+        XCTAssertNil(jour("3 févr. 2025 midi"))
+        XCTAssertNil(jour("32 janv. 2025"))
+        XCTAssertNil(jour("003 janv. 2025"))
+        XCTAssertNil(jour("3 févr. 20255"))
     }
 
     func testAnneeADeuxChiffres() {
@@ -186,6 +222,35 @@ final class FormatFrancaisTests: XCTestCase {
         XCTAssertEqual(FormatFrancais.entier(1500, espace: "\u{00A0}"), "1\u{00A0}500")
     }
 
+    /// Singular for 0 and 1, as French has it (« 1 rejetée », never « 1 rejetées »).
+    func testPluriel() {
+        XCTAssertEqual(FormatFrancais.pluriel(0, "rejetée"), "0 rejetée")
+        XCTAssertEqual(FormatFrancais.pluriel(1, "rejetée"), "1 rejetée")
+        XCTAssertEqual(FormatFrancais.pluriel(16, "enregistrée"), "16 enregistrées")
+        XCTAssertEqual(FormatFrancais.pluriel(1, "ligne lue", "lignes lues"), "1 ligne lue")
+        XCTAssertEqual(FormatFrancais.pluriel(2500, "ligne lue", "lignes lues"), "2 500 lignes lues")
+    }
+
+    /// A command shown to be copied: a path with spaces or quotes is one shell word.
+    func testCitationPourLeShell() throws {
+        XCTAssertEqual(Shell.citer("suivi.xlsx"), "suivi.xlsx")
+        XCTAssertEqual(Shell.citer("suivi.xlsx", toujours: true), "'suivi.xlsx'")
+        XCTAssertEqual(Shell.citer("Tableau C360 mars 2025.xlsx"), "'Tableau C360 mars 2025.xlsx'")
+        XCTAssertEqual(Shell.citer("l'export $HOME `x`.csv"), #"'l'\''export $HOME `x`.csv'"#)
+        // The shell reads each back as the very same single word.
+        for nom in ["Tableau C360 mars 2025.xlsx", "l'export d'avril.csv", "a\"b;c&d|e$(f).csv", ""] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/sh")
+            p.arguments = ["-c", "printf '%s' " + Shell.citer(nom)]
+            let sortie = Pipe()
+            p.standardOutput = sortie
+            try p.run()
+            let lu = String(decoding: sortie.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            XCTAssertEqual(lu, nom)
+        }
+    }
+
     func testJSONOrdonne() {
         let j: JSON = .objet([("b", .entier(1)), ("a", .tableau([.texte("é\"\n"), .nul, .nombre(72.4), .nombre(3)]))])
         XCTAssertEqual(j.texteCompact, "{\"b\":1,\"a\":[\"é\\\"\\n\",null,72.4,3]}")
@@ -236,6 +301,34 @@ final class ConfigurationTests: XCTestCase {
 
         let e6 = try XCTUnwrap(erreur(base + "cibles:\n  \"9.9\": { valeur: 1, sens: \">=\" }\n"))
         XCTAssertTrue(e6.message.contains("9.9"), e6.message)
+    }
+
+    /// A YAML syntax error is told in French (line, column, likely cause, what to do), never
+    /// with libyaml's English text, and never quoting the line.
+    func testErreurDeSyntaxeYAMLEnFrancais() throws {
+        let base = "c360:\n  nom: \"X\"\n  departement: \"62\"\n"
+        let tabulation = try XCTUnwrap(erreur(base + "territoires:\n\t- Secret-Val\n"))
+        XCTAssertTrue(tabulation.message.contains("erreur de syntaxe YAML à la ligne 5, colonne 1"), tabulation.message)
+        XCTAssertTrue(tabulation.message.contains("tabulation"), tabulation.message)
+        XCTAssertTrue(tabulation.conseil?.contains("espaces") == true, tabulation.conseil ?? "")
+        let guillemets = try XCTUnwrap(erreur(base + "territoires: [\"Secret-Val\n"))
+        XCTAssertTrue(guillemets.message.contains("erreur de syntaxe YAML à la ligne"), guillemets.message)
+        for e in [tabulation, guillemets, try XCTUnwrap(erreur("c360:\n  nom: [\n")), try XCTUnwrap(erreur("c360: x: y\n"))] {
+            let texte = e.message + (e.conseil ?? "")
+            XCTAssertTrue(texte.contains("observatoire.yml") && texte.contains("colonne"), texte)
+            for anglais in ["found", "while", "expected", "could not", "mapping", "scanning", "token", "Secret-Val"] {
+                XCTAssertFalse(texte.contains(anglais), "« \(anglais) » dans : \(texte)")
+            }
+        }
+    }
+
+    /// A message ending with a question gets no full stop after its question mark.
+    func testPasDePointApresUnPointDInterrogation() throws {
+        let e = try XCTUnwrap(erreur("c360:\n  nom: \"X\"\n  departement: \"62\"\nterritoire: []\n"))
+        XCTAssertTrue(e.message.hasSuffix("vouliez-vous dire « territoires » ?"), e.message)
+        XCTAssertFalse(e.message.contains("?."), e.message)
+        XCTAssertEqual(LecteurYAML.phrase("la clé manque"), "la clé manque.")
+        XCTAssertEqual(LecteurYAML.phrase("vouliez-vous dire « x » ?"), "vouliez-vous dire « x » ?")
     }
 
     func testCheminsQuiSortentDeLEspaceRefuses() throws {

@@ -176,6 +176,51 @@ final class ExecutionTests: XCTestCase {
         XCTAssertTrue(e.raison.contains("Colonnes trouvées : « N dossier », « Date de réception »"), e.raison)
     }
 
+    /// A broken profile in profils/ does not block the month: the canonical files and those
+    /// of the other profiles are imported and archived, the broken profile is reported (code 2),
+    /// and the files it was perhaps meant for, like a file two profiles recognise, wait in the
+    /// inbox. The summary writes its counts in proper French.
+    func testExecutionAvecUnProfilCasseEtDeuxProfilsPourUnFichier() throws {
+        let t = try EspaceDeTest()
+        let profils = t.espace.dossierProfils
+        try CLITests.profilAppels.write(to: profils.appendingPathComponent("appels.yml"), atomically: true, encoding: .utf8)
+        try CLITests.profilAppels.replacingOccurrences(of: "*appels*.csv", with: "*double*.csv")
+            .write(to: profils.appendingPathComponent("double-a.yml"), atomically: true, encoding: .utf8)
+        try CLITests.profilAppels.replacingOccurrences(of: "*appels*.csv", with: "*double*.csv")
+            .write(to: profils.appendingPathComponent("double-b.yml"), atomically: true, encoding: .utf8)
+        try "nom: casse\nsources:\n  s:\n    fichiers: [\"*tableau*\"]\n\ttables: {}\n".write(to: profils.appendingPathComponent("casse.yml"), atomically: true, encoding: .utf8)
+        let boite = t.espace.dossierATraiter
+        try Data(CSV.fichier(CSV.enteteSollicitations, [CSV.sollicitation("S1"), CSV.sollicitation("S2", profil: "inconnu")]).utf8)
+            .write(to: boite.appendingPathComponent("sollicitations.csv"))
+        try Data("N°;Date;Personne\nA1;10/03/2025;P1\n".utf8).write(to: boite.appendingPathComponent("appels mars.csv"))
+        try Data("N°;Date;Personne\nA2;10/03/2025;P2\n".utf8).write(to: boite.appendingPathComponent("double.csv"))
+        try Data("N°;Date;Personne\nA3;10/03/2025;P3\n".utf8).write(to: boite.appendingPathComponent("tableau nord.csv"))
+
+        let bilan = try ExecutionMensuelle.executer(espace: t.espace, options: options())
+        XCTAssertEqual(bilan.code, .usage, bilan.resume)
+        XCTAssertEqual(bilan.profilsInvalides.map(\.url.lastPathComponent), ["casse.yml"])
+        XCTAssertEqual(Set(bilan.archives.map(\.fichier)), ["sollicitations.csv", "appels mars.csv"], bilan.resume)
+        XCTAssertEqual(Set(bilan.bloquesParLesProfils.map(\.fichier)), ["double.csv", "tableau nord.csv"], bilan.resume)
+        XCTAssertTrue(bilan.erreurs.isEmpty, bilan.resume)
+        for f in ["double.csv", "tableau nord.csv"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: boite.appendingPathComponent(f).path), "\(f) reste dans a-traiter")
+        }
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 2)
+        let r = bilan.resume
+        XCTAssertTrue(r.contains("casse.yml") && r.contains("erreur de syntaxe YAML à la ligne 5, colonne 1"), r)
+        XCTAssertTrue(r.contains("2 profils reconnaissent son nom") && r.contains("« double-a »") && r.contains("« double-b »"), r)
+        XCTAssertTrue(r.contains("3 lignes lues, 2 enregistrées, 1 rejetée") || r.contains("lignes lues, 2 enregistrées, 1 rejetée"), r)
+        XCTAssertTrue(r.contains("1 ligne rejetée et 0 avertissement à corriger"), r)
+        XCTAssertFalse(r.contains("(s)") || r.contains("1 rejetées"), r)
+
+        // Once the profiles are fixed, the files left in the inbox are taken.
+        try FileManager.default.removeItem(at: profils.appendingPathComponent("casse.yml"))
+        try FileManager.default.removeItem(at: profils.appendingPathComponent("double-b.yml"))
+        let ensuite = try ExecutionMensuelle.executer(espace: t.espace, options: options())
+        XCTAssertTrue(ensuite.bloquesParLesProfils.isEmpty && ensuite.profilsInvalides.isEmpty, ensuite.resume)
+        XCTAssertTrue(ensuite.archives.map(\.fichier).contains("double.csv"), ensuite.resume)
+    }
+
     func testProfilInvalideNommeLaLigne() {
         XCTAssertThrowsError(try ProfilCorrespondance.analyser("nom: x\ntables:\n  sollicitations:\n    colonnes: { \"A\": profill }\n",
                                                                fichier: "x.yml", nomParDefaut: "x")) { e in
