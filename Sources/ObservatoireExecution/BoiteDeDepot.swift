@@ -29,6 +29,24 @@ struct Inventaire {
     var enAttente: [Entree] = []
     var caches: [String] = []
     var renommes: [(ancien: String, nouveau: String)] = []
+    /// Files dated in the future, to look at again before they are taken.
+    var datesFutures: [(url: URL, identite: IdentiteFichier)] = []
+
+    /// Files dated in the future are taken when a second look, `delai` seconds later (one wait
+    /// for all of them), finds them unchanged; the others wait for the next run.
+    mutating func revoirDatesFutures(delai: TimeInterval) {
+        guard !datesFutures.isEmpty else { return }
+        if delai > 0 { Thread.sleep(forTimeInterval: min(delai, 30)) }
+        for (url, identite) in datesFutures {
+            if IdentiteFichier.regarder(url.path) == identite {
+                aImporter.append((url, identite))
+            } else {
+                enAttente.append(.init(nom: url.lastPathComponent, raison: "daté dans le futur (horloge du partage en avance ?) et encore modifié pendant l'exécution : il est peut-être en cours de copie"))
+            }
+        }
+        datesFutures = []
+        aImporter.sort { $0.url.lastPathComponent < $1.url.lastPathComponent }
+    }
 }
 
 enum BoiteDeDepot {
@@ -99,7 +117,15 @@ enum BoiteDeDepot {
                     continue
                 }
                 guard let identite = IdentiteFichier.regarder(chemin) else { continue }
-                if identite.age(maintenant: maintenant) < delaiStabilite {
+                let age = identite.age(maintenant: maintenant)
+                if age < 0 {
+                    // Dated in the future (a share whose clock is ahead, a tool's bug): its date
+                    // says nothing about whether it is still being copied; a second look after
+                    // the delay does (see `revoirDatesFutures`).
+                    inventaire.datesFutures.append((URL(fileURLWithPath: chemin), identite))
+                    continue
+                }
+                if age < delaiStabilite {
                     inventaire.enAttente.append(.init(nom: nom, raison: "modifié il y a moins de \(Int(delaiStabilite.rounded(.up))) secondes : il est peut-être encore en cours de copie"))
                     continue
                 }

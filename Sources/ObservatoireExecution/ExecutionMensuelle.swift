@@ -21,6 +21,9 @@ public struct OptionsExecution: Sendable {
     /// Called between the listing of the inbox and the opening of its files (tests: a file that
     /// changes between the two looks).
     public var entreDeuxRegards: (@Sendable (URL) -> Void)?
+    /// Called after the import, before the files are filed (tests: a file changed or replaced
+    /// once read).
+    public var avantArchivage: (@Sendable () -> Void)?
 
     public static var delaiStabiliteParDefaut: TimeInterval {
         ProcessInfo.processInfo.environment["C360_DELAI_STABILITE"].flatMap(TimeInterval.init).map { max(0, $0) } ?? 5
@@ -143,6 +146,14 @@ public struct BilanExecution: Sendable {
     }
 }
 
+/// A monthly run that stopped after its import was committed (a file could not be filed, a
+/// report not written): what it did so far, for the summary, and why it stopped. The next run
+/// files what is left and writes the reports.
+public struct ExecutionInterrompue: Error {
+    public var bilan: BilanExecution
+    public var cause: Error
+}
+
 /// The scheduled monthly run (`c360 executer`): imports what is new in the inbox, files each
 /// processed file in the archive of the month (or in `erreurs/` with a note saying why and
 /// what to do), then refreshes the dashboard and the year-to-date reports.
@@ -177,8 +188,25 @@ public enum ExecutionMensuelle {
         } catch {
             throw ErreurObservatoire.ecriture(espace.dossierATraiter.path, erreur: error)
         }
-        let inventaire = try BoiteDeDepot.inventorier(espace.dossierATraiter, delaiStabilite: options.delaiStabilite, maintenant: Date(),
+        // Every folder the run writes to, before anything is imported: a read-only archive
+        // (or inbox, whose files are moved) would otherwise stop the run after the commit, every
+        // month. Created when missing (not in a dry run).
+        if !options.aBlanc {
+            for dossier in [espace.dossierATraiter, espace.dossierArchives, espace.dossierErreurs, espace.dossierRapports] {
+                do {
+                    try FileManager.default.createDirectory(at: dossier, withIntermediateDirectories: true)
+                } catch {
+                    throw ErreurObservatoire.ecriture(dossier.path, erreur: error)
+                }
+                if access(dossier.path, W_OK | X_OK) != 0 {
+                    throw ErreurObservatoire(.ecritureImpossible, "Le dossier « \(dossier.path) » n'est pas accessible en écriture : rien n'a été importé.",
+                                             conseil: "Donnez au compte « \(MessageSysteme.compte) » le droit d'écrire dans ce dossier, puis relancez.")
+                }
+            }
+        }
+        var inventaire = try BoiteDeDepot.inventorier(espace.dossierATraiter, delaiStabilite: options.delaiStabilite, maintenant: Date(),
                                                      aBlanc: options.aBlanc, journal: journal)
+        inventaire.revoirDatesFutures(delai: options.delaiStabilite)
         bilan.caches = inventaire.caches
         bilan.renommes = inventaire.renommes
         for e in inventaire.enAttente {
@@ -212,6 +240,10 @@ public enum ExecutionMensuelle {
             o.profils = profils.valides
             o.simulation = options.aBlanc
             o.identites = Dictionary(inventaire.aImporter.map { ($0.url.path, $0.identite) }, uniquingKeysWith: { a, _ in a })
+            // Files not read in this run hold back the files that point to their tables.
+            for nom in inventaire.enAttente.map(\.nom) + inventaire.aMettreDeCote.map(\.nom) + ambigus.map(\.fichier) {
+                for t in Importeur.tablesSelonNom(nom, options: o) where o.tablesEnAttente[t] == nil { o.tablesEnAttente[t] = nom }
+            }
             var importation = try Importeur(espace: espace, base: base, journal: journal).importer(aImporter, options: o)
             profils.preciserConseils(&importation)
             bilan.importation = importation
@@ -249,11 +281,40 @@ public enum ExecutionMensuelle {
             bilan.erreurs.append(.init(fichier: e.nom, destination: espace.dossierErreurs.appendingPathComponent(e.nom), raison: e.raison + "."))
         }
         if options.aBlanc { return bilan }
-        for (i, a) in bilan.archives.enumerated() {
+        do {
+            try ranger(&bilan, espace: espace, options: options, inventaire: inventaire, dossierArchive: dossierArchive, base: base, journal: journal)
+        } catch {
+            journal.error("exécution interrompue après l'import", metadata: ["erreur": "\(error)"])
+            throw ExecutionInterrompue(bilan: bilan, cause: error)
+        }
+        journal.info("fin de l'exécution", metadata: ["code": "\(bilan.code.rawValue)"])
+        return bilan
+    }
+
+    /// Steps 2 and 3 of the run, once the import is committed: file the files, then refresh
+    /// the reports.
+    static func ranger(_ bilan: inout BilanExecution, espace: EspaceDeTravail, options: OptionsExecution, inventaire: Inventaire,
+                       dossierArchive: URL, base: Base, journal: Logger) throws {
+        // A file changed since it was read (rows appended, or another file put in its place by
+        // `mv`, as uploads finish) holds what was not imported: it stays in the inbox and is
+        // read again by the next run (rows already stored are updated, not doubled).
+        options.avantArchivage?()
+        let identites = Dictionary(inventaire.aImporter.map { ($0.url.lastPathComponent, $0.identite) }, uniquingKeysWith: { a, _ in a })
+        let aArchiver = bilan.archives
+        bilan.archives = []
+        for a in aArchiver {
             let source = espace.dossierATraiter.appendingPathComponent(a.fichier)
+            if let lue = identites[a.fichier], IdentiteFichier.regarder(source.path) != lue {
+                let raison = "modifié (ou remplacé) depuis sa lecture : ce qui a été lu est enregistré, le fichier sera relu à la prochaine exécution"
+                bilan.enAttente.append(.init(fichier: a.fichier, destination: source, raison: raison))
+                journal.warning("fichier modifié après sa lecture, laissé dans a-traiter", metadata: ["fichier": "\(a.fichier)"])
+                continue
+            }
             let empreinte = bilan.importation?.fichiers.first { $0.fichier == a.fichier }?.empreinte
-            bilan.archives[i].destination = try archiver(source, dans: dossierArchive, empreinte: empreinte)
-            journal.info("fichier archivé", metadata: ["fichier": "\(a.fichier)", "vers": "\(bilan.archives[i].destination.path)"])
+            var archive = a
+            archive.destination = try archiver(source, dans: dossierArchive, empreinte: empreinte)
+            bilan.archives.append(archive)
+            journal.info("fichier archivé", metadata: ["fichier": "\(a.fichier)", "vers": "\(archive.destination.path)"])
         }
         for (i, e) in bilan.erreurs.enumerated() {
             let source = espace.dossierATraiter.appendingPathComponent(e.fichier)
@@ -305,8 +366,6 @@ public enum ExecutionMensuelle {
             }
             journal.info("rapports rafraîchis", metadata: ["fichiers": "\(bilan.rapports.count)"])
         }
-        journal.info("fin de l'exécution", metadata: ["code": "\(bilan.code.rawValue)"])
-        return bilan
     }
 
     /// What the reports depend on: the data (the import ledger), the month, the configuration,
@@ -355,14 +414,27 @@ public enum ExecutionMensuelle {
         }
     }
 
+    /// An export filed away holds the tracker's own columns (names, telephone numbers): readable
+    /// by its owner only (0600), whatever mode it had in the inbox — the archive may be configured
+    /// outside the workspace. Only a regular file (a link filed as a link is left alone: `chmod`
+    /// would follow it).
+    static func prive(_ destination: URL) {
+        var s = stat()
+        if lstat(destination.path, &s) == 0, s.st_mode & S_IFMT == S_IFREG { chmod(destination.path, 0o600) }
+    }
+
     /// Moves an entry of the inbox — a file, a link as a link, a FIFO, a folder — without ever
     /// opening it (`rename`); a copy only for a regular file on another disk.
     static func deplacer(_ source: URL, vers destination: URL) throws {
-        if rename(source.path, destination.path) == 0 { return }
+        if rename(source.path, destination.path) == 0 {
+            prive(destination)
+            return
+        }
         let e = errno
         var s = stat()
         if e == EXDEV, lstat(source.path, &s) == 0, s.st_mode & S_IFMT == S_IFREG {
             try FileManager.default.moveItem(at: source, to: destination)
+            prive(destination)
             return
         }
         throw NSError(domain: NSPOSIXErrorDomain, code: Int(e))

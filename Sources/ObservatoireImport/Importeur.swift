@@ -189,6 +189,10 @@ public struct OptionsImport {
     public var identites: [String: IdentiteFichier] = [:]
     /// The day dates are checked against (future dates are rejected).
     public var aujourdhui = Jour.aujourdhui()
+    /// Tables whose file waits for a later run (still being copied, unreadable, set aside by
+    /// the monthly run), with the file's name: the files whose rows point to them wait too (see
+    /// ``Importeur/parentes``).
+    public var tablesEnAttente: [TableCanonique: String] = [:]
     /// Called after each stored row with the number of rows stored so far in the run; a test
     /// throws from it to simulate a crash in the middle of an import.
     public var apresChaqueLigne: ((Int) throws -> Void)?
@@ -338,6 +342,13 @@ public final class Importeur {
                                 : (l.premiereTable, "", 0, 0, l.nom)
         }
         lectures.sort { cle($0) < cle($1) }
+        // The tables whose file is not read in this run: propositions whose requests are in a
+        // file that waits would all be rejected, then that file archived, and dropping it again
+        // would change nothing (already imported): they wait with it.
+        var enAttente = options.tablesEnAttente
+        for b in illisibles {
+            for t in Importeur.tablesSelonNom(b.fichier, options: options) where enAttente[t] == nil { enAttente[t] = b.fichier }
+        }
         let etatsMultiples = Dictionary(grouping: lectures.filter(\.instantane), by: \.cleSource).values.filter { Set($0.map(\.url)).count > 1 }
         for groupe in etatsMultiples {
             let noms = Array(NSOrderedSet(array: groupe.map(\.nom))) as? [String] ?? groupe.map(\.nom)
@@ -394,7 +405,14 @@ public final class Importeur {
             try verifierCle(ecrivain, pseudonymiseur: pseudonymiseur)
             for lecture in lectures {
                 var bilans: [BilanFichier] = []
+                // Parents this file points to whose file is not read in this run (a table the
+                // file feeds itself is not waited for: a tracker's requests and orientations).
+                let propres = Set(lecture.projection.tables)
+                let parentesEnAttente = lecture.projection.tables.flatMap { t in
+                    (Importeur.parentes[t] ?? []).filter { !propres.contains($0) }.compactMap { p in enAttente[p].map { (table: t, parente: p, fichier: $0) } }
+                }
                 do {
+                    var retenue: FichierIllisible?
                     try db.inSavepoint {
                         bilans = try importerLecture(lecture, ecrivain: ecrivain, execution: execution, pseudonymiseur: pseudonymiseur,
                                                      options: options, notes: &bilan.notes,
@@ -404,9 +422,24 @@ public final class Importeur {
                                                          if lots == PointsDArret.apresLot { PointsDArret.arreter() }
                                                      },
                                                      compteur: &compteurLignes)
+                        // Rows rejected for pointing to a request (or an actor) unknown, while
+                        // the file of those waits: the whole file waits with it, rather than
+                        // being filed with rows that dropping it again would not bring back
+                        // (already imported).
+                        if let p = parentesEnAttente.first(where: { p in
+                            bilans.contains { $0.table == p.table && ($0.motifs[RegleRejet.referenceInconnue.rawValue] ?? 0) > 0 }
+                        }) {
+                            retenue = FichierIllisible(fichier: lecture.nom,
+                                                       raison: "des \(p.table.libelle) renvoient à des \(p.parente.libelle) absentes de la base, et le fichier « \(TexteSur.surUneLigne(p.fichier)) » n'est pas lu dans cette exécution",
+                                                       conseil: "Il attend ce fichier et sera importé avec lui : corrigez ou complétez « \(TexteSur.surUneLigne(p.fichier)) » ; rien n'est perdu.",
+                                                       enAttente: true)
+                            return .rollback
+                        }
                         return bilans.allSatisfy(\.dejaImporte) ? .rollback : .commit
                     }
+                    if let retenue { throw retenue }
                 } catch let e as FichierIllisible {
+                    for t in lecture.projection.tables where enAttente[t] == nil { enAttente[t] = lecture.nom }
                     var b = BilanFichier(fichier: lecture.nom, chemin: lecture.url)
                     b.table = lecture.premiereTable
                     b.profil = lecture.profil?.nom
@@ -853,6 +886,14 @@ public final class Importeur {
         if source.aChange { throw FichierIllisible.enCoursDEcriture(lecture.nom) }
         for k in bilans.indices { bilans[k].empreinte = empreinte }
         if !options.forcer, try tables.allSatisfy({ try ecrivain.dejaImporte(empreinte: empreinte, table: $0, profil: lecture.profil?.nom) }) {
+            // The same content again changes nothing (spec/cli.md); but when it would now store
+            // more rows than it did (the configuration fixed, the requests its propositions
+            // lacked imported since), the coordinator is told how to take them.
+            for b in bilans {
+                guard let t = b.table, let avant = try ecrivain.importeesAvant(empreinte: empreinte, table: t, profil: lecture.profil?.nom),
+                      b.importees > avant else { continue }
+                notes.append("« \(TexteSur.surUneLigne(lecture.nom)) » (\(t.libelle)) : déjà importé, mais il donnerait maintenant \(FormatFrancais.pluriel(b.importees - avant, "ligne enregistrée", "lignes enregistrées")) de plus qu'alors (configuration corrigée, ou ce qui leur manquait importé depuis). Pour les prendre : c360 importer --forcer \(Shell.citer(lecture.url.path, toujours: true))")
+            }
             return bilans.map { b in
                 var d = BilanFichier(fichier: b.fichier, chemin: b.chemin)
                 d.table = b.table
@@ -934,6 +975,18 @@ public final class Importeur {
     /// ```
     public static func suppressionSuspecte(absentes: Int, enregistrees: Int) -> Bool {
         absentes >= 5 && absentes * 5 > enregistrees
+    }
+
+    /// The tables a table's rows point to: a proposition to its request and to its actor.
+    public static let parentes: [TableCanonique: [TableCanonique]] = [.propositions: [.sollicitations, .acteurs]]
+
+    /// The tables a file feeds, as its name tells (a profile's sources recognising it, or a
+    /// canonical name): for files that are not opened in this run.
+    public static func tablesSelonNom(_ nom: String, options: OptionsImport) -> [TableCanonique] {
+        if let profil = options.profil ?? options.profils.first(where: { $0.reconnait(nom) }) {
+            return profil.sources(pourFichier: nom).flatMap { $0.tables.map(\.table) }
+        }
+        return (options.table ?? TableCanonique.depuisNomDeFichier(nom)).map { [$0] } ?? []
     }
 
     /// The identifier columns pseudonymised when a profile joins them (`personne_id` always is,

@@ -91,6 +91,13 @@ public final class Ecrivain {
             """), arguments: [empreinte, table.rawValue, profil ?? ""]) ?? false
     }
 
+    /// The most rows an earlier import of the same content stored (``dejaImporte``), or nil.
+    public func importeesAvant(empreinte: String, table: TableCanonique, profil: String?) throws -> Int? {
+        try Int.fetchOne(try instruction("""
+            SELECT max(importees) FROM imports WHERE empreinte = ? AND table_cible = ? AND coalesce(profil, '') = ? AND fin IS NOT NULL
+            """), arguments: [empreinte, table.rawValue, profil ?? ""])
+    }
+
     /// The id of a source (created on first use).
     public func source(cle: String) throws -> Int64 {
         try instruction("INSERT OR IGNORE INTO sources (cle) VALUES (?)").execute(arguments: [cle])

@@ -37,17 +37,29 @@ struct CommandeExecuter: ParsableCommand {
         var options = OptionsExecution()
         if let (a, m) = mois.flatMap(OptionsPeriode.lireMois) { options.mois = Jour(annee: a, mois: m, jour: 1)! }
         options.aBlanc = aBlanc
-        let bilan = try ExecutionMensuelle.executer(espace: espace, options: options)
-        if let i = bilan.importation, !i.fichiers.isEmpty {
-            Sortie.ecrire(Bilans.texte(i, espace: espace, journal: nil, simulation: aBlanc))
-            Sortie.ecrire("")
+        let bilan: BilanExecution
+        do {
+            bilan = try ExecutionMensuelle.executer(espace: espace, options: options)
+        } catch let e as ExecutionInterrompue {
+            // The import is committed: its summary is not lost with the error.
+            resumer(e.bilan, espace: espace)
+            Sortie.ecrire("L'exécution s'est arrêtée après l'import (voir l'erreur) : les données ci-dessus sont enregistrées ; les fichiers qui n'ont pas pu être rangés restent dans « a-traiter » et le seront à la prochaine exécution, qui écrira aussi les rapports.")
+            throw e.cause
         }
-        Sortie.ecrire(bilan.resume)
+        resumer(bilan, espace: espace)
         // Also on the error stream, like `importer`: the configuration has to be fixed.
         for p in bilan.profilsInvalides { Sortie.erreur("Attention : \(p.avertissement)") }
         if !bilan.rapports.isEmpty, let probleme = Recit.lire(espace).probleme {
             Sortie.erreur("Attention : \(probleme) Les rapports sont écrits avec une note à la place du récit.")
         }
         if bilan.code != .succes { throw ExitCode(bilan.code.rawValue) }
+    }
+
+    func resumer(_ bilan: BilanExecution, espace: EspaceDeTravail) {
+        if let i = bilan.importation, !i.fichiers.isEmpty {
+            Sortie.ecrire(Bilans.texte(i, espace: espace, journal: nil, simulation: aBlanc))
+            Sortie.ecrire("")
+        }
+        Sortie.ecrire(bilan.resume)
     }
 }

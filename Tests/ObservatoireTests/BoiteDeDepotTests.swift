@@ -1,0 +1,152 @@
+import Foundation
+import XCTest
+@testable import ObservatoireCore
+@testable import ObservatoireExecution
+@testable import ObservatoireImport
+@testable import ObservatoireStore
+
+/// The monthly run and what arrives in its inbox at the wrong moment: a file changed once read,
+/// requests that wait while their propositions are there, a file dated in the future, a file
+/// dropped again once what it lacked has been fixed. Nothing may be archived unread, nor lost.
+final class BoiteDeDepotTests: XCTestCase {
+    func options(delai: TimeInterval = 0) -> OptionsExecution {
+        var o = OptionsExecution(aujourdhui: Jour(annee: 2025, mois: 6, jour: 30)!, mois: Jour(annee: 2025, mois: 5, jour: 1))
+        o.delaiStabilite = delai
+        return o
+    }
+
+    func deposer(_ t: EspaceDeTest, _ nom: String, _ contenu: String, age: TimeInterval = 600) throws -> URL {
+        let url = t.espace.dossierATraiter.appendingPathComponent(nom)
+        try Data(contenu.utf8).write(to: url)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -age)], ofItemAtPath: url.path)
+        return url
+    }
+
+    static let sollicitations = CSV.fichier(CSV.enteteSollicitations, (1...3).map { CSV.sollicitation("S\($0)", personne: "P\($0)") })
+    static let propositions = CSV.fichier(CSV.entetePropositions, (1...3).map { CSV.proposition("PR\($0)", "S\($0)", date: "2025-03-20") })
+
+    /// Rows appended to a file between its reading and its filing (or another file put in
+    /// its place by `mv`, as an upload ends): it is not archived with rows never imported; it
+    /// stays in the inbox and the next run reads it again.
+    func testUnFichierModifieApresSaLectureNEstPasArchive() throws {
+        let t = try EspaceDeTest()
+        let url = try deposer(t, "sollicitations.csv", Self.sollicitations)
+        var o = options()
+        o.avantArchivage = {
+            let h = try! FileHandle(forWritingTo: url)
+            h.seekToEndOfFile()
+            h.write(Data((CSV.sollicitation("S4", personne: "P4") + "\n").utf8))
+            try! h.close()
+        }
+        let b1 = try ExecutionMensuelle.executer(espace: t.espace, options: o)
+        XCTAssertTrue(b1.archives.isEmpty, "\(b1.archives.map(\.fichier))")
+        XCTAssertEqual(b1.enAttente.map(\.fichier), ["sollicitations.csv"])
+        XCTAssertTrue(b1.enAttente[0].raison?.contains("modifié (ou remplacé) depuis sa lecture") == true)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: url.path))
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 3)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -600)], ofItemAtPath: url.path)
+        let b2 = try ExecutionMensuelle.executer(espace: t.espace, options: options())
+        XCTAssertEqual(b2.archives.map(\.fichier), ["sollicitations.csv"])
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 4)
+        // Filed away readable by its owner only (it may hold names and telephone numbers).
+        let mode = try FileManager.default.attributesOfItem(atPath: b2.archives[0].destination.path)[.posixPermissions] as? Int
+        XCTAssertEqual(mode, 0o600)
+    }
+
+    /// The requests' file is still being copied: their propositions wait with it, instead of
+    /// being all rejected (unknown requests) and archived, after which dropping them again
+    /// changed nothing (already imported).
+    func testLesPropositionsAttendentLeFichierDeLeursSollicitations() throws {
+        let t = try EspaceDeTest()
+        _ = try deposer(t, "sollicitations.csv", Self.sollicitations, age: 0)
+        _ = try deposer(t, "propositions.csv", Self.propositions)
+        let b1 = try ExecutionMensuelle.executer(espace: t.espace, options: options(delai: 60))
+        XCTAssertEqual(Set(b1.enAttente.map(\.fichier)), ["sollicitations.csv", "propositions.csv"])
+        let p = try XCTUnwrap(b1.enAttente.first { $0.fichier == "propositions.csv" })
+        XCTAssertTrue(p.raison?.contains("« sollicitations.csv »") == true, p.raison ?? "")
+        XCTAssertTrue(b1.archives.isEmpty)
+        XCTAssertEqual(b1.code, .succes)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM rejets"), 0)
+        let b2 = try ExecutionMensuelle.executer(espace: t.espace, options: options())
+        XCTAssertEqual(Set(b2.archives.map(\.fichier)), ["sollicitations.csv", "propositions.csv"])
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM propositions"), 3)
+    }
+
+    /// The same with `importer`: an unreadable requests' file holds its propositions back.
+    func testUnFichierDeSollicitationsIllisibleRetientSesPropositions() throws {
+        let t = try EspaceDeTest()
+        let s = try t.ecrire("sollicitations.csv", "")
+        mkfifo(t.dossier.appendingPathComponent("fifo").path, 0o600)
+        try FileManager.default.removeItem(at: s)
+        try FileManager.default.createSymbolicLink(at: s, withDestinationURL: t.dossier.appendingPathComponent("fifo"))
+        let p = try t.ecrire("propositions.csv", Self.propositions)
+        let b = try t.importer([s, p])
+        let prop = try XCTUnwrap(b.fichiers.first { $0.fichier == "propositions.csv" })
+        XCTAssertEqual(prop.erreur?.enAttente, true, "\(prop.erreur?.description ?? "importé")")
+        XCTAssertEqual(prop.rejetees, 0)
+        XCTAssertEqual(b.code, .donneesIllisibles)
+    }
+
+    /// Filing fails after the import was committed: the error carries what the run did (the
+    /// import's summary is not lost), the file stays in the inbox, and the next run files it
+    /// without importing it twice.
+    func testUnEchecApresLImportGardeSonBilan() throws {
+        let t = try EspaceDeTest()
+        _ = try deposer(t, "sollicitations.csv", Self.sollicitations.replacingOccurrences(of: "S3;", with: "S3;x"))
+        var o = options()
+        let mois = t.espace.dossierArchives.appendingPathComponent("2025-06")
+        o.avantArchivage = { try! Data("pas un dossier".utf8).write(to: mois) }
+        XCTAssertThrowsError(try ExecutionMensuelle.executer(espace: t.espace, options: o)) { e in
+            guard let e = e as? ExecutionInterrompue else { return XCTFail("\(e)") }
+            XCTAssertEqual(e.bilan.importation?.totalImportees, 2)
+            XCTAssertEqual(e.bilan.importation?.totalRejetees, 1)
+            XCTAssertEqual((e.cause as? ErreurObservatoire)?.code, .ecritureImpossible)
+        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: t.espace.dossierATraiter.appendingPathComponent("sollicitations.csv").path))
+        try FileManager.default.removeItem(at: mois)
+        let b = try ExecutionMensuelle.executer(espace: t.espace, options: options())
+        XCTAssertEqual(b.archives.map(\.fichier), ["sollicitations.csv"])
+        XCTAssertTrue(b.importation?.fichiers.allSatisfy(\.dejaImporte) == true)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 2)
+    }
+
+    /// A folder the run must write to that cannot be: nothing is imported (before, the import
+    /// was committed and the run failed at filing, every month).
+    func testUnDossierInutilisableArreteAvantLImport() throws {
+        let t = try EspaceDeTest()
+        _ = try deposer(t, "sollicitations.csv", Self.sollicitations)
+        try FileManager.default.removeItem(at: t.espace.dossierErreurs)
+        try Data("pas un dossier".utf8).write(to: t.espace.dossierErreurs)
+        XCTAssertThrowsError(try ExecutionMensuelle.executer(espace: t.espace, options: options())) { e in
+            XCTAssertEqual((e as? ErreurObservatoire)?.code, .ecritureImpossible, "\(e)")
+        }
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sqlite_master WHERE name = 'sollicitations'") == 0 ? 0 : t.compter("SELECT count(*) FROM sollicitations"), 0)
+    }
+
+    /// A file dated in the future (a share whose clock is ahead) is not « being copied »
+    /// forever: unchanged at a second look, it is imported.
+    func testUnFichierDateDansLeFuturEstImporte() throws {
+        let t = try EspaceDeTest()
+        let url = try deposer(t, "sollicitations.csv", Self.sollicitations)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: 86_400 * 365)], ofItemAtPath: url.path)
+        let b = try ExecutionMensuelle.executer(espace: t.espace, options: options(delai: 0.05))
+        XCTAssertEqual(b.archives.map(\.fichier), ["sollicitations.csv"])
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 3)
+    }
+
+    /// Propositions imported before their requests were all rejected; once the requests are
+    /// in, the same file dropped again is « already imported » (spec/cli.md), and the summary
+    /// says how many rows it would now store and the command that takes them.
+    func testUnFichierRedeposeQuiDonneraitPlusDeLignesLeDit() throws {
+        let t = try EspaceDeTest()
+        let p = try t.ecrire("propositions.csv", Self.propositions)
+        let b1 = try t.importer([p])
+        XCTAssertEqual(b1.fichiers[0].rejetees, 3)
+        _ = try t.importer([try t.ecrire("sollicitations.csv", Self.sollicitations)])
+        let b2 = try t.importer([p])
+        XCTAssertTrue(b2.fichiers[0].dejaImporte)
+        XCTAssertTrue(b2.notes.contains { $0.contains("3 lignes enregistrées de plus") && $0.contains("c360 importer --forcer '") }, "\(b2.notes)")
+        let b3 = try t.importer([p]) { $0.forcer = true }
+        XCTAssertEqual(b3.fichiers[0].importees, 3)
+    }
+}
