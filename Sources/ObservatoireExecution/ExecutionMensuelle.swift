@@ -94,7 +94,7 @@ public struct BilanExecution: Sendable {
             phrases.append("Exécution mensuelle pour \(moisTexte).")
         }
         for r in renommes {
-            phrases.append("Le fichier « \(TexteSur.surUneLigne(r.ancien)) », au nom illisible, \(aBlanc ? "serait" : "a été") renommé « \(r.nouveau) ».")
+            phrases.append("Le fichier « \(TexteSur.surUneLigne(r.ancien)) », au nom illisible, \(aBlanc ? "serait" : "a été") renommé « \(r.nouveau) »\(aBlanc ? ", puis traité comme les autres (l'exécution à blanc ne le lit pas : il n'est pas compté ci-dessous)" : "").")
         }
         if fichiers == 0 && erreurs.isEmpty {
             if enAttente.isEmpty && bloquesParLesProfils.isEmpty { phrases.append("Aucun nouveau fichier dans le dossier à traiter.") }
@@ -398,6 +398,13 @@ public enum ExecutionMensuelle {
             try fm.createDirectory(at: dossier, withIntermediateDirectories: true)
             // Room is left for the hash suffix and the `.sha256` beside it (255 bytes at most).
             var cible = NomsDeFichiers.borner(nom, reserve: 20)
+            // The same bytes already filed under this name this month (a file dropped again):
+            // the inbox copy goes, rather than a second copy in the archive.
+            if let empreinte, FichierSur.existe(dossier.appendingPathComponent(cible).path) == true,
+               let deja = try? FichierSur.lireTexte(dossier.appendingPathComponent(cible).appendingPathExtension("sha256"), limite: 4096),
+               deja.hasPrefix(empreinte + "  ") {
+                if unlink(source.path) == 0 { return dossier.appendingPathComponent(cible) }
+            }
             if FichierSur.existe(dossier.appendingPathComponent(cible).path) != false {
                 let court = String((empreinte ?? UUID().uuidString).prefix(12))
                 cible = NomsDeFichiers.avecSuffixe(cible, "-" + court, reserve: 7)

@@ -123,6 +123,24 @@ final class BoiteDeDepotTests: XCTestCase {
         XCTAssertEqual(try t.compter("SELECT count(*) FROM sqlite_master WHERE name = 'sollicitations'") == 0 ? 0 : t.compter("SELECT count(*) FROM sollicitations"), 0)
     }
 
+    /// The same file dropped again the same month: « already imported », and the archive keeps
+    /// one copy (it used to gain a suffixed duplicate at every drop).
+    func testUnFichierRedeposeNEstPasArchiveDeuxFois() throws {
+        let t = try EspaceDeTest()
+        _ = try deposer(t, "sollicitations.csv", Self.sollicitations)
+        _ = try ExecutionMensuelle.executer(espace: t.espace, options: options())
+        _ = try deposer(t, "sollicitations.csv", Self.sollicitations)
+        let b = try ExecutionMensuelle.executer(espace: t.espace, options: options())
+        XCTAssertTrue(b.importation?.fichiers.allSatisfy(\.dejaImporte) == true)
+        let archive = t.espace.dossierArchives.appendingPathComponent("2025-06")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: archive.path).sorted(), ["sollicitations.csv", "sollicitations.csv.sha256"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: t.espace.dossierATraiter.path), [])
+        // Other bytes under the same name: filed beside it.
+        _ = try deposer(t, "sollicitations.csv", Self.sollicitations + CSV.sollicitation("S9", personne: "P9") + "\n")
+        _ = try ExecutionMensuelle.executer(espace: t.espace, options: options())
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: archive.path).count, 4)
+    }
+
     /// A file dated in the future (a share whose clock is ahead) is not « being copied »
     /// forever: unchanged at a second look, it is imported.
     func testUnFichierDateDansLeFuturEstImporte() throws {
