@@ -121,9 +121,9 @@ public final class Moteur {
     /// configuration).
     /// A diffusion that cannot be protected (data so few that a masked count stays deducible
     /// whatever is withheld) is refused: nothing is written (exit code 73).
-    public func proteger(_ tables: [TableDiffusee]) throws -> ([TableDiffusee], BilanProtection) {
+    public func proteger(_ tables: [TableDiffusee], imprimees: Range<Int>? = nil) throws -> ([TableDiffusee], BilanProtection) {
         let (protegees, bilan) = try ProtectionDiffusion.proteger(tables, territoires: try tousLesTerritoiresConnus(),
-                                                                  seuil: configuration.seuilPetitsEffectifs)
+                                                                  seuil: configuration.seuilPetitsEffectifs, imprimees: imprimees)
         guard bilan.nonProtegees == 0 else {
             throw ErreurObservatoire(.ecritureImpossible,
                 "La diffusion externe n'est pas écrite : \(bilan.nonProtegees) effectif(s) masqué(s) resteraient déductibles des autres chiffres, les données de la période étant trop peu nombreuses.",

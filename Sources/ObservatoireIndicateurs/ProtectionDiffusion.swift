@@ -81,10 +81,16 @@ public struct BilanProtection: Sendable, Equatable {
 public enum ProtectionDiffusion {
     /// Protects the tables together. `territoires` are all the territories whose figures add
     /// up to the whole C360 (those of the data, or of the configuration).
+    ///
+    /// `imprimees`: the tables the document prints, when the others are published by the
+    /// documents sent together with it (see `Preparation.paquetAnnuel`): protected with them,
+    /// but not counted in its summary.
     public static func proteger(_ tables: [TableDiffusee], territoires: [String], seuil: Int,
-                                populations: Populations = .integrees) throws -> (tables: [TableDiffusee], bilan: BilanProtection) {
+                                populations: Populations = .integrees,
+                                imprimees: Range<Int>? = nil) throws -> (tables: [TableDiffusee], bilan: BilanProtection) {
         guard seuil > 1 else { return (tables, BilanProtection()) }
         var modele = Modele(populations: populations, territoires: territoires, seuil: seuil)
+        modele.imprimees = imprimees ?? tables.indices
         try modele.lire(tables)
         modele.deduireRelations()
         try modele.verifierCoherence()
@@ -202,6 +208,8 @@ private struct Modele {
     /// Cells shown to have another possible whole value (they stay so: see step 4).
     var protegees: Set<Int> = []
     var bilan = BilanProtection()
+    /// The tables whose cells the summary counts.
+    var imprimees: Range<Int> = 0..<Int.max
 
     init(populations: Populations, territoires: [String], seuil: Int) {
         self.populations = populations
@@ -751,10 +759,11 @@ private struct Modele {
 
     mutating func appliquer(_ entree: [TableDiffusee]) -> (tables: [TableDiffusee], bilan: BilanProtection) {
         var tables = entree
-        bilan.cellules = references.count
-        bilan.petitsEffectifs = references.keys.filter { cellules[$0].etat == .petitEffectif }.count
-        bilan.secrets = references.keys.filter { cellules[$0].etat == .secret }.count
-        bilan.figuresRetenues += references.keys.filter { cellules[$0].etat == .insuffisant }.count
+        let comptees = references.filter { $0.value.contains { imprimees.contains($0.table) } }.map(\.key)
+        bilan.cellules = comptees.count
+        bilan.petitsEffectifs = comptees.filter { cellules[$0].etat == .petitEffectif }.count
+        bilan.secrets = comptees.filter { cellules[$0].etat == .secret }.count
+        bilan.figuresRetenues = comptees.filter { cellules[$0].etat == .insuffisant }.count
         for (c, refs) in references {
             guard let r = retenue(c) else { continue }
             for ref in refs {
@@ -778,12 +787,14 @@ private struct Modele {
         let exposees = statistiquesExposees(tables)
         for it in tables.indices {
             let table = tables[it]
+            let avant = bilan.figuresRetenues
             for iv in table.valeurs.indices where table.valeurs[iv].indicateur.secret {
                 var v = tables[it].valeurs[iv]
                 retenirFiguresDerivees(&v, total: totaux[Reference(table: it, valeur: iv, champ: .ligne(-1))], table: table,
                                        statistiquesExposees: exposees.contains([it, iv]))
                 tables[it].valeurs[iv] = v
             }
+            if !imprimees.contains(it) { bilan.figuresRetenues = avant }
         }
         return (tables, bilan)
     }

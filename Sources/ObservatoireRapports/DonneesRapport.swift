@@ -107,6 +107,20 @@ public enum Preparation {
         })
         let moteur = Moteur(base: base, configuration: config)
         let periode = Periode.annee(annee)
+        if territoire == nil && diffusion == .externe {
+            // The whole C360's external report: protected with the other documents of the year.
+            let paquet = try paquetAnnuel(moteur: moteur, annee: annee, mensuels: mensuels)
+            let tables = try moteur.proteger(paquet.tables, imprimees: 0..<paquet.nombreRapport)
+            let tableau = try moteur.assembler(periode, diffusion: diffusion, extraction: extraction,
+                                               courant: tables.0[0].valeurs, precedent: tables.0[1].valeurs, protegeesAvec: tables.1)
+            let territoires = tables.0[2..<paquet.nombreRapport].map { TableauTerritoire(territoire: $0.territoire!, valeurs: $0.valeurs) }
+            let recit = Recit.lire(espace)
+            return DonneesRapport(
+                nomC360: config.nom, departement: config.departement, annee: annee, territoire: nil, diffusion: diffusion,
+                seuil: config.seuilPetitsEffectifs, extraction: extraction, tableau: tableau, territoires: Array(territoires),
+                qualite: try qualite(base), indicateurs: moteur.indicateurs,
+                recit: recit.texte, cheminRecit: config.chemins.recit, recitIllisible: recit.probleme)
+        }
         // The year, N-1 and every territory in one batch: the cores share all the queries.
         let territoiresPresents = territoire == nil ? try moteur.territoires(periode) : []
         let territorial = Set(moteur.indicateurs.filter(\.territorial).map(\.code))
@@ -160,13 +174,20 @@ public enum Preparation {
         // whole rows of requests for nothing (a small C360's every month of 1.1). The count a
         // delay or a mean rests on (`effectif`) stays: it decides whether they are shown.
         for k in resultats.indices {
-            for j in resultats[k].indices {
-                let effectif = resultats[k][j].indicateur.comptes.effectif
-                resultats[k][j].statistiques.removeAll { $0.nom != effectif }
-            }
+            for j in resultats[k].indices { sansStatistiques(&resultats[k][j]) }
         }
-        let tables = try proteger(zip(demandes, resultats).map { TableDiffusee(periode: $0.periode, territoire: $0.territoire, valeurs: $1) },
-                                  moteur: moteur, diffusion: diffusion)
+        let propres = zip(demandes, resultats).map { TableDiffusee(periode: $0.periode, territoire: $0.territoire, valeurs: $1) }
+        var tables: (tables: [TableDiffusee], bilan: BilanProtection?)
+        if diffusion == .externe && jusqua.mois == 12 {
+            // December's dashboard shows the whole year: protected with the other documents of
+            // the year (the annual report, the exchange file), which it would otherwise undo.
+            let paquet = try paquetAnnuel(moteur: moteur, annee: jusqua.annee, mensuels: try mensuelsDuRapport(espace))
+            let n = paquet.tables.count
+            let (protegees, bilan) = try moteur.proteger(paquet.tables + propres, imprimees: n..<(n + propres.count))
+            tables = (Array(protegees[n...]), bilan)
+        } else {
+            tables = try proteger(propres, moteur: moteur, diffusion: diffusion)
+        }
         let parMois = tables.tables.prefix(mois.count).map(\.valeurs)
         let cumul = try moteur.assembler(cumulPeriode, diffusion: diffusion, extraction: extraction,
                                          courant: tables.tables[mois.count].valeurs, precedent: tables.tables[mois.count + 1].valeurs,
@@ -175,6 +196,80 @@ public enum Preparation {
         return DonneesTableauDeBord(nomC360: config.nom, departement: config.departement, diffusion: diffusion,
                                     seuil: config.seuilPetitsEffectifs, extraction: extraction, mois: mois,
                                     parMois: Array(parMois), cumul: cumul, territoires: territoires)
+    }
+
+    /// The tables of the documents of year `annee` sent together to the COTER and the CNSA —
+    /// the whole C360's annual report, the dashboard of December, the exchange file of the
+    /// year —, which each of them protects with its own: the report's (the year and N-1 with
+    /// their breakdowns, each territory with the breakdowns the plan draws month by month),
+    /// then the dashboard's 24 months (headline figures, no statistic). Protected separately,
+    /// one document published what another masked (the report masked a territory's total to
+    /// protect its months, the dashboard printed it). Always the same tables in the same order,
+    /// so that each document gets the same pattern from the same data.
+    struct PaquetAnnuel {
+        var tables: [TableDiffusee]
+        /// The report's tables come first: the year, N-1, then each territory.
+        var nombreRapport: Int
+    }
+
+    static func paquetAnnuel(moteur: Moteur, annee: Int, mensuels: Set<String>) throws -> PaquetAnnuel {
+        let periode = Periode.annee(annee)
+        let territoires = try moteur.territoires(periode)
+        let territorial = Set(moteur.indicateurs.filter(\.territorial).map(\.code))
+        var mois: [Periode] = []
+        var m = Jour(annee: annee, mois: 12, jour: 1)!
+        for _ in 0..<24 {
+            mois.insert(Periode(debut: m, fin: m.finDuMois), at: 0)
+            m = (m - 1).debutDuMois
+        }
+        let demandes: [(periode: Periode, territoire: String?, codes: Set<String>?)] =
+            [(periode, nil, nil), (periode.anneePrecedente, nil, nil)] + territoires.map { (periode, $0, territorial) } + mois.map { ($0, nil, nil) }
+        let nombreRapport = 2 + territoires.count
+        var resultats = try moteur.calculerPlusieurs(demandes, repartitions: demandes.indices.map { $0 < nombreRapport })
+        for k in resultats.indices.dropFirst(2) {
+            for j in resultats[k].indices {
+                if k < nombreRapport {
+                    if !mensuels.contains(resultats[k][j].code) { resultats[k][j].repartition = [] }
+                } else {
+                    sansStatistiques(&resultats[k][j])
+                }
+            }
+        }
+        return PaquetAnnuel(tables: zip(demandes, resultats).map { TableDiffusee(periode: $0.periode, territoire: $0.territoire, valeurs: $1) },
+                            nombreRapport: nombreRapport)
+    }
+
+    /// The codes the report's plan draws month by month for each territory.
+    static func mensuelsDuRapport(_ espace: EspaceDeTravail) throws -> Set<String> {
+        let plan = try Plan.lire("plan-rapport.yml", modeles: Modeles(espace: espace))
+        return Set(plan.sections.flatMap(\.blocs).compactMap { b -> String? in
+            if case .mensuelParTerritoire(let code) = b { return code } else { return nil }
+        })
+    }
+
+    /// The dashboard prints no statistic: only the count the others rest on stays.
+    static func sansStatistiques(_ v: inout ValeurIndicateur) {
+        let effectif = v.indicateur.comptes.effectif
+        v.statistiques.removeAll { $0.nom != effectif }
+    }
+
+    /// The exchange file of a calendar year for the whole C360, protected with the other
+    /// documents of the year (``PaquetAnnuel``); any other period or a territory, on its own.
+    public static func indicateurs(espace: EspaceDeTravail, base: Base, periode: Periode, territoire: String?, diffusion: Diffusion,
+                                   extraction: Date = Date()) throws -> TableauIndicateurs {
+        let moteur = Moteur(base: base, configuration: espace.configuration)
+        let annee = periode.debut.annee
+        guard diffusion == .externe, territoire == nil, periode == Periode.annee(annee) else {
+            return try moteur.tableau(periode, territoire: territoire, diffusion: diffusion, extraction: extraction, repartitionsPrecedentes: false)
+        }
+        let paquet = try paquetAnnuel(moteur: moteur, annee: annee, mensuels: try mensuelsDuRapport(espace))
+        let deux = try moteur.calculerPlusieurs([(periode, nil, nil), (periode.anneePrecedente, nil, nil)], repartitions: [true, false])
+        let n = paquet.tables.count
+        let (protegees, bilan) = try moteur.proteger(paquet.tables + [TableDiffusee(periode: periode, territoire: nil, valeurs: deux[0]),
+                                                                     TableDiffusee(periode: periode.anneePrecedente, territoire: nil, valeurs: deux[1])],
+                                                     imprimees: n..<(n + 2))
+        return try moteur.assembler(periode, diffusion: diffusion, extraction: extraction,
+                                    courant: protegees[n].valeurs, precedent: protegees[n + 1].valeurs, protegeesAvec: bilan)
     }
 
     /// The tables of one diffusion, protected together in `externe` (``ProtectionDiffusion``).

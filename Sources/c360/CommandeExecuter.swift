@@ -14,8 +14,9 @@ struct CommandeExecuter: ParsableCommand {
         dans « archives/AAAA-MM » ; un fichier illisible va dans « erreurs » avec une note expliquant \
         quoi faire. Relancer la commande ne change rien. Codes de sortie : 0 sans rejet, 3 avec des \
         lignes rejetées, 65 fichier illisible, 73 écriture impossible, 75 autre exécution en cours. \
-        Les rapports et tableaux de bord externes sont réécrits chaque mois : chacun est protégé par \
-        le secret statistique pour lui-même ; ne remettez à un même destinataire extérieur que le \
+        Les rapports et tableaux de bord externes sont réécrits chaque mois ; ceux de décembre sont \
+        protégés avec le rapport annuel, les autres chacun pour lui-même : ne remettez à un même \
+        destinataire extérieur que le \
         dernier de chaque période (deux versions rapprochées pourraient laisser retrouver une case).
         """
     )

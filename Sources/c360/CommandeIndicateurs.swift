@@ -104,7 +104,7 @@ struct CommandeIndicateurs: ParsableCommand {
         let base = try Base.ouvrir(espace.baseDeDonnees, creer: false)
         let moteur = Moteur(base: base, configuration: espace.configuration)
         let territoire = try Territoires.resoudre(self.territoire, moteur: moteur, periode: periode.periode)
-        let tableau = try moteur.tableau(periode.periode, territoire: territoire, diffusion: diffusion, repartitionsPrecedentes: false)
+        let tableau = try Preparation.indicateurs(espace: espace, base: base, periode: periode.periode, territoire: territoire, diffusion: diffusion)
         let texte: String
         switch format {
         case .json: texte = Restitution.json(tableau, configuration: espace.configuration).texteCompact + "\n"

@@ -24,6 +24,6 @@ enum DemoSuite {
         for f in fichiers { Sortie.ecrire("  \(f.path)") }
         Sortie.ecrire("")
         Sortie.ecrire("Ouvrez les pages .html dans un navigateur et les classeurs .xlsx dans Excel ou LibreOffice.")
-        Sortie.ecrire("Les versions « -externe » masquent les petits effectifs : ce sont elles qui peuvent être envoyées au COTER et à la CNSA (pour une année, le rapport annuel ou les tableaux de bord, pas les deux : voir la méthodologie du rapport).")
+        Sortie.ecrire("Les versions « -externe » masquent les petits effectifs : ce sont elles qui peuvent être envoyées au COTER et à la CNSA (le rapport annuel, le tableau de bord de décembre et le fichier d'échange de l'année sont protégés ensemble : voir la méthodologie du rapport).")
     }
 }

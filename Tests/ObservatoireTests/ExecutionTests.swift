@@ -98,12 +98,14 @@ final class ExecutionTests: XCTestCase {
         XCTAssertEqual(try arborescence(t), avant)
         XCTAssertEqual(try t.instantane(), base)
 
-        // The same file dropped again is recognised and archived beside the first one.
+        // The same file dropped again is recognised; the archive already holds its bytes: no
+        // second copy, and the inbox is empty.
         try FileManager.default.copyItem(at: archive.appendingPathComponent("acteurs.csv"), to: t.espace.dossierATraiter.appendingPathComponent("acteurs.csv"))
         let troisieme = try ExecutionMensuelle.executer(espace: t.espace, options: options())
         XCTAssertEqual(troisieme.importation?.fichiers.first?.dejaImporte, true)
         XCTAssertEqual(try t.instantane(), base)
-        XCTAssertTrue(try FileManager.default.contentsOfDirectory(atPath: archive.path).contains { $0.hasPrefix("acteurs-") && $0.hasSuffix(".csv") })
+        XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: archive.path).contains { $0.hasPrefix("acteurs-") && $0.hasSuffix(".csv") })
+        XCTAssertFalse(FileManager.default.fileExists(atPath: t.espace.dossierATraiter.appendingPathComponent("acteurs.csv").path))
     }
 
     func testABlancNeChangeRien() throws {
