@@ -101,7 +101,7 @@ struct CommandeIndicateurs: ParsableCommand {
         let espace = try self.espace.espace()
         let verrou = try Verrou.prendrePartage(espace)
         defer { verrou.liberer() }
-        let base = try Base.ouvrir(espace.baseDeDonnees, creer: false)
+        let base = try Base.ouvrir(espace.baseDeDonnees, creer: false, espace: espace)
         let moteur = Moteur(base: base, configuration: espace.configuration)
         let territoire = try Territoires.resoudre(self.territoire, moteur: moteur, periode: periode.periode)
         let tableau = try moteur.tableau(periode.periode, territoire: territoire, diffusion: diffusion, repartitionsPrecedentes: false)
