@@ -115,7 +115,7 @@ struct CommandeIndicateurs: ParsableCommand {
         }
         guard let sortie else {
             // JSON to the terminal as before (control characters shown escaped); the CSV as it is.
-            if format == .json { Sortie.ecrire(String(texte.dropLast())) } else { FileHandle.standardOutput.write(Data(texte.utf8)) }
+            if format == .json { Sortie.ecrire(String(texte.dropLast())) } else { Sortie.brut(texte) }
             return
         }
         let nom = EcritureEchange.nom(departement: espace.configuration.departement, periode: periode.periode, territoire: territoire,
