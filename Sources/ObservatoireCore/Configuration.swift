@@ -225,6 +225,9 @@ public struct LecteurYAML {
         if p.contains("did not find expected key") || p.contains("did not find expected '-'") || p.contains("block") || p.contains("indentation") {
             return ("le retrait de la ligne ne correspond pas à la structure", "Alignez la ligne sur les clés de même niveau (même nombre d'espaces), sans tabulation.")
         }
+        if p.contains("nesting level") {
+            return ("trop de listes ou de rubriques imbriquées les unes dans les autres", "Simplifiez la structure : la configuration n'a besoin que de deux ou trois niveaux de retrait.")
+        }
         if p.contains("alias") || p.contains("anchor") {
             return ("une ancre (&) ou un alias (*) mal écrit", "Écrivez les valeurs en toutes lettres, sans ancres (&nom) ni alias (*nom).")
         }

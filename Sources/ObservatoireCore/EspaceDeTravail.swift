@@ -35,6 +35,59 @@ public struct EspaceDeTravail: Sendable {
     public var fichierRecit: URL { url(configuration.chemins.recit) }
     public var fichierVerrou: URL { racine.appendingPathComponent(".verrou") }
 
+    // MARK: - History
+
+    /// A sign that this workspace has already held a database with data, or nil when it has
+    /// none: the path of the first sign found. A database that is missing or empty (0 bytes)
+    /// while such a sign exists has been lost, and must be restored rather than recreated empty
+    /// (which would rewrite every report with empty figures).
+    ///
+    /// The signs, cheap to look for (a few directory reads, stopping at the first entry), and
+    /// each written only once a database existed:
+    /// - a file in `archives/` (or in one of its month folders): inbox files are archived only
+    ///   after their import committed;
+    /// - `rapports/.etat-des-rapports`: written by `executer` after reports computed from the base;
+    /// - a report, dashboard or list of rows to fix in `rapports/`: `rapport`, `tableau-de-bord`,
+    ///   `rejets` and `executer` write them only from an existing database.
+    ///
+    /// Not signs: `journaux/` (`executer` and `importer` write their log before opening the
+    /// database, so a first run that stopped early leaves one), `erreurs/` (a first run may set
+    /// every file aside), the key (made by `init`). Hidden entries (`.DS_Store`, temporary files)
+    /// are ignored, except the state file above.
+    public func traceDHistorique() -> URL? {
+        let etat = dossierRapports.appendingPathComponent(".etat-des-rapports")
+        if FichierSur.existe(etat.path) == true { return etat }
+        if let r = EspaceDeTravail.premiereEntreeVisible(dossierRapports) { return r }
+        guard let mois = EspaceDeTravail.entreesVisibles(dossierArchives, maximum: 1_000) else { return nil }
+        for m in mois {
+            var s = stat()
+            guard lstat(m.path, &s) == 0 else { continue }
+            if s.st_mode & S_IFMT != S_IFDIR { return m }
+            if let f = EspaceDeTravail.premiereEntreeVisible(m) { return f }
+        }
+        return nil
+    }
+
+    static func premiereEntreeVisible(_ dossier: URL) -> URL? {
+        entreesVisibles(dossier, maximum: 1)?.first
+    }
+
+    /// Up to `maximum` entries of a folder whose name does not start with a dot; nil when the
+    /// folder cannot be read (missing: no history there).
+    static func entreesVisibles(_ dossier: URL, maximum: Int) -> [URL]? {
+        guard let d = opendir(dossier.path) else { return nil }
+        defer { closedir(d) }
+        var trouvees: [URL] = []
+        while trouvees.count < maximum, let e = readdir(d) {
+            let nom = withUnsafeBytes(of: e.pointee.d_name) { brut in
+                String(decoding: brut.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if nom.hasPrefix(".") { continue }
+            trouvees.append(dossier.appendingPathComponent(nom))
+        }
+        return trouvees
+    }
+
     // MARK: - Finding and opening
 
     /// Finds the workspace from `dossier` upwards, as git or dbt do.

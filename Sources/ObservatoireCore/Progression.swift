@@ -35,12 +35,12 @@ public final class Progression: @unchecked Sendable {
         let largeur = 30
         let plein = pourcent * largeur / 100
         let barre = String(repeating: "█", count: plein) + String(repeating: "░", count: largeur - plein)
-        FileHandle.standardError.write(Data("\r\(titre) \(barre) \(pourcent) %".utf8))
+        EcritureStandard.ecrire(STDERR_FILENO, "\r\(titre) \(barre) \(pourcent) %")
     }
 
     public func terminer() {
         guard Progression.actif, affiche else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+        EcritureStandard.ecrire(STDERR_FILENO, "\r\u{1B}[2K")
         affiche = false
     }
 }

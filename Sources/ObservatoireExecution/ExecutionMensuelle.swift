@@ -232,7 +232,7 @@ public enum ExecutionMensuelle {
             ? FileManager.default.temporaryDirectory.appendingPathComponent("c360-a-blanc-\(UUID().uuidString).sqlite")
             : espace.baseDeDonnees
         defer { if urlBase != espace.baseDeDonnees { try? FileManager.default.removeItem(at: urlBase) } }
-        let base = try Base.ouvrir(urlBase)
+        let base = try Base.ouvrir(urlBase, espace: espace)
         if !aImporter.isEmpty {
             for url in aImporter { options.entreDeuxRegards?(url) }
             var o = OptionsImport()

@@ -30,7 +30,7 @@ public final class ClasseurXLSX {
         var options = lxw_workbook_options()
         options.constant_memory = 0
         options.use_zip64 = 0
-        guard let c = workbook_new_opt(temporaire, &options) else {
+        guard let c = SilenceLibxlsxwriter.pendant({ workbook_new_opt(temporaire, &options) }) else {
             throw ErreurObservatoire.ecriture(chemin, "le classeur ne peut pas être créé")
         }
         classeur = c
@@ -39,7 +39,7 @@ public final class ClasseurXLSX {
     deinit {
         // A workbook never closed (an error on the way) leaves no file behind.
         if classeur != nil {
-            _ = workbook_close(classeur)
+            _ = SilenceLibxlsxwriter.pendant { workbook_close(classeur) }
             unlink(temporaire)
         }
         for c in chaines { free(c) }
@@ -169,7 +169,7 @@ public final class ClasseurXLSX {
     public func fermer() throws {
         guard let c = classeur else { return }
         classeur = nil
-        let e = workbook_close(c)
+        let e = SilenceLibxlsxwriter.pendant { workbook_close(c) }
         if e != LXW_NO_ERROR {
             unlink(temporaire)
             try ClasseurXLSX.verifier(e, "enregistrement de « \(chemin) »")
@@ -179,6 +179,32 @@ public final class ClasseurXLSX {
             unlink(temporaire)
             throw ErreurObservatoire.ecriture(chemin, cause)
         }
+    }
+}
+
+/// libxlsxwriter prints its own English lines (« [ERROR] workbook_close(): Zip ZIP_ERRNO error… »)
+/// with `fprintf` on the C `stderr` stream, besides returning the error code that
+/// ``ClasseurXLSX/verifier(_:_:)`` turns into a French message. It has no option to turn them
+/// off: `LXW_PRINTF` is fixed when the library is built, and a message handler is still a
+/// feature request (jmcnamara/libxlsxwriter#155). So, around the calls that print (creating
+/// and closing the workbook, where a full disk or a missing folder shows), the C `stderr`
+/// stream points to /dev/null. Descriptor 2 itself is left alone: c360's own messages, written
+/// with `write(2)` (see `EcritureStandard`), are never hidden, nor is anything outside these calls.
+enum SilenceLibxlsxwriter {
+    private static let verrou = NSLock()
+    private static let nul: UnsafeMutablePointer<FILE>? = fopen("/dev/null", "w")
+
+    static func pendant<T>(_ appel: () -> T) -> T {
+        verrou.lock()
+        defer { verrou.unlock() }
+        guard let nul else { return appel() }
+        let avant = stderr
+        stderr = nul
+        defer {
+            fflush(nul)
+            stderr = avant
+        }
+        return appel()
     }
 }
 

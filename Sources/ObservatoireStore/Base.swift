@@ -28,15 +28,33 @@ public final class Base {
     /// Process-wide SQLite settings, once, before the first connection.
     private static let reglages: Void = { _ = c360_reglages_sqlite() }()
 
+    /// How long a connection waits for another program's lock (a nightly `sqlite3 .backup`, a
+    /// report reading while an import writes) before giving up with exit code 75. Tests shorten it.
+    public static var attenteSiOccupee: TimeInterval = 10
+
     /// Opens (and creates when `creer`) the database, and migrates it.
-    public static func ouvrir(_ url: URL, creer: Bool = true, lectureSeule: Bool = false) throws -> Base {
+    ///
+    /// `espace`, the workspace the database belongs to, guards against a lost database: when the
+    /// file is missing or empty (0 bytes, which SQLite would take for a new database) while the
+    /// workspace already has a history (``EspaceDeTravail/traceDHistorique()``), nothing is
+    /// created or migrated and the error says to restore it from the backup. Every command
+    /// passes it; only tests and throwaway databases leave it out.
+    public static func ouvrir(_ url: URL, creer: Bool = true, lectureSeule: Bool = false,
+                              espace: EspaceDeTravail? = nil) throws -> Base {
         _ = reglages
         let fm = FileManager.default
-        if !fm.fileExists(atPath: url.path) {
+        let etat = etatDuFichier(url.path)
+        if etat != .present {
+            if let espace, let trace = espace.traceDHistorique() {
+                throw basePerdue(url, vide: etat == .vide, trace: trace, espace: espace)
+            }
             guard creer else {
-                throw ErreurObservatoire(.usage, "La base de données « \(url.path) » n'existe pas encore.",
+                throw ErreurObservatoire(.usage, "La base de données « \(url.path) » "
+                                            + (etat == .vide ? "est vide : aucun import n'y a encore été fait." : "n'existe pas encore."),
                                          conseil: "Importez d'abord des exports avec « c360 importer FICHIERS » ou « c360 executer ».")
             }
+        }
+        if etat == .absent {
             do {
                 try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             } catch {
@@ -53,7 +71,7 @@ public final class Base {
         config.foreignKeysEnabled = true
         config.label = "observatoire"
         // Another process (a report) may read while an import writes: wait for it rather than fail.
-        config.busyMode = .timeout(10)
+        config.busyMode = .timeout(attenteSiOccupee)
         config.prepareDatabase { db in
             // Durability: never relax synchronous on the real database.
             try db.execute(sql: "PRAGMA synchronous = FULL")
@@ -70,6 +88,9 @@ public final class Base {
         let file: DatabaseQueue
         do {
             file = try DatabaseQueue(path: url.path, configuration: config)
+        } catch let e as DatabaseError where estOccupee(e) || estEndommagee(e) {
+            // Busy (another program holds a lock) or damaged: exit 75 or 65, not a usage error.
+            throw erreurFrancaise(e, chemin: url.path, intacte: true)
         } catch {
             throw ErreurObservatoire(.usage, "Impossible d'ouvrir la base de données « \(url.path) » : \(cause(error)).",
                                      conseil: "Vérifiez les droits du fichier et du dossier « donnees », et qu'il s'agit bien d'une base c360.")
@@ -87,6 +108,42 @@ public final class Base {
             }
         }
         return base
+    }
+
+    enum EtatFichier { case absent, vide, present }
+
+    /// Whether the database file is missing, empty (0 bytes: SQLite would take it for a new
+    /// database) or there. Anything `stat` cannot tell (no permission) counts as there: SQLite
+    /// then says what is wrong.
+    static func etatDuFichier(_ chemin: String) -> EtatFichier {
+        var s = stat()
+        guard stat(chemin, &s) == 0 else { return errno == ENOENT ? .absent : .present }
+        return s.st_mode & S_IFMT == S_IFREG && s.st_size == 0 ? .vide : .present
+    }
+
+    /// A database missing or empty in a workspace that has a history: refused.
+    ///
+    /// Exit code 65 (an input unreadable as a whole, nothing of it stored), not 1: nothing is
+    /// wrong with the program, and the cure is a person restoring a file, not a bug report; not
+    /// 75 either, since retrying later would meet the same missing file.
+    static func basePerdue(_ url: URL, vide: Bool, trace: URL, espace: EspaceDeTravail) -> ErreurObservatoire {
+        let racine = espace.racine.path + "/"
+        let signe = trace.path.hasPrefix(racine) ? String(trace.path.dropFirst(racine.count)) : trace.path
+        return ErreurObservatoire(.donneesIllisibles,
+            "La base de données « \(url.path) » est " + (vide ? "vide (0 octet)" : "absente")
+            + ", alors que cet espace de travail a déjà servi (« \(signe) » existe). c360 ne la remplace pas par une base vide :"
+            + " les rapports seraient réécrits avec des chiffres vides. Rien n'a été modifié.",
+            conseil: "Restaurez « \(url.path) » depuis votre sauvegarde (voir SECURITE.md, « Sauvegardes »), puis relancez la même commande.")
+    }
+
+    /// Another program holds a lock on the database (exit code 75: try again later).
+    public static func estOccupee(_ e: DatabaseError) -> Bool {
+        e.resultCode == .SQLITE_BUSY || e.resultCode == .SQLITE_LOCKED
+    }
+
+    /// The file is damaged or is not a SQLite database (exit code 65: restore it).
+    public static func estEndommagee(_ e: DatabaseError) -> Bool {
+        e.resultCode == .SQLITE_CORRUPT || e.resultCode == .SQLITE_NOTADB
     }
 
     /// Whether an error comes from the disk or the permissions (exit code 73), not from the program.
@@ -115,6 +172,15 @@ public final class Base {
         if estProblemeDEcriture(e) {
             return ErreurObservatoire(.ecritureImpossible, "\(base) ne peut pas être écrite\(action) : \(cause(e)).\(etat)",
                                       conseil: "Libérez de la place ou corrigez les droits d'écriture, puis relancez la même commande.")
+        }
+        if estOccupee(e) {
+            return ErreurObservatoire(.verrouille, "\(base) est occupée\(action) : une autre opération utilise la base ; réessayez plus tard.\(etat)",
+                                      conseil: "Un autre programme la verrouille (une sauvegarde, sqlite3, une autre commande) : relancez la même commande une fois qu'il a terminé. Rien n'est perdu.")
+        }
+        if estEndommagee(e) {
+            return ErreurObservatoire(.donneesIllisibles, "\(base) est endommagée\(action) : \(cause(e)).",
+                                      conseil: "La base est endommagée : restaurez-la depuis la sauvegarde (voir SECURITE.md, « Sauvegardes »)"
+                                        + (chemin.map { ", en remettant le fichier « \($0) »" } ?? "") + ", puis relancez la même commande.")
         }
         return ErreurObservatoire(.erreurInterne, "\(base) a rendu une erreur\(action) : \(cause(e)).\(etat)",
                                   conseil: "Relancez la commande ; si l'erreur persiste, restaurez la base depuis une sauvegarde ou signalez ce message à l'équipe technique.")

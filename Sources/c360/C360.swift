@@ -43,6 +43,10 @@ struct C360: ParsableCommand {
     static func main() {
         // Reports and folders: no access for other accounts; the database, key and logs are 0600.
         umask(0o027)
+        // A closed pipe on standard output gives EPIPE (exit 73 with a French message, see
+        // `Sortie`) instead of killing the process silently in the middle of its summary.
+        signal(SIGPIPE, SIG_IGN)
+        Sortie.preparer()
         let arguments = Array(CommandLine.arguments.dropFirst())
         let commande: ParsableCommand
         do {
@@ -83,7 +87,7 @@ struct C360: ParsableCommand {
             let message = Francais.traduire(fullMessage(for: erreur))
             if code == .success {
                 // --help, --version: to standard output.
-                print(message)
+                Sortie.brut(message + "\n")
                 Glibc.exit(0)
             }
             if code == .validationFailure {
@@ -99,14 +103,54 @@ struct C360: ParsableCommand {
 /// Writing to the terminal.
 /// Every control character that is not a line break or a tab is shown in caret notation
 /// (`^[`): a value from an export (a territory, a file name) cannot drive the terminal.
+///
+/// Nothing here traps (see `EcritureStandard`): a closed or full standard output (`>&-`,
+/// `>/dev/full`, a log on a full disk, a closed pipe) ends the command with exit code 73 and
+/// one French line on standard error; a failing standard error is ignored (nowhere to say it).
 enum Sortie {
-    static func erreur(_ texte: String) {
-        FileHandle.standardError.write(Data((TexteSur.pourTerminal(texte) + "\n").utf8))
+    /// Standard output was closed when c360 started (`c360 executer >&-`).
+    static var sortieFermee = false
+
+    /// Opens /dev/null on any of descriptors 0, 1 and 2 that is closed, so that no file
+    /// opened later (the log, an archive, a report) takes its number and receives the summary.
+    /// A closed standard output still counts as an output that cannot be written.
+    static func preparer() {
+        for fd in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO] where fcntl(fd, F_GETFD) == -1 && errno == EBADF {
+            let n = open("/dev/null", fd == STDIN_FILENO ? O_RDONLY : O_WRONLY)
+            if n >= 0 && n != fd {
+                dup2(n, fd)
+                close(n)
+            }
+            if fd == STDOUT_FILENO { sortieFermee = true }
+        }
     }
 
-    /// Standard output, flushed (scripts read it line by line).
+    static func erreur(_ texte: String) {
+        EcritureStandard.ecrire(STDERR_FILENO, TexteSur.pourTerminal(texte) + "\n")
+    }
+
+    /// Standard output, unbuffered (scripts read it line by line).
     static func ecrire(_ texte: String) {
-        FileHandle.standardOutput.write(Data((TexteSur.pourTerminal(texte) + "\n").utf8))
+        brut(TexteSur.pourTerminal(texte) + "\n")
+    }
+
+    /// Standard output as is (a JSON or CSV document already made safe by its writer).
+    static func brut(_ texte: String) {
+        guard let cause = sortieFermee ? EBADF : EcritureStandard.ecrire(STDOUT_FILENO, texte) else { return }
+        sortieImpossible(cause)
+    }
+
+    /// Standard output cannot be written: exit code 73 (an output cannot be written), whatever
+    /// the command's own outcome, which the scheduler could not have read anyway.
+    static func sortieImpossible(_ e: Int32) -> Never {
+        let cause: String
+        switch e {
+        case EBADF: cause = "elle est fermée"
+        case EPIPE: cause = "le programme qui la lisait s'est arrêté"
+        default: cause = MessageSysteme.errno(e)
+        }
+        erreur("Erreur : la sortie standard ne peut pas être écrite (\(cause)) : le résumé de la commande est perdu, le travail déjà fait est conservé (voir le dossier « journaux ») ; vérifiez où la sortie de c360 est envoyée.")
+        Glibc.exit(CodeSortie.ecritureImpossible.rawValue)
     }
 }
 

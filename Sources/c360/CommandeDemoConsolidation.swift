@@ -132,7 +132,7 @@ struct CommandeDemoConsolidation: ParsableCommand {
         options.aujourdhui = aujourdhui
         let (bilan, _) = try Execution.importer(espace: espace, urls: [exports], options: options, commande: "demo-consolidation")
         if bilan.code == .donneesIllisibles { throw ExitCode(bilan.code.rawValue) }
-        let base = try Base.ouvrir(espace.baseDeDonnees, creer: false)
+        let base = try Base.ouvrir(espace.baseDeDonnees, creer: false, espace: espace)
         let moteur = Moteur(base: base, configuration: espace.configuration)
         for a in d.sansN1 ? [annee] : [annee - 1, annee] {
             let tableau = try moteur.tableau(.annee(a), diffusion: .externe, repartitionsPrecedentes: false)

@@ -116,7 +116,7 @@ enum Execution {
             journal.warning("verrou d'une exécution interrompue repris", metadata: ["ancien": "\(ancien)"])
         }
         journal.info("import demandé", metadata: ["fichiers": "\(urls.count)"])
-        let base = try Base.ouvrir(espace.baseDeDonnees)
+        let base = try Base.ouvrir(espace.baseDeDonnees, espace: espace)
         let bilan = try Importeur(espace: espace, base: base, journal: journal).importer(urls, options: options)
         journal.info("import terminé", metadata: ["lues": "\(bilan.totalLues)", "importees": "\(bilan.totalImportees)",
                                                   "rejetees": "\(bilan.totalRejetees)", "code": "\(bilan.code.rawValue)"])

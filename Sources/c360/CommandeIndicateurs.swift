@@ -101,7 +101,7 @@ struct CommandeIndicateurs: ParsableCommand {
         let espace = try self.espace.espace()
         let verrou = try Verrou.prendrePartage(espace)
         defer { verrou.liberer() }
-        let base = try Base.ouvrir(espace.baseDeDonnees, creer: false)
+        let base = try Base.ouvrir(espace.baseDeDonnees, creer: false, espace: espace)
         let moteur = Moteur(base: base, configuration: espace.configuration)
         let territoire = try Territoires.resoudre(self.territoire, moteur: moteur, periode: periode.periode)
         let tableau = try Preparation.indicateurs(espace: espace, base: base, periode: periode.periode, territoire: territoire, diffusion: diffusion)
@@ -115,7 +115,7 @@ struct CommandeIndicateurs: ParsableCommand {
         }
         guard let sortie else {
             // JSON to the terminal as before (control characters shown escaped); the CSV as it is.
-            if format == .json { Sortie.ecrire(String(texte.dropLast())) } else { FileHandle.standardOutput.write(Data(texte.utf8)) }
+            if format == .json { Sortie.ecrire(String(texte.dropLast())) } else { Sortie.brut(texte) }
             return
         }
         let nom = EcritureEchange.nom(departement: espace.configuration.departement, periode: periode.periode, territoire: territoire,

@@ -59,7 +59,7 @@ struct CommandeRapport: ParsableCommand {
         let dossier = sortie.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? espace.dossierRapports
         let verrou = try Verrou.prendrePartage(espace)
         defer { verrou.liberer() }
-        let base = try Base.ouvrir(espace.baseDeDonnees, creer: false)
+        let base = try Base.ouvrir(espace.baseDeDonnees, creer: false, espace: espace)
         // The same territories as `indicateurs --territoire`: configured or seen in any period,
         // whatever the case and accents of their spelling.
         let territoire = try Territoires.resoudre(self.territoire, moteur: Moteur(base: base, configuration: espace.configuration),
@@ -115,7 +115,7 @@ struct CommandeTableauDeBord: ParsableCommand {
         let jusqua = mois.flatMap(OptionsPeriode.lireMois).map { Jour(annee: $0.0, mois: $0.1, jour: 1)! } ?? (Jour.aujourdhui().debutDuMois - 1)
         let verrou = try Verrou.prendrePartage(espace)
         defer { verrou.liberer() }
-        let base = try Base.ouvrir(espace.baseDeDonnees, creer: false)
+        let base = try Base.ouvrir(espace.baseDeDonnees, creer: false, espace: espace)
         let fichiers = try Publication.tableauDeBord(espace: espace, base: base, jusqua: jusqua, diffusion: diffusion, dossier: dossier,
                                                      formats: formats)
         Sortie.ecrire("Tableau de bord de « \(espace.configuration.nom) » jusqu'à \(Periode.nomsDesMois[jusqua.mois - 1]) \(jusqua.annee) (diffusion \(diffusion.rawValue)) :")

@@ -39,7 +39,7 @@ struct CommandeRejets: ParsableCommand {
         let espace = try self.espace.espace()
         let verrou = try Verrou.prendrePartage(espace)
         defer { verrou.liberer() }
-        let base = try Base.ouvrir(espace.baseDeDonnees, creer: false)
+        let base = try Base.ouvrir(espace.baseDeDonnees, creer: false, espace: espace)
         let etat = try base.file.read { db in try EtatQualite.lire(db) }
         let url = sortie.map { URL(fileURLWithPath: $0) }
             ?? espace.dossierRapports.appendingPathComponent("lignes-a-corriger.\(format.rawValue)")

@@ -7,7 +7,7 @@ import ObservatoireStore
 /// What `c360 demo` does after the import: the indicator table, the reports, the dashboard.
 enum DemoSuite {
     static func apresImport(espace: EspaceDeTravail, annee: Int) throws {
-        let base = try Base.ouvrir(espace.baseDeDonnees, creer: false)
+        let base = try Base.ouvrir(espace.baseDeDonnees, creer: false, espace: espace)
         let moteur = Moteur(base: base, configuration: espace.configuration)
         let tableau = try moteur.tableau(.annee(annee), diffusion: .interne)
         Sortie.ecrire(Restitution.texte(tableau, nom: espace.configuration.nom))

@@ -65,7 +65,7 @@ final class CLITests: XCTestCase {
         try Data(repeating: 0x42, count: 8192).write(to: base)
         for commande in [["indicateurs", "--annee", "2025"], ["importer", dossier.appendingPathComponent("a-traiter").path]] {
             let r = try Binaire.lancer(commande + ["--dossier", dossier.path])
-            XCTAssertNotEqual(r.code, 0, r.erreur)
+            XCTAssertEqual(r.code, 65, "base endommagée : à restaurer, code 65 — \(r.erreur)")
             XCTAssertTrue(r.erreur.contains("n'est pas une base SQLite"), r.erreur)
             XCTAssertTrue(r.erreur.contains(base.lastPathComponent), r.erreur)
             XCTAssertTrue(r.erreur.contains("→"), "un conseil : \(r.erreur)")
