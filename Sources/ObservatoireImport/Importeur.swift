@@ -42,10 +42,6 @@ public struct BilanFichier: Sendable {
     public var modifiees = 0
     public var supprimees = 0
     public var inchangees = 0
-    /// Snapshot imports: rows absent from the new export that were kept all the same, because
-    /// the export looked like another file of the source rather than its new state (see
-    /// ``Importeur/suppressionSuspecte(absentes:enregistrees:)``).
-    public var suppressionsRetenues = 0
     /// Why the whole file could not be read (nothing of it stored).
     public var erreur: FichierIllisible?
 
@@ -80,8 +76,7 @@ public struct BilanImport: Sendable {
         var c = CodeSortie.succes
         for f in fichiers {
             if let e = f.erreur, enAttenteIllisible || !e.enAttente { c = .pire(c, .donneesIllisibles) }
-            // Deletions held back need the coordinator as much as rejected rows do.
-            if f.rejetees > 0 || f.suppressionsRetenues > 0 { c = .pire(c, .rejets) }
+            if f.rejetees > 0 { c = .pire(c, .rejets) }
         }
         if annule { c = .pire(c, .donneesIllisibles) }
         return c
@@ -456,7 +451,7 @@ public final class Importeur {
                         "deja_importe": "\(b.dejaImporte)", "en_bloc": "\(b.chargementEnBloc)",
                     ].merging(b.instantane ? [
                         "ajoutees": "\(b.ajoutees)", "modifiees": "\(b.modifiees)", "inchangees": "\(b.inchangees)",
-                        "supprimees": "\(b.supprimees)", "suppressions_retenues": "\(b.suppressionsRetenues)",
+                        "supprimees": "\(b.supprimees)",
                     ] : [:]) { a, _ in a })
                 }
             }
@@ -892,7 +887,7 @@ public final class Importeur {
             for b in bilans {
                 guard let t = b.table, let avant = try ecrivain.importeesAvant(empreinte: empreinte, table: t, profil: lecture.profil?.nom),
                       b.importees > avant else { continue }
-                notes.append("« \(TexteSur.surUneLigne(lecture.nom)) » (\(t.libelle)) : déjà importé, mais il donnerait maintenant \(FormatFrancais.pluriel(b.importees - avant, "ligne enregistrée", "lignes enregistrées")) de plus qu'alors (configuration corrigée, ou ce qui leur manquait importé depuis). Pour les prendre : c360 importer --forcer \(Shell.citer(lecture.url.path, toujours: true))")
+                notes.append("« \(TexteSur.surUneLigne(lecture.nom)) » (\(t.libelle)) : déjà importé, mais il donnerait maintenant \(FormatFrancais.pluriel(b.importees - avant, "ligne enregistrée", "lignes enregistrées")) de plus qu'alors (configuration corrigée, ou ce qui leur manquait importé depuis). Pour les prendre : c360 importer --forcer FICHIER, avec ce fichier (« \(TexteSur.surUneLigne(lecture.nom)) » ; l'exécution mensuelle le range dans les archives du mois).")
             }
             return bilans.map { b in
                 var d = BilanFichier(fichier: b.fichier, chemin: b.chemin)
@@ -911,23 +906,28 @@ public final class Importeur {
         if lecture.instantane {
             // An export that no longer holds a large part of what its source stored is more
             // likely another file than the new state of the same one: a new year's workbook, a
-            // filtered copy, a sheet whose closed cases were moved away. Nothing of the source
-            // is removed then (all its tables), unless the coordinator confirms.
-            var absentes: [Int: (absentes: Int, enregistrees: Int)] = [:]
+            // filtered copy, a sheet whose closed cases were moved away, identifiers that all
+            // changed. Nothing of it is stored (its new rows would count twice beside the old
+            // ones, which would stay), unless the coordinator confirms. The share is taken of
+            // the rows the source held before this file: its own new rows do not dilute it.
             if !options.accepterSuppressions {
+                var suspectes: [(TableCanonique, absentes: Int, avant: Int)] = []
                 for k in tables.indices where bilans[k].importees > 0 {
-                    absentes[k] = try ecrivain.compterAbsentes(tables[k], source: idSource, importId: imports[k])
+                    let absentes = try ecrivain.compterAbsentes(tables[k], source: idSource, importId: imports[k])
+                    let avant = absentes + bilans[k].modifiees + bilans[k].inchangees
+                    if Importeur.suppressionSuspecte(absentes: absentes, enregistrees: avant) { suspectes.append((tables[k], absentes, avant)) }
+                }
+                if !suspectes.isEmpty {
+                    let detail = suspectes.map { "\(FormatFrancais.entier($0.absentes)) des \(FormatFrancais.entier($0.avant)) lignes « \($0.0.rawValue) »" }
+                        .joined(separator: ", ")
+                    let commande = "c360 importer" + (lecture.profil == nil ? " --instantane" : "") + " --accepter-suppressions " + Shell.citer(lecture.url.path, toujours: true)
+                    throw FichierIllisible(
+                        fichier: lecture.nom,
+                        raison: "cet état complet ne contient plus \(detail) que sa source avait enregistrées : ce n'est sans doute pas le nouvel état du même tableur (le classeur d'une nouvelle année, un extrait filtré, des situations closes déplacées dans une autre feuille, des identifiants qui ont changé) ; par prudence, rien n'en a été importé ni supprimé",
+                        conseil: "S'il s'agit d'un autre classeur, donnez-lui sa propre source (voir « Un classeur par année » dans docs/format-des-exports.md). Si ces lignes doivent vraiment disparaître de la base : \(commande) (si l'exécution mensuelle a rangé le fichier dans « erreurs », prenez-le là).")
                 }
             }
-            let suspectes = absentes.filter { Importeur.suppressionSuspecte(absentes: $0.value.absentes, enregistrees: $0.value.enregistrees) }
-            if !suspectes.isEmpty {
-                let detail = suspectes.sorted { tables[$0.key] < tables[$1.key] }.map { k, c in
-                    "\(FormatFrancais.entier(c.absentes)) des \(FormatFrancais.entier(c.enregistrees)) lignes « \(tables[k].rawValue) »"
-                }.joined(separator: ", ")
-                notes.append("« \(lecture.nom) » ne contient plus \(detail) enregistrées de sa source : par prudence, rien n'a été supprimé. S'il s'agit d'un autre classeur (celui d'une nouvelle année, un extrait filtré, des situations closes déplacées dans une autre feuille), donnez-lui sa propre source (voir « Un classeur par année » dans docs/format-des-exports.md). Si ces lignes doivent vraiment disparaître de la base, réimportez ce fichier avec « c360 importer --forcer --accepter-suppressions ».")
-                for (k, c) in absentes { bilans[k].suppressionsRetenues = c.absentes }
-            }
-            for k in tables.indices.sorted(by: { tables[$0] > tables[$1] }) where suspectes.isEmpty {
+            for k in tables.indices.sorted(by: { tables[$0] > tables[$1] }) {
                 guard bilans[k].importees > 0 else {
                     notes.append("« \(lecture.nom) » (\(tables[k].libelle)) : aucune ligne enregistrée ; par prudence, rien n'a été supprimé de la source (l'état précédent est conservé).")
                     continue

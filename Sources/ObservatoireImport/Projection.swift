@@ -95,6 +95,8 @@ struct ProjectionProfil: Projection {
     let utilisees: Set<Int>
     private let filtres: [ConditionsCompilees]
     private let compilees: [TableCompilee]
+    /// The positions of the columns the identifiers are read from (see ``projeter(_:)``).
+    private var positionsIdentifiants: Set<Int> = []
 
     struct ConditionsCompilees {
         var tests: [(index: Int?, test: Conditions.Test)]
@@ -354,8 +356,23 @@ struct ProjectionProfil: Projection {
                 conseil: "Si le tableur a renommé la colonne, corrigez son nom dans le profil \(profil.fichier) ; sinon, vérifiez que c'est le bon fichier (ou la bonne feuille : « feuille » dans le profil).")
         }
         let ignorees = entete.enumerated().filter { !utilisees.contains($0.offset) && !$0.element.isEmpty }.map(\.element)
-        return ProjectionProfil(tables: source.tables.map(\.table), ignorees: ignorees, collectees: collectees,
-                                utilisees: utilisees, filtres: filtres, compilees: compilees)
+        var projection = ProjectionProfil(tables: source.tables.map(\.table), ignorees: ignorees, collectees: collectees,
+                                          utilisees: utilisees, filtres: filtres, compilees: compilees)
+        for t in compilees {
+            for rang in t.rangs {
+                for (i, a) in rang.colonnes.enumerated() where ProjectionProfil.identifiants.contains(t.table.colonnes[i].nom) {
+                    switch a {
+                    case .regle(let r), .identifiantDeLaLigne(let r):
+                        // A number column; not the columns an identifier is joined from (a name,
+                        // a date: data of the call).
+                        projection.positionsIdentifiants.formUnion(r.colonnes.map(\.index))
+                    case .directe(let index, _): projection.positionsIdentifiants.insert(index)
+                    case .identifiantDerive, nil: break
+                    }
+                }
+            }
+        }
+        return projection
     }
 
     func lit(_ position: Int) -> Bool { utilisees.contains(position) }
@@ -364,6 +381,13 @@ struct ProjectionProfil: Projection {
 
     func projeter(_ champs: [String]) -> ResultatProjection {
         if ecartee(champs) { return .ignoree }
+        // A row of a tracker numbered in advance (the numbers, or a formula, copied down the
+        // sheet) has nothing in any other cell, mapped or not: it is not a call yet, and
+        // rejecting it every month would bury the real problems. It is set aside like a
+        // filtered row. A row with anything else (a name, a note, an orientation) is a call.
+        if !champs.indices.contains(where: { !positionsIdentifiants.contains($0) && !Normalisation.rogner(champs[$0]).isEmpty }) {
+            return .ignoree
+        }
         var lignes: [LigneProjetee] = []
         for (k, t) in compilees.enumerated() {
             let colonnes = t.table.colonnes
@@ -397,20 +421,7 @@ struct ProjectionProfil: Projection {
                 lignes.append(LigneProjetee(table: k, valeurs: valeurs, origines: origines))
             }
         }
-        // A row of a tracker numbered in advance (the numbers, or a formula, copied down the
-        // sheet) holds nothing else: it is not a request yet, and rejecting it every month
-        // would bury the real problems. It is set aside like a filtered row.
-        if !lignes.isEmpty && !lignes.contains(where: contientDesDonnees) { return .ignoree }
         return .lignes(lignes)
-    }
-
-    /// Whether a projected row holds a value read from the tracker other than an identifier.
-    private func contientDesDonnees(_ l: LigneProjetee) -> Bool {
-        let colonnes = compilees[l.table].table.colonnes
-        return l.valeurs.indices.contains { i in
-            guard let v = l.valeurs[i], !Normalisation.rogner(v).isEmpty, let o = l.origines?[i] ?? nil else { return false }
-            return !o.parLeProfil && !o.derivee && !o.colonnes.isEmpty && !ProjectionProfil.identifiants.contains(colonnes[i].nom)
-        }
     }
 
     static let identifiants: Set<String> = ["id_sollicitation", "id_proposition"]

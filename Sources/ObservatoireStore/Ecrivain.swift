@@ -492,14 +492,12 @@ public final class Ecrivain {
         return db.changesCount > 0
     }
 
-    /// The rows of `source` in `table` that the import `importId` did not give again (what
-    /// ``supprimerAbsentes(_:source:importId:)`` would remove), and all the source's rows there.
-    public func compterAbsentes(_ table: TableCanonique, source: Int64, importId: Int64) throws -> (absentes: Int, enregistrees: Int) {
-        guard videAuDebut[table] != true else { return (0, 0) }
-        let row = try Row.fetchOne(db, sql: """
-            SELECT count(*) FILTER (WHERE import_id <> ?), count(*) FROM \(table.rawValue) WHERE source_id = ?
-            """, arguments: [importId, source])
-        return (row?[0] ?? 0, row?[1] ?? 0)
+    /// The rows of `source` in `table` that the import `importId` did not give again: what
+    /// ``supprimerAbsentes(_:source:importId:)`` would remove.
+    public func compterAbsentes(_ table: TableCanonique, source: Int64, importId: Int64) throws -> Int {
+        guard videAuDebut[table] != true else { return 0 }
+        return try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table.rawValue) WHERE source_id = ? AND import_id <> ?",
+                                arguments: [source, importId]) ?? 0
     }
 
     /// What removing the rows absent from a snapshot did.

@@ -23,7 +23,6 @@ enum Bilans {
                     paires.append(("modifiees", .entier(f.modifiees)))
                     paires.append(("supprimees", .entier(f.supprimees)))
                     paires.append(("inchangees", .entier(f.inchangees)))
-                    if f.suppressionsRetenues > 0 { paires.append(("suppressions_retenues", .entier(f.suppressionsRetenues))) }
                 }
                 if !f.avertissements.isEmpty {
                     paires.append(("avertissements", .objet(f.avertissements.sorted { $0.key < $1.key }.map { ($0.key, .entier($0.value)) })))
@@ -71,9 +70,6 @@ enum Bilans {
             l.append(ligne + ".")
             if f.instantane {
                 l.append("      instantané : \(pluriel(f.ajoutees, "ajoutée")), \(pluriel(f.modifiees, "modifiée")), \(pluriel(f.inchangees, "inchangée")), \(pluriel(f.supprimees, "supprimée")) (absentes du nouvel export)")
-                if f.suppressionsRetenues > 0 {
-                    l.append("      ! \(pluriel(f.suppressionsRetenues, "ligne absente gardée", "lignes absentes gardées")) : suppression retenue par prudence (voir la note)")
-                }
             }
             if f.lignesIgnorees > 0 && premiereFois {
                 l.append("      \(pluriel(f.lignesIgnorees, "ligne écartée", "lignes écartées")) par le profil (ses filtres ignorer_lignes : ligne de total… ; ou sans autre donnée que leur numéro)")

@@ -24,8 +24,8 @@ struct CommandeImporter: ParsableCommand {
         vers plusieurs tables à la fois (une ligne par appel : la sollicitation et ses orientations).
         Chaque ligne lue est importée ou rejetée avec son motif (lues = importées + rejetées). Un \
         fichier déjà importé (même contenu) ne change rien. Les colonnes hors format ne sont jamais \
-        enregistrées. Codes de sortie : 0 sans rejet, 3 avec rejets (ou des suppressions \
-        retenues par prudence), 65 fichier illisible.
+        enregistrées. Codes de sortie : 0 sans rejet, 3 avec rejets, 65 fichier illisible (ou \
+        état complet refusé par prudence : il ne contient plus une grande part de sa source).
         """
     )
 
@@ -50,7 +50,7 @@ struct CommandeImporter: ParsableCommand {
     var forcer = false
 
     @Flag(name: .customLong("accepter-suppressions"),
-          help: ArgumentHelp("Instantané : supprime les lignes absentes du nouvel export même quand elles sont nombreuses (plus du cinquième de la source, au moins 5). Sans cette option, un tel export ne supprime rien et le bilan l'explique (un classeur d'une nouvelle année, un extrait filtré…)."))
+          help: ArgumentHelp("Instantané : supprime les lignes absentes du nouvel export même quand elles sont nombreuses (plus du cinquième de la source, au moins 5). Sans cette option, un tel export est refusé en entier (rien n'est importé ni supprimé) et le bilan l'explique (un classeur d'une nouvelle année, un extrait filtré…)."))
     var accepterSuppressions = false
 
     @Option(help: ArgumentHelp("Présentation du bilan : texte ou json.", valueName: "FORMAT"))

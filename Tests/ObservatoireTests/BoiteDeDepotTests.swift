@@ -163,7 +163,7 @@ final class BoiteDeDepotTests: XCTestCase {
         _ = try t.importer([try t.ecrire("sollicitations.csv", Self.sollicitations)])
         let b2 = try t.importer([p])
         XCTAssertTrue(b2.fichiers[0].dejaImporte)
-        XCTAssertTrue(b2.notes.contains { $0.contains("3 lignes enregistrées de plus") && $0.contains("c360 importer --forcer '") }, "\(b2.notes)")
+        XCTAssertTrue(b2.notes.contains { $0.contains("3 lignes enregistrées de plus") && $0.contains("c360 importer --forcer FICHIER, avec ce fichier (« propositions.csv »") }, "\(b2.notes)")
         let b3 = try t.importer([p]) { $0.forcer = true }
         XCTAssertEqual(b3.fichiers[0].importees, 3)
     }

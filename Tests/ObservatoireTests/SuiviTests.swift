@@ -55,6 +55,21 @@ final class SuiviTests: XCTestCase {
         try XCTUnwrap(b.fichiers.first { $0.table == table }, "\(table)")
     }
 
+    /// A one-source profile over a small CSV tracker: requests from columns `N` (or the rule
+    /// `identifiant`), `D` and `P` (or `personne`), the rest constants; propositions from the
+    /// lines of `propositions` (YAML, indented under the table).
+    func profilDeSuivi(instantane: Bool = false, identifiant: String = "N", personne: String = "P",
+                       problematiques: String = "{ valeur: emploi }", propositions: String) throws -> ProfilCorrespondance {
+        let lignes = ["nom: p", "sources:", "  s:", "    fichiers: [\"*.csv\"]"] + (instantane ? ["    instantane: oui"] : []) + [
+            "    tables:", "      sollicitations:",
+            "        id_sollicitation: \(identifiant)", "        date_sollicitation: D", "        personne_id: \(personne)",
+            "        profil: { valeur: adulte_sh }", "        type_demande: { valeur: recherche_solution }",
+            "        problematiques: \(problematiques)", "        origine: { valeur: demande }", "        accompagnee: { valeur: oui }",
+            "        territoire: { valeur: Arrageois }", "      propositions:",
+        ] + propositions.split(separator: "\n").map { "        " + $0 }
+        return try ProfilCorrespondance.analyser(lignes.joined(separator: "\n") + "\n", fichier: "p.yml", nomParDefaut: "p")
+    }
+
     func repartition(_ v: ValeurIndicateur?) -> [String: Double] {
         Dictionary(uniqueKeysWithValues: (v?.repartition ?? []).map { ($0.cle, $0.n ?? -1) })
     }
@@ -219,31 +234,14 @@ final class SuiviTests: XCTestCase {
     /// moved after a proposition that the file does not move is rejected, and keeps its date.
     func testUneDateDAppelCorrigeeAvecSonOrientation() throws {
         let t = try EspaceDeTest()
-        let profil = try ProfilCorrespondance.analyser("""
-            nom: p
-            sources:
-              s:
-                fichiers: ["*.csv"]
-                instantane: oui
-                tables:
-                  sollicitations:
-                    id_sollicitation: N
-                    date_sollicitation: D
-                    personne_id: P
-                    profil: { valeur: adulte_sh }
-                    type_demande: { valeur: recherche_solution }
-                    problematiques: { valeur: emploi }
-                    origine: { valeur: demande }
-                    accompagnee: { valeur: oui }
-                    territoire: { valeur: Arrageois }
-                  propositions:
-                    creer_si: { "Orientation": { vide: non } }
-                    date_proposition: "Date orientation"
-                    evaluation_preexistante: { valeur: non }
-                    ad_hoc_partenaires: { valeur: non }
-                    milieu_ordinaire: { valeur: oui }
-                    decision: { valeur: en_attente }
-            """, fichier: "p.yml", nomParDefaut: "p")
+        let profil = try profilDeSuivi(instantane: true, propositions: """
+            creer_si: { "Orientation": { vide: non } }
+            date_proposition: "Date orientation"
+            evaluation_preexistante: { valeur: non }
+            ad_hoc_partenaires: { valeur: non }
+            milieu_ordinaire: { valeur: oui }
+            decision: { valeur: en_attente }
+            """)
         let entete = "N;D;P;Orientation;Date orientation\n"
         let v1 = try t.ecrire("suivi.csv", entete + "X1;2025-01-06;Q;SAVS;2025-01-20\nX2;2025-01-07;R;SAVS;2025-01-21\n")
         _ = try t.importer([v1]) { $0.profil = profil }
@@ -269,27 +267,32 @@ final class SuiviTests: XCTestCase {
         XCTAssertEqual(s3.motifs, ["date_incoherente": 1, "doublon": 1])
     }
 
-    /// A snapshot that no longer holds a large part of its source (a new year's workbook
-    /// matching the same profile, a filtered copy) removes nothing, says why and how to
-    /// confirm; the exit code asks for attention. A few rows removed go as before.
-    func testUnInstantaneQuiPerdUneGrandePartieDeSaSourceNeSupprimeRien() throws {
+    /// A snapshot that no longer holds a large part of what its source held before it (a new
+    /// year's workbook matching the same profile, a filtered copy, identifiers that all
+    /// changed) is refused whole: nothing added, nothing removed, exit code 65, with why and the
+    /// command that confirms. Its own new rows do not dilute the share (a new year's workbook
+    /// grown larger than the old one is still refused). A few rows removed go as before.
+    func testUnInstantaneQuiPerdUneGrandePartieDeSaSourceEstRefuse() throws {
         let t = try EspaceDeTest()
         let v1 = try t.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, (1...20).map { CSV.sollicitation("S\($0)", personne: "P\($0)") }))
         _ = try t.importer([v1]) { $0.instantane = true }
         let peu = try t.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, (1...16).map { CSV.sollicitation("S\($0)", personne: "P\($0)") }))
         let b1 = try t.importer([peu]) { $0.instantane = true }
-        XCTAssertEqual([b1.fichiers[0].supprimees, b1.fichiers[0].suppressionsRetenues], [4, 0])
+        XCTAssertEqual(b1.fichiers[0].supprimees, 4)
         XCTAssertEqual(b1.code, .succes)
-        let nouvelle = try t.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, (101...103).map { CSV.sollicitation("S\($0)", personne: "P\($0)") }))
+        // The new year's workbook, larger than the old one: 16 of the 16 rows stored before are absent.
+        let nouvelle = try t.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, (101...200).map { CSV.sollicitation("S\($0)", personne: "P\($0)") }))
         let b2 = try t.importer([nouvelle]) { $0.instantane = true }
-        XCTAssertEqual([b2.fichiers[0].ajoutees, b2.fichiers[0].supprimees, b2.fichiers[0].suppressionsRetenues], [3, 0, 16])
-        XCTAssertEqual(b2.code, .rejets)
-        XCTAssertTrue(b2.notes.contains { $0.contains("16 des 19 lignes « sollicitations »") && $0.contains("--accepter-suppressions") }, "\(b2.notes)")
-        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 19)
-        // Confirmed: the rows go.
-        let b3 = try t.importer([nouvelle]) { $0.instantane = true; $0.forcer = true; $0.accepterSuppressions = true }
-        XCTAssertEqual([b3.fichiers[0].supprimees, b3.fichiers[0].suppressionsRetenues], [16, 0])
-        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 3)
+        let e = try XCTUnwrap(b2.fichiers[0].erreur)
+        XCTAssertFalse(e.enAttente)
+        XCTAssertTrue(e.raison.contains("16 des 16 lignes « sollicitations »"), e.raison)
+        XCTAssertTrue(e.conseil.contains("c360 importer --instantane --accepter-suppressions '"), e.conseil)
+        XCTAssertEqual(b2.code, .donneesIllisibles)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 16, "rien d'ajouté, rien de supprimé")
+        // Confirmed: the old rows go, the new ones come.
+        let b3 = try t.importer([nouvelle]) { $0.instantane = true; $0.accepterSuppressions = true }
+        XCTAssertEqual([b3.fichiers[0].ajoutees, b3.fichiers[0].supprimees], [100, 16])
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 100)
         XCTAssertFalse(Importeur.suppressionSuspecte(absentes: 4, enregistrees: 5))
         XCTAssertFalse(Importeur.suppressionSuspecte(absentes: 20, enregistrees: 400))
         XCTAssertTrue(Importeur.suppressionSuspecte(absentes: 10, enregistrees: 13))
@@ -301,31 +304,14 @@ final class SuiviTests: XCTestCase {
     /// the rejects and the warnings; a re-export finds the same rows.
     func testUnIdentifiantAssembleNEntreJamaisEnClair() throws {
         let t = try EspaceDeTest()
-        let profil = try ProfilCorrespondance.analyser("""
-            nom: p
-            sources:
-              s:
-                fichiers: ["*.csv"]
-                instantane: oui
-                tables:
-                  sollicitations:
-                    id_sollicitation: { assembler: [Nom, D] }
-                    date_sollicitation: D
-                    personne_id: Nom
-                    profil: { valeur: adulte_sh }
-                    type_demande: { valeur: recherche_solution }
-                    problematiques: Pb
-                    origine: { valeur: demande }
-                    accompagnee: { valeur: oui }
-                    territoire: { valeur: Arrageois }
-                  propositions:
-                    creer_si: { "Orientation": { vide: non } }
-                    date_proposition: "Date orientation"
-                    evaluation_preexistante: { valeur: non }
-                    ad_hoc_partenaires: { valeur: non }
-                    milieu_ordinaire: { valeur: oui }
-                    decision: { valeur: en_attente }
-            """, fichier: "p.yml", nomParDefaut: "p")
+        let profil = try profilDeSuivi(instantane: true, identifiant: "{ assembler: [Nom, D] }", personne: "Nom", problematiques: "Pb", propositions: """
+            creer_si: { "Orientation": { vide: non } }
+            date_proposition: "Date orientation"
+            evaluation_preexistante: { valeur: non }
+            ad_hoc_partenaires: { valeur: non }
+            milieu_ordinaire: { valeur: oui }
+            decision: { valeur: en_attente }
+            """)
         let contenu = "Nom;D;Pb;Orientation;Date orientation\nDUPONT Jean;2025-01-06;emploi;SAVS;2025-01-20\nMARTIN Zoé;2025-01-07;;SAVS;2025-01-02\n"
         let b = try t.importer([try t.ecrire("suivi.csv", contenu)]) { $0.profil = profil }
         XCTAssertEqual(b.fichiers.map(\.importees), [2, 1])
@@ -517,40 +503,26 @@ final class SuiviTests: XCTestCase {
     /// under a title line in a canonical CSV.
     func testRangAbsentEtTitreAuDessusDeLEnTeteCSV() throws {
         let t = try EspaceDeTest()
-        let profil = try ProfilCorrespondance.analyser("""
-            nom: p
-            sources:
-              s:
-                fichiers: ["*.csv"]
-                tables:
-                  sollicitations:
-                    id_sollicitation: N
-                    date_sollicitation: D
-                    personne_id: P
-                    profil: { valeur: adulte_sh }
-                    type_demande: { valeur: recherche_solution }
-                    problematiques: { valeur: emploi }
-                    origine: { valeur: demande }
-                    accompagnee: { valeur: oui }
-                    territoire: { valeur: Arrageois }
-                  propositions:
-                    rangs: [1, 2]
-                    creer_si: { "Orientation {n}": { vide: non } }
-                    date_proposition: "Date {n}"
-                    evaluation_preexistante: { valeur: non }
-                    ad_hoc_partenaires: { valeur: non }
-                    milieu_ordinaire: { valeur: oui }
-                    decision: { valeur: en_attente }
-            """, fichier: "p.yml", nomParDefaut: "p")
+        let profil = try profilDeSuivi(propositions: """
+            rangs: [1, 2]
+            creer_si: { "Orientation {n}": { vide: non } }
+            date_proposition: "Date {n}"
+            evaluation_preexistante: { valeur: non }
+            ad_hoc_partenaires: { valeur: non }
+            milieu_ordinaire: { valeur: oui }
+            decision: { valeur: en_attente }
+            """)
         let url = try t.ecrire("suivi.csv", "Mon suivi 2025\n\nN;D;P;Orientation 1;Date 1\nX1;2025-02-01;Q;SAVS;2025-02-05\nX2;2025-02-02;R;;\n")
         let b = try t.importer([url]) { $0.profil = profil }
         XCTAssertEqual(b.fichiers.map(\.importees), [2, 1])
         XCTAssertEqual(try t.compter("SELECT count(*) FROM propositions WHERE id_proposition = 'X1-1'"), 1)
-        // Rows numbered in advance, with nothing else yet: set aside, not rejected.
-        let prenumerote = try t.ecrire("suivi.csv", "N;D;P;Orientation 1;Date 1\nX1;2025-02-01;Q;SAVS;2025-02-05\nX2;2025-02-02;R;;\nX3;;;;\nX4;;;;\nX5;;S;;\n")
+        // Rows numbered in advance, with nothing else yet: set aside, not rejected. A row with
+        // anything else, mapped or not (a person, an orientation, a note), is a call: rejected
+        // for what it lacks, so that it is fixed.
+        let prenumerote = try t.ecrire("suivi.csv", "N;D;P;Orientation 1;Date 1;Notes\nX1;2025-02-01;Q;SAVS;2025-02-05;\nX2;2025-02-02;R;;;\nX3;;;;;\nX4;;;;;\nX5;;S;;;\nX6;;;SAVS;;\nX7;;;;;rappeler\n")
         let d = try t.importer([prenumerote]) { $0.profil = profil }
         XCTAssertEqual(d.fichiers.map(\.lignesIgnorees), [2, 2], "X3 et X4 n'ont que leur numéro")
-        XCTAssertEqual(d.fichiers.map(\.rejetees), [1, 0], "X5 a une personne mais pas de date : rejetée")
+        XCTAssertEqual(d.fichiers.map(\.rejetees), [3, 1], "X5, X6 et X7 ont autre chose que leur numéro, mais pas de date : rejetées")
         let canonique = try t.ecrire("sollicitations.csv", "Export du 03/10/2025, logiciel X\n" + CSV.fichier(CSV.enteteSollicitations, [CSV.sollicitation("Z1")]))
         let c = try t.importer([canonique])
         XCTAssertEqual(c.fichiers[0].importees, 1, "\(c.fichiers[0].erreur?.description ?? "")")
