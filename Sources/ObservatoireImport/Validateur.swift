@@ -338,7 +338,7 @@ public final class Validateur: Sendable {
                 return nil
             case .invalide:
                 throw rejet(colonne, .dateInvalide,
-                            "« \(Masque.extrait(brut(colonne))) » n'est pas une date valide pour « \(colonne.nom) ». Formats acceptés : AAAA-MM-JJ, JJ/MM/AAAA ou JJ/MM/AA (jour avant mois), avec un jour qui existe.")
+                            "« \(Masque.extrait(brut(colonne))) » n'est pas une date valide pour « \(colonne.nom) ». Formats acceptés : AAAA-MM-JJ, JJ/MM/AAAA ou JJ/MM/AA (jour avant mois), ou le mois en lettres avec l'année sur quatre chiffres (3 févr. 2025), avec un jour qui existe.")
             case .valeur(let j):
                 if passeeSeulement && j > v.aujourdhui {
                     throw rejet(colonne, .dateFuture,

@@ -12,8 +12,9 @@ struct CommandeExecuter: ParsableCommand {
         Prévue pour cron ou un minuteur systemd (voir README.md). Chaque fichier du dossier « a-traiter » \
         est importé avec le profil de correspondance dont le motif de nom lui correspond, puis rangé \
         dans « archives/AAAA-MM » ; un fichier illisible va dans « erreurs » avec une note expliquant \
-        quoi faire. Relancer la commande ne change rien. Codes de sortie : 0 sans rejet, 3 avec des \
-        lignes rejetées, 65 fichier illisible, 73 écriture impossible, 75 autre exécution en cours. \
+        quoi faire. Relancer la commande ne change rien. Codes de sortie : 0 sans rejet, 2 profil de \
+        correspondance invalide ou ambigu (le reste est importé), 3 avec des lignes rejetées, 65 \
+        fichier illisible ou refusé, 73 écriture impossible, 75 autre exécution en cours. \
         Les rapports et tableaux de bord externes sont réécrits chaque mois ; ceux de décembre sont \
         protégés avec le rapport annuel, les autres chacun pour lui-même : ne remettez à un même \
         destinataire extérieur que le \
