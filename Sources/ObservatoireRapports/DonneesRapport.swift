@@ -166,9 +166,21 @@ public enum Preparation {
         let demandes: [(periode: Periode, territoire: String?, codes: Set<String>?)] =
             mois.map { ($0, nil, nil) } + [(cumulPeriode, nil, nil), (cumulPeriode.anneePrecedente, nil, nil)]
             + nomsTerritoires.map { (cumulPeriode, $0, territorial) }
-        // The dashboard shows headline figures only (its plan has no breakdown block).
-        let repartitions = demandes.map { _ in false }
-        var resultats = try moteur.calculerPlusieurs(demandes, repartitions: repartitions)
+        // December's dashboard shows the whole year: protected with the other documents of the
+        // year (the annual report, the exchange file), which it would otherwise undo. Its own
+        // figures are the package's (the same months, year, N-1 and territories): not computed
+        // twice.
+        let paquet = diffusion == .externe && jusqua.mois == 12 && nombreDeMois == 24
+            ? try paquetAnnuel(moteur: moteur, annee: jusqua.annee, mensuels: try mensuelsDuRapport(espace)) : nil
+        var resultats: [[ValeurIndicateur]]
+        if let paquet {
+            let t = paquet.tables, r = paquet.nombreRapport
+            resultats = t[r...].map(\.valeurs) + [t[0].valeurs, t[1].valeurs] + t[2..<r].map(\.valeurs)
+            for k in resultats.indices { for j in resultats[k].indices { resultats[k][j].repartition = [] } }
+        } else {
+            // The dashboard shows headline figures only (its plan has no breakdown block).
+            resultats = try moteur.calculerPlusieurs(demandes, repartitions: demandes.map { _ in false })
+        }
         // Nor does it print any statistic (a delay's median, the requests still without a
         // proposition, the pending decisions…): protecting them as published counts withheld
         // whole rows of requests for nothing (a small C360's every month of 1.1). The count a
@@ -178,10 +190,7 @@ public enum Preparation {
         }
         let propres = zip(demandes, resultats).map { TableDiffusee(periode: $0.periode, territoire: $0.territoire, valeurs: $1) }
         var tables: (tables: [TableDiffusee], bilan: BilanProtection?)
-        if diffusion == .externe && jusqua.mois == 12 {
-            // December's dashboard shows the whole year: protected with the other documents of
-            // the year (the annual report, the exchange file), which it would otherwise undo.
-            let paquet = try paquetAnnuel(moteur: moteur, annee: jusqua.annee, mensuels: try mensuelsDuRapport(espace))
+        if let paquet {
             let n = paquet.tables.count
             let (protegees, bilan) = try moteur.proteger(paquet.tables + propres, imprimees: n..<(n + propres.count))
             tables = (Array(protegees[n...]), bilan)
@@ -263,10 +272,12 @@ public enum Preparation {
             return try moteur.tableau(periode, territoire: territoire, diffusion: diffusion, extraction: extraction, repartitionsPrecedentes: false)
         }
         let paquet = try paquetAnnuel(moteur: moteur, annee: annee, mensuels: try mensuelsDuRapport(espace))
-        let deux = try moteur.calculerPlusieurs([(periode, nil, nil), (periode.anneePrecedente, nil, nil)], repartitions: [true, false])
+        // The year with its breakdowns and N-1's headline figures: the package's own.
+        var precedent = paquet.tables[1].valeurs
+        for j in precedent.indices { precedent[j].repartition = [] }
         let n = paquet.tables.count
-        let (protegees, bilan) = try moteur.proteger(paquet.tables + [TableDiffusee(periode: periode, territoire: nil, valeurs: deux[0]),
-                                                                     TableDiffusee(periode: periode.anneePrecedente, territoire: nil, valeurs: deux[1])],
+        let (protegees, bilan) = try moteur.proteger(paquet.tables + [TableDiffusee(periode: periode, territoire: nil, valeurs: paquet.tables[0].valeurs),
+                                                                     TableDiffusee(periode: periode.anneePrecedente, territoire: nil, valeurs: precedent)],
                                                      imprimees: n..<(n + 2))
         return try moteur.assembler(periode, diffusion: diffusion, extraction: extraction,
                                     courant: protegees[n].valeurs, precedent: protegees[n + 1].valeurs, protegeesAvec: bilan)
