@@ -330,11 +330,8 @@ public enum ExecutionMensuelle {
         bilan.rejetsCourants = qualite.totalRejetees
         bilan.avertissementsCourants = qualite.totalAvertissements
         let aCorriger = espace.dossierRapports.appendingPathComponent("lignes-a-corriger.xlsx")
-        if qualite.problemes.isEmpty {
-            try? FileManager.default.removeItem(at: aCorriger)
-        } else {
-            bilan.aCorriger = aCorriger
-        }
+        // Named in the summary only once it is there (written now, or up to date).
+        if qualite.problemes.isEmpty { try? FileManager.default.removeItem(at: aCorriger) }
         // Up to date when the data, month and configuration are the same as last time, and every
         // report written then is still there (reports deleted by hand are written again).
         let ancien = (try? FichierSur.lireTexte(fichierEtat, limite: 1 << 16)) ?? ""
@@ -344,6 +341,7 @@ public enum ExecutionMensuelle {
         if lignesEtat.first.map({ String($0) + "\n" }) == etat, tousPresents,
            qualite.problemes.isEmpty || FichierSur.existe(aCorriger.path) == true {
             bilan.rapportsAJour = true
+            if !qualite.problemes.isEmpty { bilan.aCorriger = aCorriger }
             journal.info("rapports déjà à jour")
         } else {
             let extraction = Date()
@@ -355,6 +353,7 @@ public enum ExecutionMensuelle {
                                                                 dossier: espace.dossierRapports, extraction: extraction))
             if !qualite.problemes.isEmpty {
                 try ExportRejets.xlsx(qualite, chemin: aCorriger, nomC360: espace.configuration.nom, extraction: extraction)
+                bilan.aCorriger = aCorriger
                 journal.info("lignes à corriger écrites", metadata: ["rejets": "\(qualite.totalRejetees)", "avertissements": "\(qualite.totalAvertissements)"])
             }
             let noms = bilan.rapports.filter { $0.deletingLastPathComponent().standardizedFileURL.path == espace.dossierRapports.standardizedFileURL.path }

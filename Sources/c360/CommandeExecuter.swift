@@ -45,7 +45,10 @@ struct CommandeExecuter: ParsableCommand {
         } catch let e as ExecutionInterrompue {
             // The import is committed: its summary is not lost with the error.
             resumer(e.bilan, espace: espace)
-            Sortie.ecrire("L'exécution s'est arrêtée après l'import (voir l'erreur) : les données ci-dessus sont enregistrées ; les fichiers qui n'ont pas pu être rangés restent dans « a-traiter » et le seront à la prochaine exécution, qui écrira aussi les rapports.")
+            let importe = e.bilan.importation?.fichiers.contains { $0.erreur == nil && !$0.dejaImporte } ?? false
+            Sortie.ecrire((importe ? "L'exécution s'est arrêtée après l'import (voir l'erreur) : ce qui est importé ci-dessus est enregistré ; "
+                                   : "L'exécution s'est arrêtée (voir l'erreur) : ")
+                          + "les fichiers qui n'ont pas pu être rangés restent dans « a-traiter » et le seront à la prochaine exécution, qui écrira aussi les rapports et tableaux de bord manquants.")
             throw e.cause
         }
         resumer(bilan, espace: espace)
