@@ -337,17 +337,33 @@ public final class Importeur {
                                 : (l.premiereTable, "", 0, 0, l.nom)
         }
         lectures.sort { cle($0) < cle($1) }
+        let etatsMultiples = Dictionary(grouping: lectures.filter(\.instantane), by: \.cleSource).values.filter { Set($0.map(\.url)).count > 1 }
+        for groupe in etatsMultiples {
+            let noms = Array(NSOrderedSet(array: groupe.map(\.nom))) as? [String] ?? groupe.map(\.nom)
+            // Two states with the same modification time (copied together without keeping
+            // their dates): which one is the newest cannot be told; none of them is applied.
+            let dates = groupe.map { "\($0.source.identite.modificationSecondes).\($0.source.identite.modificationNanosecondes)" }
+            if Set(dates).count < Set(groupe.map(\.url)).count {
+                let urls = Set(groupe.map(\.url))
+                lectures.removeAll { urls.contains($0.url) }
+                for url in urls.sorted(by: { $0.path < $1.path }) {
+                    var b = BilanFichier(fichier: url.lastPathComponent, chemin: url)
+                    b.erreur = FichierIllisible(fichier: url.lastPathComponent,
+                                                raison: "\(noms.map { "« \(TexteSur.surUneLigne($0)) »" }.joined(separator: ", ")) sont des états complets de la même source avec la même date de modification : impossible de savoir lequel est le plus récent ; rien n'en a été importé",
+                                                conseil: "Déposez seulement l'export le plus récent (les autres états sont dépassés).")
+                    illisibles.append(b)
+                }
+                continue
+            }
+            bilan.notes.append("\(noms.map { "« \(TexteSur.surUneLigne($0)) »" }.joined(separator: ", ")) sont des états complets de la même source : appliqués du plus ancien au plus récent (date de modification), seul le dernier, « \(TexteSur.surUneLigne(noms.last!)) », décrit l'état gardé. Si ce n'est pas le plus récent, importez-le seul.")
+        }
+
         // The tables whose file is not read in this run: propositions whose requests are in a
         // file that waits would all be rejected, then that file archived, and dropping it again
         // would change nothing (already imported): they wait with it.
         var enAttente = options.tablesEnAttente
         for b in illisibles {
             for t in Importeur.tablesSelonNom(b.fichier, options: options) where enAttente[t] == nil { enAttente[t] = b.fichier }
-        }
-        let etatsMultiples = Dictionary(grouping: lectures.filter(\.instantane), by: \.cleSource).values.filter { Set($0.map(\.url)).count > 1 }
-        for groupe in etatsMultiples {
-            let noms = Array(NSOrderedSet(array: groupe.map(\.nom))) as? [String] ?? groupe.map(\.nom)
-            bilan.notes.append("\(noms.map { "« \(TexteSur.surUneLigne($0)) »" }.joined(separator: ", ")) sont des états complets de la même source : appliqués du plus ancien au plus récent (date de modification), seul le dernier, « \(TexteSur.surUneLigne(noms.last!)) », décrit l'état gardé. Si ce n'est pas le plus récent, importez-le seul.")
         }
 
         // SQLite's temporary files (a bulk load's staging table and sorts) go next to the

@@ -348,6 +348,14 @@ final class SuiviTests: XCTestCase {
         XCTAssertEqual(b.fichiers.map(\.fichier), ["suivi mars.csv", "suivi avril.csv"])
         XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE profil = 'aidant'"), 8)
         XCTAssertTrue(b.notes.contains { $0.contains("« suivi avril.csv », décrit l'état gardé") }, "\(b.notes)")
+        // The same modification time (copied without their dates): neither is applied.
+        let date = Date(timeIntervalSinceNow: -60)
+        for u in [mars, avril] { try FileManager.default.setAttributes([.modificationDate: date], ofItemAtPath: u.path) }
+        let c = try t.importer([avril, mars]) { $0.instantane = true; $0.table = .sollicitations; $0.forcer = true }
+        XCTAssertEqual(c.fichiers.compactMap(\.erreur).count, 2)
+        XCTAssertTrue(c.fichiers[0].erreur?.raison.contains("même date de modification") == true)
+        XCTAssertEqual(c.code, .donneesIllisibles)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE profil = 'aidant'"), 8, "rien n'a changé")
     }
 
     /// A totals row at the bottom of a workbook written by a program: its formulas have no
