@@ -377,17 +377,18 @@ struct ProjectionProfil: Projection {
 
     func lit(_ position: Int) -> Bool { utilisees.contains(position) }
 
-    func ecartee(_ champs: [String]) -> Bool { filtres.contains { $0.verifiees(champs) } }
+    /// A row the profile's filters set aside, or a row of a tracker numbered in advance (the
+    /// numbers, or a formula, copied down the sheet) that has nothing in any other cell, mapped
+    /// or not (an unreadable cell, such as a lookup copied down that gives `#N/A`, counts as
+    /// empty): it is not a call yet, and rejecting it every month would bury the real
+    /// problems. A row with anything else (a name, a note, an orientation) is a call.
+    func ecartee(_ champs: [String]) -> Bool {
+        filtres.contains { $0.verifiees(champs) }
+            || !champs.indices.contains(where: { !positionsIdentifiants.contains($0) && !Normalisation.rogner(champs[$0]).isEmpty })
+    }
 
     func projeter(_ champs: [String]) -> ResultatProjection {
         if ecartee(champs) { return .ignoree }
-        // A row of a tracker numbered in advance (the numbers, or a formula, copied down the
-        // sheet) has nothing in any other cell, mapped or not: it is not a call yet, and
-        // rejecting it every month would bury the real problems. It is set aside like a
-        // filtered row. A row with anything else (a name, a note, an orientation) is a call.
-        if !champs.indices.contains(where: { !positionsIdentifiants.contains($0) && !Normalisation.rogner(champs[$0]).isEmpty }) {
-            return .ignoree
-        }
         var lignes: [LigneProjetee] = []
         for (k, t) in compilees.enumerated() {
             let colonnes = t.table.colonnes

@@ -379,10 +379,12 @@ final class SuiviTests: XCTestCase {
         try AttaquesTests.classeur(url, AttaquesTests.partiesClasseur(feuille: "<worksheet><sheetData>" + [
             X.entete(), X.ligne(2, X.sollicitation("S1")),
             X.ligne(3, X.sollicitation("Total"), cellules: [canal: "<c r=\"@\"><f>COUNTA(A2:A2)</f><v/></c>"]),
+            // Numbered in advance, a lookup copied down giving #N/A: not a call yet.
+            X.ligne(4, ["X9"] + Array(repeating: "", count: X.colonnes.count - 1), cellules: [canal: "<c r=\"@\" t=\"e\"><f>VLOOKUP(A4,L!A:B,2,0)</f><v>#N/A</v></c>"]),
         ].joined() + "</sheetData></worksheet>", partagees: nil))
         let b = try t.importer([url]) { $0.profil = profil }
         let f = try XCTUnwrap(b.fichiers.first)
-        XCTAssertEqual([f.lues, f.importees, f.rejetees, f.lignesIgnorees], [1, 1, 0, 1], "\(f.exemples)")
+        XCTAssertEqual([f.lues, f.importees, f.rejetees, f.lignesIgnorees], [1, 1, 0, 2], "\(f.exemples)")
     }
 
     // MARK: - Never skip silently
