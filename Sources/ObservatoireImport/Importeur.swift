@@ -926,15 +926,16 @@ public final class Importeur {
             // changed. Nothing of it is stored (its new rows would count twice beside the old
             // ones, which would stay), unless the coordinator confirms. The share is taken of
             // the rows the source held before this file: its own new rows do not dilute it.
+            // Taken over all the tables of the file together: a tracker that drops 7 duplicate
+            // requests of 60 loses their propositions too, a larger share of a smaller table.
             if !options.accepterSuppressions {
-                var suspectes: [(TableCanonique, absentes: Int, avant: Int)] = []
+                var parTable: [(TableCanonique, absentes: Int, avant: Int)] = []
                 for k in tables.indices where bilans[k].importees > 0 {
                     let absentes = try ecrivain.compterAbsentes(tables[k], source: idSource, importId: imports[k])
-                    let avant = absentes + bilans[k].modifiees + bilans[k].inchangees
-                    if Importeur.suppressionSuspecte(absentes: absentes, enregistrees: avant) { suspectes.append((tables[k], absentes, avant)) }
+                    parTable.append((tables[k], absentes, absentes + bilans[k].modifiees + bilans[k].inchangees))
                 }
-                if !suspectes.isEmpty {
-                    let detail = suspectes.map { "\(FormatFrancais.entier($0.absentes)) des \(FormatFrancais.entier($0.avant)) lignes « \($0.0.rawValue) »" }
+                if Importeur.suppressionSuspecte(absentes: parTable.reduce(0) { $0 + $1.absentes }, enregistrees: parTable.reduce(0) { $0 + $1.avant }) {
+                    let detail = parTable.filter { $0.absentes > 0 }.map { "\(FormatFrancais.entier($0.absentes)) des \(FormatFrancais.entier($0.avant)) lignes « \($0.0.rawValue) »" }
                         .joined(separator: ", ")
                     let commande = "c360 importer" + (lecture.profil == nil ? " --instantane" : "") + " --accepter-suppressions " + Shell.citer(lecture.url.path, toujours: true)
                     throw FichierIllisible(

@@ -298,6 +298,28 @@ final class SuiviTests: XCTestCase {
         XCTAssertTrue(Importeur.suppressionSuspecte(absentes: 10, enregistrees: 13))
     }
 
+    /// The share is taken over the file's tables together: a tracker dropping 7 duplicate
+    /// calls of 60 loses 7 requests and their 7 propositions (12 % of what it held), not « 23 %
+    /// of the propositions » — a normal month, not a refusal.
+    func testLaPartSupprimeeSeCompteSurToutLeFichier() throws {
+        let t = try EspaceDeTest()
+        let profil = try profilDeSuivi(instantane: true, propositions: """
+            creer_si: { "Orientation": { vide: non } }
+            date_proposition: "Date orientation"
+            evaluation_preexistante: { valeur: non }
+            ad_hoc_partenaires: { valeur: non }
+            milieu_ordinaire: { valeur: oui }
+            decision: { valeur: en_attente }
+            """)
+        func suivi(_ n: ClosedRange<Int>) -> String {
+            "N;D;P;Orientation;Date orientation\n" + n.map { i in "X\(i);2025-01-06;P\(i);" + (i <= 30 ? "SAVS;2025-01-20" : ";") }.joined(separator: "\n") + "\n"
+        }
+        _ = try t.importer([try t.ecrire("suivi.csv", suivi(1...60))]) { $0.profil = profil }
+        let b = try t.importer([try t.ecrire("suivi.csv", suivi(8...60))]) { $0.profil = profil }
+        XCTAssertNil(b.fichiers.first?.erreur, "\(b.fichiers.first?.erreur?.description ?? "")")
+        XCTAssertEqual(b.fichiers.map(\.supprimees), [7, 7])
+    }
+
     /// A tracker with no request number, whose profile joins the caller's name and the call
     /// date into an identifier (`assembler`, as the docs suggest): the identifier is
     /// pseudonymised like the person's, in the requests, the propositions derived from them,
