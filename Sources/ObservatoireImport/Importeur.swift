@@ -684,6 +684,23 @@ public final class Importeur {
         (source as? LecteurXLSX)?.colonnesLues = projection.lit
         let tables = projection.tables
         let idSource = try ecrivain.source(cle: lecture.cleSource)
+        // Identifiers a profile joins (`assembler`) were stored in clear by versions before
+        // they were pseudonymised: the rows of this source that still have one are given their
+        // pseudonym now (the one the new export gives them), before the file is read.
+        if let s = lecture.sourceProfil {
+            func assemble(_ table: TableCanonique, _ colonne: String) -> Bool {
+                s.tables.first { $0.table == table }?.regles[colonne]?.assembler.isEmpty == false
+            }
+            // A proposition's identifier derived from an assembled request's is in clear too.
+            let demandes = assemble(.sollicitations, "id_sollicitation")
+            let propositions = demandes || assemble(.propositions, "id_proposition")
+            let n = demandes || propositions
+                ? try ecrivain.pseudonymiserIdentifiantsEnClair(source: idSource, demandes: demandes, propositions: propositions) { pseudonymiseur.pseudonyme($0) }
+                : 0
+            if n > 0 {
+                notes.append("« \(TexteSur.surUneLigne(lecture.nom)) » : \(FormatFrancais.pluriel(n, "identifiant enregistré en clair", "identifiants enregistrés en clair")) par une version précédente (noms assemblés par le profil) \(n > 1 ? "ont été pseudonymisés" : "a été pseudonymisé").")
+            }
+        }
         var bilans: [BilanFichier] = []
         var compteurs: [Ecrivain.Compteurs] = []
         var imports: [Int64] = []

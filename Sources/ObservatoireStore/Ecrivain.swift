@@ -500,6 +500,37 @@ public final class Ecrivain {
                                 arguments: [source, importId]) ?? 0
     }
 
+    /// Gives the requests and propositions of `source` whose identifier is not a pseudonym (32
+    /// lower-case hexadecimal digits) the pseudonym of that identifier: identifiers a profile
+    /// joins from a tracker's columns were stored in clear by earlier versions. The propositions
+    /// follow their request. A row whose pseudonym is already stored (imported since under it)
+    /// is the older copy of that row: it is removed. Returns the identifiers changed.
+    public func pseudonymiserIdentifiantsEnClair(source: Int64, demandes: Bool, propositions: Bool,
+                                                 _ pseudonyme: (String) -> String) throws -> Int {
+        let enClair = "NOT (length(%@) = 32 AND %@ NOT GLOB '*[^0-9a-f]*')"
+        func clair(_ c: String) -> String { enClair.replacingOccurrences(of: "%@", with: c) }
+        var n = 0
+        let idsDemandes = demandes ? try String.fetchAll(db, sql: "SELECT id_sollicitation FROM sollicitations WHERE source_id = ? AND \(clair("id_sollicitation"))",
+                                                         arguments: [source]) : []
+        for id in idsDemandes {
+            let p = pseudonyme(id)
+            try db.execute(sql: "UPDATE OR IGNORE sollicitations SET id_sollicitation = ? WHERE id_sollicitation = ?", arguments: [p, id])
+            try db.execute(sql: "DELETE FROM sollicitations WHERE id_sollicitation = ?", arguments: [id])
+            try db.execute(sql: "UPDATE OR IGNORE sollicitation_problematiques SET id_sollicitation = ? WHERE id_sollicitation = ?", arguments: [p, id])
+            try db.execute(sql: "DELETE FROM sollicitation_problematiques WHERE id_sollicitation = ?", arguments: [id])
+            try db.execute(sql: "UPDATE propositions SET id_sollicitation = ? WHERE id_sollicitation = ?", arguments: [p, id])
+            n += 1
+        }
+        let idsPropositions = propositions ? try String.fetchAll(db, sql: "SELECT id_proposition FROM propositions WHERE source_id = ? AND \(clair("id_proposition"))",
+                                                                 arguments: [source]) : []
+        for id in idsPropositions {
+            try db.execute(sql: "UPDATE OR IGNORE propositions SET id_proposition = ? WHERE id_proposition = ?", arguments: [pseudonyme(id), id])
+            try db.execute(sql: "DELETE FROM propositions WHERE id_proposition = ?", arguments: [id])
+            n += 1
+        }
+        return n
+    }
+
     /// What removing the rows absent from a snapshot did.
     public struct Suppression: Sendable, Equatable {
         /// Rows of the table removed.

@@ -357,6 +357,42 @@ final class SuiviTests: XCTestCase {
         XCTAssertEqual(c.fichiers.map(\.inchangees), [2, 1])
     }
 
+    /// A workspace filled by an earlier version, whose profile joined names into identifiers
+    /// stored in clear: the next import of the source gives those rows their pseudonym (the
+    /// one the export now gives them), so nothing doubles and no name stays — in append mode
+    /// as well as for a snapshot.
+    func testLesIdentifiantsAssemblesEnClairDUneVersionPrecedenteSontPseudonymises() throws {
+        for instantane in [false, true] {
+            let t = try EspaceDeTest()
+            let propositions = """
+                creer_si: { "Orientation": { vide: non } }
+                date_proposition: "Date orientation"
+                evaluation_preexistante: { valeur: non }
+                ad_hoc_partenaires: { valeur: non }
+                milieu_ordinaire: { valeur: oui }
+                decision: { valeur: en_attente }
+                """
+            // What the earlier version stored: the joined text as it is (a column holding it).
+            let avant = try profilDeSuivi(instantane: instantane, identifiant: "Id", personne: "Nom", problematiques: "Pb", propositions: propositions)
+            let ancien = "Id;Nom;D;Pb;Orientation;Date orientation\nDUPONT Jean-2025-01-06;DUPONT Jean;2025-01-06;emploi;SAVS;2025-01-20\nMARTIN Zoé-2025-01-07;MARTIN Zoé;2025-01-07;emploi;;\n"
+            _ = try t.importer([try t.ecrire("suivi.csv", ancien)]) { $0.profil = avant }
+            XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE id_sollicitation LIKE 'DUPONT%'"), 1)
+            let apres = try profilDeSuivi(instantane: instantane, identifiant: "{ assembler: [Nom, D] }", personne: "Nom", problematiques: "Pb", propositions: propositions)
+            let nouveau = "Nom;D;Pb;Orientation;Date orientation\nDUPONT Jean;2025-01-06;emploi;SAVS;2025-01-20\nMARTIN Zoé;2025-01-07;emploi;;\n"
+            let b = try t.importer([try t.ecrire("suivi.csv", nouveau)]) { $0.profil = apres }
+            XCTAssertNil(b.fichiers.first?.erreur, "\(b.fichiers.first?.erreur?.description ?? "")")
+            XCTAssertTrue(b.notes.contains { $0.contains("3 identifiants enregistrés en clair") }, "\(b.notes)")
+            XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 2, "instantané : \(instantane)")
+            XCTAssertEqual(try t.compter("SELECT count(*) FROM propositions p JOIN sollicitations s USING (id_sollicitation)"), 1)
+            XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE id_sollicitation LIKE '%DUPONT%' OR id_sollicitation LIKE '%MARTIN%'"), 0)
+            XCTAssertEqual(try t.compter("SELECT count(*) FROM propositions WHERE id_proposition LIKE '%DUPONT%' OR id_sollicitation LIKE '%DUPONT%'"), 0)
+            if instantane {
+                XCTAssertEqual(b.fichiers.map(\.ajoutees), [0, 0], "les lignes retrouvées sous leur pseudonyme")
+                XCTAssertEqual(b.fichiers.map(\.modifiees), [2, 1], "leur empreinte portait l'identifiant en clair")
+            }
+        }
+    }
+
     /// March's and April's complete exports of a tracker dropped together: applied from the
     /// oldest to the newest (by modification time, not by name: « avril » < « mars »), so that
     /// April's state stays; the summary says so.
