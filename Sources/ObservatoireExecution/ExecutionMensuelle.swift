@@ -466,7 +466,7 @@ public enum ExecutionMensuelle {
 
             Pourquoi : \(TexteSur.surUneLigne(raison))
 
-            Que faire : corrigez le fichier (ou exportez-le à nouveau depuis l'outil de suivi), puis déposez-le de nouveau dans le dossier « a-traiter » ; il sera importé à la prochaine exécution. Vous pouvez ensuite supprimer ce fichier et cette note.
+            Que faire : ce que dit la raison ci-dessus. Le plus souvent, corrigez le fichier (ou exportez-le à nouveau depuis l'outil de suivi), puis déposez-le de nouveau dans le dossier « a-traiter » ; il sera importé à la prochaine exécution. Vous pouvez ensuite supprimer ce fichier et cette note.
 
             """
             try FichierPrive.ecrire(Data(note.utf8), vers: URL(fileURLWithPath: destination.path + ".txt"))

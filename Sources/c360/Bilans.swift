@@ -56,7 +56,7 @@ enum Bilans {
                 l.append("  \(TexteSur.surUneLigne(f.fichier)) : export complet de sa source (instantané)")
             }
             if let e = f.erreur {
-                l.append("  ✗ \(TexteSur.surUneLigne(f.fichier))\(table) : ILLISIBLE, rien n'en a été importé — \(e.raison).")
+                l.append("  ✗ \(TexteSur.surUneLigne(f.fichier))\(table) : REFUSÉ, rien n'en a été importé — \(e.raison).")
                 l.append("      → \(e.conseil)")
                 continue
             }

@@ -15,10 +15,11 @@ struct CommandeExecuter: ParsableCommand {
         quoi faire. Relancer la commande ne change rien. Codes de sortie : 0 sans rejet, 2 profil de \
         correspondance invalide ou ambigu (le reste est importé), 3 avec des lignes rejetées, 65 \
         fichier illisible ou refusé, 73 écriture impossible, 75 autre exécution en cours. \
-        Les rapports et tableaux de bord externes sont réécrits chaque mois ; ceux de décembre sont \
-        protégés avec le rapport annuel, les autres chacun pour lui-même : ne remettez à un même \
-        destinataire extérieur que le \
-        dernier de chaque période (deux versions rapprochées pourraient laisser retrouver une case).
+        Les rapports et tableaux de bord externes sont réécrits chaque mois. Le tableau de bord de \
+        décembre est protégé avec le rapport annuel et le fichier d'échange de l'année ; les autres \
+        le sont chacun pour lui-même : pour une année, un destinataire extérieur reçoit soit les \
+        tableaux de bord des mois, soit le rapport annuel avec le tableau de bord de décembre et le \
+        fichier d'échange, pas les deux (rapprochés, ils pourraient laisser retrouver une case).
         """
     )
 
