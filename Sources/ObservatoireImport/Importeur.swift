@@ -742,6 +742,9 @@ public final class Importeur {
         /// duplicate (the first row is the one kept).
         var redatees: [(LigneValidee, Enregistrement)] = []
         var idsRedates: Set<String> = []
+        /// Source lines whose request number belongs to another snapshot source: their
+        /// propositions would attach to that other request.
+        var demandesDUneAutreSource: Set<Int> = []
 
         func rejeter(_ r: Rejet, _ k: Int) throws {
             bilans[k].rejetees += 1
@@ -788,6 +791,13 @@ public final class Importeur {
             switch operation {
             case .doublon:
                 try rejeterDoublon(ligne)
+                return
+            case .autreSource:
+                var r = Rejet(ligne: ligne.ligne, colonne: tables[k].identifiant.joined(separator: " + "), valeur: ligne.identifiant, regle: .doublon,
+                              message: "L'identifiant « \(Masque.extrait(ligne.identifiant)) » est déjà celui d'une ligne d'un autre classeur (une autre source, par exemple celui de l'an passé) : deux classeurs ne peuvent pas utiliser les mêmes numéros, l'un écraserait l'autre. Rendez les numéros uniques d'une année à l'autre (par exemple 2026-001), voir « Un classeur par année » dans docs/format-des-exports.md.")
+                r.identifiant = ligne.identifiant
+                try rejeter(r, k)
+                if tables[k] == .sollicitations { demandesDUneAutreSource.insert(ligne.ligne) }
                 return
             case .differee:
                 differees.append((ligne, enregistrement, demande))
@@ -857,8 +867,9 @@ public final class Importeur {
                     // Rules that need what is already stored.
                     var demande: Ecrivain.SollicitationConnue?
                     if case .proposition(let p) = enregistrement {
-                        guard let connue = try ecrivain.sollicitation(p.idSollicitation) else {
-                            let memeLigne = tables.contains(.sollicitations) && sollicitationsRejetees.contains(ligne.ligne)
+                        let autreSource = demandesDUneAutreSource.contains(ligne.ligne)
+                        guard !autreSource, let connue = try ecrivain.sollicitation(p.idSollicitation) else {
+                            let memeLigne = autreSource || (tables.contains(.sollicitations) && sollicitationsRejetees.contains(ligne.ligne))
                             var r = Rejet(ligne: ligne.ligne, colonne: "id_sollicitation", valeur: p.idSollicitation, regle: .referenceInconnue,
                                           message: memeLigne
                                             ? "La sollicitation de cette même ligne a été rejetée (voir son motif) : la proposition ne peut pas être enregistrée sans elle. Corrigez la sollicitation ; la proposition sera enregistrée au prochain import."

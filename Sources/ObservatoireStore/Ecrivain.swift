@@ -31,6 +31,7 @@ public final class Ecrivain {
     /// Whether each table was empty when the current file started: its rows are then all new
     /// (no lookup, no old problem types to clear — the first load of a large history).
     private var videAuDebut: [TableCanonique: Bool] = [:]
+    private var sourcesInstantanees: [Int64: Bool] = [:]
     /// The bulk load under way, if any (see ``commencerEnBloc(_:)``).
     private var bloc: ChargementEnBloc?
 
@@ -52,6 +53,10 @@ public final class Ecrivain {
         /// the caller stores the row again after ``terminerEnBloc()``, when the identifiers
         /// are indexed and the ordinary path tells a duplicate for sure.
         case differee
+        /// Snapshot imports: the identifier is stored already, from another source (another
+        /// workbook whose numbers are the same: one that starts again at 1 each year). Nothing
+        /// written: each snapshot source owns its rows, and would delete the other's.
+        case autreSource
     }
 
     /// The statements of the hot path, by name (looking them up by their SQL text meant
@@ -89,6 +94,14 @@ public final class Ecrivain {
         try Bool.fetchOne(try instruction("""
             SELECT EXISTS (SELECT 1 FROM imports WHERE empreinte = ? AND table_cible = ? AND coalesce(profil, '') = ? AND fin IS NOT NULL)
             """), arguments: [empreinte, table.rawValue, profil ?? ""]) ?? false
+    }
+
+    /// Whether rows of `source` were stored by snapshot imports (a source that owns its rows).
+    private func sourceEstInstantanee(_ source: Int64) throws -> Bool {
+        if let connu = sourcesInstantanees[source] { return connu }
+        let v = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM imports WHERE source_id = ? AND instantane = 1)", arguments: [source]) ?? false
+        sourcesInstantanees[source] = v
+        return v
     }
 
     /// The most rows an earlier import of the same content stored (``dejaImporte``), or nil.
@@ -250,10 +263,11 @@ public final class Ecrivain {
                 lierIdentifiant(marquer, e)
                 marquer.entier(Int(empreinte)); marquer.entier(Int(source)); marquer.entier(Int(importId))
                 if try marquer.executer() > 0 { return .inchangee }
-                let chercher = try rapide(.chercher(table), "SELECT import_id FROM \(table.rawValue) WHERE \(Ecrivain.condition(table))")
+                let chercher = try rapide(.chercher(table), "SELECT import_id, source_id FROM \(table.rawValue) WHERE \(Ecrivain.condition(table))")
                 lierIdentifiant(chercher, e)
                 if let ligne = try chercher.premiersEntiers() {
                     if ligne[0] == importId { return .doublon }
+                    if let autre = ligne[1], autre != source, try sourceEstInstantanee(autre) { return .autreSource }
                     operation = .modifiee
                 } else {
                     operation = .ajoutee

@@ -393,6 +393,34 @@ final class SuiviTests: XCTestCase {
         }
     }
 
+    /// One workbook per year, each its own source as the docs say, but numbers starting again
+    /// at 1: the 2026 workbook's call 1 is not written over 2025's call 1 (each snapshot
+    /// source owns its rows); it is rejected with what to do, and so is its orientation.
+    func testDeuxClasseursAuxMemesNumerosNeSEcrasentPas() throws {
+        let t = try EspaceDeTest()
+        func profil(_ source: String) throws -> ProfilCorrespondance {
+            var p = try profilDeSuivi(instantane: true, propositions: """
+                creer_si: { "Orientation": { vide: non } }
+                date_proposition: "Date orientation"
+                evaluation_preexistante: { valeur: non }
+                ad_hoc_partenaires: { valeur: non }
+                milieu_ordinaire: { valeur: oui }
+                decision: { valeur: en_attente }
+                """)
+            p.sources[0].nom = source
+            return p
+        }
+        let entete = "N;D;P;Orientation;Date orientation\n"
+        _ = try t.importer([try t.ecrire("suivi-2025.csv", entete + "1;2025-03-06;Q;;\n2;2025-03-07;R;SAVS;2025-03-20\n")]) { $0.profil = try! profil("suivi-2025") }
+        let b = try t.importer([try t.ecrire("suivi-2026.csv", entete + "1;2026-01-06;S;SAVS;2026-01-08\n3;2026-01-07;T;;\n")]) { $0.profil = try! profil("suivi-2026") }
+        let s = try entree(b, .sollicitations), p = try entree(b, .propositions)
+        XCTAssertEqual([s.ajoutees, s.rejetees], [1, 1])
+        XCTAssertTrue(s.exemples.first?.message.contains("autre classeur") == true, "\(s.exemples)")
+        XCTAssertEqual([p.ajoutees, p.rejetees], [0, 1], "l'orientation de l'appel 1 de 2026 ne va pas à l'appel 1 de 2025")
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE id_sollicitation = '1' AND date_sollicitation = '2025-03-06'"), 1)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM propositions"), 1)
+    }
+
     /// March's and April's complete exports of a tracker dropped together: applied from the
     /// oldest to the newest (by modification time, not by name: « avril » < « mars »), so that
     /// April's state stays; the summary says so.
