@@ -55,6 +55,16 @@ final class SuiviTests: XCTestCase {
         try XCTUnwrap(b.fichiers.first { $0.table == table }, "\(table)")
     }
 
+    /// The propositions of a tracker with one orientation per call, pending, with its date.
+    static let uneOrientation = """
+        creer_si: { "Orientation": { vide: non } }
+        date_proposition: "Date orientation"
+        evaluation_preexistante: { valeur: non }
+        ad_hoc_partenaires: { valeur: non }
+        milieu_ordinaire: { valeur: oui }
+        decision: { valeur: en_attente }
+        """
+
     /// A one-source profile over a small CSV tracker: requests from columns `N` (or the rule
     /// `identifiant`), `D` and `P` (or `personne`), the rest constants; propositions from the
     /// lines of `propositions` (YAML, indented under the table).
@@ -234,14 +244,7 @@ final class SuiviTests: XCTestCase {
     /// moved after a proposition that the file does not move is rejected, and keeps its date.
     func testUneDateDAppelCorrigeeAvecSonOrientation() throws {
         let t = try EspaceDeTest()
-        let profil = try profilDeSuivi(instantane: true, propositions: """
-            creer_si: { "Orientation": { vide: non } }
-            date_proposition: "Date orientation"
-            evaluation_preexistante: { valeur: non }
-            ad_hoc_partenaires: { valeur: non }
-            milieu_ordinaire: { valeur: oui }
-            decision: { valeur: en_attente }
-            """)
+        let profil = try profilDeSuivi(instantane: true, propositions: SuiviTests.uneOrientation)
         let entete = "N;D;P;Orientation;Date orientation\n"
         let v1 = try t.ecrire("suivi.csv", entete + "X1;2025-01-06;Q;SAVS;2025-01-20\nX2;2025-01-07;R;SAVS;2025-01-21\n")
         _ = try t.importer([v1]) { $0.profil = profil }
@@ -303,14 +306,7 @@ final class SuiviTests: XCTestCase {
     /// of the propositions » — a normal month, not a refusal.
     func testLaPartSupprimeeSeCompteSurToutLeFichier() throws {
         let t = try EspaceDeTest()
-        let profil = try profilDeSuivi(instantane: true, propositions: """
-            creer_si: { "Orientation": { vide: non } }
-            date_proposition: "Date orientation"
-            evaluation_preexistante: { valeur: non }
-            ad_hoc_partenaires: { valeur: non }
-            milieu_ordinaire: { valeur: oui }
-            decision: { valeur: en_attente }
-            """)
+        let profil = try profilDeSuivi(instantane: true, propositions: SuiviTests.uneOrientation)
         func suivi(_ n: ClosedRange<Int>) -> String {
             "N;D;P;Orientation;Date orientation\n" + n.map { i in "X\(i);2025-01-06;P\(i);" + (i <= 30 ? "SAVS;2025-01-20" : ";") }.joined(separator: "\n") + "\n"
         }
@@ -326,14 +322,7 @@ final class SuiviTests: XCTestCase {
     /// the rejects and the warnings; a re-export finds the same rows.
     func testUnIdentifiantAssembleNEntreJamaisEnClair() throws {
         let t = try EspaceDeTest()
-        let profil = try profilDeSuivi(instantane: true, identifiant: "{ assembler: [Nom, D] }", personne: "Nom", problematiques: "Pb", propositions: """
-            creer_si: { "Orientation": { vide: non } }
-            date_proposition: "Date orientation"
-            evaluation_preexistante: { valeur: non }
-            ad_hoc_partenaires: { valeur: non }
-            milieu_ordinaire: { valeur: oui }
-            decision: { valeur: en_attente }
-            """)
+        let profil = try profilDeSuivi(instantane: true, identifiant: "{ assembler: [Nom, D] }", personne: "Nom", problematiques: "Pb", propositions: SuiviTests.uneOrientation)
         let contenu = "Nom;D;Pb;Orientation;Date orientation\nDUPONT Jean;2025-01-06;emploi;SAVS;2025-01-20\nMARTIN Zoé;2025-01-07;;SAVS;2025-01-02\n"
         let b = try t.importer([try t.ecrire("suivi.csv", contenu)]) { $0.profil = profil }
         XCTAssertEqual(b.fichiers.map(\.importees), [2, 1])
@@ -364,14 +353,7 @@ final class SuiviTests: XCTestCase {
     func testLesIdentifiantsAssemblesEnClairDUneVersionPrecedenteSontPseudonymises() throws {
         for instantane in [false, true] {
             let t = try EspaceDeTest()
-            let propositions = """
-                creer_si: { "Orientation": { vide: non } }
-                date_proposition: "Date orientation"
-                evaluation_preexistante: { valeur: non }
-                ad_hoc_partenaires: { valeur: non }
-                milieu_ordinaire: { valeur: oui }
-                decision: { valeur: en_attente }
-                """
+            let propositions = SuiviTests.uneOrientation
             // What the earlier version stored: the joined text as it is (a column holding it).
             let avant = try profilDeSuivi(instantane: instantane, identifiant: "Id", personne: "Nom", problematiques: "Pb", propositions: propositions)
             let ancien = "Id;Nom;D;Pb;Orientation;Date orientation\nDUPONT Jean-2025-01-06;DUPONT Jean;2025-01-06;emploi;SAVS;2025-01-20\nMARTIN Zoé-2025-01-07;MARTIN Zoé;2025-01-07;emploi;;\n"
@@ -399,14 +381,7 @@ final class SuiviTests: XCTestCase {
     func testDeuxClasseursAuxMemesNumerosNeSEcrasentPas() throws {
         let t = try EspaceDeTest()
         func profil(_ source: String) throws -> ProfilCorrespondance {
-            var p = try profilDeSuivi(instantane: true, propositions: """
-                creer_si: { "Orientation": { vide: non } }
-                date_proposition: "Date orientation"
-                evaluation_preexistante: { valeur: non }
-                ad_hoc_partenaires: { valeur: non }
-                milieu_ordinaire: { valeur: oui }
-                decision: { valeur: en_attente }
-                """)
+            var p = try profilDeSuivi(instantane: true, propositions: SuiviTests.uneOrientation)
             p.sources[0].nom = source
             return p
         }
