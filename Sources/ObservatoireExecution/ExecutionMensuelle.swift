@@ -238,15 +238,14 @@ public enum ExecutionMensuelle {
             var o = OptionsImport()
             o.aujourdhui = options.aujourdhui
             o.profils = profils.valides
+            o.profilsInvalides = !profils.invalides.isEmpty
             o.simulation = options.aBlanc
             o.identites = Dictionary(inventaire.aImporter.map { ($0.url.path, $0.identite) }, uniquingKeysWith: { a, _ in a })
             // Files not read in this run hold back the files that point to their tables.
             for nom in inventaire.enAttente.map(\.nom) + inventaire.aMettreDeCote.map(\.nom) + ambigus.map(\.fichier) {
                 for t in Importeur.tablesSelonNom(nom, options: o) where o.tablesEnAttente[t] == nil { o.tablesEnAttente[t] = nom }
             }
-            var importation = try Importeur(espace: espace, base: base, journal: journal).importer(aImporter, options: o)
-            profils.preciserConseils(&importation)
-            bilan.importation = importation
+            bilan.importation = try Importeur(espace: espace, base: base, journal: journal).importer(aImporter, options: o)
         } else {
             bilan.importation = BilanImport()
         }

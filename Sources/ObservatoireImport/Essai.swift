@@ -38,9 +38,7 @@ public struct EssaiProfil: Sendable {
         // A throwaway key: pseudonyms are computed as on import, never shown.
         let pseudonymiseur = Pseudonymiseur(cle: ClePseudonymisation(octets: (0..<32).map { _ in UInt8.random(in: 0...255) }))
         for s in sources {
-            let assemblee = s.tables.contains { t in
-                ["id_sollicitation", "id_proposition"].contains { t.regles[$0]?.assembler.isEmpty == false }
-            }
+            let assemblee = s.assemble(.sollicitations, "id_sollicitation") || s.assemble(.propositions, "id_proposition")
             let lecteur = try Importeur.ouvrirSource(url, s)
             let projection = try ProjectionProfil.compiler(s, profil: profil, entete: lecteur.entete, fichier: url.lastPathComponent)
             (lecteur as? LecteurXLSX)?.colonnesLues = projection.lit
@@ -91,7 +89,7 @@ public struct EssaiProfil: Sendable {
                             // An identifier joined from the tracker's columns is stored as a
                             // pseudonym (with the workspace's key, not this throwaway one).
                             if assemblee {
-                                valeurs = valeurs.map { Importeur.identifiantsAPseudonymiser.contains($0.0) ? ($0.0, "(pseudonymisé)") : $0 }
+                                valeurs = valeurs.map { ProjectionProfil.identifiants.contains($0.0) ? ($0.0, "(pseudonymisé)") : $0 }
                             }
                         case .failure(let r):
                             rejet = r

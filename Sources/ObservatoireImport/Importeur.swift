@@ -174,6 +174,9 @@ public struct OptionsImport {
     public var simulation = false
     /// Any rejected row cancels the whole run (`--strict`).
     public var strict = false
+    /// The workspace holds broken profiles (left out of ``profils``): advice never names the
+    /// only valid one as if it were the only one.
+    public var profilsInvalides = false
     /// Imports files even when the same content was already imported (`--forcer`).
     public var forcer = false
     /// A snapshot removes the rows absent from it even when they are many (see
@@ -532,7 +535,7 @@ public final class Importeur {
                                    raison: "impossible de savoir à quelle table il correspond : ni son nom, ni ses colonnes ne le disent\(motifs.isEmpty ? "" : ", et aucun profil ne reconnaît son nom (motifs : \(motifs.joined(separator: ", ")))")",
                                    conseil: motifs.isEmpty
                                     ? "Nommez le fichier d'après sa table (sollicitations, propositions, acteurs, equipe, membres_coeur), indiquez --table, ou lisez-le avec un profil de correspondance (--profil NOM)."
-                                    : "Renommez le fichier pour qu'il corresponde au motif d'un profil, ou indiquez le profil : c360 importer --profil NOM \(nom).")
+                                    : ProfilsDeLEspace.conseilSansProfil(chemin: url, profils: options.profils, profilsInvalides: options.profilsInvalides))
         }
         let c = try Correspondance.etablir(entete: source.entete, table: table, fichier: nom)
         return [Lecture(url: url, nom: nom, source: source, fabrique: fabrique, projection: ProjectionCanonique(correspondance: c), profil: nil,
@@ -688,12 +691,9 @@ public final class Importeur {
         // they were pseudonymised: the rows of this source that still have one are given their
         // pseudonym now (the one the new export gives them), before the file is read.
         if let s = lecture.sourceProfil {
-            func assemble(_ table: TableCanonique, _ colonne: String) -> Bool {
-                s.tables.first { $0.table == table }?.regles[colonne]?.assembler.isEmpty == false
-            }
             // A proposition's identifier derived from an assembled request's is in clear too.
-            let demandes = assemble(.sollicitations, "id_sollicitation")
-            let propositions = demandes || assemble(.propositions, "id_proposition")
+            let demandes = s.assemble(.sollicitations, "id_sollicitation")
+            let propositions = demandes || s.assemble(.propositions, "id_proposition")
             let n = demandes || propositions
                 ? try ecrivain.pseudonymiserIdentifiantsEnClair(source: idSource, demandes: demandes, propositions: propositions) { pseudonymiseur.pseudonyme($0) }
                 : 0
@@ -1034,10 +1034,6 @@ public final class Importeur {
         return (options.table ?? TableCanonique.depuisNomDeFichier(nom)).map { [$0] } ?? []
     }
 
-    /// The identifier columns pseudonymised when a profile joins them (`personne_id` always is,
-    /// by the validation).
-    static let identifiantsAPseudonymiser: Set<String> = ["id_sollicitation", "id_proposition"]
-
     static let tailleLot = 512
     /// Rows a bulk load may leave unsettled before it ends early (see ``Ecrivain/Operation/differee``).
     static let differeesMax = 10_000
@@ -1078,7 +1074,7 @@ public final class Importeur {
                 // person's: keyed hash, the same for the same text, so that a re-export and the
                 // propositions of the row still find it; never stored in clear.
                 if let origines = l.origines, let pseudonymiseur = validateur.pseudonymiseur {
-                    for i in l.valeurs.indices where origines[i]?.assemblee == true && Importeur.identifiantsAPseudonymiser.contains(table.colonnes[i].nom) {
+                    for i in l.valeurs.indices where origines[i]?.assemblee == true && ProjectionProfil.identifiants.contains(table.colonnes[i].nom) {
                         let v = Normalisation.rogner(l.valeurs[i] ?? "")
                         if !v.isEmpty { l.valeurs[i] = pseudonymiseur.pseudonyme(v) }
                     }

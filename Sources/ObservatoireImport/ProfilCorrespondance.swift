@@ -126,6 +126,11 @@ public struct SourceProfil: Sendable {
         var vus: Set<String> = []
         return noms.filter { vus.insert($0).inserted }
     }
+
+    /// Whether the source joins `colonne` of `table` from several columns (`assembler`).
+    func assemble(_ table: TableCanonique, _ colonne: String) -> Bool {
+        tables.first { $0.table == table }?.regles[colonne]?.assembler.isEmpty == false
+    }
 }
 
 /// How one canonical table is fed by a source.

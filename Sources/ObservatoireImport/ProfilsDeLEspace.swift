@@ -93,29 +93,13 @@ public struct ProfilsDeLEspace: Sendable {
 
     /// The advice for a file no profile recognises and whose table neither its name nor its
     /// columns tell, with a command that can be copied as it is: the path quoted for the shell,
-    /// and the workspace's profile named when it has only one.
-    ///
-    /// The import (`Importeur.ouvrirSources`) writes this advice with an unquoted file name and
-    /// `NOM`; until it builds it from here, ``preciserConseils(_:)`` replaces it in the summary.
-    public func conseilSansProfil(chemin: URL) -> String {
-        let profil = valides.count == 1 && invalides.isEmpty
-            ? Shell.citer(URL(fileURLWithPath: valides[0].fichier).deletingPathExtension().lastPathComponent)
+    /// and the workspace's profile named when it has only one (and none is broken).
+    static func conseilSansProfil(chemin: URL, profils: [ProfilCorrespondance], profilsInvalides: Bool) -> String {
+        let profil = profils.count == 1 && !profilsInvalides
+            ? Shell.citer(URL(fileURLWithPath: profils[0].fichier).deletingPathExtension().lastPathComponent)
             : "NOM"
         return "Renommez le fichier pour qu'il corresponde au motif d'un profil, ou indiquez le profil : c360 importer --profil \(profil) \(Shell.citer(chemin.path, toujours: true))"
             + (profil == "NOM" ? " (NOM : le nom d'un fichier du dossier profils, sans « .yml »)." : ".")
-    }
-
-    /// Replaces, in a summary, the import's advice for a file no profile recognises by
-    /// ``conseilSansProfil(chemin:)``. The import's own wording is matched exactly: if it
-    /// changes, the advice is left as it is (and `CLITests` says so).
-    public func preciserConseils(_ bilan: inout BilanImport) {
-        for i in bilan.fichiers.indices {
-            guard var e = bilan.fichiers[i].erreur else { continue }
-            let ancien = "ou indiquez le profil : c360 importer --profil NOM \(bilan.fichiers[i].fichier)."
-            guard e.conseil.hasPrefix("Renommez le fichier"), e.conseil.hasSuffix(ancien) else { continue }
-            e.conseil = conseilSansProfil(chemin: bilan.fichiers[i].chemin)
-            bilan.fichiers[i].erreur = e
-        }
     }
 
     /// Whether a file that failed may have been meant for a broken profile: it was read with no

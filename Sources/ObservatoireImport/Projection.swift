@@ -425,5 +425,8 @@ struct ProjectionProfil: Projection {
         return .lignes(lignes)
     }
 
+    /// The identifier columns of requests and propositions: read from a number column (a row
+    /// holding only that is numbered in advance), pseudonymised when a profile joins them from
+    /// several columns (`personne_id` always is, by the validation).
     static let identifiants: Set<String> = ["id_sollicitation", "id_proposition"]
 }

@@ -98,43 +98,25 @@ public enum Preparation {
     public static func rapport(espace: EspaceDeTravail, base: Base, annee: Int, territoire: String? = nil, diffusion: Diffusion,
                                modeles: Modeles, plan: Plan? = nil, extraction: Date = Date()) throws -> DonneesRapport {
         let config = espace.configuration
-        // Only what the plan shows is published: the territories' breakdowns are kept for the
-        // indicators drawn month by month for each territory, the rest would be protected (and
-        // counted in the methodology) for nothing.
-        let plan = try plan ?? Plan.lire("plan-rapport.yml", modeles: modeles)
-        let mensuels = Set(plan.sections.flatMap(\.blocs).compactMap { b -> String? in
-            if case .mensuelParTerritoire(let code) = b { return code } else { return nil }
-        })
+        let mensuels = Preparation.mensuels(try plan ?? Plan.lire("plan-rapport.yml", modeles: modeles))
         let moteur = Moteur(base: base, configuration: config)
         let periode = Periode.annee(annee)
+        // The report's tables: the year, N-1, then each territory. The whole C360's external
+        // report is protected with the other documents of the year (``PaquetAnnuel``); any
+        // other, on its own.
+        let tables: (tables: [TableDiffusee], bilan: BilanProtection?)
         if territoire == nil && diffusion == .externe {
-            // The whole C360's external report: protected with the other documents of the year.
             let paquet = try paquetAnnuel(moteur: moteur, annee: annee, mensuels: mensuels)
-            let tables = try moteur.proteger(paquet.tables, imprimees: 0..<paquet.nombreRapport)
-            let tableau = try moteur.assembler(periode, diffusion: diffusion, extraction: extraction,
-                                               courant: tables.0[0].valeurs, precedent: tables.0[1].valeurs, protegeesAvec: tables.1)
-            let territoires = tables.0[2..<paquet.nombreRapport].map { TableauTerritoire(territoire: $0.territoire!, valeurs: $0.valeurs) }
-            let recit = Recit.lire(espace)
-            return DonneesRapport(
-                nomC360: config.nom, departement: config.departement, annee: annee, territoire: nil, diffusion: diffusion,
-                seuil: config.seuilPetitsEffectifs, extraction: extraction, tableau: tableau, territoires: Array(territoires),
-                qualite: try qualite(base), indicateurs: moteur.indicateurs,
-                recit: recit.texte, cheminRecit: config.chemins.recit, recitIllisible: recit.probleme)
-        }
-        // The year, N-1 and every territory in one batch: the cores share all the queries.
-        let territoiresPresents = territoire == nil ? try moteur.territoires(periode) : []
-        let territorial = Set(moteur.indicateurs.filter(\.territorial).map(\.code))
-        let demandes: [(periode: Periode, territoire: String?, codes: Set<String>?)] =
-            [(periode, territoire, nil), (periode.anneePrecedente, territoire, nil)] + territoiresPresents.map { (periode, $0, territorial) }
-        var resultats = try moteur.calculerPlusieurs(demandes)
-        for k in resultats.indices.dropFirst(2) {
-            for j in resultats[k].indices where !mensuels.contains(resultats[k][j].code) { resultats[k][j].repartition = [] }
-        }
-        // Everything the report publishes is protected together (year, N-1, territories).
-        let tables = try proteger([TableDiffusee(periode: periode, territoire: territoire, valeurs: resultats[0]),
-                                   TableDiffusee(periode: periode.anneePrecedente, territoire: territoire, valeurs: resultats[1])]
-                                  + zip(territoiresPresents, resultats.dropFirst(2)).map { TableDiffusee(periode: periode, territoire: $0, valeurs: $1) },
+            let (protegees, bilan) = try moteur.proteger(paquet.tables, imprimees: 0..<paquet.nombreRapport)
+            tables = (Array(protegees.prefix(paquet.nombreRapport)), bilan)
+        } else {
+            let territoires = territoire == nil ? try moteur.territoires(periode) : []
+            let demandes = demandesDuRapport(moteur, periode, territoire: territoire, territoires: territoires)
+            var resultats = try moteur.calculerPlusieurs(demandes)
+            limiterRepartitions(&resultats, territoires: 2..<demandes.count, mensuels: mensuels)
+            tables = try proteger(zip(demandes, resultats).map { TableDiffusee(periode: $0.periode, territoire: $0.territoire, valeurs: $1) },
                                   moteur: moteur, diffusion: diffusion)
+        }
         let tableau = try moteur.assembler(periode, territoire: territoire, diffusion: diffusion, extraction: extraction,
                                            courant: tables.tables[0].valeurs, precedent: tables.tables[1].valeurs,
                                            protegeesAvec: tables.bilan)
@@ -142,9 +124,38 @@ public enum Preparation {
         let recit = Recit.lire(espace)
         return DonneesRapport(
             nomC360: config.nom, departement: config.departement, annee: annee, territoire: territoire, diffusion: diffusion,
-            seuil: config.seuilPetitsEffectifs, extraction: extraction, tableau: tableau, territoires: territoires,
+            seuil: config.seuilPetitsEffectifs, extraction: extraction, tableau: tableau, territoires: Array(territoires),
             qualite: try qualite(base), indicateurs: moteur.indicateurs,
             recit: recit.texte, cheminRecit: config.chemins.recit, recitIllisible: recit.probleme)
+    }
+
+    /// The report's requests to the engine: the year and N-1 (of `territoire`, or the whole
+    /// C360), then each of `territoires` with its territorial indicators. In one batch: the
+    /// cores share all the queries.
+    static func demandesDuRapport(_ moteur: Moteur, _ periode: Periode, territoire: String?,
+                                  territoires: [String]) -> [(periode: Periode, territoire: String?, codes: Set<String>?)] {
+        let territorial = Set(moteur.indicateurs.filter(\.territorial).map(\.code))
+        return [(periode, territoire, nil), (periode.anneePrecedente, territoire, nil)] + territoires.map { (periode, $0, territorial) }
+    }
+
+    /// Only what the plan shows is published: the territories' breakdowns are kept for the
+    /// indicators drawn month by month for each territory, the rest would be protected (and
+    /// counted in the methodology) for nothing.
+    static func limiterRepartitions(_ resultats: inout [[ValeurIndicateur]], territoires: Range<Int>, mensuels: Set<String>) {
+        for k in territoires {
+            for j in resultats[k].indices where !mensuels.contains(resultats[k][j].code) { resultats[k][j].repartition = [] }
+        }
+    }
+
+    /// The `nombre` months up to the one containing `jusqua`, oldest first.
+    static func mois(jusqua: Jour, nombre: Int) -> [Periode] {
+        var mois: [Periode] = []
+        var m = jusqua.debutDuMois
+        for _ in 0..<nombre {
+            mois.insert(Periode(debut: m, fin: m.finDuMois), at: 0)
+            m = (m - 1).debutDuMois
+        }
+        return mois
     }
 
     /// The dashboard for the months up to the one containing `jusqua`.
@@ -152,12 +163,7 @@ public enum Preparation {
                                      nombreDeMois: Int = 24, extraction: Date = Date()) throws -> DonneesTableauDeBord {
         let config = espace.configuration
         let moteur = Moteur(base: base, configuration: config)
-        var mois: [Periode] = []
-        var m = jusqua.debutDuMois
-        for _ in 0..<nombreDeMois {
-            mois.insert(Periode(debut: m, fin: m.finDuMois), at: 0)
-            m = (m - 1).debutDuMois
-        }
+        let mois = Preparation.mois(jusqua: jusqua, nombre: nombreDeMois)
         let cumulPeriode = Periode(debut: Jour(annee: jusqua.annee, mois: 1, jour: 1)!, fin: jusqua.finDuMois)
         let territorial = Set(moteur.indicateurs.filter(\.territorial).map(\.code))
         let nomsTerritoires = try moteur.territoires(cumulPeriode)
@@ -223,37 +229,26 @@ public enum Preparation {
 
     static func paquetAnnuel(moteur: Moteur, annee: Int, mensuels: Set<String>) throws -> PaquetAnnuel {
         let periode = Periode.annee(annee)
-        let territoires = try moteur.territoires(periode)
-        let territorial = Set(moteur.indicateurs.filter(\.territorial).map(\.code))
-        var mois: [Periode] = []
-        var m = Jour(annee: annee, mois: 12, jour: 1)!
-        for _ in 0..<24 {
-            mois.insert(Periode(debut: m, fin: m.finDuMois), at: 0)
-            m = (m - 1).debutDuMois
-        }
-        let demandes: [(periode: Periode, territoire: String?, codes: Set<String>?)] =
-            [(periode, nil, nil), (periode.anneePrecedente, nil, nil)] + territoires.map { (periode, $0, territorial) } + mois.map { ($0, nil, nil) }
-        let nombreRapport = 2 + territoires.count
-        var resultats = try moteur.calculerPlusieurs(demandes, repartitions: demandes.indices.map { $0 < nombreRapport })
-        for k in resultats.indices.dropFirst(2) {
-            for j in resultats[k].indices {
-                if k < nombreRapport {
-                    if !mensuels.contains(resultats[k][j].code) { resultats[k][j].repartition = [] }
-                } else {
-                    sansStatistiques(&resultats[k][j])
-                }
-            }
+        let rapport = demandesDuRapport(moteur, periode, territoire: nil, territoires: try moteur.territoires(periode))
+        let demandes = rapport + mois(jusqua: periode.fin, nombre: 24).map { (periode: $0, territoire: String?.none, codes: Set<String>?.none) }
+        var resultats = try moteur.calculerPlusieurs(demandes, repartitions: demandes.indices.map { $0 < rapport.count })
+        limiterRepartitions(&resultats, territoires: 2..<rapport.count, mensuels: mensuels)
+        for k in rapport.count..<resultats.count {
+            for j in resultats[k].indices { sansStatistiques(&resultats[k][j]) }
         }
         return PaquetAnnuel(tables: zip(demandes, resultats).map { TableDiffusee(periode: $0.periode, territoire: $0.territoire, valeurs: $1) },
-                            nombreRapport: nombreRapport)
+                            nombreRapport: rapport.count)
     }
 
     /// The codes the report's plan draws month by month for each territory.
-    static func mensuelsDuRapport(_ espace: EspaceDeTravail) throws -> Set<String> {
-        let plan = try Plan.lire("plan-rapport.yml", modeles: Modeles(espace: espace))
-        return Set(plan.sections.flatMap(\.blocs).compactMap { b -> String? in
+    static func mensuels(_ plan: Plan) -> Set<String> {
+        Set(plan.sections.flatMap(\.blocs).compactMap { b -> String? in
             if case .mensuelParTerritoire(let code) = b { return code } else { return nil }
         })
+    }
+
+    static func mensuelsDuRapport(_ espace: EspaceDeTravail) throws -> Set<String> {
+        mensuels(try Plan.lire("plan-rapport.yml", modeles: Modeles(espace: espace)))
     }
 
     /// The dashboard prints no statistic: only the count the others rest on stays.

@@ -83,6 +83,7 @@ struct CommandeImporter: ParsableCommand {
             // broken one is reported and left out, and a file that several recognise is refused.
             profils = ProfilsDeLEspace.charger(espace)
             options.profils = profils.valides
+            options.profilsInvalides = !profils.invalides.isEmpty
             for p in profils.invalides { Sortie.erreur("Attention : \(p.avertissement)") }
             let trouves = try Importeur.fichiers(urls)
             ignores = trouves.ignores
@@ -91,7 +92,6 @@ struct CommandeImporter: ParsableCommand {
         var (bilan, journal) = try Execution.importer(espace: espace, urls: urls, options: options, commande: "importer")
         bilan.ignores = ignores + bilan.ignores
         bilan.fichiers += refuses
-        profils.preciserConseils(&bilan)
         switch format {
         case .json: Sortie.ecrire(Bilans.json(bilan).texteCompact)
         case .texte: Sortie.ecrire(Bilans.texte(bilan, espace: espace, journal: journal))
