@@ -108,7 +108,8 @@ public final class Moteur {
                                    protection: bilanLarge)
         if diffusion == .externe && bilanLarge == nil {
             let (tables, bilan) = try proteger([TableDiffusee(periode: periode, territoire: territoire, valeurs: courant),
-                                                TableDiffusee(periode: periode.anneePrecedente, territoire: territoire, valeurs: precedent)])
+                                                TableDiffusee(periode: periode.anneePrecedente, territoire: territoire, valeurs: precedent)],
+                                               document: "indicateurs \(periode.libelle)\(territoire.map { ", " + $0 } ?? "")")
             t.indicateurs = tables[0].valeurs
             t.precedent = tables[1].valeurs
             t.protection = bilan
@@ -121,15 +122,75 @@ public final class Moteur {
     /// configuration).
     /// A diffusion that cannot be protected (data so few that a masked count stays deducible
     /// whatever is withheld) is refused: nothing is written (exit code 73).
-    public func proteger(_ tables: [TableDiffusee], imprimees: Range<Int>? = nil) throws -> ([TableDiffusee], BilanProtection) {
-        let (protegees, bilan) = try ProtectionDiffusion.proteger(tables, territoires: try tousLesTerritoiresConnus(),
-                                                                  seuil: configuration.seuilPetitsEffectifs, imprimees: imprimees)
+    ///
+    /// The tables are protected **after the external documents published before** (the
+    /// registry of publications, ``RegistreDesPublications``): the counts those documents
+    /// showed over the same periods, still true today, are known to the readers. Then the
+    /// counts `imprimees` shows join the registry, under the name `document`.
+    public func proteger(_ tables: [TableDiffusee], imprimees: Range<Int>? = nil,
+                         document: String) throws -> ([TableDiffusee], BilanProtection) {
+        let seuil = configuration.seuilPetitsEffectifs
+        let connus = try chiffresDejaPublies(couvrant: tables)
+        let anterieures = try tablesDejaPubliees(connus, courantes: tables)
+        let protection = try ProtectionDiffusion.protegerApres(anterieures, connus: Set(connus), tables,
+                                                               territoires: try tousLesTerritoiresConnus(),
+                                                               seuil: seuil, imprimees: imprimees)
+        let bilan = protection.bilan
         guard bilan.nonProtegees == 0 else {
             throw ErreurObservatoire(.ecritureImpossible,
-                "La diffusion externe n'est pas écrite : \(bilan.nonProtegees) effectif(s) masqué(s) resteraient déductibles des autres chiffres, les données de la période étant trop peu nombreuses.",
+                "La diffusion externe n'est pas écrite : \(bilan.nonProtegees) effectif(s) masqué(s) resteraient déductibles des autres chiffres\(bilan.dejaPublies > 0 ? " (ceux de ce document et ceux des documents externes déjà publiés)" : ""), les données de la période étant trop peu nombreuses.",
                 conseil: "Choisissez une période plus longue (l'année plutôt que le mois) ou toute la C360 plutôt qu'un territoire, ou gardez ce document en diffusion interne.")
         }
-        return (protegees, bilan)
+        // Registered before any file is written: a document made but never sent only costs
+        // masked cells later, never a leak.
+        try base.file.write { db in try RegistreDesPublications.inscrire(db, protection.publies, document: document) }
+        return (protection.tables, bilan)
+    }
+
+    /// The counts already published over the periods of `tables` (the registry).
+    func chiffresDejaPublies(couvrant tables: [TableDiffusee]) throws -> [ChiffrePublie] {
+        guard let debut = tables.map(\.periode.debut).min(), let fin = tables.map(\.periode.fin).max() else { return [] }
+        return try base.file.read { db in try RegistreDesPublications.lire(db, de: debut, a: fin) }
+    }
+
+    /// The tables that earlier documents printed, from today's data: the indicators of the
+    /// registry's counts, for each of their periods and territories. A table the new diffusion
+    /// holds already (same period and territory, every registered figure present) is taken
+    /// from it rather than computed again.
+    func tablesDejaPubliees(_ connus: [ChiffrePublie], courantes: [TableDiffusee]) throws -> [TableDiffusee] {
+        struct Groupe: Hashable { var debut: Jour, fin: Jour, territoire: String }
+        var groupes: [Groupe: [ChiffrePublie]] = [:]
+        for c in connus { groupes[Groupe(debut: c.debut, fin: c.fin, territoire: c.territoire), default: []].append(c) }
+        var tables: [TableDiffusee] = []
+        var demandes: [(periode: Periode, territoire: String?, codes: Set<String>?)] = []
+        var repartitions: [Bool] = []
+        for (g, chiffres) in groupes.sorted(by: { ($0.key.debut, $0.key.fin, $0.key.territoire) < ($1.key.debut, $1.key.fin, $1.key.territoire) }) {
+            let periode = Periode(debut: g.debut, fin: g.fin), territoire = g.territoire.isEmpty ? nil : g.territoire
+            let codes = Set(chiffres.map(\.indicateur))
+            if let t = courantes.first(where: { $0.periode == periode && $0.territoire == territoire }),
+               chiffres.allSatisfy({ c in t.valeurs.first { $0.code == c.indicateur }.map { Moteur.porte($0, c.champ) } ?? false }) {
+                tables.append(TableDiffusee(periode: periode, territoire: territoire, valeurs: t.valeurs.filter { codes.contains($0.code) }))
+            } else {
+                demandes.append((periode, territoire, codes))
+                repartitions.append(chiffres.contains { $0.champ == "base" || $0.champ.hasPrefix("ligne:") })
+            }
+        }
+        let calculees = try calculerPlusieurs(demandes, repartitions: repartitions)
+        for (d, valeurs) in zip(demandes, calculees) { tables.append(TableDiffusee(periode: d.periode, territoire: d.territoire, valeurs: valeurs)) }
+        return tables
+    }
+
+    /// Whether a value carries the figure `champ` (named as in ``ChiffrePublie``).
+    static func porte(_ v: ValeurIndicateur, _ champ: String) -> Bool {
+        switch champ {
+        case "valeur": return v.valeur != nil
+        case "numerateur": return v.numerateur != nil
+        case "denominateur": return v.denominateur != nil
+        case "base": return v.repartition.contains { $0.base != nil }
+        default:
+            if champ.hasPrefix("ligne:") { return v.repartition.contains { "ligne:" + $0.cle == champ } }
+            return v.statistique(champ) != nil
+        }
     }
 
     /// The territories to show: those of the configuration, or, when it lists none, those

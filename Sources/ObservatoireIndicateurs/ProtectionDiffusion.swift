@@ -6,11 +6,17 @@ public struct TableDiffusee: Sendable {
     public var periode: Periode
     public var territoire: String?
     public var valeurs: [ValeurIndicateur]
+    /// false: the document prints none of the statistics but the count a mean rests on
+    /// (`effectif`; a dashboard). The other counts among them (1.6's pending decisions…)
+    /// still follow from what it prints (the propositions less the decided ones): they stay in
+    /// the table, as counts that are not published but must not be recoverable.
+    public var statistiquesImprimees = true
 
-    public init(periode: Periode, territoire: String?, valeurs: [ValeurIndicateur]) {
+    public init(periode: Periode, territoire: String?, valeurs: [ValeurIndicateur], statistiquesImprimees: Bool = true) {
         self.periode = periode
         self.territoire = territoire
         self.valeurs = valeurs
+        self.statistiquesImprimees = statistiquesImprimees
     }
 }
 
@@ -29,6 +35,12 @@ public struct BilanProtection: Sendable, Equatable {
     /// Masked counts that could still be recovered when nothing more could be withheld (0 but
     /// on pathological data; the methodology says so when it is not).
     public var nonProtegees = 0
+    /// Counts printed by earlier external documents, still true, that this diffusion took as
+    /// known to its readers (``RegistreDesPublications``).
+    public var dejaPublies = 0
+    /// Small counts that the documents published before already gave away on their own
+    /// (shown « < 5 » here, but nothing this document withholds could protect them).
+    public var dejaDeductibles = 0
 
     public init() {}
 }
@@ -88,15 +100,45 @@ public enum ProtectionDiffusion {
     public static func proteger(_ tables: [TableDiffusee], territoires: [String], seuil: Int,
                                 populations: Populations = .integrees,
                                 imprimees: Range<Int>? = nil) throws -> (tables: [TableDiffusee], bilan: BilanProtection) {
-        guard seuil > 1 else { return (tables, BilanProtection()) }
+        let p = try protegerApres([], connus: [], tables, territoires: territoires, seuil: seuil, populations: populations, imprimees: imprimees)
+        return (p.tables, p.bilan)
+    }
+
+    /// What a protection gives back.
+    public struct Protection: Sendable {
+        /// The tables, in the order given, with their withheld figures.
+        public var tables: [TableDiffusee]
+        public var bilan: BilanProtection
+        /// The counts the printed tables show (``imprimees``): what the registry of
+        /// publications keeps once the document is published.
+        public var publies: [ChiffrePublie]
+    }
+
+    /// Protects `tables` after earlier documents: `dejaPubliees` are the tables those documents
+    /// printed, computed again from today's data, and `connus` the counts they showed
+    /// (``RegistreDesPublications``). A count of those tables that `connus` holds **with
+    /// today's value** is known to the readers: never withheld, a constant of the audit; the
+    /// others (masked then, or revised since) are unknowns of the audit, which must still not
+    /// be recoverable (small ones are counts to protect, like any other).
+    public static func protegerApres(_ dejaPubliees: [TableDiffusee], connus: Set<ChiffrePublie>,
+                                     _ tables: [TableDiffusee], territoires: [String], seuil: Int,
+                                     populations: Populations = .integrees,
+                                     imprimees: Range<Int>? = nil) throws -> Protection {
+        guard seuil > 1 else { return Protection(tables: tables, bilan: BilanProtection(), publies: []) }
         var modele = Modele(populations: populations, territoires: territoires, seuil: seuil)
         modele.imprimees = imprimees ?? tables.indices
-        try modele.lire(tables)
+        modele.debutConnues = tables.count
+        // A count the threshold rule masks is never taken as known (a threshold raised since).
+        modele.chiffresConnus = connus.filter { $0.valeur == 0 || $0.valeur >= seuil }
+        let toutes = tables + dejaPubliees
+        try modele.lire(toutes)
         modele.deduireRelations()
         try modele.verifierCoherence()
         modele.masquerPetitsEffectifs()
         modele.completerParSecretsSecondaires()
-        return modele.appliquer(tables)
+        let (protegees, bilan) = modele.appliquer(toutes)
+        let courantes = Array(protegees.prefix(tables.count))
+        return Protection(tables: courantes, bilan: bilan, publies: modele.chiffresPublies(courantes))
     }
 }
 
@@ -210,6 +252,23 @@ private struct Modele {
     var bilan = BilanProtection()
     /// The tables whose cells the summary counts.
     var imprimees: Range<Int> = 0..<Int.max
+    /// The tables from this index on were printed by earlier documents (``ProtectionDiffusion/protegerApres(_:connus:_:territoires:seuil:populations:imprimees:)``).
+    var debutConnues = Int.max
+    /// The counts those documents showed.
+    var chiffresConnus: Set<ChiffrePublie> = []
+    /// Reading a table of an earlier document: its cells are not published by this one.
+    var lectureConnue = false
+    /// Cells an earlier document showed with today's value: known to the readers, never
+    /// withheld.
+    var connues: Set<Int> = []
+    /// Small cells that the known cells alone fix (``deductibleDesConnues(_:)``): they stay
+    /// masked but are no longer audited.
+    var dejaDeduites: Set<Int> = []
+    /// Cells no longer audited: those, and, after earlier documents, counts of at least the
+    /// threshold withheld here that could be recovered (``completerParSecretsSecondaires()``).
+    var horsAudit: Set<Int> = []
+    /// Cells the known cells alone do not fix (while ``connues`` does not grow).
+    var nonDeduites: Set<Int> = []
 
     init(populations: Populations, territoires: [String], seuil: Int) {
         self.populations = populations
@@ -244,12 +303,14 @@ private struct Modele {
                 }
                 if cellules[i].valeur == nil {
                     cellules[i].valeur = valeur
-                    cellules[i].etat = .publiee
+                    if !lectureConnue { cellules[i].etat = .publiee }
                 }
             }
             return i
         }
-        cellules.append(Cellule(cle: cle, valeur: valeur, etat: valeur == nil ? .auxiliaire : .publiee))
+        // A cell of an earlier document is not published by this one: an unknown with its true
+        // value, unless that document showed it (``publier(_:_:_:_:_:_:)``).
+        cellules.append(Cellule(cle: cle, valeur: valeur, etat: valeur == nil || lectureConnue ? .auxiliaire : .publiee))
         relationsDe.append([])
         index[cle] = cellules.count - 1
         return cellules.count - 1
@@ -281,9 +342,35 @@ private struct Modele {
 
     static func entier(_ x: Double?) -> Int? { x.map { Int($0.rounded()) } }
 
+    /// A field of a table shown as `n`: referenced for the document, or, in a table of an
+    /// earlier document, known to the readers when that document showed it with this value.
+    mutating func publier(_ id: Int, _ reference: Reference, _ champ: String, _ v: ValeurIndicateur, _ table: TableDiffusee, _ n: Int) {
+        guard lectureConnue else {
+            references[id, default: []].append(reference)
+            return
+        }
+        let chiffre = ChiffrePublie(indicateur: v.code, champ: champ, debut: table.periode.debut, fin: table.periode.fin,
+                                    territoire: table.territoire ?? "", valeur: n)
+        guard chiffresConnus.contains(chiffre), cellules[id].valeur == n, !connues.contains(id) else { return }
+        connues.insert(id)
+        cellules[id].etat = .publiee
+        bilan.dejaPublies += 1
+    }
+
+    /// A count the table holds but does not print: not published, known to the reader only
+    /// through the relations (like what a part leaves out of its total), to protect when small.
+    mutating func nonImprime(_ ensembles: [Ensemble], _ p: Periode, _ t: String?, _ territorial: Bool, valeur n: Int) throws {
+        let connue = lectureConnue
+        lectureConnue = true
+        defer { lectureConnue = connue }
+        let id = try champ(ensembles, p, t, territorial, valeur: n)
+        if cellules[id].etat == .auxiliaire { implicites.insert(id) }
+    }
+
     mutating func lire(_ tables: [TableDiffusee]) throws {
         for (it, table) in tables.enumerated() {
             let p = table.periode, t = table.territoire
+            lectureConnue = it >= debutConnues
             for (iv, v) in table.valeurs.enumerated() where v.indicateur.secret {
                 let c = v.indicateur.comptes
                 let territorial = v.indicateur.territorial
@@ -296,8 +383,12 @@ private struct Modele {
                     default: x = v.statistique(nom)
                     }
                     guard let n = Modele.entier(x) else { continue }
+                    if !table.statistiquesImprimees && !["valeur", "numerateur", "denominateur", c.effectif].contains(nom) {
+                        try nonImprime(ensembles, p, t, territorial, valeur: n)
+                        continue
+                    }
                     let id = try champ(ensembles, p, t, territorial, valeur: n)
-                    references[id, default: []].append(Reference(table: it, valeur: iv, champ: .champ(nom)))
+                    publier(id, Reference(table: it, valeur: iv, champ: .champ(nom)), nom, v, table, n)
                 }
                 try lireComplement(v, p, t)
                 for contrainte in c.contraintes {
@@ -322,14 +413,14 @@ private struct Modele {
                     // The base of the shares is the breakdown's total: published with them.
                     let base = v.repartition.lazy.compactMap(\.base).first.flatMap { Modele.entier($0) }
                     let total = try champ([ensemble], p, t, territorial, valeur: base)
-                    if base != nil { references[total, default: []].append(Reference(table: it, valeur: iv, champ: .champ("base"))) }
+                    if let base { publier(total, Reference(table: it, valeur: iv, champ: .champ("base")), "base", v, table, base) }
                     totaux[Reference(table: it, valeur: iv, champ: .ligne(-1))] = total
                     var lignes: [Int] = []
                     var nonRenseigne: Int?
                     for (il, l) in v.repartition.enumerated() {
                         guard let n = Modele.entier(l.n) else { continue }
                         let id = try champ([ensemble.avec(attribut, l.cle)], p, t, territorial, valeur: n)
-                        references[id, default: []].append(Reference(table: it, valeur: iv, champ: .ligne(il)))
+                        publier(id, Reference(table: it, valeur: iv, champ: .ligne(il)), "ligne:" + l.cle, v, table, n)
                         if multiple && l.cle == "non_renseigne" { nonRenseigne = id } else { lignes.append(id) }
                     }
                     repartitions.append((total, lignes + (nonRenseigne.map { [$0] } ?? [])))
@@ -359,7 +450,7 @@ private struct Modele {
                         guard let n = Modele.entier(l.n), let debutMois = Jour(iso: l.cle + "-01") else { continue }
                         let d = max(debutMois, p.debut), f = min(debutMois.finDuMois, p.fin)
                         let id = try cellule(cle(.ensemble(ensemble), d, f, territoire: t, territorial: territorial), valeur: n)
-                        references[id, default: []].append(Reference(table: it, valeur: iv, champ: .ligne(il)))
+                        publier(id, Reference(table: it, valeur: iv, champ: .ligne(il)), "ligne:" + l.cle, v, table, n)
                         lignes.append(id)
                     }
                     if !(lignes.count == 1 && lignes[0] == total) {
@@ -369,6 +460,7 @@ private struct Modele {
                 }
             }
         }
+        lectureConnue = false
     }
 
     /// A rate published with its numerator and denominator publishes their difference as well:
@@ -522,7 +614,7 @@ private struct Modele {
             // An implicit difference is never printed, so never labelled « < 5 »:
             // the attacker only knows it is ≥ 0 (as a line withheld with a small total), and
             // it must not be recoverable.
-            if let v = cellules[i].valeur, v >= 1, v < seuil { cellules[i].etat = implicites.contains(i) ? .insuffisant : .petitEffectif }
+            if let v = cellules[i].valeur, v >= 1, v < seuil, !connues.contains(i) { cellules[i].etat = implicites.contains(i) ? .insuffisant : .petitEffectif }
         }
         // The breakdown of a small total is not published (« effectif insuffisant »): its zeros,
         // and the rule that zero is never masked, would tell the attacker where the few records
@@ -531,7 +623,7 @@ private struct Modele {
         while change {
             change = false
             for (total, lignes) in repartitions where [.petitEffectif, .insuffisant].contains(cellules[total].etat) {
-                for l in lignes where [.publiee, .petitEffectif].contains(cellules[l].etat) {
+                for l in lignes where [.publiee, .petitEffectif].contains(cellules[l].etat) && !connues.contains(l) {
                     cellules[l].etat = .insuffisant
                     change = true
                 }
@@ -545,7 +637,7 @@ private struct Modele {
     mutating func retenirTout(autourDe c: Int) -> Bool {
         var fait = false
         for x in [c] + relationsDe[c].flatMap({ r in relations[r].termes.map(\.cellule) })
-        where [.publiee, .petitEffectif, .secret].contains(cellules[x].etat) && cellules[x].valeur != nil {
+        where [.publiee, .petitEffectif, .secret].contains(cellules[x].etat) && cellules[x].valeur != nil && !connues.contains(x) {
             cellules[x].etat = .insuffisant
             fait = true
         }
@@ -557,7 +649,7 @@ private struct Modele {
     mutating func retenirLesZeros(autourDe c: Int) -> Bool {
         var fait = false
         for r in relationsDe[c] where relations[r].egalite {
-            for (x, _) in relations[r].termes where cellules[x].etat == .publiee && cellules[x].valeur == 0 {
+            for (x, _) in relations[r].termes where cellules[x].etat == .publiee && cellules[x].valeur == 0 && !connues.contains(x) {
                 cellules[x].etat = .insuffisant
                 fait = true
             }
@@ -570,19 +662,22 @@ private struct Modele {
     mutating func completerParSecretsSecondaires() {
         var tours = 0
         while true {
-            let exposees = auditer()
-            if Modele.trace {
-                FileHandle.standardError.write(Data("tour \(tours): \(exposees.count) exposées, \(cellules.filter(\.estMasquee).count) masquées\n".utf8))
-                for c in exposees.prefix(5) {
-                    FileHandle.standardError.write(Data("  \(cellules[c].cle.objet.texte) \(cellules[c].cle.debut.iso)…\(cellules[c].cle.fin.iso) \(cellules[c].cle.territoire ?? "C360") = \(cellules[c].valeur ?? -1) \(cellules[c].etat)\n".utf8))
-                    for r in relationsDe[c].prefix(6) {
-                        let t = relations[r].termes.map { "\($0.coefficient)·\(cellules[$0.cellule].cle.objet.texte)@\(cellules[$0.cellule].cle.debut.iso)/\(cellules[$0.cellule].cle.territoire ?? "C360")=\(cellules[$0.cellule].valeur.map(String.init) ?? "?")\(cellules[$0.cellule].estVariable ? "*" : "")" }
-                        FileHandle.standardError.write(Data("     \(relations[r].egalite ? "=" : "≤") \(t.joined(separator: " "))\n".utf8))
-                    }
+            var exposees = auditer()
+            // After earlier documents, whose counts can no longer be withheld, a cell that
+            // they fix on their own cannot be protected by this document: it is no longer
+            // audited (a small one stays masked, and the summary counts it).
+            if !connues.isEmpty {
+                exposees = exposees.filter { c in
+                    if nonDeduites.contains(c) { return true }
+                    guard deductibleDesConnues(c) else { nonDeduites.insert(c); return true }
+                    if let v = cellules[c].valeur, v >= 1, v < seuil { dejaDeduites.insert(c) }
+                    horsAudit.insert(c)
+                    return false
                 }
             }
             if exposees.isEmpty { break }
             if tours > cellules.count {
+                if abandonnerLesGrands(exposees) { continue }
                 bilan.nonProtegees = exposees.count
                 break
             }
@@ -606,10 +701,24 @@ private struct Modele {
                 }
             }
             if !change {
+                if abandonnerLesGrands(exposees) { continue }
                 bilan.nonProtegees = exposees.count
                 break
             }
         }
+    }
+
+    /// After earlier documents, when nothing more can be withheld: a count of at least the
+    /// threshold withheld here (a secondary suppression, or withheld with everything around a
+    /// small count) gives nothing away when it can be recovered — every small count is audited
+    /// over all the solutions, in which that count has its one value —, so those stop being
+    /// audited and the document goes on. Alone, a document still protects them as well (its
+    /// patterns stay as they were). Returns whether any was.
+    mutating func abandonnerLesGrands(_ exposees: [Int]) -> Bool {
+        guard !connues.isEmpty else { return false }
+        let grands = exposees.filter { c in cellules[c].valeur.map { $0 == 0 || $0 >= seuil } ?? true }
+        horsAudit.formUnion(grands)
+        return !grands.isEmpty
     }
 
     /// The published count to withhold next to an exposed cell. The relations that pin it down
@@ -650,7 +759,7 @@ private struct Modele {
         }
         func meilleur(_ r: Int) -> Int? {
             relations[r].termes.map(\.cellule)
-                .filter { cellules[$0].etat == .publiee && (cellules[$0].valeur ?? 0) > 0 && !implicites.contains($0) }
+                .filter { cellules[$0].etat == .publiee && (cellules[$0].valeur ?? 0) > 0 && !implicites.contains($0) && !connues.contains($0) }
                 .min { a, b in
                     let (ca, cb) = (cout(a, r), cout(b, r))
                     return ca != cb ? ca < cb : cellules[a].cle < cellules[b].cle
@@ -692,7 +801,7 @@ private struct Modele {
     mutating func auditer() -> [Int] {
         var exposees: [Int] = []
         var faites: Set<Int> = []
-        for c in cellules.indices where cellules[c].estAProteger && !protegees.contains(c) && !faites.contains(c) {
+        for c in cellules.indices where cellules[c].estAProteger && !protegees.contains(c) && !horsAudit.contains(c) && !faites.contains(c) {
             let groupe = composante(de: c)
             faites.formUnion(groupe)
             exposees += auditer(groupe)
@@ -723,7 +832,7 @@ private struct Modele {
         let solveur = SolveurLineaire(p)
         var exposees: [Int] = []
         let masquees = groupe.filter { cellules[$0].estAProteger }
-        for c in masquees where !protegees.contains(c) {
+        for c in masquees where !protegees.contains(c) && !horsAudit.contains(c) {
             let j = colonne[c]!, v = Double(cellules[c].valeur!)
             let (b, h) = solveur.bornes(j)
             var trouve = false
@@ -746,6 +855,46 @@ private struct Modele {
         return exposees
     }
 
+    /// Whether the cells known from earlier documents fix `c` on their own: every other cell
+    /// tied to it is an unknown that is only known to be a whole number ≥ 0 (less than the
+    /// reader knows, so a cell found fixed is surely fixed).
+    func deductibleDesConnues(_ c: Int) -> Bool {
+        var vus: Set<Int> = [c]
+        var pile = [c]
+        while let x = pile.popLast() {
+            for r in relationsDe[x] {
+                for (y, _) in relations[r].termes where !connues.contains(y) && !vus.contains(y) {
+                    vus.insert(y)
+                    pile.append(y)
+                }
+            }
+        }
+        var colonne: [Int: Int] = [:]
+        var p = ProgrammeLineaire()
+        for x in vus.sorted() { colonne[x] = p.variable(bas: 0, haut: nil) }
+        for r in Set(vus.flatMap { relationsDe[$0] }).sorted() {
+            var constante = 0
+            var termes: [(Int, Double)] = []
+            for (x, a) in relations[r].termes {
+                if let j = colonne[x] { termes.append((j, Double(a))) } else { constante += a * (cellules[x].valeur ?? 0) }
+            }
+            if relations[r].egalite { p.ligne(termes, egalA: Double(-constante)) } else { p.ligne(termes, auPlus: Double(-constante)) }
+        }
+        guard let v = cellules[c].valeur.map(Double.init) else { return false }
+        let solveur = SolveurLineaire(p)
+        let j = colonne[c]!
+        let (b, h) = solveur.bornes(j)
+        for haut in [true, false] {
+            let nb = haut ? v + 1 : b, nh = haut ? h : v - 1
+            if let nb, let nh, nb > nh { continue }
+            solveur.fixerBornes(j, nb, nh)
+            let r = solveur.pointEntier()
+            solveur.fixerBornes(j, b, h)
+            if case .oui = r { return false }
+        }
+        return true
+    }
+
     // MARK: Back to the tables
 
     func retenue(_ c: Int) -> Retenue? {
@@ -764,6 +913,7 @@ private struct Modele {
         bilan.petitsEffectifs = comptees.filter { cellules[$0].etat == .petitEffectif }.count
         bilan.secrets = comptees.filter { cellules[$0].etat == .secret }.count
         bilan.figuresRetenues = comptees.filter { cellules[$0].etat == .insuffisant }.count
+        bilan.dejaDeductibles = comptees.filter { dejaDeduites.contains($0) }.count
         for (c, refs) in references {
             guard let r = retenue(c) else { continue }
             for ref in refs {
@@ -797,6 +947,31 @@ private struct Modele {
             if !imprimees.contains(it) { bilan.figuresRetenues = avant }
         }
         return (tables, bilan)
+    }
+
+    /// The counts the printed tables show once protected, for the registry of publications:
+    /// each field as the tables give it (a count withheld later, with a figure it rests on,
+    /// is not shown).
+    func chiffresPublies(_ tables: [TableDiffusee]) -> [ChiffrePublie] {
+        var chiffres: Set<ChiffrePublie> = []
+        for (c, refs) in references where cellules[c].etat == .publiee {
+            guard let n = cellules[c].valeur else { continue }
+            for ref in refs where imprimees.contains(ref.table) && ref.table < tables.count {
+                let table = tables[ref.table], v = table.valeurs[ref.valeur]
+                let champ: String
+                switch ref.champ {
+                case .champ("valeur"): guard v.valeur != nil else { continue }; champ = "valeur"
+                case .champ("numerateur"): guard v.numerateur != nil else { continue }; champ = "numerateur"
+                case .champ("denominateur"): guard v.denominateur != nil else { continue }; champ = "denominateur"
+                case .champ("base"): guard v.repartition.contains(where: { $0.base != nil }) else { continue }; champ = "base"
+                case .champ(let nom): guard v.statistique(nom) != nil else { continue }; champ = nom
+                case .ligne(let i): guard i >= 0, i < v.repartition.count, v.repartition[i].n != nil else { continue }; champ = "ligne:" + v.repartition[i].cle
+                }
+                chiffres.insert(ChiffrePublie(indicateur: v.code, champ: champ, debut: table.periode.debut, fin: table.periode.fin,
+                                              territoire: table.territoire ?? "", valeur: n))
+            }
+        }
+        return chiffres.sorted { ($0.debut, $0.fin, $0.territoire, $0.indicateur, $0.champ) < ($1.debut, $1.fin, $1.territoire, $1.indicateur, $1.champ) }
     }
 
     /// Rates, shares, means and ratios that rest on a withheld count, or on too few requests.

@@ -183,7 +183,8 @@ public enum Restitution {
             racine.append(("protection", .objet([
                 ("cellules", .entier(b.cellules)), ("petits_effectifs", .entier(b.petitsEffectifs)),
                 ("secrets", .entier(b.secrets)), ("figures_retenues", .entier(b.figuresRetenues)),
-                ("non_protegees", .entier(b.nonProtegees)),
+                ("non_protegees", .entier(b.nonProtegees)), ("deja_publies", .entier(b.dejaPublies)),
+                ("deja_deductibles", .entier(b.dejaDeductibles)),
             ])))
         }
         racine.append(("indicateurs", .tableau(t.indicateurs.map { indicateur($0, t.precedent($0.code)) })))

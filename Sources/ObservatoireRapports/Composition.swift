@@ -56,7 +56,13 @@ public enum Composition {
         let s = "Dans ce document, \(b.cellules) effectifs différents sont publiés : \(b.petitsEffectifs) sont écrits « moins de \(seuil) », "
             + "\(b.secrets) sont masqués pour qu'aucun de ceux-là ne puisse être retrouvé par addition ou soustraction, "
             + "et \(b.figuresRetenues) taux, parts, moyennes ou lignes de répartition sont retenus (« masqué » ou « effectif insuffisant »)."
-        return s
+        guard b.dejaPublies > 0 else { return s }
+        var apres = " Il est protégé après les documents externes déjà publiés : \(b.dejaPublies) effectifs qu'ils montrent, toujours exacts, "
+            + "sont tenus pour connus du lecteur et ne sont plus masqués."
+        if b.dejaDeductibles > 0 {
+            apres += " \(b.dejaDeductibles) petits effectifs se déduisaient déjà de ces documents : ils restent écrits « moins de \(seuil) »."
+        }
+        return s + apres
     }
 
     /// Whether the narrative says something: not missing, not empty, not the placeholder

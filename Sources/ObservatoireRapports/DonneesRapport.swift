@@ -101,13 +101,14 @@ public enum Preparation {
         let mensuels = Preparation.mensuels(try plan ?? Plan.lire("plan-rapport.yml", modeles: modeles))
         let moteur = Moteur(base: base, configuration: config)
         let periode = Periode.annee(annee)
+        let document = "rapport d'activité \(annee)\(territoire.map { ", " + $0 } ?? "")"
         // The report's tables: the year, N-1, then each territory. The whole C360's external
         // report is protected with the other documents of the year (``PaquetAnnuel``); any
         // other, on its own.
         let tables: (tables: [TableDiffusee], bilan: BilanProtection?)
         if territoire == nil && diffusion == .externe {
             let paquet = try paquetAnnuel(moteur: moteur, annee: annee, mensuels: mensuels)
-            let (protegees, bilan) = try moteur.proteger(paquet.tables, imprimees: 0..<paquet.nombreRapport)
+            let (protegees, bilan) = try moteur.proteger(paquet.tables, imprimees: 0..<paquet.nombreRapport, document: document)
             tables = (Array(protegees.prefix(paquet.nombreRapport)), bilan)
         } else {
             let territoires = territoire == nil ? try moteur.territoires(periode) : []
@@ -115,7 +116,7 @@ public enum Preparation {
             var resultats = try moteur.calculerPlusieurs(demandes)
             limiterRepartitions(&resultats, territoires: 2..<demandes.count, mensuels: mensuels)
             tables = try proteger(zip(demandes, resultats).map { TableDiffusee(periode: $0.periode, territoire: $0.territoire, valeurs: $1) },
-                                  moteur: moteur, diffusion: diffusion)
+                                  moteur: moteur, diffusion: diffusion, document: document)
         }
         let tableau = try moteur.assembler(periode, territoire: territoire, diffusion: diffusion, extraction: extraction,
                                            courant: tables.tables[0].valeurs, precedent: tables.tables[1].valeurs,
@@ -189,19 +190,23 @@ public enum Preparation {
         }
         // Nor does it print any statistic (a delay's median, the requests still without a
         // proposition, the pending decisions…): protecting them as published counts withheld
-        // whole rows of requests for nothing (a small C360's every month of 1.1). The count a
-        // delay or a mean rests on (`effectif`) stays: it decides whether they are shown.
-        for k in resultats.indices {
-            for j in resultats[k].indices { sansStatistiques(&resultats[k][j]) }
-        }
-        let propres = zip(demandes, resultats).map { TableDiffusee(periode: $0.periode, territoire: $0.territoire, valeurs: $1) }
+        // whole rows of requests for nothing (a small C360's every month of 1.1). Those that
+        // are counts still follow from what it prints (the propositions less the decided
+        // ones): they are protected as counts not printed, then dropped. The count a delay or
+        // a mean rests on (`effectif`) stays: it decides whether they are shown.
+        let propres = zip(demandes, resultats).map { TableDiffusee(periode: $0.periode, territoire: $0.territoire, valeurs: $1,
+                                                                   statistiquesImprimees: false) }
+        let document = "tableau de bord \(Periode(debut: jusqua.debutDuMois, fin: jusqua.finDuMois).libelle)"
         var tables: (tables: [TableDiffusee], bilan: BilanProtection?)
         if let paquet {
             let n = paquet.tables.count
-            let (protegees, bilan) = try moteur.proteger(paquet.tables + propres, imprimees: n..<(n + propres.count))
+            let (protegees, bilan) = try moteur.proteger(paquet.tables + propres, imprimees: n..<(n + propres.count), document: document)
             tables = (Array(protegees[n...]), bilan)
         } else {
-            tables = try proteger(propres, moteur: moteur, diffusion: diffusion)
+            tables = try proteger(propres, moteur: moteur, diffusion: diffusion, document: document)
+        }
+        for k in tables.tables.indices {
+            for j in tables.tables[k].valeurs.indices { sansStatistiques(&tables.tables[k].valeurs[j]) }
         }
         let parMois = tables.tables.prefix(mois.count).map(\.valeurs)
         let cumul = try moteur.assembler(cumulPeriode, diffusion: diffusion, extraction: extraction,
@@ -233,10 +238,10 @@ public enum Preparation {
         let demandes = rapport + mois(jusqua: periode.fin, nombre: 24).map { (periode: $0, territoire: String?.none, codes: Set<String>?.none) }
         var resultats = try moteur.calculerPlusieurs(demandes, repartitions: demandes.indices.map { $0 < rapport.count })
         limiterRepartitions(&resultats, territoires: 2..<rapport.count, mensuels: mensuels)
-        for k in rapport.count..<resultats.count {
-            for j in resultats[k].indices { sansStatistiques(&resultats[k][j]) }
-        }
-        return PaquetAnnuel(tables: zip(demandes, resultats).map { TableDiffusee(periode: $0.periode, territoire: $0.territoire, valeurs: $1) },
+        // The dashboard's months print no statistic (``tableauDeBord``).
+        return PaquetAnnuel(tables: zip(demandes, resultats).enumerated().map { k, d in
+                                TableDiffusee(periode: d.0.periode, territoire: d.0.territoire, valeurs: d.1,
+                                              statistiquesImprimees: k < rapport.count) },
                             nombreRapport: rapport.count)
     }
 
@@ -273,15 +278,16 @@ public enum Preparation {
         let n = paquet.tables.count
         let (protegees, bilan) = try moteur.proteger(paquet.tables + [TableDiffusee(periode: periode, territoire: nil, valeurs: paquet.tables[0].valeurs),
                                                                      TableDiffusee(periode: periode.anneePrecedente, territoire: nil, valeurs: precedent)],
-                                                     imprimees: n..<(n + 2))
+                                                     imprimees: n..<(n + 2), document: "fichier d'échange \(annee)")
         return try moteur.assembler(periode, diffusion: diffusion, extraction: extraction,
                                     courant: protegees[n].valeurs, precedent: protegees[n + 1].valeurs, protegeesAvec: bilan)
     }
 
     /// The tables of one diffusion, protected together in `externe` (``ProtectionDiffusion``).
-    static func proteger(_ tables: [TableDiffusee], moteur: Moteur, diffusion: Diffusion) throws -> (tables: [TableDiffusee], bilan: BilanProtection?) {
+    static func proteger(_ tables: [TableDiffusee], moteur: Moteur, diffusion: Diffusion,
+                         document: String) throws -> (tables: [TableDiffusee], bilan: BilanProtection?) {
         guard diffusion == .externe else { return (tables, nil) }
-        let (protegees, bilan) = try moteur.proteger(tables)
+        let (protegees, bilan) = try moteur.proteger(tables, document: document)
         return (protegees, bilan)
     }
 

@@ -548,6 +548,27 @@ public final class Base {
                 END;
                 """)
         }
+        m.registerMigration("v5-registre-des-chiffres-publies") { db in
+            // The counts that external documents have printed (see `RegistreDesPublications`
+            // in ObservatoireIndicateurs): every later external diffusion takes those still
+            // true as known to its readers, so that no combination of documents published at
+            // different times recovers a masked count. Aggregates only (counts of 0 or at
+            // least the threshold), never a row of the exports.
+            try db.execute(sql: """
+                CREATE TABLE chiffres_publies (
+                    indicateur TEXT NOT NULL,
+                    champ TEXT NOT NULL,
+                    debut TEXT NOT NULL,
+                    fin TEXT NOT NULL CHECK (fin >= debut),
+                    territoire TEXT NOT NULL,
+                    valeur INTEGER NOT NULL CHECK (valeur >= 0),
+                    document TEXT NOT NULL,
+                    publie_le TEXT NOT NULL,
+                    PRIMARY KEY (debut, fin, territoire, indicateur, champ, valeur)
+                ) WITHOUT ROWID;
+                CREATE INDEX chiffres_publies_fin ON chiffres_publies(fin);
+                """)
+        }
         return m
     }
 }

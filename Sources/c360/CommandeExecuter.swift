@@ -16,10 +16,9 @@ struct CommandeExecuter: ParsableCommand {
         correspondance invalide ou ambigu (le reste est importé), 3 avec des lignes rejetées, 65 \
         fichier illisible ou refusé, 73 écriture impossible, 75 autre exécution en cours. \
         Les rapports et tableaux de bord externes sont réécrits chaque mois. Le tableau de bord de \
-        décembre est protégé avec le rapport annuel et le fichier d'échange de l'année ; les autres \
-        le sont chacun pour lui-même : pour une année, un destinataire extérieur reçoit soit les \
-        tableaux de bord des mois, soit le rapport annuel avec le tableau de bord de décembre et le \
-        fichier d'échange, pas les deux (rapprochés, ils pourraient laisser retrouver une case).
+        décembre est protégé avec le rapport annuel et le fichier d'échange de l'année, et chaque \
+        document externe après ceux déjà publiés (la base garde les effectifs qu'ils ont montrés) : \
+        rapprochés, ils ne laissent retrouver aucune case.
         """
     )
 

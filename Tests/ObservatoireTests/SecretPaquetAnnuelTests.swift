@@ -32,7 +32,10 @@ final class SecretPaquetAnnuelTests: XCTestCase {
             // The dashboard as it was protected before: on its own.
             let interne = SecretDecisionsTests.tablesDuTableauDeBord(
                 try Preparation.tableauDeBord(espace: t.espace, base: base, jusqua: Jour(annee: 2025, mois: 12, jour: 31)!, diffusion: .interne))
-            tdb = try Moteur(base: base, configuration: t.espace.configuration).proteger(interne).0
+            // (Without the registry of publications, which would protect it after the report.)
+            let moteur = Moteur(base: base, configuration: t.espace.configuration)
+            tdb = try ProtectionDiffusion.proteger(interne, territoires: try moteur.tousLesTerritoiresConnus(),
+                                                   seuil: t.espace.configuration.seuilPetitsEffectifs).tables
         }
         return Documents(rapport: SecretFuitesTests.tablesDuRapport(r), tableauDeBord: tdb,
                          echange: [TableDiffusee(periode: e.periode, territoire: nil, valeurs: e.indicateurs),
