@@ -194,8 +194,17 @@ final class SecretFuitesTests: XCTestCase {
             XCTAssertFalse(v.taux != nil && v.denominateur != nil, "\(territoire) \(code) : taux et dénominateur publiés")
         }
         XCTAssertEqual(try attaquer(SecretFuitesTests.tablesDuRapport(externe), SecretFuitesTests.tablesDuRapport(interne), moteur: moteur), [])
-        // Arrageois alone (its `indicateurs` export): 16 accepted of 32 decided, 16 refused or
-        // without a follow-up is no small count: the rate stays, with its two counts.
+        // Arrageois's `indicateurs` export made after the report, which withheld Arrageois's
+        // 1.6 so that Artois's one refusal cannot be recovered (the territories add up to the
+        // C360): protected after the report (registry of publications), it withholds it too.
+        let apres = try XCTUnwrap(try moteur.tableau(.annee(2025), territoire: "Arrageois", diffusion: .externe)["1.6"])
+        let dansLeRapport = try valeur(externe, "Arrageois", "1.6")
+        XCTAssertEqual(apres.denominateur, dansLeRapport.denominateur)
+        XCTAssertEqual(apres.numerateur, dansLeRapport.numerateur)
+        // Arrageois alone (its `indicateurs` export, the first document published): 16 accepted
+        // of 32 decided, 16 refused or without a follow-up is no small count: the rate stays,
+        // with its two counts.
+        try t.base().file.write { db in try db.execute(sql: "DELETE FROM chiffres_publies") }
         let arrageois = try XCTUnwrap(try moteur.tableau(.annee(2025), territoire: "Arrageois", diffusion: .externe)["1.6"])
         XCTAssertEqual(arrageois.taux, 50)
         XCTAssertEqual(arrageois.numerateur, 16)
