@@ -25,6 +25,8 @@ public final class LecteurCSV: SourceTabulaire {
         case indetermine = "ASCII"
         case utf8 = "UTF-8"
         case windows1252 = "Windows-1252"
+        /// What Excel for Mac writes as « CSV » or « CSV (Macintosh) ».
+        case macRoman = "Mac Roman (Excel pour Mac)"
     }
 
     public private(set) var entete: [String] = []
@@ -474,20 +476,22 @@ public final class LecteurCSV: SourceTabulaire {
         let valideUTF8 = LecteurCSV.estUTF8Valide(octets)
         switch encodage {
         case .indetermine:
-            encodage = valideUTF8 ? .utf8 : .windows1252
+            encodage = valideUTF8 ? .utf8 : (LecteurCSV.semblableMacRoman(octets) ? .macRoman : .windows1252)
         case .utf8:
             if !valideUTF8 && anomalie == nil {
                 anomalie = .encodage("des caractères ne sont pas en UTF-8 alors que le début du fichier l'est (encodages mélangés)")
             }
-        case .windows1252:
+        case .windows1252, .macRoman:
             if valideUTF8 && anomalie == nil {
-                anomalie = .encodage("des caractères sont en UTF-8 alors que le début du fichier est en Windows-1252 (encodages mélangés)")
+                anomalie = .encodage("des caractères sont en UTF-8 alors que le début du fichier est en \(encodage.rawValue) (encodages mélangés)")
             }
         }
         var debut = 0
         for f in bornes {
             let tranche = octets[debut..<f]
-            if encodage == .windows1252 {
+            if encodage == .macRoman {
+                champs.append(LecteurCSV.decoderMacRoman(tranche))
+            } else if encodage == .windows1252 {
                 guard let t = LecteurCSV.decoderWindows1252(tranche) else {
                     if anomalie == nil { anomalie = .encodage("un octet ne correspond à aucun caractère Windows-1252") }
                     champs.append(String(decoding: tranche, as: UTF8.self))
@@ -532,6 +536,65 @@ public final class LecteurCSV: SourceTabulaire {
         0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
         0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
     ]
+
+    /// Whether a line that is not UTF-8 reads as Mac Roman rather than Windows-1252. French
+    /// letters are 0xC0–0xFF in Windows-1252 (é = 0xE9) but 0x80–0x9F in Mac Roman (é = 0x8E,
+    /// è = 0x8F, à = 0x88, ç = 0x8D), where Windows-1252 has punctuation or nothing: the bytes
+    /// next to a letter say which. `’` and `œ` (0x92, 0x9C in Windows-1252) are left out: they
+    /// sit between letters in Windows-1252 French too (« d’Opale », « cœur »).
+    static func semblableMacRoman<C: Collection>(_ octets: C) -> Bool where C.Element == UInt8 {
+        func lettre(_ b: UInt8?) -> Bool { b.map { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A } ?? false }
+        var mac = 0, windows = 0
+        var precedent: UInt8?
+        var it = octets.makeIterator()
+        var courant = it.next()
+        while let b = courant {
+            let suivant = it.next()
+            if b >= 0x80, lettre(precedent) || lettre(suivant) {
+                switch b {
+                case 0x81, 0x8D, 0x8F, 0x90, 0x9D: mac += 2   // nothing in Windows-1252
+                case 0x92, 0x9C: break
+                case 0x80...0x9F: mac += 1
+                case 0xC0...0xFF where b != 0xD7 && b != 0xF7: windows += 1
+                default: break
+                }
+            }
+            precedent = b
+            courant = suivant
+        }
+        return mac > windows
+    }
+
+    /// Mac Roman, 0x80–0xFF (every byte is a character): the table of Apple's `ROMAN.TXT`.
+    /// Foundation's own decoder is not used: it is not on every platform Swift runs on, and a
+    /// 128-entry table is all it takes.
+    private static let tableMacRoman: [UInt32] = [
+        0x00C4, 0x00C5, 0x00C7, 0x00C9, 0x00D1, 0x00D6, 0x00DC, 0x00E1,
+        0x00E0, 0x00E2, 0x00E4, 0x00E3, 0x00E5, 0x00E7, 0x00E9, 0x00E8,
+        0x00EA, 0x00EB, 0x00ED, 0x00EC, 0x00EE, 0x00EF, 0x00F1, 0x00F3,
+        0x00F2, 0x00F4, 0x00F6, 0x00F5, 0x00FA, 0x00F9, 0x00FB, 0x00FC,
+        0x2020, 0x00B0, 0x00A2, 0x00A3, 0x00A7, 0x2022, 0x00B6, 0x00DF,
+        0x00AE, 0x00A9, 0x2122, 0x00B4, 0x00A8, 0x2260, 0x00C6, 0x00D8,
+        0x221E, 0x00B1, 0x2264, 0x2265, 0x00A5, 0x00B5, 0x2202, 0x2211,
+        0x220F, 0x03C0, 0x222B, 0x00AA, 0x00BA, 0x03A9, 0x00E6, 0x00F8,
+        0x00BF, 0x00A1, 0x00AC, 0x221A, 0x0192, 0x2248, 0x2206, 0x00AB,
+        0x00BB, 0x2026, 0x00A0, 0x00C0, 0x00C3, 0x00D5, 0x0152, 0x0153,
+        0x2013, 0x2014, 0x201C, 0x201D, 0x2018, 0x2019, 0x00F7, 0x25CA,
+        0x00FF, 0x0178, 0x2044, 0x20AC, 0x2039, 0x203A, 0xFB01, 0xFB02,
+        0x2021, 0x00B7, 0x201A, 0x201E, 0x2030, 0x00C2, 0x00CA, 0x00C1,
+        0x00CB, 0x00C8, 0x00CD, 0x00CE, 0x00CF, 0x00CC, 0x00D3, 0x00D4,
+        0xF8FF, 0x00D2, 0x00DA, 0x00DB, 0x00D9, 0x0131, 0x02C6, 0x02DC,
+        0x00AF, 0x02D8, 0x02D9, 0x02DA, 0x00B8, 0x02DD, 0x02DB, 0x02C7,
+
+    ]
+
+    static func decoderMacRoman<C: Collection>(_ octets: C) -> String where C.Element == UInt8 {
+        var scalaires = String.UnicodeScalarView()
+        for b in octets {
+            scalaires.append(b < 0x80 ? Unicode.Scalar(b) : Unicode.Scalar(tableMacRoman[Int(b - 0x80)]) ?? "\u{FFFD}")
+        }
+        return String(scalaires)
+    }
 
     static func decoderWindows1252<C: Collection>(_ octets: C) -> String? where C.Element == UInt8 {
         var scalaires = String.UnicodeScalarView()

@@ -270,27 +270,39 @@ public struct Plage: Sendable {
         return true
     }
 
-    /// The first number written in a cell (« 15 », « 15 ans », « 15,5 »), or nil.
+    /// The age a cell gives, in years: a number alone or followed by « an », « ans »
+    /// (« 15 », « 15 ans », « 15,5 »), or a number of months (« 18 mois » = 1,5). Nil for
+    /// anything else — a date (« 12/03/1998 », or a date cell's serial number, 42856), a
+    /// year of birth (« né en 2012 »), a number beyond 130 —, which is then not translated
+    /// and the row rejected with its reason, rather than ranged by its first digits.
     static func nombre(_ texte: String) -> Double? {
-        var debut: String.Index?
-        var fin = texte.endIndex
-        var separateur = false
-        for i in texte.indices {
-            let c = texte[i]
+        var t = Substring(Normalisation.rogner(texte))
+        // « environ 12 ans », « ~12 ans »: the number that follows.
+        for approximation in ["environ ", "env. ", "env ", "~"] where t.lowercased().hasPrefix(approximation) {
+            t = t.dropFirst(approximation.count).drop(while: { $0 == " " })
+            break
+        }
+        var chiffres = "", separateur = false
+        var reste = t
+        while let c = reste.first {
             if c.isASCII && c.isNumber {
-                if debut == nil { debut = i }
-            } else if debut != nil && (c == "," || c == ".") && !separateur {
+                chiffres.append(c)
+            } else if (c == "," || c == ".") && !separateur && !chiffres.isEmpty {
                 separateur = true
-            } else if debut != nil {
-                fin = i
+                chiffres.append(".")
+            } else {
                 break
             }
+            reste = reste.dropFirst()
         }
-        guard let debut else { return nil }
-        var t = String(texte[debut..<fin]).replacingOccurrences(of: ",", with: ".")
-        if t.hasSuffix(".") { t.removeLast() }
-        if debut > texte.startIndex, texte[texte.index(before: debut)] == "-" { t = "-" + t }
-        return Double(t)
+        if chiffres.hasSuffix(".") { chiffres.removeLast() }
+        guard !chiffres.isEmpty, var x = Double(chiffres) else { return nil }
+        switch Normalisation.cle(reste) {
+        case "", "an", "ans", "ansrevolus": break
+        case "mois": x /= 12
+        default: return nil
+        }
+        return x <= 130 ? x : nil
     }
 }
 

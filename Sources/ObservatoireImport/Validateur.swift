@@ -103,6 +103,8 @@ public final class Validateur: Sendable {
 
     /// Longest identifier and longest free text accepted.
     static let longueurIdentifiant = 100
+    /// No date of the exports is earlier (the indicators cover 2000 to 2100 too).
+    public static let anneeMinimale = 2000
     static let longueurTexte = 300
 
     public init(table: TableCanonique, configuration: Configuration, aujourdhui: Jour,
@@ -344,8 +346,12 @@ public final class Validateur: Sendable {
                     throw rejet(colonne, .dateFuture,
                                 "La date « \(Masque.extrait(brut(colonne))) » de « \(colonne.nom) » est dans le futur (aujourd'hui : \(v.aujourdhui.francais)). Vérifiez l'année et l'ordre jour/mois.")
                 }
-                if j.annee < 1900 {
-                    throw rejet(colonne, .dateInvalide, "La date « \(Masque.extrait(brut(colonne))) » de « \(colonne.nom) » est antérieure à 1900 : vérifiez l'année.")
+                // The observatory counts the activity of a C360 (2020 on): a date of the last
+                // century is a typo — a year alone typed into a date cell (2025 becomes
+                // 17/07/1905), a two-digit year after this one (27 read as 1927) — and would put
+                // the row in a year no report shows.
+                if j.annee < Validateur.anneeMinimale {
+                    throw rejet(colonne, .dateInvalide, "La date « \(Masque.extrait(brut(colonne))) » de « \(colonne.nom) » est antérieure à \(Validateur.anneeMinimale) : vérifiez l'année (une année seule saisie dans une cellule au format date devient une date de 1905, une année sur deux chiffres après l'année en cours se lit au siècle dernier).")
                 }
                 return j
             }

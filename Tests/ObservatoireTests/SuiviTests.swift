@@ -270,6 +270,77 @@ final class SuiviTests: XCTestCase {
         XCTAssertEqual(s3.motifs, ["date_incoherente": 1, "doublon": 1])
     }
 
+    /// The example CSV twin with some cells changed (« A-005 » → column → new text), written
+    /// in `encodage` under the name of the twin, so that the shipped profile takes it.
+    func jumeauModifie(_ t: EspaceDeTest, _ changements: [String: [Int: String]], macRoman: Bool = false) throws -> URL {
+        let source = try String(contentsOf: SuiviTests.exemples.appendingPathComponent("suivi-appels-2025.csv"), encoding: .windowsCP1252)
+        var lignes = source.components(separatedBy: "\r\n")
+        for (i, l) in lignes.enumerated() {
+            var champs = l.components(separatedBy: ";")
+            guard let c = changements[champs[0]] else { continue }
+            XCTAssertFalse(l.contains("\""), "ligne sans guillemets")
+            for (k, v) in c { champs[k] = v }
+            lignes[i] = champs.joined(separator: ";")
+        }
+        let dossier = t.dossier.appendingPathComponent("modifie-\(changements.count)-\(macRoman)")
+        try FileManager.default.createDirectory(at: dossier, withIntermediateDirectories: true)
+        let url = dossier.appendingPathComponent("suivi-appels-2025.csv")
+        let texte = lignes.joined(separator: "\r\n")
+        try (macRoman ? SuiviTests.macRoman(texte) : try XCTUnwrap(texte.data(using: .windowsCP1252))).write(to: url)
+        return url
+    }
+
+    /// A text in Mac Roman (Foundation's `.macOSRoman` on Linux is not Mac Roman: é gives 0xBC).
+    static func macRoman(_ texte: String) -> Data {
+        var inverse: [Unicode.Scalar: UInt8] = [:]
+        for b in UInt8(0x80)...UInt8(0xFF) { inverse[LecteurCSV.decoderMacRoman([b]).unicodeScalars.first!] = b }
+        return Data(texte.unicodeScalars.map { $0.isASCII ? UInt8($0.value) : inverse[$0]! })
+    }
+
+    /// Review 3 (H1): a year typed alone into a date cell (17/07/1905), a two-digit year after
+    /// this one (« 14/04/27 » read 1927) were stored, and the call left every report. A date
+    /// before 2000 is rejected, saying why. (H2) The age was the first number of any text:
+    /// « 18 mois » ranged a baby among the 16-21, a birth date typed « 12/03/1998 » under 16.
+    /// Now « 18 mois » is 1,5 year, and what is not an age is rejected with its reason.
+    func testUneDateDuSiecleDernierEtUnAgeQuiNEnEstPasUnSontRejetes() throws {
+        let t = try espace()
+        let fichier = try jumeauModifie(t, ["A-001": [6: "18 mois"], "A-002": [1: "14/04/27"], "A-003": [6: "12/03/1998"],
+                                            "A-004": [1: "2025"]])
+        let b = try t.importer([fichier, SuiviTests.exemples.appendingPathComponent("partenaires-c360.csv")]) { o in
+            o.profils = [try! ProfilCorrespondance.charger(SuiviTests.profil)]
+        }
+        let s = try entree(b, .sollicitations)
+        // The twin already holds one of each (a 31st of a short month, an unknown caller).
+        XCTAssertEqual(s.motifs["date_invalide"], 1 + 2, "\(s.motifs)")
+        XCTAssertEqual(s.motifs["valeur_inconnue"], 1 + 1, "\(s.motifs)")
+        let date = try XCTUnwrap(s.exemples.first { $0.regle == .dateInvalide })
+        XCTAssertTrue(date.message.contains("antérieure à 2000") && date.message.contains("vérifiez l'année"), date.message)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE date_sollicitation < '2000-01-01'"), 0)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE id_sollicitation IN ('A-002', 'A-003', 'A-004')"), 0)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE id_sollicitation = 'A-001' AND tranche_age = 'moins_16' AND profil = 'enfant_sh'"), 1,
+                       "18 mois : un bébé, pas un 16-21 ans")
+    }
+
+    /// Review 3 (H3): Excel for Mac saves « CSV » in Mac Roman, which was read as Windows-1252:
+    /// « Hénin-Carvin » stored as « HŽnin-Carvin », the tracker's headers not found. Mac Roman
+    /// is recognised (its French letters are the bytes Windows-1252 keeps for punctuation) and
+    /// the file gives the figures of its Windows-1252 twin.
+    func testUnCSVDExcelPourMacEnMacRomanDonneLesMemesChiffres() throws {
+        let t = try espace()
+        let fichier = try jumeauModifie(t, [:], macRoman: true)
+        let b = try t.importer([fichier, SuiviTests.exemples.appendingPathComponent("partenaires-c360.csv")]) { o in
+            o.profils = [try! ProfilCorrespondance.charger(SuiviTests.profil)]
+        }
+        let format = try entree(b, .sollicitations).format
+        XCTAssertTrue(format.contains("Mac Roman"), format)
+        verifierChiffres(try tableau(t))
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE territoire NOT IN ('Arrageois', 'Audomarois', 'Lens-Liévin', 'Hénin-Carvin', 'Ternois', 'Côte d''Opale', 'Boulonnais', 'Calaisis', 'Montreuillois')"), 0)
+        XCTAssertEqual(Array(SuiviTests.macRoman("é è à ç Ç É €")), [0x8E, 0x20, 0x8F, 0x20, 0x88, 0x20, 0x8D, 0x20, 0x82, 0x20, 0x83, 0x20, 0xDB])
+        XCTAssertTrue(LecteurCSV.semblableMacRoman(Array(SuiviTests.macRoman("Réf. personne;Décision 1;Âge"))))
+        XCTAssertFalse(LecteurCSV.semblableMacRoman(Array("Réf. personne;Décision 1;Âge;l’aidant".data(using: .windowsCP1252)!)))
+        XCTAssertFalse(LecteurCSV.semblableMacRoman(Array("Membre cœur;Côte d’Opale".data(using: .windowsCP1252)!)))
+    }
+
     /// A snapshot that no longer holds a large part of what its source held before it (a new
     /// year's workbook matching the same profile, a filtered copy, identifiers that all
     /// changed) is refused whole: nothing added, nothing removed, exit code 65, with why and the
@@ -547,6 +618,18 @@ final class SuiviTests: XCTestCase {
         XCTAssertTrue(Motif("*total*").correspond(Normalisation.cle("Sous-total")))
         XCTAssertEqual(Plage.nombre("environ 12,5 ans"), 12.5)
         XCTAssertNil(Plage.nombre("inconnu"))
+        // Only an age: « 18 mois » is 1,5 year; a date, a date cell's serial number, a year of
+        // birth or a number that is no age are not read (they ranged by their first digits:
+        // a baby of 18 months among the 16-21, a birth date typed « 12/03/1998 » under 16).
+        XCTAssertEqual(Plage.nombre("15 ans"), 15)
+        XCTAssertEqual(Plage.nombre(" 15 "), 15)
+        XCTAssertEqual(Plage.nombre("18 mois"), 1.5)
+        XCTAssertEqual(Plage.nombre("17 ANS"), 17)
+        XCTAssertNil(Plage.nombre("12/03/1998"))
+        XCTAssertNil(Plage.nombre("42856"), "le numéro de série d'une cellule date")
+        XCTAssertNil(Plage.nombre("né en 2012"))
+        XCTAssertNil(Plage.nombre("2012"))
+        XCTAssertNil(Plage.nombre("15 ans et 3 enfants"))
     }
 
     func testProfilInvalideNommeLaLigneYAML() {
