@@ -579,8 +579,15 @@ public final class Importeur {
         let nom = url.lastPathComponent
         var sources = profil.sources(pourFichier: nom)
         if sources.isEmpty {
-            // `--profil` works whatever the file's name: the source whose columns it has.
-            sources = [try Importeur.sourceSelonEntete(url, profil: profil)]
+            // `--profil` works whatever the file's name: a workbook gives every source whose
+            // sheet it has (the calls and the partners of one tracker, as its usual name would),
+            // any other file the source whose columns it has.
+            if ["xlsx", "xlsm"].contains(url.pathExtension.lowercased()), let feuilles = try? LecteurXLSX.nomsDesFeuilles(url) {
+                let cles = Set(feuilles.map { Normalisation.cle($0) })
+                let avecFeuille = profil.sources.filter { s in s.feuille.map { cles.contains(Normalisation.cle($0)) } ?? false }
+                if avecFeuille.count > 1 { sources = avecFeuille }
+            }
+            if sources.isEmpty { sources = [try Importeur.sourceSelonEntete(url, profil: profil)] }
         }
         if let t = options.table {
             sources = sources.filter { $0.tables.contains { $0.table == t } }.map { s in
@@ -759,8 +766,13 @@ public final class Importeur {
 
         func rejeterDoublon(_ ligne: LigneValidee) throws {
             let k = ligne.table
+            // A tracker that repeats a call's number on a second row to hold more orientations
+            // would lose one by deleting « the duplicate »: its profile needs another rank.
+            let conseil = lecture.profil != nil
+                ? " Si c'est un doublon, supprimez-le dans le tableur ; si la ligne répète le numéro pour porter d'autres orientations, ajoutez plutôt un rang au profil (rangs: [1, 2, 3]) et des colonnes pour elles."
+                : " Supprimez le doublon dans l'outil de suivi."
             var r = Rejet(ligne: ligne.ligne, colonne: tables[k].identifiant.joined(separator: " + "), valeur: ligne.identifiant, regle: .doublon,
-                          message: "L'identifiant « \(Masque.extrait(ligne.identifiant)) » apparaît plusieurs fois dans ce fichier ; seule sa première ligne a été gardée. Supprimez le doublon dans l'outil de suivi.")
+                          message: "L'identifiant « \(Masque.extrait(ligne.identifiant)) » apparaît plusieurs fois dans ce fichier ; seule sa première ligne a été gardée." + conseil)
             r.identifiant = ligne.identifiant
             try rejeter(r, k)
         }

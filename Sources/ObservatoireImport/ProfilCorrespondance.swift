@@ -72,7 +72,11 @@ public struct ProfilCorrespondance: Sendable {
 
     /// Whether a file name matches a shell pattern (`*saisine*.xlsx`), ignoring case.
     static func correspond(_ fichier: String, motif: String) -> Bool {
-        fnmatch(motif.lowercased(), fichier.lowercased(), 0) == 0
+        let f = fichier.lowercased(), m = motif.lowercased()
+        if fnmatch(m, f, 0) == 0 { return true }
+        // A workbook with macros (.xlsm) is the same workbook: a `*.xlsx` pattern names it too.
+        if m.hasSuffix(".xlsx"), f.hasSuffix(".xlsm") { return fnmatch(String(m.dropLast(5)) + ".xlsm", f, 0) == 0 }
+        return false
     }
 
     /// Rewrites a date written in `format` as `YYYY-MM-DD`; nil when it does not fit the format

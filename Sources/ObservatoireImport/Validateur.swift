@@ -103,6 +103,21 @@ public final class Validateur: Sendable {
 
     /// Longest identifier and longest free text accepted.
     static let longueurIdentifiant = 100
+    /// `MM/JJ/AAAA` that only reads month first (the second number above 12, the first at most
+    /// 12): an English-language spreadsheet's date.
+    static func moisAvantJour(_ brut: String) -> Bool {
+        let parties = Normalisation.rogner(brut).split(separator: " ").first?.split(separator: "/") ?? []
+        guard parties.count == 3, let a = Int(parties[0]), let b = Int(parties[1]), parties[2].count == 4 || parties[2].count == 2 else { return false }
+        return (1...12).contains(a) && (13...31).contains(b)
+    }
+
+    /// A date cell's serial number in a CSV (`45720`): five digits, from 2000 to 2100.
+    static func numeroDeSerie(_ brut: String) -> Bool {
+        let t = Normalisation.rogner(brut)
+        guard t.count == 5, let n = Int(t) else { return false }
+        return (36_526...73_051).contains(n)
+    }
+
     /// No date of the exports is earlier (the indicators cover 2000 to 2100 too).
     public static let anneeMinimale = 2000
     static let longueurTexte = 300
@@ -339,8 +354,13 @@ public final class Validateur: Sendable {
                 if obligatoire && !v.nonCollectees.contains(colonne.nom) { throw manquante(colonne) }
                 return nil
             case .invalide:
-                throw rejet(colonne, .dateInvalide,
-                            "« \(Masque.extrait(brut(colonne))) » n'est pas une date valide pour « \(colonne.nom) ». Formats acceptés : AAAA-MM-JJ, JJ/MM/AAAA ou JJ/MM/AA (jour avant mois), ou le mois en lettres avec l'année sur quatre chiffres (3 févr. 2025), avec un jour qui existe.")
+                var message = "« \(Masque.extrait(brut(colonne))) » n'est pas une date valide pour « \(colonne.nom) ». Formats acceptés : AAAA-MM-JJ, JJ/MM/AAAA ou JJ/MM/AA (jour avant mois), ou le mois en lettres avec l'année sur quatre chiffres (3 févr. 2025), avec un jour qui existe."
+                if Validateur.moisAvantJour(brut(colonne)) {
+                    message += " Cette date ne se lit que le mois en premier (MM/JJ/AAAA, un tableur réglé en anglais) : si toute la colonne est ainsi, ajoutez « format_date: MM/JJ/AAAA » à cette colonne dans le profil, ou enregistrez le classeur avec la langue Français ; les dates de cette colonne dont le jour est au plus 12 ont alors été lues à l'envers."
+                } else if Validateur.numeroDeSerie(brut(colonne)) {
+                    message += " Un nombre de cinq chiffres est une date Excel enregistrée sans son format : donnez à la colonne le format Date dans le tableur avant d'enregistrer le CSV."
+                }
+                throw rejet(colonne, .dateInvalide, message)
             case .valeur(let j):
                 if passeeSeulement && j > v.aujourdhui {
                     throw rejet(colonne, .dateFuture,

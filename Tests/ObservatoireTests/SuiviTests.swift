@@ -321,6 +321,20 @@ final class SuiviTests: XCTestCase {
                        "18 mois : un bébé, pas un 16-21 ans")
     }
 
+    /// Review 3 (M3, L4): a date that only reads month first (an English-language spreadsheet)
+    /// and a date cell's serial number saved in a CSV get the generic message no more: each
+    /// says what happened and what to do.
+    func testUneDateMoisAvantJourOuUnNumeroDeSerieDitQuoiFaire() throws {
+        let t = try espace()
+        let b = try t.importer([try t.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, [
+            CSV.sollicitation("S1", date: "01/20/2025", personne: "P1"), CSV.sollicitation("S2", date: "45720", personne: "P2")]))])
+        let messages = try entree(b, .sollicitations).exemples.map(\.message)
+        XCTAssertEqual(messages.count, 2)
+        XCTAssertTrue(messages.contains { $0.contains("le mois en premier") && $0.contains("format_date: MM/JJ/AAAA") }, "\(messages)")
+        XCTAssertTrue(messages.contains { $0.contains("date Excel enregistrée sans son format") }, "\(messages)")
+        XCTAssertFalse(messages.joined().contains("45720") || messages.joined().contains("01/20/2025"), "aucune valeur citée en entier")
+    }
+
     /// Review 3 (H3): Excel for Mac saves « CSV » in Mac Roman, which was read as Windows-1252:
     /// « Hénin-Carvin » stored as « HŽnin-Carvin », the tracker's headers not found. Mac Roman
     /// is recognised (its French letters are the bytes Windows-1252 keeps for punctuation) and
@@ -554,6 +568,27 @@ final class SuiviTests: XCTestCase {
         let force = try t.importer([copie]) { $0.profil = try! ProfilCorrespondance.charger(SuiviTests.profil) }
         XCTAssertEqual(force.fichiers.map(\.table), [.sollicitations, .propositions], "la source choisie d'après les colonnes")
         XCTAssertEqual(force.fichiers[0].importees, 12)
+    }
+
+    /// Review 3 (M1): `--profil` on a workbook whose name the patterns do not match took one
+    /// source: the partners' sheet was skipped without a word, and every proposition naming a
+    /// partner rejected (« importez d'abord le fichier des acteurs »). A workbook now gives
+    /// every source whose sheet it has, as its usual name would; and a workbook with macros
+    /// (`.xlsm`) is named by the `*.xlsx` patterns.
+    func testLeProfilForceSurUnClasseurPrendToutesSesFeuilles() throws {
+        let reference = try espace()
+        let attendu = try importer(reference, ["suivi-appels-2025.xlsx"]).fichiers.map { "\($0.table.map(\.rawValue) ?? "") \($0.importees)" }
+        XCTAssertEqual(attendu.count, 3, "\(attendu)")
+        let t = try espace()
+        let copie = t.dossier.appendingPathComponent("Tableau C360 2025.xlsx")
+        try FileManager.default.copyItem(at: SuiviTests.exemples.appendingPathComponent("suivi-appels-2025.xlsx"), to: copie)
+        let force = try t.importer([copie]) { $0.profil = try! ProfilCorrespondance.charger(SuiviTests.profil) }
+        XCTAssertEqual(force.fichiers.map { "\($0.table.map(\.rawValue) ?? "") \($0.importees)" }, attendu)
+        let u = try espace()
+        let macros = u.dossier.appendingPathComponent("suivi-appels-2025.xlsm")
+        try FileManager.default.copyItem(at: SuiviTests.exemples.appendingPathComponent("suivi-appels-2025.xlsx"), to: macros)
+        let b = try u.importer([macros]) { $0.profils = [try! ProfilCorrespondance.charger(SuiviTests.profil)] }
+        XCTAssertEqual(b.fichiers.map { "\($0.table.map(\.rawValue) ?? "") \($0.importees)" }, attendu)
     }
 
     // MARK: - Profiles
