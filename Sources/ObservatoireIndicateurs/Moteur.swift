@@ -130,11 +130,16 @@ public final class Moteur {
     public func proteger(_ tables: [TableDiffusee], imprimees: Range<Int>? = nil,
                          document: String) throws -> ([TableDiffusee], BilanProtection) {
         let seuil = configuration.seuilPetitsEffectifs
+        let t0 = Date()
         let connus = try chiffresDejaPublies(couvrant: tables)
         let anterieures = try tablesDejaPubliees(connus, courantes: tables)
+        let t1 = Date()
         let protection = try ProtectionDiffusion.protegerApres(anterieures, connus: Set(connus), tables,
                                                                territoires: try tousLesTerritoiresConnus(),
                                                                seuil: seuil, imprimees: imprimees)
+        if ProcessInfo.processInfo.environment["C360_TRACE_SECRET"] == "1" {
+            FileHandle.standardError.write(Data("registre : \(connus.count) chiffres, \(anterieures.count) tableaux antérieurs en \(t1.timeIntervalSince(t0)) s ; protection de \(tables.count) tableaux en \(Date().timeIntervalSince(t1)) s\n".utf8))
+        }
         let bilan = protection.bilan
         guard bilan.nonProtegees == 0 else {
             throw ErreurObservatoire(.ecritureImpossible,

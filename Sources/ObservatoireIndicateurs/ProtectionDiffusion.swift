@@ -269,6 +269,8 @@ private struct Modele {
     var horsAudit: Set<Int> = []
     /// Cells the known cells alone do not fix (while ``connues`` does not grow).
     var nonDeduites: Set<Int> = []
+    /// The program of ``deductibleDesConnues(_:)``, and the column of each unknown.
+    var programmeDesConnues: (SolveurLineaire, [Int: Int])?
 
     init(populations: Populations, territoires: [String], seuil: Int) {
         self.populations = populations
@@ -667,12 +669,23 @@ private struct Modele {
             // they fix on their own cannot be protected by this document: it is no longer
             // audited (a small one stays masked, and the summary counts it).
             if !connues.isEmpty {
-                exposees = exposees.filter { c in
-                    if nonDeduites.contains(c) { return true }
-                    guard deductibleDesConnues(c) else { nonDeduites.insert(c); return true }
+                var restantes: [Int] = []
+                for c in exposees {
+                    if nonDeduites.contains(c) { restantes.append(c); continue }
+                    guard deductibleDesConnues(c) else { nonDeduites.insert(c); restantes.append(c); continue }
                     if let v = cellules[c].valeur, v >= 1, v < seuil { dejaDeduites.insert(c) }
                     horsAudit.insert(c)
-                    return false
+                }
+                exposees = restantes
+            }
+            if Modele.trace {
+                FileHandle.standardError.write(Data("tour \(tours): \(exposees.count) exposées, \(cellules.filter(\.estMasquee).count) masquées\n".utf8))
+                for c in exposees.prefix(5) {
+                    FileHandle.standardError.write(Data("  \(cellules[c].cle.objet.texte) \(cellules[c].cle.debut.iso)…\(cellules[c].cle.fin.iso) \(cellules[c].cle.territoire ?? "C360") = \(cellules[c].valeur ?? -1) \(cellules[c].etat)\n".utf8))
+                    for r in relationsDe[c].prefix(6) {
+                        let t = relations[r].termes.map { "\($0.coefficient)·\(cellules[$0.cellule].cle.objet.texte)@\(cellules[$0.cellule].cle.debut.iso)/\(cellules[$0.cellule].cle.territoire ?? "C360")=\(cellules[$0.cellule].valeur.map(String.init) ?? "?")\(cellules[$0.cellule].estVariable ? "*" : "")" }
+                        FileHandle.standardError.write(Data("     \(relations[r].egalite ? "=" : "≤") \(t.joined(separator: " "))\n".utf8))
+                    }
                 }
             }
             if exposees.isEmpty { break }
@@ -858,31 +871,28 @@ private struct Modele {
     /// Whether the cells known from earlier documents fix `c` on their own: every other cell
     /// tied to it is an unknown that is only known to be a whole number ≥ 0 (less than the
     /// reader knows, so a cell found fixed is surely fixed).
-    func deductibleDesConnues(_ c: Int) -> Bool {
-        var vus: Set<Int> = [c]
-        var pile = [c]
-        while let x = pile.popLast() {
-            for r in relationsDe[x] {
-                for (y, _) in relations[r].termes where !connues.contains(y) && !vus.contains(y) {
-                    vus.insert(y)
-                    pile.append(y)
-                }
-            }
-        }
-        var colonne: [Int: Int] = [:]
-        var p = ProgrammeLineaire()
-        for x in vus.sorted() { colonne[x] = p.variable(bas: 0, haut: nil) }
-        for r in Set(vus.flatMap { relationsDe[$0] }).sorted() {
-            var constante = 0
-            var termes: [(Int, Double)] = []
-            for (x, a) in relations[r].termes {
-                if let j = colonne[x] { termes.append((j, Double(a))) } else { constante += a * (cellules[x].valeur ?? 0) }
-            }
-            if relations[r].egalite { p.ligne(termes, egalA: Double(-constante)) } else { p.ligne(termes, auPlus: Double(-constante)) }
-        }
+    ///
+    /// The known cells do not change during a protection: one program, every other cell an
+    /// unknown, is built once and serves every cell asked about.
+    mutating func deductibleDesConnues(_ c: Int) -> Bool {
         guard let v = cellules[c].valeur.map(Double.init) else { return false }
-        let solveur = SolveurLineaire(p)
-        let j = colonne[c]!
+        if programmeDesConnues == nil {
+            var colonne: [Int: Int] = [:]
+            var p = ProgrammeLineaire()
+            for x in cellules.indices where !connues.contains(x) && !relationsDe[x].isEmpty { colonne[x] = p.variable(bas: 0, haut: nil) }
+            for r in relations.indices {
+                var constante = 0
+                var termes: [(Int, Double)] = []
+                for (x, a) in relations[r].termes {
+                    if let j = colonne[x] { termes.append((j, Double(a))) } else { constante += a * (cellules[x].valeur ?? 0) }
+                }
+                guard !termes.isEmpty else { continue }
+                if relations[r].egalite { p.ligne(termes, egalA: Double(-constante)) } else { p.ligne(termes, auPlus: Double(-constante)) }
+            }
+            programmeDesConnues = (SolveurLineaire(p), colonne)
+        }
+        let (solveur, colonne) = programmeDesConnues!
+        guard let j = colonne[c] else { return false }
         let (b, h) = solveur.bornes(j)
         for haut in [true, false] {
             let nb = haut ? v + 1 : b, nh = haut ? h : v - 1
