@@ -18,8 +18,8 @@ struct CommandeRapport: ParsableCommand {
         Chromium (paquet « chromium »). Avec --territoire, le rapport d'un seul territoire. En \
         diffusion externe (COTER, CNSA), les petits effectifs sont masqués partout, graphiques compris. \
         Le rapport externe de toute la C360 est protégé avec le tableau de bord de décembre et le \
-        fichier d'échange de la même année (ils peuvent être remis ensemble) ; le rapport d'un \
-        territoire est protégé pour lui-même (voir la méthodologie).
+        fichier d'échange de la même année (ils peuvent être remis ensemble), et tout document externe \
+        après ceux déjà publiés (la base garde les effectifs qu'ils ont montrés ; voir la méthodologie).
         """
     )
 
@@ -79,7 +79,7 @@ struct CommandeTableauDeBord: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tableau-de-bord",
         abstract: "Écrit le tableau de bord du COTER (HTML, PDF) : indicateurs mois par mois sur 24 mois, cumul de l'année face aux cibles, territoires.",
-        discussion: "Par défaut en diffusion externe (petits effectifs masqués), pour être partagé avec les membres du COTER. Chaque mois a son fichier (…-AAAA-MM.html) ; le fichier sans mois est une copie du plus récent. La commande « executer » le rafraîchit chaque mois. Le tableau de bord de décembre est protégé avec le rapport annuel et le fichier d'échange de la même année ; celui d'un autre mois est protégé pour lui-même : ne remettez pas à un même destinataire extérieur plusieurs mois qui se recouvrent, seulement le dernier (voir la méthodologie)."
+        discussion: "Par défaut en diffusion externe (petits effectifs masqués), pour être partagé avec les membres du COTER. Chaque mois a son fichier (…-AAAA-MM.html) ; le fichier sans mois est une copie du plus récent. La commande « executer » le rafraîchit chaque mois. Le tableau de bord de décembre est protégé avec le rapport annuel et le fichier d'échange de la même année, et chaque tableau de bord externe après les documents externes déjà publiés (la base garde les effectifs qu'ils ont montrés) : rapprochés, ils ne laissent retrouver aucun petit effectif (voir la méthodologie)."
     )
 
     @OptionGroup var espace: OptionsEspace

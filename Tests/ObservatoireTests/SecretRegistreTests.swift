@@ -70,7 +70,7 @@ final class SecretRegistreTests: XCTestCase {
     /// A document made again from the same data prints the same figures (the counts it showed
     /// the first time are known, the ones it masked are not) and adds nothing to the registry.
     func testUnDocumentRefaitEstIdentique() throws {
-        let (t, _) = try SecretDiffusionTests.jeu(300, graine: 2)
+        let (t, _) = try SecretDiffusionTests.jeu(160, graine: 7)
         espaces.append(t)
         let base = try t.base()
         let modeles = Modeles(espace: t.espace)
