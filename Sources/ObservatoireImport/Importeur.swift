@@ -341,6 +341,9 @@ public final class Importeur {
         }
         lectures.sort { cle($0) < cle($1) }
         let etatsMultiples = Dictionary(grouping: lectures.filter(\.instantane), by: \.cleSource).values.filter { Set($0.map(\.url)).count > 1 }
+        // The files of each group, oldest first (a workbook's sheets are sources of their own:
+        // one note for the same files).
+        var etatsSuccessifs: [[String]] = []
         for groupe in etatsMultiples {
             let noms = Array(NSOrderedSet(array: groupe.map(\.nom))) as? [String] ?? groupe.map(\.nom)
             // Two states with the same modification time (copied together without keeping
@@ -358,7 +361,7 @@ public final class Importeur {
                 }
                 continue
             }
-            bilan.notes.append("\(noms.map { "« \(TexteSur.surUneLigne($0)) »" }.joined(separator: ", ")) sont des états complets de la même source : appliqués du plus ancien au plus récent (date de modification), seul le dernier, « \(TexteSur.surUneLigne(noms.last!)) », décrit l'état gardé. Si ce n'est pas le plus récent, importez-le seul.")
+            if !etatsSuccessifs.contains(noms) { etatsSuccessifs.append(noms) }
         }
 
         // The tables whose file is not read in this run: propositions whose requests are in a
@@ -412,6 +415,18 @@ public final class Importeur {
         }
         progression.terminer()
         bilan.fichiers += illisibles
+        // Which state was kept, once known: a newer state refused (a snapshot that lost too many
+        // rows) leaves the older one.
+        for noms in etatsSuccessifs {
+            let appliques = noms.filter { nom in bilan.fichiers.contains { $0.fichier == nom && $0.erreur == nil } }
+            guard let garde = appliques.last else { continue }
+            let liste = noms.map { "« \(TexteSur.surUneLigne($0)) »" }.joined(separator: ", ")
+            if garde == noms.last {
+                bilan.notes.append("\(liste) sont des états complets de la même source : appliqués du plus ancien au plus récent (date de modification), seul le dernier, « \(TexteSur.surUneLigne(garde)) », décrit l'état gardé. Si ce n'est pas le plus récent, importez-le seul.")
+            } else {
+                bilan.notes.append("\(liste) sont des états complets de la même source, appliqués du plus ancien au plus récent (date de modification) ; « \(TexteSur.surUneLigne(noms.last!)) » a été refusé (voir son motif) : l'état gardé est celui de « \(TexteSur.surUneLigne(garde)) ».")
+            }
+        }
         return bilan
 
         func importerTout(_ db: Database) throws {

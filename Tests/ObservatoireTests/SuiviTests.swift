@@ -481,6 +481,23 @@ final class SuiviTests: XCTestCase {
         XCTAssertEqual(try t.compter("SELECT count(*) FROM propositions"), 1)
     }
 
+    /// Review 3 (L1): two territories' trackers matching the same source, dropped together:
+    /// the second, which would remove the first's rows, is refused (snapshot guard); the note
+    /// said the refused one « décrit l'état gardé » (and twice for a workbook of two sheets).
+    /// It names the state kept.
+    func testUnEtatPlusRecentRefuseLaisseLAncienEtLaNoteLeDit() throws {
+        let t = try EspaceDeTest()
+        let arras = try t.ecrire("suivi arras.csv", CSV.fichier(CSV.enteteSollicitations, (1...20).map { CSV.sollicitation("A\($0)", personne: "P\($0)") }))
+        let ternois = try t.ecrire("suivi ternois.csv", CSV.fichier(CSV.enteteSollicitations, (1...20).map { CSV.sollicitation("T\($0)", personne: "Q\($0)") }))
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -600)], ofItemAtPath: arras.path)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -300)], ofItemAtPath: ternois.path)
+        let b = try t.importer([arras, ternois]) { $0.instantane = true; $0.table = .sollicitations }
+        XCTAssertNotNil(b.fichiers.first { $0.fichier == "suivi ternois.csv" }?.erreur, "\(b.fichiers.map(\.fichier))")
+        XCTAssertEqual(b.notes.filter { $0.contains("états complets") }.count, 1, "\(b.notes)")
+        XCTAssertTrue(b.notes.contains { $0.contains("« suivi ternois.csv » a été refusé") && $0.contains("l'état gardé est celui de « suivi arras.csv »") }, "\(b.notes)")
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE id_sollicitation LIKE 'A%'"), 20)
+    }
+
     /// March's and April's complete exports of a tracker dropped together: applied from the
     /// oldest to the newest (by modification time, not by name: « avril » < « mars »), so that
     /// April's state stays; the summary says so.
