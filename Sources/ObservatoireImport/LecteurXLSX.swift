@@ -208,7 +208,45 @@ public final class LecteurXLSX: SourceTabulaire {
     /// `d.apercu` (rows in the order of the sheet) and its names.
     static func choisirEntete(_ d: DelegueFeuille, autresNoms: [String] = []) -> (Int, [String])? {
         guard let i = DetectionEntete.choisir(d.apercu, autresNoms: autresNoms, noms: { completerFusions($0, d) }) else { return nil }
-        return (i, completerFusions(d.apercu[i], d).map { Normalisation.texte($0) })
+        let haut = completerFusions(d.apercu[i], d)
+        if let deux = enTeteSurDeuxLignes(d, i, haut, autresNoms: autresNoms) { return (i + 1, deux.map { Normalisation.texte($0) }) }
+        return (i, haut.map { Normalisation.texte($0) })
+    }
+
+    /// A header on two rows, as trackers often have: a group merged across columns
+    /// (« Orientation 1 » over three cells), its sub-columns named on the row below (« Date »,
+    /// « Milieu », « Décision »), the other columns merged down both rows. Each sub-column is
+    /// named « group sub » (« Orientation 1 Date », which a profile's `rangs` reach as
+    /// « Orientation {n} Date »); a column merged down keeps its one name. Only when every
+    /// sub-column has a name that is neither a date nor a number (the row below is no data
+    /// row) and the names match no fewer known names than the top row alone.
+    static func enTeteSurDeuxLignes(_ d: DelegueFeuille, _ i: Int, _ haut: [String], autresNoms: [String]) -> [String]? {
+        let ligne = d.apercu[i].ligne
+        let groupes = d.fusions.filter { $0.ligne1 == ligne && $0.ligne2 == ligne && $0.colonne2 > $0.colonne1 }
+        guard !groupes.isEmpty, i + 1 < d.apercu.count, d.apercu[i + 1].ligne == ligne + 1 else { return nil }
+        let bas = completerFusions(d.apercu[i + 1], d)
+        for g in groupes {
+            for c in g.colonne1...g.colonne2 {
+                guard c < bas.count else { return nil }
+                let nom = Normalisation.rogner(bas[c])
+                guard !nom.isEmpty, Double(nom.replacingOccurrences(of: ",", with: ".")) == nil else { return nil }
+                if case .valeur = Valeurs.date(nom, pivot: 2099) { return nil }
+            }
+        }
+        var noms = haut
+        while noms.count < bas.count { noms.append("") }
+        for c in noms.indices {
+            let dessous = c < bas.count ? Normalisation.rogner(bas[c]) : ""
+            if let g = groupes.first(where: { $0.colonne1 <= c && c <= $0.colonne2 }) {
+                let groupe = g.colonne1 < haut.count ? Normalisation.rogner(haut[g.colonne1]) : ""
+                noms[c] = groupe.isEmpty ? dessous : groupe + " " + dessous
+            } else if Normalisation.rogner(noms[c]).isEmpty {
+                noms[c] = dessous
+            }
+        }
+        let connus = DetectionEntete.nomsConnus(autresNoms)
+        func score(_ n: [String]) -> Int { Set(n.map { Normalisation.cle($0) }).intersection(connus).count }
+        return score(noms) >= score(haut) ? noms : nil
     }
 
     /// A header cell covered by a cell merged down from a row above takes its value.

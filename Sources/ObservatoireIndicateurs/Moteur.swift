@@ -362,6 +362,10 @@ public final class Moteur {
         let etat = try etatDesEntrees(i, p, territoire, arguments, db)
         if etat != .collectees {
             v.sansDonnees = etat == .sansDonnees
+            if v.sansDonnees {
+                let zeros = [("valeur", v.valeur), ("numerateur", v.numerateur), ("denominateur", v.denominateur)] + v.statistiques.map { ($0.nom, $0.valeur) }
+                v.zerosSansDonnees = Set(zeros.filter { $0.1 == 0 }.map(\.0))
+            }
             v.nonCollecte = etat == .nonCollectees
             v.valeur = nil
             v.taux = nil

@@ -261,6 +261,9 @@ private struct Modele {
     /// Cells an earlier document showed with today's value: known to the readers, never
     /// withheld.
     var connues: Set<Int> = []
+    /// Cells an earlier document showed « moins de 5 » or « masqué », still so today: what
+    /// the reader knows of them (``deductibleDesConnues(_:)``).
+    var bornesAnterieures: [Int: ChiffrePublie.Etat] = [:]
     /// Small cells that the known cells alone fix (``deductibleDesConnues(_:)``): they stay
     /// masked but are no longer audited.
     var dejaDeduites: Set<Int> = []
@@ -351,12 +354,21 @@ private struct Modele {
             references[id, default: []].append(reference)
             return
         }
-        let chiffre = ChiffrePublie(indicateur: v.code, champ: champ, debut: table.periode.debut, fin: table.periode.fin,
+        var chiffre = ChiffrePublie(indicateur: v.code, champ: champ, debut: table.periode.debut, fin: table.periode.fin,
                                     territoire: table.territoire ?? "", valeur: n)
-        guard chiffresConnus.contains(chiffre), cellules[id].valeur == n, !connues.contains(id) else { return }
-        connues.insert(id)
-        cellules[id].etat = .publiee
-        bilan.dejaPublies += 1
+        guard cellules[id].valeur == n, !connues.contains(id) else { return }
+        if chiffresConnus.contains(chiffre) {
+            connues.insert(id)
+            cellules[id].etat = .publiee
+            bilan.dejaPublies += 1
+            return
+        }
+        // Shown masked: the reader knows it is small, or at least the threshold, while it still
+        // is. A count « masqué » stays masked (the documents agree).
+        chiffre.etat = n >= 1 && n < seuil ? .petit : .secret
+        guard n != 0, chiffresConnus.contains(chiffre) else { return }
+        bornesAnterieures[id] = chiffre.etat
+        if chiffre.etat == .secret && cellules[id].etat != .petitEffectif { cellules[id].etat = .secret }
     }
 
     /// A count the table holds but does not print: not published, known to the reader only
@@ -384,7 +396,9 @@ private struct Modele {
                     case "denominateur": x = v.denominateur
                     default: x = v.statistique(nom)
                     }
-                    guard let n = Modele.entier(x) else { continue }
+                    // « pas de données »: no row at all for the period; the reader knows that
+                    // what it counts is 0.
+                    guard let n = Modele.entier(x ?? (v.zerosSansDonnees.contains(nom) ? 0 : nil)) else { continue }
                     if !table.statistiquesImprimees && !["valeur", "numerateur", "denominateur", c.effectif].contains(nom) {
                         try nonImprime(ensembles, p, t, territorial, valeur: n)
                         continue
@@ -879,7 +893,13 @@ private struct Modele {
         if programmeDesConnues == nil {
             var colonne: [Int: Int] = [:]
             var p = ProgrammeLineaire()
-            for x in cellules.indices where !connues.contains(x) && !relationsDe[x].isEmpty { colonne[x] = p.variable(bas: 0, haut: nil) }
+            for x in cellules.indices where !connues.contains(x) && !relationsDe[x].isEmpty {
+                switch bornesAnterieures[x] {
+                case .petit?: colonne[x] = p.variable(bas: 1, haut: Double(seuil - 1))
+                case .secret?: colonne[x] = p.variable(bas: Double(seuil), haut: nil)
+                default: colonne[x] = p.variable(bas: 0, haut: nil)
+                }
+            }
             for r in relations.indices {
                 var constante = 0
                 var termes: [(Int, Double)] = []
@@ -964,21 +984,37 @@ private struct Modele {
     /// is not shown).
     func chiffresPublies(_ tables: [TableDiffusee]) -> [ChiffrePublie] {
         var chiffres: Set<ChiffrePublie> = []
-        for (c, refs) in references where cellules[c].etat == .publiee {
+        for (c, refs) in references {
+            let etat: ChiffrePublie.Etat
+            switch cellules[c].etat {
+            case .publiee: etat = .publie
+            case .petitEffectif: etat = .petit
+            case .secret: etat = .secret
+            default: continue
+            }
             guard let n = cellules[c].valeur else { continue }
             for ref in refs where imprimees.contains(ref.table) && ref.table < tables.count {
                 let table = tables[ref.table], v = table.valeurs[ref.valeur]
+                // A value shown as a figure (or « pas de données »: 0), or masked as it is.
+                func montre(_ x: Double?, _ r: Retenue?, _ nom: String = "") -> Bool {
+                    etat == .publie ? (x != nil || v.zerosSansDonnees.contains(nom)) : r == (etat == .petit ? .petitEffectif : .secret)
+                }
                 let champ: String
                 switch ref.champ {
-                case .champ("valeur"): guard v.valeur != nil else { continue }; champ = "valeur"
-                case .champ("numerateur"): guard v.numerateur != nil else { continue }; champ = "numerateur"
-                case .champ("denominateur"): guard v.denominateur != nil else { continue }; champ = "denominateur"
-                case .champ("base"): guard v.repartition.contains(where: { $0.base != nil }) else { continue }; champ = "base"
-                case .champ(let nom): guard v.statistique(nom) != nil else { continue }; champ = nom
-                case .ligne(let i): guard i >= 0, i < v.repartition.count, v.repartition[i].n != nil else { continue }; champ = "ligne:" + v.repartition[i].cle
+                case .champ("valeur"): guard montre(v.valeur, v.valeurRetenue, "valeur") else { continue }; champ = "valeur"
+                case .champ("numerateur"): guard montre(v.numerateur, v.numerateurRetenu, "numerateur") else { continue }; champ = "numerateur"
+                case .champ("denominateur"): guard montre(v.denominateur, v.denominateurRetenu, "denominateur") else { continue }; champ = "denominateur"
+                case .champ("base"): guard etat == .publie, v.repartition.contains(where: { $0.base != nil }) else { continue }; champ = "base"
+                case .champ(let nom):
+                    let s = v.statistiques.first { $0.nom == nom }
+                    guard montre(s?.valeur, s?.retenue, nom) else { continue }
+                    champ = nom
+                case .ligne(let i):
+                    guard i >= 0, i < v.repartition.count, montre(v.repartition[i].n, v.repartition[i].retenue) else { continue }
+                    champ = "ligne:" + v.repartition[i].cle
                 }
                 chiffres.insert(ChiffrePublie(indicateur: v.code, champ: champ, debut: table.periode.debut, fin: table.periode.fin,
-                                              territoire: table.territoire ?? "", valeur: n))
+                                              territoire: table.territoire ?? "", etat: etat, valeur: n))
             }
         }
         return chiffres.sorted { ($0.debut, $0.fin, $0.territoire, $0.indicateur, $0.champ) < ($1.debut, $1.fin, $1.territoire, $1.indicateur, $1.champ) }

@@ -103,6 +103,10 @@ public struct ValeurIndicateur: Equatable, Sendable {
     public var nonCollecte = false
     /// The period has no row at all for its inputs (an N-1 before the first import).
     public var sansDonnees = false
+    /// With `sansDonnees`: the figures (`valeur`, `numerateur`, `denominateur`, a count among
+    /// the statistics) that were 0, which a reader of « pas de données » knows. Not shown;
+    /// the small-count protection takes them as published zeros.
+    public var zerosSansDonnees: Set<String> = []
 
     /// What the indicator's figures are, for readers and machines (`spec/cli.md`).
     public var statut: StatutIndicateur {

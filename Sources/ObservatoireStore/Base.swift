@@ -561,10 +561,12 @@ public final class Base {
                     debut TEXT NOT NULL,
                     fin TEXT NOT NULL CHECK (fin >= debut),
                     territoire TEXT NOT NULL,
+                    -- publie: the value shown; petit: « moins de 5 »; secret: « masqué » (valeur 0)
+                    etat TEXT NOT NULL CHECK (etat = 'publie' OR etat = 'petit' OR etat = 'secret'),
                     valeur INTEGER NOT NULL CHECK (valeur >= 0),
                     document TEXT NOT NULL,
                     publie_le TEXT NOT NULL,
-                    PRIMARY KEY (debut, fin, territoire, indicateur, champ, valeur)
+                    PRIMARY KEY (debut, fin, territoire, indicateur, champ, etat, valeur)
                 ) WITHOUT ROWID;
                 CREATE INDEX chiffres_publies_fin ON chiffres_publies(fin);
                 """)

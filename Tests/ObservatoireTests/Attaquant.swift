@@ -109,8 +109,14 @@ struct Attaquant {
     mutating func lire(_ publiees: [ValeurIndicateur], vraies: [ValeurIndicateur], periode: Periode, territoire: String?) {
         let vraies = Dictionary(uniqueKeysWithValues: vraies.map { ($0.code, $0) })
         let (d, f) = (periode.debut, periode.fin)
-        for v in publiees {
+        for var v in publiees {
             guard let w = vraies[v.code] else { continue }
+            // « pas de données »: no row at all in the period; the reader reads its counts as 0.
+            if v.sansDonnees {
+                if v.zerosSansDonnees.contains("valeur") { v.valeur = 0 }
+                if v.zerosSansDonnees.contains("numerateur") { v.numerateur = 0 }
+                if v.zerosSansDonnees.contains("denominateur") { v.denominateur = 0 }
+            }
             let t = v.indicateur.territorial ? territoire : nil
             func x(_ e: String) -> Int { variable(e, d, f, t) }
             func lignes(_ prefixe: String) -> [Int] {

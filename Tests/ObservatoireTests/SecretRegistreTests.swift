@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import XCTest
 @testable import ObservatoireCore
+@testable import ObservatoireDemo
 @testable import ObservatoireIndicateurs
 @testable import ObservatoireRapports
 @testable import ObservatoireStore
@@ -16,7 +17,7 @@ final class SecretRegistreTests: XCTestCase {
 
     /// The documents of a year as a COTER member receives them: `mois` dashboards (each at the
     /// end of its month), then the annual report. Each pair: (externe, interne).
-    func publier(_ t: EspaceDeTest, tableauxDeBord mois: [Int], oublier: Bool = false) throws -> (externe: [TableDiffusee], interne: [TableDiffusee]) {
+    func publier(_ t: EspaceDeTest, tableauxDeBord mois: [Int], oublier: Bool = false, rapport: Bool = true) throws -> (externe: [TableDiffusee], interne: [TableDiffusee]) {
         let base = try t.base()
         var externe: [TableDiffusee] = [], interne: [TableDiffusee] = []
         for m in mois {
@@ -25,6 +26,7 @@ final class SecretRegistreTests: XCTestCase {
             interne += SecretDecisionsTests.tablesDuTableauDeBord(try Preparation.tableauDeBord(espace: t.espace, base: base, jusqua: fin, diffusion: .interne))
         }
         if oublier { try base.file.write { db in try db.execute(sql: "DELETE FROM chiffres_publies") } }
+        guard rapport else { return (externe, interne) }
         let modeles = Modeles(espace: t.espace)
         externe += SecretFuitesTests.tablesDuRapport(try Preparation.rapport(espace: t.espace, base: base, annee: 2025, diffusion: .externe, modeles: modeles))
         interne += SecretFuitesTests.tablesDuRapport(try Preparation.rapport(espace: t.espace, base: base, annee: 2025, diffusion: .interne, modeles: modeles))
@@ -57,6 +59,44 @@ final class SecretRegistreTests: XCTestCase {
             let rapport = try Preparation.rapport(espace: t.espace, base: base, annee: 2025, diffusion: .externe, modeles: Modeles(espace: t.espace))
             XCTAssertGreaterThan(try XCTUnwrap(rapport.tableau.protection).dejaPublies, 0)
         }
+    }
+
+    /// The registry review (H1): a C360 whose first call is in March; its March dashboard shows
+    /// six territories « moins de 5 » since January, its November dashboard « pas de données »
+    /// for January and February (0) and 6 for March: six counts of at least 1 adding up to 6.
+    /// The registry kept only the figures shown, and « pas de données » was no 0 to the audit.
+    /// Now the « moins de 5 » and « masqué » of earlier documents are registered too, and the
+    /// zeros of « pas de données » are published zeros.
+    func testDeuxTableauxDeBordDUneC360QuiCommenceEnMars() throws {
+        let t = try EspaceDeTest()
+        espaces.append(t)
+        var o = OptionsDemo(aujourdhui: Jour(annee: 2026, mois: 1, jour: 15)!)
+        o.sollicitations = 80
+        o.graine = 11
+        o.tauxErreurs = 0
+        o.du = Jour(annee: 2025, mois: 3, jour: 10)!
+        o.au = Jour(annee: 2025, mois: 12, jour: 31)!
+        let exports = t.dossier.appendingPathComponent("exports")
+        _ = try GenerateurDemo.generer(dans: exports, options: o)
+        _ = try t.importer([exports])
+        let moteur = Moteur(base: try t.base(), configuration: t.espace.configuration)
+        let documents = try publier(t, tableauxDeBord: [3, 11], rapport: false)
+        XCTAssertEqual(petits(try recuperees(documents, moteur)), [])
+        let enregistres = try t.base().file.read { try String.fetchAll($0, sql: "SELECT DISTINCT etat FROM chiffres_publies ORDER BY 1") }
+        XCTAssertEqual(enregistres, ["petit", "publie", "secret"])
+    }
+
+    /// The registry review (H2): March's dashboard, the annual report, then May's: the
+    /// report's « masqué » is at least 5 to a reader, and an older month made after a newer
+    /// document must not give away what their differences leave (April = 6 − May ≥ 5).
+    func testUnMoisAncienFaitApresLeRapport() throws {
+        let (t, moteur) = try SecretDiffusionTests.jeu(300, graine: 2)
+        espaces.append(t)
+        var documents = try publier(t, tableauxDeBord: [3])
+        let mai = try publier(t, tableauxDeBord: [5], rapport: false)
+        documents.externe += mai.externe
+        documents.interne += mai.interne
+        XCTAssertEqual(petits(try recuperees(documents, moteur)), [])
     }
 
     /// What the registry prevents: the same documents, the registry emptied before the report
