@@ -677,8 +677,14 @@ private struct Modele {
     /// audits again, until every masked cell has at least two possible values.
     mutating func completerParSecretsSecondaires() {
         var tours = 0
+        // After many documents, the audit takes a while (tens of seconds on a département's
+        // year of monthly dashboards): the share of counts shown protected, on a terminal.
+        let aProteger = cellules.filter(\.estAProteger).count
+        let progression = Progression(titre: "Secret statistique", total: aProteger)
+        defer { progression.terminer() }
         while true {
             var exposees = auditer()
+            progression.avancer(jusqua: aProteger - exposees.count)
             // After earlier documents, whose counts can no longer be withheld, a cell that
             // they fix on their own cannot be protected by this document: it is no longer
             // audited (a small one stays masked, and the summary counts it).
