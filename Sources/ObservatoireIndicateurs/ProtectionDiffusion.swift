@@ -853,47 +853,56 @@ private struct Modele {
             default: colonne[c] = p.variable(bas: 0, haut: nil)
             }
         }
-        let rels = Set(groupe.flatMap { relationsDe[$0] }).sorted()
-        for r in rels {
-            var constante = 0
-            var termes: [(Int, Double)] = []
-            for (x, a) in relations[r].termes {
-                if let j = colonne[x] { termes.append((j, Double(a))) } else { constante += a * (cellules[x].valeur ?? 0) }
-            }
-            if relations[r].egalite { p.ligne(termes, egalA: Double(-constante)) } else { p.ligne(termes, auPlus: Double(-constante)) }
-        }
+        for r in Set(groupe.flatMap { relationsDe[$0] }).sorted() { ajouter(r, a: &p, colonnes: colonne) }
         let solveur = SolveurLineaire(p)
         var exposees: [Int] = []
         let masquees = groupe.filter { cellules[$0].estAProteger }
         for c in masquees where !protegees.contains(c) && !horsAudit.contains(c) {
-            let j = colonne[c]!, v = Double(cellules[c].valeur!)
-            let (b, h) = solveur.bornes(j)
-            var trouve = false
-            for haut in [true, false] {
-                let nb = haut ? v + 1 : b, nh = haut ? h : v - 1
-                if let nb, let nh, nb > nh { continue }
-                solveur.fixerBornes(j, nb, nh)
-                let r = solveur.pointEntier()
-                solveur.fixerBornes(j, b, h)
-                if case .oui(let point) = r {
-                    trouve = true
-                    // The same point shows every other masked cell it moves.
-                    for d in masquees where abs(point[colonne[d]!] - Double(cellules[d].valeur!)) >= 0.5 { protegees.insert(d) }
-                    protegees.insert(c)
-                    break
-                }
+            guard let point = Modele.autreValeur(solveur, colonne[c]!, Double(cellules[c].valeur!)) else {
+                exposees.append(c)
+                continue
             }
-            if !trouve { exposees.append(c) }
+            // The same point shows every other masked cell it moves.
+            for d in masquees where abs(point[colonne[d]!] - Double(cellules[d].valeur!)) >= 0.5 { protegees.insert(d) }
+            protegees.insert(c)
         }
         return exposees
     }
 
-    /// Whether the cells known from earlier documents fix `c` on their own: every other cell
-    /// tied to it is an unknown that is only known to be a whole number ≥ 0 (less than the
-    /// reader knows, so a cell found fixed is surely fixed).
+    /// Adds relation `r` to the program: the cells that have a column are its unknowns, the
+    /// others constants (their true values).
+    func ajouter(_ r: Int, a p: inout ProgrammeLineaire, colonnes colonne: [Int: Int]) {
+        var constante = 0
+        var termes: [(Int, Double)] = []
+        for (x, a) in relations[r].termes {
+            if let j = colonne[x] { termes.append((j, Double(a))) } else { constante += a * (cellules[x].valeur ?? 0) }
+        }
+        guard !termes.isEmpty else { return }
+        if relations[r].egalite { p.ligne(termes, egalA: Double(-constante)) } else { p.ligne(termes, auPlus: Double(-constante)) }
+    }
+
+    /// A whole-number solution of the program in which column `j` is not `v` (above it, else
+    /// below it), or nil when `v` is its only value.
+    static func autreValeur(_ solveur: SolveurLineaire, _ j: Int, _ v: Double) -> [Double]? {
+        let (b, h) = solveur.bornes(j)
+        for haut in [true, false] {
+            let nb = haut ? v + 1 : b, nh = haut ? h : v - 1
+            if let nb, let nh, nb > nh { continue }
+            solveur.fixerBornes(j, nb, nh)
+            let r = solveur.pointEntier()
+            solveur.fixerBornes(j, b, h)
+            if case .oui(let point) = r { return point }
+        }
+        return nil
+    }
+
+    /// Whether what earlier documents showed fixes `c` on their own: the cells they showed
+    /// (constants), the bounds of those they masked (« moins de 5 »: 1 to the threshold − 1;
+    /// « masqué »: at least the threshold), every other cell an unknown whole number ≥ 0 — no
+    /// more than a reader of those documents knows, so a cell found fixed is surely fixed.
     ///
-    /// The known cells do not change during a protection: one program, every other cell an
-    /// unknown, is built once and serves every cell asked about.
+    /// The known cells do not change during a protection: one program is built once and
+    /// serves every cell asked about.
     mutating func deductibleDesConnues(_ c: Int) -> Bool {
         guard let v = cellules[c].valeur.map(Double.init) else { return false }
         if programmeDesConnues == nil {
@@ -906,29 +915,12 @@ private struct Modele {
                 default: colonne[x] = p.variable(bas: 0, haut: nil)
                 }
             }
-            for r in relations.indices {
-                var constante = 0
-                var termes: [(Int, Double)] = []
-                for (x, a) in relations[r].termes {
-                    if let j = colonne[x] { termes.append((j, Double(a))) } else { constante += a * (cellules[x].valeur ?? 0) }
-                }
-                guard !termes.isEmpty else { continue }
-                if relations[r].egalite { p.ligne(termes, egalA: Double(-constante)) } else { p.ligne(termes, auPlus: Double(-constante)) }
-            }
+            for r in relations.indices { ajouter(r, a: &p, colonnes: colonne) }
             programmeDesConnues = (SolveurLineaire(p), colonne)
         }
         let (solveur, colonne) = programmeDesConnues!
         guard let j = colonne[c] else { return false }
-        let (b, h) = solveur.bornes(j)
-        for haut in [true, false] {
-            let nb = haut ? v + 1 : b, nh = haut ? h : v - 1
-            if let nb, let nh, nb > nh { continue }
-            solveur.fixerBornes(j, nb, nh)
-            let r = solveur.pointEntier()
-            solveur.fixerBornes(j, b, h)
-            if case .oui = r { return false }
-        }
-        return true
+        return Modele.autreValeur(solveur, j, v) == nil
     }
 
     // MARK: Back to the tables

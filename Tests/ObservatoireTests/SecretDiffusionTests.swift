@@ -19,13 +19,13 @@ final class SecretDiffusionTests: XCTestCase {
     }
 
     /// The same, for other suites (the caller keeps the workspace alive).
-    static func jeu(_ n: Int, graine: UInt64) throws -> (EspaceDeTest, Moteur) {
+    static func jeu(_ n: Int, graine: UInt64, du: Jour = Jour(annee: 2024, mois: 1, jour: 1)!) throws -> (EspaceDeTest, Moteur) {
         let t = try EspaceDeTest()
         var o = OptionsDemo(aujourdhui: Jour(annee: 2026, mois: 1, jour: 15)!)
         o.sollicitations = n
         o.graine = graine
         o.tauxErreurs = 0
-        o.du = Jour(annee: 2024, mois: 1, jour: 1)!
+        o.du = du
         o.au = Jour(annee: 2025, mois: 12, jour: 31)!
         let exports = t.dossier.appendingPathComponent("exports")
         _ = try GenerateurDemo.generer(dans: exports, options: o)

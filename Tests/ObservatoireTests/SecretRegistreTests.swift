@@ -2,7 +2,6 @@ import Foundation
 import GRDB
 import XCTest
 @testable import ObservatoireCore
-@testable import ObservatoireDemo
 @testable import ObservatoireIndicateurs
 @testable import ObservatoireRapports
 @testable import ObservatoireStore
@@ -68,18 +67,8 @@ final class SecretRegistreTests: XCTestCase {
     /// Now the « moins de 5 » and « masqué » of earlier documents are registered too, and the
     /// zeros of « pas de données » are published zeros.
     func testDeuxTableauxDeBordDUneC360QuiCommenceEnMars() throws {
-        let t = try EspaceDeTest()
+        let (t, moteur) = try SecretDiffusionTests.jeu(80, graine: 11, du: Jour(annee: 2025, mois: 3, jour: 10)!)
         espaces.append(t)
-        var o = OptionsDemo(aujourdhui: Jour(annee: 2026, mois: 1, jour: 15)!)
-        o.sollicitations = 80
-        o.graine = 11
-        o.tauxErreurs = 0
-        o.du = Jour(annee: 2025, mois: 3, jour: 10)!
-        o.au = Jour(annee: 2025, mois: 12, jour: 31)!
-        let exports = t.dossier.appendingPathComponent("exports")
-        _ = try GenerateurDemo.generer(dans: exports, options: o)
-        _ = try t.importer([exports])
-        let moteur = Moteur(base: try t.base(), configuration: t.espace.configuration)
         let documents = try publier(t, tableauxDeBord: [3, 11], rapport: false)
         XCTAssertEqual(petits(try recuperees(documents, moteur)), [])
         let enregistres = try t.base().file.read { try String.fetchAll($0, sql: "SELECT DISTINCT etat FROM chiffres_publies ORDER BY 1") }
