@@ -208,9 +208,14 @@ public final class LecteurXLSX: SourceTabulaire {
     /// `d.apercu` (rows in the order of the sheet) and its names.
     static func choisirEntete(_ d: DelegueFeuille, autresNoms: [String] = []) -> (Int, [String])? {
         guard let i = DetectionEntete.choisir(d.apercu, autresNoms: autresNoms, noms: { completerFusions($0, d) }) else { return nil }
-        let haut = completerFusions(d.apercu[i], d)
-        if let deux = enTeteSurDeuxLignes(d, i, haut, autresNoms: autresNoms) { return (i + 1, deux.map { Normalisation.texte($0) }) }
-        return (i, haut.map { Normalisation.texte($0) })
+        let noms = completerFusions(d.apercu[i], d)
+        // The row found may be the top of a two-row header, or its sub-headers (they hold the
+        // names of the columns merged down, and the sub-columns' names).
+        if let deux = enTeteSurDeuxLignes(d, i, noms, reference: noms, autresNoms: autresNoms) { return (i + 1, deux.map { Normalisation.texte($0) }) }
+        if i > 0, let deux = enTeteSurDeuxLignes(d, i - 1, completerFusions(d.apercu[i - 1], d), reference: noms, autresNoms: autresNoms) {
+            return (i, deux.map { Normalisation.texte($0) })
+        }
+        return (i, noms.map { Normalisation.texte($0) })
     }
 
     /// A header on two rows, as trackers often have: a group merged across columns
@@ -219,11 +224,15 @@ public final class LecteurXLSX: SourceTabulaire {
     /// named « group sub » (« Orientation 1 Date », which a profile's `rangs` reach as
     /// « Orientation {n} Date »); a column merged down keeps its one name. Only when every
     /// sub-column has a name that is neither a date nor a number (the row below is no data
-    /// row) and the names match no fewer known names than the top row alone.
-    static func enTeteSurDeuxLignes(_ d: DelegueFeuille, _ i: Int, _ haut: [String], autresNoms: [String]) -> [String]? {
+    /// row) and the names match no fewer known names than `reference` (the row found alone).
+    static func enTeteSurDeuxLignes(_ d: DelegueFeuille, _ i: Int, _ haut: [String], reference: [String], autresNoms: [String]) -> [String]? {
         let ligne = d.apercu[i].ligne
         let groupes = d.fusions.filter { $0.ligne1 == ligne && $0.ligne2 == ligne && $0.colonne2 > $0.colonne1 }
         guard !groupes.isEmpty, i + 1 < d.apercu.count, d.apercu[i + 1].ligne == ligne + 1 else { return nil }
+        // A title merged across the sheet above the header is no group: a group row also names
+        // columns of its own (merged down).
+        func dansUnGroupe(_ c: Int) -> Bool { groupes.contains { $0.colonne1 <= c && c <= $0.colonne2 } }
+        guard haut.indices.contains(where: { !dansUnGroupe($0) && !Normalisation.rogner(haut[$0]).isEmpty }) else { return nil }
         let bas = completerFusions(d.apercu[i + 1], d)
         for g in groupes {
             for c in g.colonne1...g.colonne2 {
@@ -246,7 +255,7 @@ public final class LecteurXLSX: SourceTabulaire {
         }
         let connus = DetectionEntete.nomsConnus(autresNoms)
         func score(_ n: [String]) -> Int { Set(n.map { Normalisation.cle($0) }).intersection(connus).count }
-        return score(noms) >= score(haut) ? noms : nil
+        return score(noms) >= score(reference) ? noms : nil
     }
 
     /// A header cell covered by a cell merged down from a row above takes its value.

@@ -790,3 +790,65 @@ final class SuiviTests: XCTestCase {
         XCTAssertFalse(Masque.ressembleAUnEnTete("Date\u{1B}[31m"), "other control characters still keep a cell from being quoted")
     }
 }
+
+extension SuiviTests {
+    /// Review 3 (M2): a header on two rows — « Orientation 1 » merged over its sub-columns
+    /// « Date » and « Décision », the other columns merged down both rows — was refused: the
+    /// sub-column names appeared nowhere. Each sub-column is now « Orientation 1 Date »
+    /// (reached by a profile's ranks as « Orientation {n} Date »), and the row of sub-headers is
+    /// no call.
+    func testEnTeteSurDeuxNiveauxNommeLesSousColonnes() throws {
+        let t = try EspaceDeTest()
+        let profil = try ProfilCorrespondance.analyser("""
+            nom: p
+            sources:
+              s:
+                fichiers: ["*"]
+                tables:
+                  sollicitations:
+                    id_sollicitation: "N°"
+                    date_sollicitation: "Date d'appel"
+                    personne_id: Personne
+                    profil: { valeur: adulte_sh }
+                    type_demande: { valeur: recherche_solution }
+                    problematiques: { valeur: emploi }
+                    origine: { valeur: demande }
+                    accompagnee: { valeur: oui }
+                    territoire: { valeur: Arrageois }
+                  propositions:
+                    rangs: [1, 2]
+                    creer_si: { "Orientation {n} Date": { vide: non } }
+                    date_proposition: "Orientation {n} Date"
+                    evaluation_preexistante: { valeur: non }
+                    ad_hoc_partenaires: { valeur: non }
+                    milieu_ordinaire: { valeur: oui }
+                    decision: "Orientation {n} Décision"
+            """, fichier: "p.yml", nomParDefaut: "p")
+        func cellule(_ ref: String, _ v: String) -> String { "<c r=\"\(ref)\" t=\"inlineStr\"><is><t>\(v)</t></is></c>" }
+        let classeur = t.dossier.appendingPathComponent("entree/suivi.xlsx")
+        try FileManager.default.createDirectory(at: classeur.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try AttaquesTests.classeur(classeur, AttaquesTests.partiesClasseur(feuille: "<worksheet><sheetData>"
+            + "<row r=\"1\">" + cellule("A1", "N°") + cellule("B1", "Date d'appel") + cellule("C1", "Personne")
+            + cellule("D1", "Orientation 1") + cellule("F1", "Orientation 2") + "</row>"
+            + "<row r=\"2\">" + cellule("D2", "Date") + cellule("E2", "Décision") + cellule("F2", "Date") + cellule("G2", "Décision") + "</row>"
+            + "<row r=\"3\">" + cellule("A3", "X1") + cellule("B3", "2025-02-01") + cellule("C3", "Q")
+            + cellule("D3", "2025-02-10") + cellule("E3", "Acceptée") + cellule("F3", "2025-02-20") + cellule("G3", "Refusée") + "</row>"
+            + "<row r=\"4\">" + cellule("A4", "X2") + cellule("B4", "2025-02-03") + cellule("C4", "R") + "</row>"
+            + "</sheetData><mergeCells count=\"5\"><mergeCell ref=\"A1:A2\"/><mergeCell ref=\"B1:B2\"/><mergeCell ref=\"C1:C2\"/>"
+            + "<mergeCell ref=\"D1:E1\"/><mergeCell ref=\"F1:G1\"/></mergeCells></worksheet>"))
+        let b = try t.importer([classeur]) { $0.profil = profil }
+        XCTAssertEqual(b.fichiers.map(\.importees), [2, 2], "\(b.fichiers.map { $0.erreur?.description ?? "\($0.exemples.map(\.message))" })")
+        XCTAssertEqual(b.fichiers.map(\.rejetees), [0, 0])
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM propositions WHERE id_sollicitation = 'X1' AND decision = 'acceptee' AND date_proposition = '2025-02-10'"), 1)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM propositions WHERE decision = 'refusee' AND date_proposition = '2025-02-20'"), 1)
+        // A title merged across the sheet just above a one-row header is no group.
+        let titre = t.dossier.appendingPathComponent("entree/titre.xlsx")
+        try AttaquesTests.classeur(titre, AttaquesTests.partiesClasseur(feuille: "<worksheet><sheetData>"
+            + "<row r=\"1\">" + cellule("A1", "Suivi des appels 2025") + "</row>"
+            + "<row r=\"2\">" + cellule("A2", "N°") + cellule("B2", "Date d'appel") + cellule("C2", "Personne") + "</row>"
+            + "<row r=\"3\">" + cellule("A3", "X3") + cellule("B3", "2025-02-05") + cellule("C3", "S") + "</row>"
+            + "</sheetData><mergeCells count=\"1\"><mergeCell ref=\"A1:C1\"/></mergeCells></worksheet>"))
+        let c = try t.importer([titre]) { $0.profil = profil; $0.table = .sollicitations }
+        XCTAssertEqual(c.fichiers.map(\.importees), [1], "\(c.fichiers.map { $0.erreur?.description ?? "" })")
+    }
+}
