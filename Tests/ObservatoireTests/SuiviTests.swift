@@ -760,7 +760,6 @@ final class SuiviTests: XCTestCase {
                         territoire: { valeur: Arrageois }
                 """, fichier: "p.yml", nomParDefaut: "p")
         }
-        func cellule(_ ref: String, _ v: String) -> String { "<c r=\"\(ref)\" t=\"inlineStr\"><is><t>\(v)</t></is></c>" }
         let classeur = t.dossier.appendingPathComponent("entree/suivi.xlsx")
         try FileManager.default.createDirectory(at: classeur.deletingLastPathComponent(), withIntermediateDirectories: true)
         try AttaquesTests.classeur(classeur, AttaquesTests.partiesClasseur(feuille: "<worksheet><sheetData>"
@@ -792,6 +791,9 @@ final class SuiviTests: XCTestCase {
 }
 
 extension SuiviTests {
+    /// A text cell of a sheet written by hand (`inlineStr`).
+    func cellule(_ ref: String, _ v: String) -> String { "<c r=\"\(ref)\" t=\"inlineStr\"><is><t>\(v)</t></is></c>" }
+
     /// Review 3 (M2): a header on two rows — « Orientation 1 » merged over its sub-columns
     /// « Date » and « Décision », the other columns merged down both rows — was refused: the
     /// sub-column names appeared nowhere. Each sub-column is now « Orientation 1 Date »
@@ -824,7 +826,6 @@ extension SuiviTests {
                     milieu_ordinaire: { valeur: oui }
                     decision: "Orientation {n} Décision"
             """, fichier: "p.yml", nomParDefaut: "p")
-        func cellule(_ ref: String, _ v: String) -> String { "<c r=\"\(ref)\" t=\"inlineStr\"><is><t>\(v)</t></is></c>" }
         let classeur = t.dossier.appendingPathComponent("entree/suivi.xlsx")
         try FileManager.default.createDirectory(at: classeur.deletingLastPathComponent(), withIntermediateDirectories: true)
         try AttaquesTests.classeur(classeur, AttaquesTests.partiesClasseur(feuille: "<worksheet><sheetData>"
