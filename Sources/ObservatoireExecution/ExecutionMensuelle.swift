@@ -388,7 +388,9 @@ public enum ExecutionMensuelle {
 
     /// Moves an imported file to the month's archive; a different file of the same name already
     /// there keeps its place (the new one gets its content hash in its name). A `.sha256` file
-    /// beside it records the content hash.
+    /// beside it records the content hash: written first, so that a run stopped in between
+    /// leaves the file in the inbox with a checksum waiting for it (the next run files it and
+    /// writes the checksum again), never an archived file without its checksum.
     static func archiver(_ source: URL, dans dossier: URL, empreinte: String?) throws -> URL {
         let fm = FileManager.default
         let nom = source.lastPathComponent
@@ -409,9 +411,17 @@ public enum ExecutionMensuelle {
                 if FichierSur.existe(dossier.appendingPathComponent(cible).path) != false { try fm.removeItem(at: dossier.appendingPathComponent(cible)) }
             }
             let destination = dossier.appendingPathComponent(cible)
-            try deplacer(source, vers: destination)
+            let somme = destination.appendingPathExtension("sha256")
             if let empreinte {
-                try FichierPrive.ecrire(Data("\(empreinte)  \(destination.lastPathComponent)\n".utf8), vers: destination.appendingPathExtension("sha256"))
+                try FichierPrive.ecrire(Data("\(empreinte)  \(destination.lastPathComponent)\n".utf8), vers: somme)
+                // Crash tests stop the run here, at a deterministic point.
+                if ProcessInfo.processInfo.environment["C360_TEST_ARRET_ARCHIVAGE"] == "1" { kill(getpid(), SIGKILL) }
+            }
+            do {
+                try deplacer(source, vers: destination)
+            } catch {
+                if empreinte != nil { try? fm.removeItem(at: somme) }
+                throw error
             }
             return destination
         } catch {

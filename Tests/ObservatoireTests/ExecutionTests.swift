@@ -145,6 +145,38 @@ final class ExecutionTests: XCTestCase {
         XCTAssertEqual(s.st_mode & 0o777, 0o600, "journal en mode 0600")
     }
 
+    /// A run killed while filing a file (after its checksum, before the move: a deterministic
+    /// point) leaves the file in the inbox and no archived file without its checksum; the next
+    /// run files it, and every archived file has the checksum of its bytes.
+    func testUnArretPendantLArchivageNeLaissePasDeFichierSansSomme() throws {
+        let t = try espaceAvecBoite()
+        let env = ["C360_AUJOURDHUI": "2025-06-30"]
+        let tue = try Binaire.lancer(["executer", "--dossier", t.dossier.path, "--mois", "2025-05"],
+                                     environnement: env.merging(["C360_TEST_ARRET_ARCHIVAGE": "1"]) { $1 })
+        XCTAssertFalse([0, 2, 3, 65].contains(tue.code), "tué pendant l'archivage : \(tue.code)")
+        func archives() throws -> [URL] {
+            guard let e = FileManager.default.enumerator(at: t.espace.dossierArchives, includingPropertiesForKeys: nil) else { return [] }
+            return e.compactMap { $0 as? URL }.filter { !$0.hasDirectoryPath && !$0.lastPathComponent.hasPrefix(".") }
+        }
+        let avant = try archives()
+        XCTAssertTrue(avant.contains { $0.pathExtension == "sha256" }, "la somme est écrite avant le déplacement")
+        for f in avant where f.pathExtension != "sha256" {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: f.path + ".sha256"), "\(f.lastPathComponent) archivé sans sa somme")
+        }
+        let relance = try Binaire.lancer(["executer", "--dossier", t.dossier.path, "--mois", "2025-05"], environnement: env)
+        XCTAssertTrue([0, 3, 65].contains(relance.code), relance.erreur)
+        let apres = try archives()
+        let fichiers = apres.filter { $0.pathExtension != "sha256" }
+        XCTAssertFalse(fichiers.isEmpty)
+        for f in fichiers {
+            let somme = try String(contentsOf: URL(fileURLWithPath: f.path + ".sha256"), encoding: .utf8)
+            XCTAssertEqual(somme, "\(Empreinte.sha256(try Data(contentsOf: f)))  \(f.lastPathComponent)\n", f.lastPathComponent)
+        }
+        for s in apres where s.pathExtension == "sha256" {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: s.deletingPathExtension().path), "somme orpheline \(s.lastPathComponent)")
+        }
+    }
+
     func testLectureAttendLaFinDUnImport() throws {
         let t = try EspaceDeTest()
         _ = try t.importer([IndicateursTests.dossierFixture])
