@@ -137,7 +137,7 @@ public final class Moteur {
         let protection = try ProtectionDiffusion.protegerApres(anterieures, connus: Set(connus), tables,
                                                                territoires: try tousLesTerritoiresConnus(),
                                                                seuil: seuil, imprimees: imprimees)
-        if ProcessInfo.processInfo.environment["C360_TRACE_SECRET"] == "1" {
+        if ProtectionDiffusion.trace {
             FileHandle.standardError.write(Data("registre : \(connus.count) chiffres, \(anterieures.count) tableaux antérieurs en \(t1.timeIntervalSince(t0)) s ; protection de \(tables.count) tableaux en \(Date().timeIntervalSince(t1)) s\n".utf8))
         }
         let bilan = protection.bilan
@@ -173,7 +173,7 @@ public final class Moteur {
             let periode = Periode(debut: g.debut, fin: g.fin), territoire = g.territoire.isEmpty ? nil : g.territoire
             let codes = Set(chiffres.map(\.indicateur))
             if let t = courantes.first(where: { $0.periode == periode && $0.territoire == territoire }),
-               chiffres.allSatisfy({ c in t.valeurs.first { $0.code == c.indicateur }.map { Moteur.porte($0, c.champ) } ?? false }) {
+               chiffres.allSatisfy({ c in t.valeurs.first { $0.code == c.indicateur }?.chiffre(c.champ) != nil }) {
                 tables.append(TableDiffusee(periode: periode, territoire: territoire, valeurs: t.valeurs.filter { codes.contains($0.code) }))
             } else {
                 demandes.append((periode, territoire, codes))
@@ -183,19 +183,6 @@ public final class Moteur {
         let calculees = try calculerPlusieurs(demandes, repartitions: repartitions)
         for (d, valeurs) in zip(demandes, calculees) { tables.append(TableDiffusee(periode: d.periode, territoire: d.territoire, valeurs: valeurs)) }
         return tables
-    }
-
-    /// Whether a value carries the figure `champ` (named as in ``ChiffrePublie``).
-    static func porte(_ v: ValeurIndicateur, _ champ: String) -> Bool {
-        switch champ {
-        case "valeur": return v.valeur != nil
-        case "numerateur": return v.numerateur != nil
-        case "denominateur": return v.denominateur != nil
-        case "base": return v.repartition.contains { $0.base != nil }
-        default:
-            if champ.hasPrefix("ligne:") { return v.repartition.contains { "ligne:" + $0.cle == champ } }
-            return v.statistique(champ) != nil
-        }
     }
 
     /// The territories to show: those of the configuration, or, when it lists none, those

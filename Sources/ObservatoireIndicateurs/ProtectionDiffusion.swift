@@ -91,6 +91,10 @@ public struct BilanProtection: Sendable, Equatable {
 /// bilan.secrets           // counts withheld so that they cannot be recovered
 /// ```
 public enum ProtectionDiffusion {
+    /// `C360_TRACE_SECRET=1` prints every round of the audit, and what the registry of
+    /// publications brought, on standard error.
+    public static let trace = ProcessInfo.processInfo.environment["C360_TRACE_SECRET"] == "1"
+
     /// Protects the tables together. `territoires` are all the territories whose figures add
     /// up to the whole C360 (those of the data, or of the configuration).
     ///
@@ -389,13 +393,7 @@ private struct Modele {
                 let c = v.indicateur.comptes
                 let territorial = v.indicateur.territorial
                 for (nom, ensembles) in c.champs.sorted(by: { $0.key < $1.key }) {
-                    let x: Double?
-                    switch nom {
-                    case "valeur": x = v.valeur
-                    case "numerateur": x = v.numerateur
-                    case "denominateur": x = v.denominateur
-                    default: x = v.statistique(nom)
-                    }
+                    let x = v.chiffre(nom)
                     // « pas de données »: no row at all for the period; the reader knows that
                     // what it counts is 0.
                     guard let n = Modele.entier(x ?? (v.zerosSansDonnees.contains(nom) ? 0 : nil)) else { continue }
@@ -619,9 +617,6 @@ private struct Modele {
         }
     }
 
-    /// `C360_TRACE_SECRET=1` prints every round of the audit on standard error.
-    static let trace = ProcessInfo.processInfo.environment["C360_TRACE_SECRET"] == "1"
-
     mutating func masquerPetitsEffectifs() {
         for (c, refs) in references where refs.contains(where: { if case .champ = $0.champ { return true } else { return false } }) {
             estEnTete.insert(c)
@@ -698,7 +693,7 @@ private struct Modele {
                 }
                 exposees = restantes
             }
-            if Modele.trace {
+            if ProtectionDiffusion.trace {
                 FileHandle.standardError.write(Data("tour \(tours): \(exposees.count) exposées, \(cellules.filter(\.estMasquee).count) masquées\n".utf8))
                 for c in exposees.prefix(5) {
                     FileHandle.standardError.write(Data("  \(cellules[c].cle.objet.texte) \(cellules[c].cle.debut.iso)…\(cellules[c].cle.fin.iso) \(cellules[c].cle.territoire ?? "C360") = \(cellules[c].valeur ?? -1) \(cellules[c].etat)\n".utf8))
@@ -722,7 +717,7 @@ private struct Modele {
             let ordinaires = exposees.filter { !implicites.contains($0) }
             for c in (ordinaires.isEmpty ? exposees : ordinaires) where !relationsDe[c].contains(where: { touchees.contains($0) }) {
                 if let s = candidat(pour: c) {
-                    if Modele.trace {
+                    if ProtectionDiffusion.trace {
                         FileHandle.standardError.write(Data("  secret ← \(cellules[s].cle.objet.texte) \(cellules[s].cle.debut.iso)…\(cellules[s].cle.fin.iso) \(cellules[s].cle.territoire ?? "C360") = \(cellules[s].valeur ?? -1), pour \(cellules[c].cle.objet.texte) \(cellules[c].cle.debut.iso) \(cellules[c].cle.territoire ?? "C360")\n".utf8))
                     }
                     cellules[s].etat = .secret
@@ -993,24 +988,18 @@ private struct Modele {
             guard let n = cellules[c].valeur else { continue }
             for ref in refs where imprimees.contains(ref.table) && ref.table < tables.count {
                 let table = tables[ref.table], v = table.valeurs[ref.valeur]
-                // A value shown as a figure (or « pas de données »: 0), or masked as it is.
-                func montre(_ x: Double?, _ r: Retenue?, _ nom: String = "") -> Bool {
-                    etat == .publie ? (x != nil || v.zerosSansDonnees.contains(nom)) : r == (etat == .petit ? .petitEffectif : .secret)
-                }
                 let champ: String
                 switch ref.champ {
-                case .champ("valeur"): guard montre(v.valeur, v.valeurRetenue, "valeur") else { continue }; champ = "valeur"
-                case .champ("numerateur"): guard montre(v.numerateur, v.numerateurRetenu, "numerateur") else { continue }; champ = "numerateur"
-                case .champ("denominateur"): guard montre(v.denominateur, v.denominateurRetenu, "denominateur") else { continue }; champ = "denominateur"
-                case .champ("base"): guard etat == .publie, v.repartition.contains(where: { $0.base != nil }) else { continue }; champ = "base"
-                case .champ(let nom):
-                    let s = v.statistiques.first { $0.nom == nom }
-                    guard montre(s?.valeur, s?.retenue, nom) else { continue }
-                    champ = nom
+                case .champ(let nom): champ = nom
                 case .ligne(let i):
-                    guard i >= 0, i < v.repartition.count, montre(v.repartition[i].n, v.repartition[i].retenue) else { continue }
+                    guard i >= 0, i < v.repartition.count else { continue }
                     champ = "ligne:" + v.repartition[i].cle
                 }
+                // A value shown as a figure (or « pas de données »: 0), or masked as it is.
+                let montre = etat == .publie
+                    ? v.chiffre(champ) != nil || v.zerosSansDonnees.contains(champ)
+                    : v.retenue(champ) == (etat == .petit ? .petitEffectif : .secret)
+                guard montre else { continue }
                 chiffres.insert(ChiffrePublie(indicateur: v.code, champ: champ, debut: table.periode.debut, fin: table.periode.fin,
                                               territoire: table.territoire ?? "", etat: etat, valeur: n))
             }

@@ -129,6 +129,35 @@ public struct ValeurIndicateur: Equatable, Sendable {
         statistiques.first { $0.nom == nom }?.valeur
     }
 
+    /// A figure by the name the `comptes` headers and the registry of publications give it:
+    /// `valeur`, `numerateur`, `denominateur`, `base` (of the breakdown's shares),
+    /// `ligne:<clé>` (a line of the breakdown), or a statistic. Nil when it is not shown.
+    public func chiffre(_ champ: String) -> Double? {
+        switch champ {
+        case "valeur": return valeur
+        case "numerateur": return numerateur
+        case "denominateur": return denominateur
+        case "base": return repartition.lazy.compactMap(\.base).first
+        default:
+            if champ.hasPrefix("ligne:") { return repartition.first { "ligne:" + $0.cle == champ }?.n }
+            return statistique(champ)
+        }
+    }
+
+    /// Why the figure ``chiffre(_:)`` names is withheld; nil when it is shown (and for the base
+    /// of the shares, withheld with the breakdown's total rather than as a figure of its own).
+    public func retenue(_ champ: String) -> Retenue? {
+        switch champ {
+        case "valeur": return valeurRetenue
+        case "numerateur": return numerateurRetenu
+        case "denominateur": return denominateurRetenu
+        case "base": return nil
+        default:
+            if champ.hasPrefix("ligne:") { return repartition.first { "ligne:" + $0.cle == champ }?.retenue }
+            return statistiques.first { $0.nom == champ }?.retenue
+        }
+    }
+
     /// What the target is compared with: the rate when there is one, else the value.
     public var mesureComparee: Double? { aUnTaux ? taux : valeur }
 
