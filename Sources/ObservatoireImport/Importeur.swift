@@ -1074,7 +1074,7 @@ public final class Importeur {
         if let anomalie = brut.anomalie {
             // A totals row whose formulas were saved without their values is still a totals
             // row: the profile's filters set it aside before its unreadable cells reject it.
-            if case .cellulesIllisibles = anomalie, projection.ecartee(brut.champs) {
+            if case .cellulesIllisibles = anomalie, projection.ecartee(brut.champs, calculees: brut.calculees) {
                 lot.append(.ignoree)
                 return
             }
@@ -1089,7 +1089,7 @@ public final class Importeur {
                 avertissements: [], identifiant: "")))
             return
         }
-        switch projection.projeter(brut.champs) {
+        switch projection.projeter(brut.champs, calculees: brut.calculees) {
         case .ignoree:
             lot.append(.ignoree)
         case .lignes(let lignes):
@@ -1119,6 +1119,9 @@ public final class Importeur {
                         r.message = "La ligne n'a que \(n) champ\(n > 1 ? "s" : "") pour \(m + 1) colonnes (ligne incomplète, ou coupée en deux par un retour à la ligne dans une cellule sans guillemets). " + r.message
                     }
                     if let origines = l.origines { r = contexte.dansLesMotsDeLaSource(r, table: table, origines: origines) }
+                    if let nonLues = projection.seulesNonLues(brut.champs, calculees: brut.calculees) {
+                        r.message += " En dehors de son numéro, la ligne n'a rien que dans \(nonLues.count > 1 ? "des colonnes" : "une colonne") que le profil ne lit pas (\(Masque.listeEntetes(nonLues.map { $0 < entete.count ? entete[$0] : "" }))) : si \(nonLues.count > 1 ? "ce sont des formules recopiées" : "c'est une formule recopiée") vers le bas sur des lignes préparées d'avance, déclarez \(nonLues.count > 1 ? "ces colonnes" : "cette colonne") dans « colonnes_calculees » du profil (voir « Ce que devient une ligne » dans docs/format-des-exports.md) : ces lignes seront écartées tant qu'elles ne sont pas remplies."
+                    }
                     resultat = .failure(r)
                 } else if let origines = l.origines {
                     avertissements = avertissements.map { contexte.dansLesMotsDeLaSource($0, table: table, origines: origines) }

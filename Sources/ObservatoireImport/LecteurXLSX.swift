@@ -465,6 +465,8 @@ final class DelegueFeuille: DelegueXML {
     private var formule = false
     private var avecValeur = false
     private var cellules: [(Int, String)] = []
+    /// Columns of the current row whose value a formula gave (see `EnregistrementBrut.calculees`).
+    private var calculees: [Int] = []
     private var colonne = 0
     private var type = ""
     private var valeur = ""
@@ -506,6 +508,7 @@ final class DelegueFeuille: DelegueXML {
             desordonneeApres = ligne <= plusGrandeLigne ? plusGrandeLigne : nil
             plusGrandeLigne = max(plusGrandeLigne, ligne)
             cellules.removeAll(keepingCapacity: true)
+            calculees.removeAll(keepingCapacity: true)
             illisibles.removeAll(keepingCapacity: true)
             colonne = 0
             anomalie = nil
@@ -554,6 +557,9 @@ final class DelegueFeuille: DelegueXML {
                     // The CSV reader's rule: a NUL is not text (here from `&#0;` or a raw 0).
                     if anomalie == nil && t.utf8.contains(0) { anomalie = .caractereNul }
                     cellules.append((colonne, t))
+                    // An error value is what a formula gave, even when the file keeps no `<f>`
+                    // (a sheet pasted as values keeps the errors of its formulas).
+                    if formule || type == "e" { calculees.append(colonne) }
                 } else if anomalie == nil {
                     anomalie = .tropDeChamps(limiteChamps + 1)
                 }
@@ -645,7 +651,10 @@ final class DelegueFeuille: DelegueXML {
             anomalie = .ligneDesordonnee(precedente: p)
         }
         if anomalie == nil && !illisibles.isEmpty { anomalie = .cellulesIllisibles(illisibles) }
-        let r = EnregistrementBrut(ligne: ligne, champs: champs, anomalie: anomalie)
+        if calculees.count > 1 && !zip(calculees, calculees.dropFirst()).allSatisfy({ $0 < $1 }) {
+            calculees = Array(Set(calculees)).sorted()
+        }
+        let r = EnregistrementBrut(ligne: ligne, champs: champs, anomalie: anomalie, calculees: calculees)
         if apercuMax != nil {
             apercu.append(r)
             return

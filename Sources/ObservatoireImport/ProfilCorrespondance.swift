@@ -21,6 +21,7 @@ import Yams
 ///     instantane: oui                       # each export is the whole tracker
 ///     ignorer_lignes:
 ///       - { "N° appel": { motif: "total*" } }
+///     colonnes_calculees: ["Délai"]        # a formula copied down every row
 ///     tables:
 ///       sollicitations:
 ///         id_sollicitation: "N° appel"      # a source column
@@ -112,6 +113,9 @@ public struct SourceProfil: Sendable {
     public var formatDate: ProfilCorrespondance.FormatDate?
     /// Rows to skip (a totals row): any of these condition sets.
     public var ignorer: [Conditions] = []
+    /// Columns a formula copied down the tracker fills on every row (a delay, a month name): they
+    /// do not make a row prepared in advance look filled in (`colonnes_calculees`).
+    public var colonnesCalculees: [String] = []
     /// The tables fed, in dependency order.
     public var tables: [TableProfil] = []
     public var ligneYAML: Int?
@@ -433,7 +437,7 @@ private struct LecteurProfil {
         s.ligneYAML = ligne
         let p = "sources.\(nom)"
         var tables: Node?
-        for (cle, _, v) in try y.table(n, cle: p, cles: ["fichiers", "feuille", "instantane", "format_date", "ignorer_lignes", "tables"]) {
+        for (cle, _, v) in try y.table(n, cle: p, cles: ["fichiers", "feuille", "instantane", "format_date", "ignorer_lignes", "colonnes_calculees", "tables"]) {
             switch cle {
             case "fichiers": s.fichiers = try motifs(v, cle: "\(p).fichiers")
             case "feuille": s.feuille = try y.texte(v, cle: "\(p).feuille")
@@ -445,6 +449,7 @@ private struct LecteurProfil {
                                    attendu: "- { \"N° appel\": { motif: \"total*\" } }")
                 }
                 s.ignorer = try seq.map { try conditions($0, cle: "\(p).ignorer_lignes") }
+            case "colonnes_calculees": s.colonnesCalculees = try motifs(v, cle: "\(p).colonnes_calculees")
             default: tables = v
             }
         }

@@ -57,13 +57,21 @@ protocol Projection: Sendable {
     var collectees: [[String]] { get }
     /// Whether the field at this position (0-based) is read: it feeds a column or a filter.
     func lit(_ position: Int) -> Bool
-    func projeter(_ champs: [String]) -> ResultatProjection
-    /// Whether a filter of the profile (`ignorer_lignes`) sets the row aside.
-    func ecartee(_ champs: [String]) -> Bool
+    /// `calculees`: the positions whose value a formula of the workbook gave (see
+    /// ``EnregistrementBrut/calculees``).
+    func projeter(_ champs: [String], calculees: [Int]) -> ResultatProjection
+    /// Whether a filter of the profile (`ignorer_lignes`) sets the row aside, or the row is one
+    /// prepared in advance (see ``ProjectionProfil/ecartee(_:calculees:)``).
+    func ecartee(_ champs: [String], calculees: [Int]) -> Bool
+    /// For a row that is not set aside: the positions of the columns the profile does not read
+    /// that alone make it look filled in, if nothing else does (nil otherwise).
+    func seulesNonLues(_ champs: [String], calculees: [Int]) -> [Int]?
 }
 
 extension Projection {
-    func ecartee(_ champs: [String]) -> Bool { false }
+    func ecartee(_ champs: [String], calculees: [Int]) -> Bool { false }
+    func seulesNonLues(_ champs: [String], calculees: [Int]) -> [Int]? { nil }
+    func projeter(_ champs: [String]) -> ResultatProjection { projeter(champs, calculees: []) }
 }
 
 /// A canonical export: one table, columns matched by name.
@@ -78,7 +86,7 @@ struct ProjectionCanonique: Projection {
 
     func lit(_ position: Int) -> Bool { correspondance.indices.contains(position) }
 
-    func projeter(_ champs: [String]) -> ResultatProjection {
+    func projeter(_ champs: [String], calculees: [Int]) -> ResultatProjection {
         .lignes([LigneProjetee(table: 0, valeurs: correspondance.valeurs(champs), origines: nil)])
     }
 }
@@ -95,8 +103,10 @@ struct ProjectionProfil: Projection {
     let utilisees: Set<Int>
     private let filtres: [ConditionsCompilees]
     private let compilees: [TableCompilee]
-    /// The positions of the columns the identifiers are read from (see ``projeter(_:)``).
+    /// The positions of the columns the identifiers are read from (see ``ecartee(_:calculees:)``).
     private var positionsIdentifiants: Set<Int> = []
+    /// The positions of the columns the profile declares computed (`colonnes_calculees`).
+    private var positionsCalculees: Set<Int> = []
 
     struct ConditionsCompilees {
         var tests: [(index: Int?, test: Conditions.Test)]
@@ -358,6 +368,9 @@ struct ProjectionProfil: Projection {
         let ignorees = entete.enumerated().filter { !utilisees.contains($0.offset) && !$0.element.isEmpty }.map(\.element)
         var projection = ProjectionProfil(tables: source.tables.map(\.table), ignorees: ignorees, collectees: collectees,
                                           utilisees: utilisees, filtres: filtres, compilees: compilees)
+        // A declared computed column missing from the file is no error: a column that is not
+        // there cannot make a row look filled in.
+        projection.positionsCalculees = Set(source.colonnesCalculees.compactMap(index))
         for t in compilees {
             for rang in t.rangs {
                 for (i, a) in rang.colonnes.enumerated() where ProjectionProfil.identifiants.contains(t.table.colonnes[i].nom) {
@@ -377,18 +390,47 @@ struct ProjectionProfil: Projection {
 
     func lit(_ position: Int) -> Bool { utilisees.contains(position) }
 
-    /// A row the profile's filters set aside, or a row of a tracker numbered in advance (the
-    /// numbers, or a formula, copied down the sheet) that has nothing in any other cell, mapped
-    /// or not (an unreadable cell, such as a lookup copied down that gives `#N/A`, counts as
-    /// empty): it is not a call yet, and rejecting it every month would bury the real
-    /// problems. A row with anything else (a name, a note, an orientation) is a call.
-    func ecartee(_ champs: [String]) -> Bool {
-        filtres.contains { $0.verifiees(champs) }
-            || !champs.indices.contains(where: { !positionsIdentifiants.contains($0) && !Normalisation.rogner(champs[$0]).isEmpty })
+    /// A row the profile's filters set aside, or a row of a tracker prepared in advance (the
+    /// numbers, or a formula, copied down the sheet) that nobody has filled in yet: it is not a
+    /// call yet, and rejecting it every month would bury the real problems.
+    ///
+    /// Such a row has nothing typed in any cell, mapped or not, except:
+    /// - its number (the columns the identifiers are read from);
+    /// - the columns the profile declares computed (`colonnes_calculees` : a delay, a month name
+    ///   copied down; the only way to know them in a CSV file);
+    /// - in a workbook, what a formula gave: an error or no value (a lookup copied down that gives
+    ///   `#N/A`), 0, or anything in a column the profile does not read (`=TEXTE(B5;"mmmm")` gives
+    ///   « janvier » on an empty row). A formula's value in a read column counts as data (a sheet
+    ///   that mirrors another one is all formulas), unless it is 0 or empty.
+    ///
+    /// A row with anything else (a name, a note, an orientation typed in) is a call.
+    func ecartee(_ champs: [String], calculees: [Int]) -> Bool {
+        filtres.contains { $0.verifiees(champs) } || saisies(champs, calculees: calculees).isEmpty
     }
 
-    func projeter(_ champs: [String]) -> ResultatProjection {
-        if ecartee(champs) { return .ignoree }
+    func seulesNonLues(_ champs: [String], calculees: [Int]) -> [Int]? {
+        let s = saisies(champs, calculees: calculees)
+        return !s.isEmpty && !s.contains(where: utilisees.contains) ? s : nil
+    }
+
+    /// The positions of the cells of the row that hold something typed in, in the sense of
+    /// ``ecartee(_:calculees:)``.
+    private func saisies(_ champs: [String], calculees: [Int]) -> [Int] {
+        var k = 0
+        var positions: [Int] = []
+        for i in champs.indices where !positionsIdentifiants.contains(i) && !positionsCalculees.contains(i) {
+            let v = Normalisation.rogner(champs[i])
+            guard !v.isEmpty else { continue }
+            while k < calculees.count && calculees[k] < i { k += 1 }
+            let formule = k < calculees.count && calculees[k] == i
+            if formule && (v == "0" || !utilisees.contains(i)) { continue }
+            positions.append(i)
+        }
+        return positions
+    }
+
+    func projeter(_ champs: [String], calculees: [Int]) -> ResultatProjection {
+        if ecartee(champs, calculees: calculees) { return .ignoree }
         var lignes: [LigneProjetee] = []
         for (k, t) in compilees.enumerated() {
             let colonnes = t.table.colonnes

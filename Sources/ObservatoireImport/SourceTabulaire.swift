@@ -94,11 +94,15 @@ public struct EnregistrementBrut: Sendable {
     public var ligne: Int
     public var champs: [String]
     public var anomalie: AnomalieLecture?
+    /// The positions (0-based, increasing) whose value a formula of the workbook gave, error
+    /// values and formulas saved without a value included (always empty for a CSV file).
+    public var calculees: [Int]
 
-    public init(ligne: Int, champs: [String], anomalie: AnomalieLecture? = nil) {
+    public init(ligne: Int, champs: [String], anomalie: AnomalieLecture? = nil, calculees: [Int] = []) {
         self.ligne = ligne
         self.champs = champs
         self.anomalie = anomalie
+        self.calculees = calculees
     }
 }
 

@@ -550,6 +550,64 @@ final class SuiviTests: XCTestCase {
         XCTAssertEqual([f.lues, f.importees, f.rejetees, f.lignesIgnorees], [1, 1, 0, 2], "\(f.exemples)")
     }
 
+    /// Review (M5, N2): a tracker prepared in advance has its numbers and formulas copied down
+    /// (a delay, the month's name). In a workbook, what a formula gives in a column the profile
+    /// does not read, or 0 in one it reads, does not make a row a call; a formula's value in a
+    /// read column does (a sheet mirroring another one), and so does anything typed in. In a
+    /// CSV file, which keeps no formulas, the profile names them (`colonnes_calculees`); until
+    /// it does, the rejection says so.
+    func testLesFormulesRecopieesSurDesLignesPrepareesDAvanceNeSontPasDesAppels() throws {
+        let t = try EspaceDeTest()
+        func profil(_ calculees: String = "") throws -> ProfilCorrespondance {
+            try ProfilCorrespondance.analyser("""
+                nom: p
+                sources:
+                  s:
+                    fichiers: ["*.xlsx", "*.csv"]
+                \(calculees.isEmpty ? "" : "    colonnes_calculees: \(calculees)\n")    tables:
+                      sollicitations: {}
+                """, fichier: "p.yml", nomParDefaut: "p")
+        }
+        typealias X = LectureXLSXHostileTests
+        let n = X.colonnes.count
+        let (canal, delai, mois) = (X.position("canal"), n, n + 1)
+        func numero(_ id: String) -> [String] { [id] + Array(repeating: "", count: n + 1) }
+        let url = t.dossier.appendingPathComponent("suivi.xlsx")
+        try AttaquesTests.classeur(url, AttaquesTests.partiesClasseur(feuille: "<worksheet><sheetData>" + [
+            X.entete(extra: ["Délai", "Mois"]),
+            X.ligne(2, X.sollicitation("S1", extra: ["3", "mars"])),
+            // Prepared in advance: the delay gives 0, the month « janvier » (unread columns).
+            X.ligne(3, numero("X3"), cellules: [delai: "<c r=\"@\"><f>C3-B3</f><v>0</v></c>",
+                                                mois: "<c r=\"@\" t=\"str\"><f>TEXT(B3,\"mmmm\")</f><v>janvier</v></c>"]),
+            // A read column whose formula gives 0: still prepared in advance.
+            X.ligne(4, numero("X4"), cellules: [canal: "<c r=\"@\"><f>Saisie!C4</f><v>0</v></c>"]),
+            // A read column whose formula gives a value: data (mirrored from another sheet).
+            X.ligne(5, numero("X5"), cellules: [canal: "<c r=\"@\" t=\"str\"><f>Saisie!C5</f><v>telephone</v></c>"]),
+            // The month typed by hand: a call, to complete; the message names the column.
+            X.ligne(6, numero("X6"), cellules: [mois: "<c r=\"@\" t=\"inlineStr\"><is><t>février</t></is></c>"]),
+        ].joined() + "</sheetData></worksheet>", partagees: nil))
+        let b = try t.importer([url]) { $0.profil = try! profil() }
+        let f = try XCTUnwrap(b.fichiers.first)
+        XCTAssertEqual([f.lues, f.importees, f.rejetees, f.lignesIgnorees], [3, 1, 2, 2], "\(f.exemples)")
+        let conseil = try XCTUnwrap(f.exemples.first { $0.ligne == 6 }).message
+        XCTAssertTrue(conseil.contains("« Mois »") && conseil.contains("colonnes_calculees"), conseil)
+        XCTAssertFalse(conseil.contains("février"), "une valeur n'est jamais citée")
+        let miroir = try XCTUnwrap(f.exemples.first { $0.ligne == 5 }).message
+        XCTAssertFalse(miroir.contains("colonnes_calculees"), miroir)
+
+        // The same tracker saved as CSV: the formulas are gone.
+        let csv = t.dossier.appendingPathComponent("suivi.csv")
+        let lignes = [(X.colonnes + ["Délai", "Mois"]), X.sollicitation("S1", extra: ["3", "mars"]),
+                      numero("X3").enumerated().map { $0.offset == delai ? "0" : $0.offset == mois ? "janvier" : $0.element }]
+        try (lignes.map { $0.joined(separator: ";") }.joined(separator: "\n") + "\n").write(to: csv, atomically: true, encoding: .utf8)
+        let sans = try XCTUnwrap(try EspaceDeTest().importer([csv]) { $0.profil = try! profil() }.fichiers.first)
+        XCTAssertEqual([sans.lues, sans.importees, sans.rejetees, sans.lignesIgnorees], [2, 1, 1, 0])
+        let message = try XCTUnwrap(sans.exemples.first).message
+        XCTAssertTrue(message.contains("« Délai », « Mois »") && message.contains("colonnes_calculees"), message)
+        let avec = try XCTUnwrap(try EspaceDeTest().importer([csv]) { $0.profil = try! profil("[Délai, Mois]") }.fichiers.first)
+        XCTAssertEqual([avec.lues, avec.importees, avec.rejetees, avec.lignesIgnorees], [1, 1, 0, 1])
+    }
+
     // MARK: - Never skip silently
 
     func testLesMemesOctetsPourDeuxTablesOuDeuxProfilsSontImportesLesDeuxFois() throws {
