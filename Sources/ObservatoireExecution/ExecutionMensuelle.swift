@@ -60,6 +60,9 @@ public struct BilanExecution: Sendable {
     public var aCorriger: URL?
     public var rejetsCourants = 0
     public var avertissementsCourants = 0
+    /// Rows rejected by an earlier run that stopped after its import, signalled by this one
+    /// (see ``OptionsImport/signalerRejets``).
+    public var rejetsAnterieurs = 0
     /// Reports not rewritten because nothing changed since the last run.
     public var rapportsAJour = false
     public var journal: URL?
@@ -71,6 +74,7 @@ public struct BilanExecution: Sendable {
 
     public var code: CodeSortie {
         var c = importation?.code(enAttenteIllisible: false) ?? .succes
+        if rejetsAnterieurs > 0 { c = .pire(c, .rejets) }
         if !erreurs.isEmpty { c = .pire(c, .donneesIllisibles) }
         // A broken profile, or two profiles recognising one file, is an invalid configuration:
         // code 2 of spec/cli.md, the code `importer --profil` and `profil essayer` give for a
@@ -130,6 +134,9 @@ public struct BilanExecution: Sendable {
         }
         if !caches.isEmpty {
             phrases.append("Fichier\(caches.count > 1 ? "s" : "") caché\(caches.count > 1 ? "s" : "") laissé\(caches.count > 1 ? "s" : "") de côté (nom commençant par un point ; renommez-le pour l'importer) : \(caches.map(TexteSur.surUneLigne).joined(separator: ", ")).")
+        }
+        if rejetsAnterieurs > 0 {
+            phrases.append("Signalées maintenant : \(FormatFrancais.pluriel(rejetsAnterieurs, "ligne rejetée", "lignes rejetées")) par une exécution précédente arrêtée après son import (elles sont enregistrées avec leur motif, dans la liste des lignes à corriger).")
         }
         if !aBlanc, let aCorriger {
             phrases.append("État actuel : \(FormatFrancais.pluriel(rejetsCourants, "ligne rejetée", "lignes rejetées")) et \(FormatFrancais.pluriel(avertissementsCourants, "avertissement")) à corriger, listés dans « \(aCorriger.path) ».")
@@ -240,6 +247,7 @@ public enum ExecutionMensuelle {
             o.profils = profils.valides
             o.profilsInvalides = !profils.invalides.isEmpty
             o.simulation = options.aBlanc
+            o.signalerRejets = true
             o.identites = Dictionary(inventaire.aImporter.map { ($0.url.path, $0.identite) }, uniquingKeysWith: { a, _ in a })
             // Files not read in this run hold back the files that point to their tables.
             for nom in inventaire.enAttente.map(\.nom) + inventaire.aMettreDeCote.map(\.nom) + ambigus.map(\.fichier) {
@@ -285,6 +293,14 @@ public enum ExecutionMensuelle {
         } catch {
             journal.error("exécution interrompue après l'import", metadata: ["erreur": "\(error)"])
             throw ExecutionInterrompue(bilan: bilan, cause: error)
+        }
+        // The run has ended: the rows its imports rejected (and those of earlier runs stopped
+        // after their import) are signalled now, by its exit code.
+        do {
+            let aSignaler = try base.file.write { db in Int(try Ecrivain(db).prendreMeta(Importeur.rejetsASignaler) ?? "") ?? 0 }
+            bilan.rejetsAnterieurs = max(0, aSignaler - (bilan.importation?.totalRejetees ?? 0))
+        } catch {
+            throw ExecutionInterrompue(bilan: bilan, cause: Base.erreurFrancaise(error) ?? error)
         }
         journal.info("fin de l'exécution", metadata: ["code": "\(bilan.code.rawValue)"])
         return bilan

@@ -191,6 +191,11 @@ public struct OptionsImport {
     /// the monthly run), with the file's name: the files whose rows point to them wait too (see
     /// ``Importeur/parentes``).
     public var tablesEnAttente: [TableCanonique: String] = [:]
+    /// A scheduled run: the rows this import rejects are added, in its transaction, to the
+    /// count the runs still have to signal (``Importeur/rejetsASignaler``), which the run clears
+    /// once it has ended and reported them (exit code 3). A run stopped after its import (a
+    /// file that could not be filed, a report not written) thus leaves them to the next one.
+    public var signalerRejets = false
     /// Called after each stored row with the number of rows stored so far in the run; a test
     /// throws from it to simulate a crash in the middle of an import.
     public var apresChaqueLigne: ((Int) throws -> Void)?
@@ -494,10 +499,19 @@ public final class Importeur {
                 throw AnnulationStricte()
             }
             if options.simulation { throw Simulation() }
+            if options.signalerRejets && bilan.totalRejetees > 0 {
+                let deja = Int(try ecrivain.meta(Importeur.rejetsASignaler) ?? "") ?? 0
+                try ecrivain.definirMeta(Importeur.rejetsASignaler, String(deja + bilan.totalRejetees))
+            }
         }
     }
 
     private struct AnnulationStricte: Error {}
+
+    /// The key of `meta` holding the rows rejected by scheduled runs' imports and not yet
+    /// signalled by a run that ended (see ``OptionsImport/signalerRejets``).
+    public static let rejetsASignaler = "rejets_a_signaler"
+
     private struct Simulation: Error {}
 
     // MARK: - Opening a file

@@ -602,6 +602,11 @@ public final class Ecrivain {
                        arguments: [cle, valeur])
     }
 
+    /// The value of `cle`, removed from the base (in the caller's transaction).
+    public func prendreMeta(_ cle: String) throws -> String? {
+        try String.fetchOne(db, sql: "DELETE FROM meta WHERE cle = ? RETURNING valeur", arguments: [cle])
+    }
+
     /// Whether any person pseudonym is stored (then the key must never change).
     public func contientDesPersonnes() throws -> Bool {
         try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM sollicitations)") ?? false

@@ -13,7 +13,8 @@ struct CommandeExecuter: ParsableCommand {
         est importé avec le profil de correspondance dont le motif de nom lui correspond, puis rangé \
         dans « archives/AAAA-MM » ; un fichier illisible va dans « erreurs » avec une note expliquant \
         quoi faire. Relancer la commande ne change rien. Codes de sortie : 0 sans rejet, 2 profil de \
-        correspondance invalide ou ambigu (le reste est importé), 3 avec des lignes rejetées, 65 \
+        correspondance invalide ou ambigu (le reste est importé), 3 avec des lignes rejetées (aussi celles \
+        d'une exécution précédente arrêtée après son import : elles sont signalées par la suivante), 65 \
         fichier illisible ou refusé, 73 écriture impossible, 75 autre exécution en cours. \
         Les rapports et tableaux de bord externes sont réécrits chaque mois. Le tableau de bord de \
         décembre est protégé avec le rapport annuel et le fichier d'échange de l'année, et chaque \

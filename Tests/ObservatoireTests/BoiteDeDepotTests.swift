@@ -108,6 +108,35 @@ final class BoiteDeDepotTests: XCTestCase {
         XCTAssertEqual(b.archives.map(\.fichier), ["sollicitations.csv"])
         XCTAssertTrue(b.importation?.fichiers.allSatisfy(\.dejaImporte) == true)
         XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 2)
+        // Review (cron F6, R8): the rejected row was never signalled by an exit code, the
+        // stopped run having ended in error: the run that ends does it (code 3), once.
+        XCTAssertEqual(b.rejetsAnterieurs, 1)
+        XCTAssertEqual(b.code, .rejets)
+        XCTAssertTrue(b.resume.contains("Signalées maintenant : 1 ligne rejetée par une exécution précédente"), b.resume)
+        let suivante = try ExecutionMensuelle.executer(espace: t.espace, options: options())
+        XCTAssertEqual(suivante.rejetsAnterieurs, 0)
+        XCTAssertEqual(suivante.code, .succes, suivante.resume)
+        // A run whose own import rejects rows says so by its code, and leaves nothing pending.
+        _ = try deposer(t, "sollicitations-2.csv", Self.sollicitations.replacingOccurrences(of: "S2;", with: "S2;x").replacingOccurrences(of: "S1;", with: "S4;"))
+        let avecRejet = try ExecutionMensuelle.executer(espace: t.espace, options: options())
+        XCTAssertEqual([avecRejet.importation?.totalRejetees, avecRejet.rejetsAnterieurs], [1, 0])
+        XCTAssertEqual(avecRejet.code, .rejets)
+        XCTAssertEqual(try ExecutionMensuelle.executer(espace: t.espace, options: options()).code, .succes)
+    }
+
+    /// A dry run neither signals nor clears what a stopped run left to signal.
+    func testUneExecutionABlancNeConsommePasLesRejetsASignaler() throws {
+        let t = try EspaceDeTest()
+        _ = try deposer(t, "sollicitations.csv", Self.sollicitations.replacingOccurrences(of: "S3;", with: "S3;x"))
+        var o = options()
+        let mois = t.espace.dossierArchives.appendingPathComponent("2025-06")
+        o.avantArchivage = { try! Data("pas un dossier".utf8).write(to: mois) }
+        XCTAssertThrowsError(try ExecutionMensuelle.executer(espace: t.espace, options: o))
+        try FileManager.default.removeItem(at: mois)
+        var blanc = options()
+        blanc.aBlanc = true
+        XCTAssertEqual(try ExecutionMensuelle.executer(espace: t.espace, options: blanc).rejetsAnterieurs, 0)
+        XCTAssertEqual(try ExecutionMensuelle.executer(espace: t.espace, options: options()).rejetsAnterieurs, 1)
     }
 
     /// A folder the run must write to that cannot be: nothing is imported (before, the import
