@@ -65,6 +65,9 @@ public struct BilanExecution: Sendable {
     public var rejetsAnterieurs = 0
     /// Reports not rewritten because nothing changed since the last run.
     public var rapportsAJour = false
+    /// Earlier years whose data changed since the run that wrote their reports (late decisions
+    /// typed in January), rewritten as of their December.
+    public var anneesRafraichies: [Int] = []
     public var journal: URL?
     /// Broken profiles of the workspace, left out of the run (the others were used).
     public var profilsInvalides: [ProfilsDeLEspace.Invalide] = []
@@ -147,6 +150,9 @@ public struct BilanExecution: Sendable {
             phrases.append("Rapports et tableau de bord déjà à jour (aucune donnée nouvelle).")
         } else if !rapports.isEmpty {
             phrases.append("Rapports de l'année \(mois.annee) et tableau de bord rafraîchis dans « \(rapports[0].deletingLastPathComponent().path) ».")
+        }
+        for a in anneesRafraichies {
+            phrases.append("Des données de \(a) ont changé depuis ses rapports (décisions tardives, corrections) : les rapports \(a) et le tableau de bord de décembre \(a) ont été réécrits. S'ils ont déjà été envoyés, leurs chiffres ont pu changer : envoyez les nouveaux.")
         }
         if let journal { phrases.append("Journal : \(journal.path).") }
         return phrases.joined(separator: " ")
@@ -360,12 +366,24 @@ public enum ExecutionMensuelle {
             journal.info("rapports déjà à jour")
         } else {
             let extraction = Date()
-            for diffusion in [Diffusion.interne, .externe] {
-                bilan.rapports += try Publication.rapport(espace: espace, base: base, annee: options.mois.annee, formats: [.xlsx, .html],
-                                                          diffusion: diffusion, dossier: espace.dossierRapports, extraction: extraction)
+            // An earlier year whose data changed since its reports were written (late decisions
+            // of December typed in January, a correction) gets them again, as of its December,
+            // before this year's (which print it as the year before).
+            var annees: [Int: String] = [:]
+            for ligne in lignesEtat where ligne.hasPrefix("annee=") {
+                let champs = ligne.dropFirst("annee=".count).split(separator: "\t", maxSplits: 1).map(String.init)
+                if champs.count == 2, let a = Int(champs[0]), a < options.mois.annee { annees[a] = champs[1] }
             }
-            bilan.rapports += (try Publication.tableauDeBord(espace: espace, base: base, jusqua: options.mois, diffusion: .externe,
-                                                                dossier: espace.dossierRapports, extraction: extraction))
+            for (a, avant) in annees.sorted(by: { $0.key < $1.key }) {
+                let maintenant = try empreinteAnnee(a, base: base)
+                guard maintenant != avant else { continue }
+                bilan.rapports += try ecrireRapports(espace: espace, base: base, mois: Jour(annee: a, mois: 12, jour: 1)!, extraction: extraction)
+                bilan.anneesRafraichies.append(a)
+                annees[a] = maintenant
+                journal.info("rapports d'une année passée réécrits (ses données ont changé)", metadata: ["annee": "\(a)"])
+            }
+            annees[options.mois.annee] = try empreinteAnnee(options.mois.annee, base: base)
+            bilan.rapports += try ecrireRapports(espace: espace, base: base, mois: options.mois, extraction: extraction)
             if !qualite.problemes.isEmpty {
                 try ExportRejets.xlsx(qualite, chemin: aCorriger, nomC360: espace.configuration.nom, extraction: extraction)
                 bilan.aCorriger = aCorriger
@@ -373,12 +391,45 @@ public enum ExecutionMensuelle {
             }
             let noms = bilan.rapports.filter { $0.deletingLastPathComponent().standardizedFileURL.path == espace.dossierRapports.standardizedFileURL.path }
                 .map(\.lastPathComponent)
+            let lignesAnnees = annees.sorted { $0.key < $1.key }.map { "annee=\($0.key)\t\($0.value)\n" }.joined()
             do {
-                try (etat + "rapports=" + noms.joined(separator: "\t") + "\n").write(to: fichierEtat, atomically: true, encoding: .utf8)
+                try (etat + "rapports=" + noms.joined(separator: "\t") + "\n" + lignesAnnees).write(to: fichierEtat, atomically: true, encoding: .utf8)
             } catch {
                 throw ErreurObservatoire.ecriture(fichierEtat.path, erreur: error)
             }
             journal.info("rapports rafraîchis", metadata: ["fichiers": "\(bilan.rapports.count)"])
+        }
+    }
+
+    /// The internal and external reports of the year of `mois`, up to it, and the COTER's
+    /// dashboard of that month.
+    static func ecrireRapports(espace: EspaceDeTravail, base: Base, mois: Jour, extraction: Date) throws -> [URL] {
+        var ecrits: [URL] = []
+        for diffusion in [Diffusion.interne, .externe] {
+            ecrits += try Publication.rapport(espace: espace, base: base, annee: mois.annee, formats: [.xlsx, .html],
+                                              diffusion: diffusion, dossier: espace.dossierRapports, extraction: extraction)
+        }
+        ecrits += try Publication.tableauDeBord(espace: espace, base: base, jusqua: mois, diffusion: .externe,
+                                                dossier: espace.dossierRapports, extraction: extraction)
+        return ecrits
+    }
+
+    /// What a year's reports read of the base, as a short fingerprint: the year's requests, the
+    /// propositions asked, made or decided that year, the actors, the team and the year's core
+    /// members (each table's row count and the sum of its rows' fingerprints, cut to 28 bits so
+    /// that the sum cannot overflow). Another value means another report.
+    static func empreinteAnnee(_ annee: Int, base: Base) throws -> String {
+        let (debut, fin) = ("\(annee)-01-01", "\(annee)-12-31")
+        func partie(_ table: String, _ condition: String) -> String {
+            "(SELECT count(*) || ':' || coalesce(sum(coalesce(empreinte_ligne, 0) & 268435455), 0) FROM \(table) WHERE \(condition))"
+        }
+        let sql = [
+            partie("sollicitations", "date_sollicitation BETWEEN :debut AND :fin"),
+            partie("propositions", "date_sollicitation BETWEEN :debut AND :fin OR date_proposition BETWEEN :debut AND :fin OR date_decision BETWEEN :debut AND :fin"),
+            partie("acteurs", "1"), partie("equipe", "1"), partie("membres_coeur", "annee = :annee"),
+        ].joined(separator: " || '/' || ")
+        return try base.file.read { db in
+            try String.fetchOne(db, sql: "SELECT " + sql, arguments: ["debut": debut, "fin": fin, "annee": annee]) ?? ""
         }
     }
 

@@ -16,7 +16,9 @@ struct CommandeExecuter: ParsableCommand {
         correspondance invalide ou ambigu (le reste est importé), 3 avec des lignes rejetées (aussi celles \
         d'une exécution précédente arrêtée après son import : elles sont signalées par la suivante), 65 \
         fichier illisible ou refusé, 73 écriture impossible, 75 autre exécution en cours. \
-        Les rapports et tableaux de bord externes sont réécrits chaque mois. Le tableau de bord de \
+        Les rapports et tableaux de bord externes sont réécrits chaque mois ; ceux d'une année passée \
+        dont les données ont changé depuis (décisions de décembre saisies en janvier) le sont aussi, \
+        et le résumé le dit. Le tableau de bord de \
         décembre est protégé avec le rapport annuel et le fichier d'échange de l'année, et chaque \
         document externe après ceux déjà publiés (la base garde les effectifs qu'ils ont montrés) : \
         rapprochés, ils ne laissent retrouver aucune case.

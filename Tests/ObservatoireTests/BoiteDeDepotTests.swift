@@ -124,6 +124,44 @@ final class BoiteDeDepotTests: XCTestCase {
         XCTAssertEqual(try ExecutionMensuelle.executer(espace: t.espace, options: options()).code, .succes)
     }
 
+    /// Review (year M1): December's decisions typed in January changed 2025's figures, but the
+    /// run only rewrote 2026's reports: 2025's report and December dashboard kept the old ones,
+    /// and nothing said they were out of date. An earlier year whose data changed gets its
+    /// reports again, as of its December, and the summary says so; otherwise they are left.
+    func testDesDonneesTardivesDeLAnneePasseeRefontSesRapports() throws {
+        let t = try EspaceDeTest()
+        func executer(_ mois: Int, _ annee: Int, le aujourdhui: Jour) throws -> BilanExecution {
+            try ExecutionMensuelle.executer(espace: t.espace, options: OptionsExecution(aujourdhui: aujourdhui, mois: Jour(annee: annee, mois: mois, jour: 1)))
+        }
+        _ = try deposer(t, "sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, (1...8).map {
+            CSV.sollicitation("S\($0)", date: "2025-12-0\($0)", personne: "P\($0)") }))
+        _ = try deposer(t, "propositions.csv", CSV.fichier(CSV.entetePropositions, (1...8).map {
+            CSV.proposition("PR\($0)", "S\($0)", date: "2025-12-1\($0)", decision: "en_attente") }))
+        let decembre = try executer(12, 2025, le: Jour(annee: 2026, mois: 1, jour: 2)!)
+        XCTAssertEqual(decembre.anneesRafraichies, [])
+        let rapport2025 = try XCTUnwrap(decembre.rapports.first { $0.lastPathComponent.hasSuffix("2025.html") && !$0.lastPathComponent.contains("interne") })
+        let avant = try String(contentsOf: rapport2025, encoding: .utf8)
+
+        // January's run, nothing about 2025: its reports are left as they are.
+        _ = try deposer(t, "sollicitations-2026.csv", CSV.fichier(CSV.enteteSollicitations, [CSV.sollicitation("S20", date: "2026-01-05", personne: "P20")]))
+        let janvier = try executer(1, 2026, le: Jour(annee: 2026, mois: 2, jour: 2)!)
+        XCTAssertEqual(janvier.anneesRafraichies, [], janvier.resume)
+        XCTAssertEqual(try String(contentsOf: rapport2025, encoding: .utf8), avant)
+
+        // December's decisions, typed in January and dropped in February.
+        _ = try deposer(t, "propositions-decisions.csv", CSV.fichier(CSV.entetePropositions, (1...8).map {
+            CSV.proposition("PR\($0)", "S\($0)", date: "2025-12-1\($0)", decision: "acceptee", dateDecision: "2026-01-1\($0)") }))
+        let fevrier = try executer(1, 2026, le: Jour(annee: 2026, mois: 2, jour: 3)!)
+        XCTAssertEqual(fevrier.anneesRafraichies, [2025], fevrier.resume)
+        XCTAssertTrue(fevrier.resume.contains("Des données de 2025 ont changé depuis ses rapports"), fevrier.resume)
+        XCTAssertTrue(fevrier.rapports.contains(rapport2025))
+        XCTAssertTrue(fevrier.rapports.contains { $0.lastPathComponent.contains("2025-12") }, "\(fevrier.rapports.map(\.lastPathComponent))")
+        XCTAssertNotEqual(try String(contentsOf: rapport2025, encoding: .utf8), avant, "le rapport 2025 suit les décisions")
+        // Once rewritten, 2025 is up to date again.
+        _ = try deposer(t, "sollicitations-2026-b.csv", CSV.fichier(CSV.enteteSollicitations, [CSV.sollicitation("S21", date: "2026-01-06", personne: "P21")]))
+        XCTAssertEqual(try executer(1, 2026, le: Jour(annee: 2026, mois: 2, jour: 4)!).anneesRafraichies, [])
+    }
+
     /// A dry run neither signals nor clears what a stopped run left to signal.
     func testUneExecutionABlancNeConsommePasLesRejetsASignaler() throws {
         let t = try EspaceDeTest()
