@@ -100,6 +100,10 @@ struct LigneValidee {
     /// The fingerprint of a validated row's values (``Enregistrement/empreinte``), computed by
     /// the reader thread.
     var empreinte: Int64 = 0
+    /// Where a profile took each value of a stored row from, for the rules checked when it is
+    /// stored (a partner unknown to the directory is named by its tracker column, not by
+    /// `acteur_id`). Nil for a canonical export.
+    var origines: [OrigineValeur?]?
 }
 
 enum ElementLu {
@@ -759,6 +763,11 @@ public final class Importeur {
                        collectees: Set(projection.collectees[k]))
         }
         let contexte = ContexteMessages(profil: lecture.profil)
+        /// A rule checked when the row is stored, in the tracker's words (its column, its value).
+        func dansLesMotsDeLaSource(_ r: Rejet, _ ligne: LigneValidee) -> Rejet {
+            guard let origines = ligne.origines else { return r }
+            return contexte.dansLesMotsDeLaSource(r, table: tables[ligne.table], origines: origines)
+        }
         // A file that feeds one table, empty so far, is loaded in bulk (staging table copied
         // sorted, indexes built at the end): see `Ecrivain.commencerEnBloc`. A tracker feeding requests and
         // propositions row by row takes the ordinary path (a proposition needs its request
@@ -924,7 +933,7 @@ public final class Importeur {
                             var r = Rejet(ligne: ligne.ligne, colonne: "date_proposition", valeur: dateProposition.francais, regle: .dateIncoherente,
                                           message: "La proposition est datée du \(dateProposition.francais), avant sa sollicitation « \(Masque.extrait(p.idSollicitation)) » reçue le \(connue.date.francais). Corrigez l'une des deux dates.")
                             r.identifiant = p.idProposition
-                            try rejeter(r, k)
+                            try rejeter(dansLesMotsDeLaSource(r, ligne), k)
                             continue
                         }
                         if let acteur = p.acteurId {
@@ -937,7 +946,7 @@ public final class Importeur {
                                 var r = Rejet(ligne: ligne.ligne, colonne: "acteur_id", valeur: acteur, regle: .referenceInconnue,
                                               message: "L'acteur « \(Masque.extrait(acteur)) » n'existe pas dans l'annuaire. Importez d'abord le fichier des acteurs qui le contient, ou laissez la colonne vide.")
                                 r.identifiant = p.idProposition
-                                try rejeter(r, k)
+                                try rejeter(dansLesMotsDeLaSource(r, ligne), k)
                                 continue
                             }
                         }
@@ -1142,7 +1151,10 @@ public final class Importeur {
                 }
                 var validee = LigneValidee(ligne: brut.ligne, table: l.table, resultat: resultat,
                                            avertissements: avertissements, identifiant: identifiant)
-                if case .success(let e) = resultat { validee.empreinte = e.empreinte }
+                if case .success(let e) = resultat {
+                    validee.empreinte = e.empreinte
+                    validee.origines = l.origines
+                }
                 lot.append(.ligne(validee))
             }
         }

@@ -175,6 +175,22 @@ final class SuiviTests: XCTestCase {
         XCTAssertEqual(sansDate.identifiant, "A-013-1")
     }
 
+    /// Review 3 (left then): a partner unknown to the directory, checked once the row is
+    /// stored, was named `acteur_id` with no tracker column. It is now named by the column of
+    /// its rank (« Structure 2 »), with the masked tracker value and where to fix it.
+    func testUnPartenaireInconnuEstNommeParSaColonneDuTableur() throws {
+        let t = try espace()
+        let b = try importer(t, ["suivi-appels-2025.csv"])
+        let p = try entree(b, .propositions)
+        let inconnus = p.exemples.filter { $0.colonne == "acteur_id" }
+        XCTAssertFalse(inconnus.isEmpty, "\(p.exemples.map(\.message))")
+        for r in inconnus {
+            XCTAssertTrue(r.colonneSource?.hasPrefix("Structure ") == true, "\(r.colonneSource ?? "-")")
+            XCTAssertTrue(r.message.contains("À corriger dans le tableur : ligne \(r.ligne), colonne « Structure "), r.message)
+            XCTAssertEqual(r.correction, .tableur)
+        }
+    }
+
     // MARK: - Snapshots
 
     func testLeTableurReexporteLaisseExactementLeNouvelEtat() throws {
