@@ -403,6 +403,9 @@ public final class Moteur {
         func garder(_ c: Collecte, _ cle: String) { verrou.withLock { collectes[cle] = c } }
         func collecteesDeLImport(_ id: Int64) -> Set<String>?? { verrou.withLock { parImport[id] } }
         func garder(_ c: Set<String>?, import id: Int64) { verrou.withLock { parImport[id] = c } }
+        private var avecPropositions: Bool?
+        func propositions() -> Bool? { verrou.withLock { avecPropositions } }
+        func garder(propositions: Bool) { verrou.withLock { avecPropositions = propositions } }
     }
 
     private func etatDesEntrees(_ i: Indicateur, _ p: Periode, _ territoire: String?, _ arguments: StatementArguments,
@@ -413,7 +416,15 @@ public final class Moteur {
         for e in i.entrees where !tables.contains(e.table) { tables.append(e.table) }
         var c: [TableCanonique: Collecte] = [:]
         for t in tables {
-            let x = try collecte(t, p, i.territorial ? territoire : nil, arguments, db)
+            var x = try collecte(t, p, i.territorial ? territoire : nil, arguments, db)
+            // Requests with no proposition yet (a territory, or the first months, before the
+            // first proposition), in a C360 whose sources do give propositions: none is a
+            // figure — a rate not calculable, the requests still waiting counted —, not
+            // missing data.
+            if t == .propositions && x.vide, try propositionsRecues(db),
+               try !collecte(.sollicitations, p, i.territorial ? territoire : nil, arguments, db).vide {
+                x.vide = false
+            }
             c[t] = x
             if x.vide { vides += 1 }
         }
@@ -425,6 +436,14 @@ public final class Moteur {
             if let collectees = x.collectees, !collectees.contains(col) { return .nonCollectees }
         }
         return .collectees
+    }
+
+    /// Whether the base holds any proposition (the sources collect them).
+    private func propositionsRecues(_ db: Database) throws -> Bool {
+        if let r = memoire.propositions() { return r }
+        let r = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM propositions)") ?? false
+        memoire.garder(propositions: r)
+        return r
     }
 
     private func collecte(_ t: TableCanonique, _ p: Periode, _ territoire: String?, _ arguments: StatementArguments,

@@ -196,6 +196,33 @@ final class IndicateursTests: XCTestCase {
         XCTAssertTrue(json2022.contains("\"code\":\"1.1\",\"libelle\":\"Nombre total de sollicitations reçues chaque mois\",\"statut\":\"pas_de_donnees\",\"valeur\":null"), json2022)
     }
 
+    /// Review (calcul F2): a territory whose requests have no proposition yet showed
+    /// « pas de données » for the rates and the delay, and the requests still waiting were lost.
+    /// In a C360 whose sources give propositions, none is a figure: the rates are not
+    /// calculable and 1.7 counts the requests waiting. A base with no proposition at all still
+    /// says « pas de données ».
+    func testDesDemandesSansPropositionNeSontPasUneAbsenceDeDonnees() throws {
+        let t = try EspaceDeTest(territoires: ["Arrageois", "Ternois"])
+        let demandes = [CSV.sollicitation("S1", date: "2025-03-10", personne: "P1", territoire: "Arrageois"),
+                        CSV.sollicitation("S2", date: "2025-03-11", personne: "P2", territoire: "Ternois"),
+                        CSV.sollicitation("S3", date: "2025-04-12", personne: "P3", territoire: "Ternois")]
+        let fichier = try t.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, demandes))
+        XCTAssertEqual(try t.importer([fichier]).totalRejetees, 0)
+        let sansAucune = try valeurs(Moteur(base: try t.base(), configuration: t.espace.configuration), territoire: "Ternois")
+        XCTAssertEqual(sansAucune["1.7"]?.statut, .pasDeDonnees, "aucune proposition dans la base")
+        let propositions = try t.ecrire("propositions.csv", CSV.fichier(CSV.entetePropositions, [CSV.proposition("PR1", "S1", date: "2025-03-20")]))
+        XCTAssertEqual(try t.importer([propositions]).totalRejetees, 0)
+        let v = try valeurs(Moteur(base: try t.base(), configuration: t.espace.configuration), territoire: "Ternois")
+        for code in ["1.4", "1.6", "2.2", "2.3"] {
+            XCTAssertEqual(v[code]?.statut, .nonCalcule, code)
+            XCTAssertEqual(v[code]?.denominateur, 0, code)
+        }
+        XCTAssertEqual(v["1.7"]?.statut, .nonCalcule)
+        XCTAssertEqual(v["1.7"]?.statistique("sans_proposition"), 2, "les demandes en attente sont comptées")
+        XCTAssertEqual(v["1.7"]?.statistique("n"), 0)
+        XCTAssertEqual(v["x.delais"]?.statut, .calcule)
+    }
+
     func testParTerritoireEtParMois() throws {
         let (_, moteur) = try preparer()
         let ternois = try valeurs(moteur, territoire: "Ternois")
