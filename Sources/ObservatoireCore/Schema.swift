@@ -150,7 +150,8 @@ public enum TableCanonique: String, CaseIterable, Comparable, Sendable {
     }
 
     /// The columns whose values identify a row (unique within a file; a later import with the
-    /// same identifier updates the row).
+    /// same identifier updates the row, unless it plainly describes another request: see
+    /// `Ecrivain.Operation.autreDemande`).
     public var identifiant: [String] {
         switch self {
         case .sollicitations: return ["id_sollicitation"]

@@ -263,6 +263,12 @@ public final class Importeur {
     public let base: Base
     public var journal: Logger
 
+    /// Requests refused in this run because their number is another request's (see
+    /// ``Ecrivain/Operation/autreDemande(fichier:)``): a proposition of that number read by a
+    /// later file of the run does not replace one stored by another file (it would be the
+    /// refused request's, put in the place of the other request's).
+    private var demandesEnConflit: Set<String> = []
+
     public init(espace: EspaceDeTravail, base: Base, journal: Logger = Journal.muet) {
         self.espace = espace
         self.base = base
@@ -826,8 +832,10 @@ public final class Importeur {
             }
             let operation: Ecrivain.Operation
             do {
+                var enConflit = false
+                if case .proposition(let p) = enregistrement { enConflit = demandesEnConflit.contains(p.idSollicitation) }
                 operation = try ecrivain.enregistrer(enregistrement, empreinte: ligne.empreinte, importId: imports[k], source: idSource,
-                                                     instantane: lecture.instantane, sollicitation: demande)
+                                                     instantane: lecture.instantane, sollicitation: demande, demandeEnConflit: enConflit)
             } catch let e as DatabaseError where e.extendedResultCode == .SQLITE_CONSTRAINT_CHECK {
                 // A stored request moved after the date of one of its stored propositions (the
                 // statement was undone whole). The file may move that proposition too further
@@ -844,10 +852,24 @@ public final class Importeur {
                 return
             case .autreSource:
                 var r = Rejet(ligne: ligne.ligne, colonne: tables[k].identifiant.joined(separator: " + "), valeur: ligne.identifiant, regle: .doublon,
-                              message: "L'identifiant « \(Masque.extrait(ligne.identifiant)) » est déjà celui d'une ligne d'un autre classeur (une autre source, par exemple celui de l'an passé) : deux classeurs ne peuvent pas utiliser les mêmes numéros, l'un écraserait l'autre. Rendez les numéros uniques d'une année à l'autre (par exemple 2026-001), voir « Un classeur par année » dans docs/format-des-exports.md.")
+                              message: "L'identifiant « \(Masque.extrait(ligne.identifiant)) » est déjà celui d'une ligne d'un autre classeur (une autre source : celui d'une autre antenne, ou de l'an passé) : deux classeurs ne peuvent pas utiliser les mêmes numéros, l'un écraserait l'autre. Rendez les numéros uniques : un préfixe dans le tableur (2026-001, TER-001), ou dans le profil en joignant une colonne ou une valeur au numéro (voir « Un classeur par territoire » et « Un classeur par année » dans docs/format-des-exports.md).")
                 r.identifiant = ligne.identifiant
                 try rejeter(r, k)
                 if tables[k] == .sollicitations { demandesDUneAutreSource.insert(ligne.ligne) }
+                return
+            case .autreDemande(let fichier):
+                let autre = fichier.map { "enregistrée depuis « \(TexteSur.surUneLigne($0)) »" } ?? "enregistrée par un autre fichier"
+                let quoi = tables[k] == .sollicitations
+                    ? "d'une autre demande, \(autre) (une autre personne, à une autre date ou sur un autre territoire)"
+                    : "d'une proposition d'une autre demande, \(autre) (ou sa demande a été refusée par cet import pour la même raison)"
+                var r = Rejet(ligne: ligne.ligne, colonne: tables[k].identifiant.joined(separator: " + "), valeur: ligne.identifiant, regle: .doublon,
+                              message: "Le numéro « \(Masque.extrait(ligne.identifiant)) » est déjà celui \(quoi) : elle n'est pas remplacée. Deux exports (deux antennes, deux outils, deux années) ne peuvent pas utiliser les mêmes numéros, l'un écraserait l'autre : faites précéder ceux de l'un d'un préfixe (par exemple SUD-1, ou 2026-001) dans l'outil ou le tableur, puis réimportez ce fichier ; ou lisez chaque tableur avec son profil (voir « Un classeur par territoire » dans docs/format-des-exports.md).")
+                r.identifiant = ligne.identifiant
+                try rejeter(dansLesMotsDeLaSource(r, ligne), k)
+                if case .sollicitation(let s) = enregistrement {
+                    demandesEnConflit.insert(s.idSollicitation)
+                    demandesDUneAutreSource.insert(ligne.ligne)
+                }
                 return
             case .differee:
                 differees.append((ligne, enregistrement, demande))
@@ -1012,14 +1034,21 @@ public final class Importeur {
                     let absentes = try ecrivain.compterAbsentes(tables[k], source: idSource, importId: imports[k])
                     parTable.append((tables[k], absentes, absentes + bilans[k].modifiees + bilans[k].inchangees))
                 }
-                if Importeur.suppressionSuspecte(absentes: parTable.reduce(0) { $0 + $1.absentes }, enregistrees: parTable.reduce(0) { $0 + $1.avant }) {
+                let (absentes, avant) = (parTable.reduce(0) { $0 + $1.absentes }, parTable.reduce(0) { $0 + $1.avant })
+                // Not one identifier in common with what the source held, however few rows: another
+                // tracker read as the same source (another antenna's, next year's), which would
+                // wipe the first one (every month, the last saved of the two winning).
+                let disjoint = absentes > 0 && absentes == avant
+                if disjoint || Importeur.suppressionSuspecte(absentes: absentes, enregistrees: avant) {
                     let detail = parTable.filter { $0.absentes > 0 }.map { "\(FormatFrancais.entier($0.absentes)) des \(FormatFrancais.entier($0.avant)) lignes « \($0.0.rawValue) »" }
                         .joined(separator: ", ")
                     let commande = "c360 importer" + (lecture.profil == nil ? " --instantane" : "") + " --accepter-suppressions " + Shell.citer(lecture.url.path, toujours: true)
                     throw FichierIllisible(
                         fichier: lecture.nom,
-                        raison: "cet état complet ne contient plus \(detail) que sa source avait enregistrées : ce n'est sans doute pas le nouvel état du même tableur (le classeur d'une nouvelle année, un extrait filtré, des situations closes déplacées dans une autre feuille, des identifiants qui ont changé) ; par prudence, rien n'en a été importé ni supprimé",
-                        conseil: "S'il s'agit d'un autre classeur, donnez-lui sa propre source (voir « Un classeur par année » dans docs/format-des-exports.md). Si ces lignes doivent vraiment disparaître de la base : \(commande) (si l'exécution mensuelle a rangé le fichier dans « erreurs », prenez-le là).")
+                        raison: disjoint
+                            ? "cet état complet n'a aucune ligne en commun (aucun identifiant) avec les \(FormatFrancais.entier(avant)) lignes que sa source avait enregistrées : c'est sans doute un autre tableur lu comme la même source (celui d'une autre antenne ou d'une autre année), qui effacerait le premier ; par prudence, rien n'en a été importé ni supprimé"
+                            : "cet état complet ne contient plus \(detail) que sa source avait enregistrées : ce n'est sans doute pas le nouvel état du même tableur (le classeur d'une nouvelle année, un extrait filtré, des situations closes déplacées dans une autre feuille, des identifiants qui ont changé) ; par prudence, rien n'en a été importé ni supprimé",
+                        conseil: "S'il s'agit d'un autre tableur, donnez-lui sa propre source (voir « Un classeur par territoire » et « Un classeur par année » dans docs/format-des-exports.md). Si ces lignes doivent vraiment disparaître de la base : \(commande) (si l'exécution mensuelle a rangé le fichier dans « erreurs », prenez-le là).")
                 }
             }
             for k in tables.indices.sorted(by: { tables[$0] > tables[$1] }) {

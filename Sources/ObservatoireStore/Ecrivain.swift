@@ -57,6 +57,12 @@ public final class Ecrivain {
         /// workbook whose numbers are the same: one that starts again at 1 each year). Nothing
         /// written: each snapshot source owns its rows, and would delete the other's.
         case autreSource
+        /// Append-only imports: the identifier is stored already, from another file, for
+        /// another request — another person, and another date or territory (two exports that
+        /// both number from 1: two antennas, two tools). Nothing written: replacing it would
+        /// lose the stored one without a word. A proposition: the identifier is stored for a
+        /// proposition of another request. `fichier`: the file that stored it.
+        case autreDemande(fichier: String?)
     }
 
     /// The statements of the hot path, by name (looking them up by their SQL text meant
@@ -97,6 +103,32 @@ public final class Ecrivain {
     }
 
     /// Whether rows of `source` were stored by snapshot imports (a source that owns its rows).
+    /// For an append-only import: when the row's identifier is stored already, from another
+    /// source, for what is plainly another request (see ``Operation/autreDemande(fichier:)``),
+    /// the name of the file that stored it (nil inside when unknown); nil otherwise (a new
+    /// identifier, or the same request updated: its date, territory or person corrected alone).
+    private func autreDemande(_ e: Enregistrement, source: Int64, demandeEnConflit: Bool) throws -> String?? {
+        let ligne: Row?
+        switch e {
+        case .sollicitation(let s):
+            ligne = try Row.fetchOne(db, sql: """
+                SELECT s.source_id, c.cle FROM sollicitations s LEFT JOIN sources c ON c.id = s.source_id
+                WHERE s.id_sollicitation = ? AND s.source_id IS NOT ? AND s.personne <> ?
+                  AND (s.date_sollicitation <> ? OR s.territoire <> ?)
+                """, arguments: [s.idSollicitation, source, s.personne, s.dateSollicitation.iso, s.territoire])
+        case .proposition(let p):
+            ligne = try Row.fetchOne(db, sql: """
+                SELECT p.source_id, c.cle FROM propositions p LEFT JOIN sources c ON c.id = p.source_id
+                WHERE p.id_proposition = ? AND p.source_id IS NOT ? AND (p.id_sollicitation <> ? OR ?)
+                """, arguments: [p.idProposition, source, p.idSollicitation, demandeEnConflit])
+        default:
+            return nil
+        }
+        guard let ligne else { return nil }
+        let cle: String = ligne[1] ?? ""
+        return .some(cle.hasPrefix("fichier:") ? String(cle.dropFirst("fichier:".count)) : nil)
+    }
+
     private func sourceEstInstantanee(_ source: Int64) throws -> Bool {
         if let connu = sourcesInstantanees[source] { return connu }
         let v = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM imports WHERE source_id = ? AND instantane = 1)", arguments: [source]) ?? false
@@ -239,8 +271,11 @@ public final class Ecrivain {
     ///
     /// `empreinte` is the row's ``Enregistrement/empreinte`` when the caller computed it
     /// already (the import computes it on its reader thread).
+    ///
+    /// `demandeEnConflit`: a proposition whose request number was refused in this run as
+    /// another request's: it must not replace a proposition stored by another file either.
     public func enregistrer(_ e: Enregistrement, empreinte: Int64? = nil, importId: Int64, source: Int64, instantane: Bool,
-                            sollicitation: SollicitationConnue? = nil) throws -> Operation {
+                            sollicitation: SollicitationConnue? = nil, demandeEnConflit: Bool = false) throws -> Operation {
         let table = e.table
         let empreinte = empreinte ?? e.empreinte
         if let bloc, bloc.table == table {
@@ -273,6 +308,9 @@ public final class Ecrivain {
                     operation = .ajoutee
                 }
             }
+        }
+        if !instantane && !vide, let fichier = try autreDemande(e, source: source, demandeEnConflit: demandeEnConflit) {
+            return .autreDemande(fichier: fichier)
         }
         guard try ecrire(e, importId: importId, source: source, empreinte: empreinte, sollicitation: sollicitation) else { return .doublon }
         if case .sollicitation(let s) = e {

@@ -392,3 +392,35 @@ final class ImportTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: t.espace.fichierCle.path))
     }
 }
+
+/// Review (calcul F1): two exports numbering from 1 (two antennas, two tools) overwrote each
+/// other without a word: the second file's requests replaced the first's, and its
+/// propositions took the first's places. A number already stored by another file for another
+/// request (another person, and another date or territory) is now refused with what to do;
+/// a request updated by a later file (its date corrected) is still updated.
+final class NumerosPartagesTests: XCTestCase {
+    func testDeuxExportsAuxMemesNumerosNeSEcrasentPas() throws {
+        let t = try EspaceDeTest(territoires: ["Arrageois", "Ternois"])
+        let nord = try t.ecrire("sollicitations_nord.csv", CSV.fichier(CSV.enteteSollicitations, (1...3).map {
+            CSV.sollicitation("\($0)", date: "2025-03-0\($0)", personne: "N\($0)", territoire: "Arrageois") }))
+        let sud = try t.ecrire("sollicitations_sud.csv", CSV.fichier(CSV.enteteSollicitations, (1...2).map {
+            CSV.sollicitation("\($0)", date: "2025-04-0\($0)", personne: "S\($0)", territoire: "Ternois") }))
+        let pnord = try t.ecrire("propositions_nord.csv", CSV.fichier(CSV.entetePropositions, [CSV.proposition("1", "1", date: "2025-03-20")]))
+        let psud = try t.ecrire("propositions_sud.csv", CSV.fichier(CSV.entetePropositions, [CSV.proposition("1", "1", date: "2025-04-20", decision: "refusee")]))
+        let b = try t.importer([nord, sud, pnord, psud])
+        func entree(_ nom: String) throws -> BilanFichier { try XCTUnwrap(b.fichiers.first { $0.fichier == nom }) }
+        XCTAssertEqual([try entree("sollicitations_sud.csv").importees, try entree("sollicitations_sud.csv").rejetees], [0, 2])
+        let refus = try XCTUnwrap(try entree("sollicitations_sud.csv").exemples.first)
+        XCTAssertTrue(refus.message.contains("déjà celui d'une autre demande, enregistrée depuis « sollicitations_nord.csv »")
+                      && refus.message.contains("préfixe"), refus.message)
+        XCTAssertEqual([try entree("propositions_nord.csv").importees, try entree("propositions_sud.csv").rejetees], [1, 1])
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE territoire = 'Arrageois'"), 3, "les demandes du nord restent")
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM propositions WHERE decision = 'acceptee'"), 1, "la proposition du nord reste")
+        // A later export of the same request, its date corrected: an update, as before.
+        let correction = try t.ecrire("sollicitations_nord_avril.csv", CSV.fichier(CSV.enteteSollicitations, [
+            CSV.sollicitation("2", date: "2025-03-12", personne: "N2", territoire: "Arrageois")]))
+        let c = try t.importer([correction])
+        XCTAssertEqual([c.totalImportees, c.totalRejetees], [1, 0])
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE id_sollicitation = '2' AND date_sollicitation = '2025-03-12'"), 1)
+    }
+}

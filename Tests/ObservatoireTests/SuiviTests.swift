@@ -191,6 +191,33 @@ final class SuiviTests: XCTestCase {
         }
     }
 
+    /// Review 4 (F8): two antennas' trackers read as one source: the last saved replaced the
+    /// other, silently when it held fewer than 5 rows. A snapshot with no identifier in common
+    /// with what its source holds is refused whole, however small, and says to give each
+    /// tracker its own source.
+    func testUnAutreTableurLuCommeLaMemeSourceEstRefuse() throws {
+        let t = try espace()
+        let octets = try Data(contentsOf: SuiviTests.exemples.appendingPathComponent("suivi-appels-2025.csv"))
+        let lignes = try XCTUnwrap(String(data: octets, encoding: .windowsCP1252)).components(separatedBy: "\r\n")
+        let entete = try XCTUnwrap(lignes.firstIndex { $0.hasPrefix("N") && $0.contains(";Date de l") })
+        func tableur(_ nom: String, _ rangs: ClosedRange<Int>, prefixe: String) throws -> URL {
+            let texte = (lignes[...entete] + rangs.map { prefixe + lignes[entete + $0].dropFirst(4) }).joined(separator: "\r\n") + "\r\n"
+            let url = t.dossier.appendingPathComponent(nom)
+            try Data(texte.utf8).write(to: url)
+            return url
+        }
+        // Three calls of one antenna (fewer than the 5 rows the share rule needs), then two
+        // calls of another, numbered T-001, T-002.
+        let profils = { (o: inout OptionsImport) in o.profils = [try! ProfilCorrespondance.charger(SuiviTests.profil)] }
+        let premier = try t.importer([try tableur("suivi-appels-arrageois.csv", 1...3, prefixe: "A-00")], profils)
+        XCTAssertEqual(premier.fichiers.first?.importees, 3, "\(premier.fichiers.flatMap(\.exemples))")
+        let b = try t.importer([try tableur("suivi-appels-ternois.csv", 1...2, prefixe: "T-00")], profils)
+        let e = try XCTUnwrap(b.fichiers.first?.erreur, "\(b.fichiers.map { ($0.importees, $0.supprimees) })")
+        XCTAssertTrue(e.raison.contains("aucune ligne en commun"), e.raison)
+        XCTAssertTrue(e.conseil.contains("Un classeur par territoire"), e.conseil)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 3, "rien n'est effacé")
+    }
+
     // MARK: - Snapshots
 
     func testLeTableurReexporteLaisseExactementLeNouvelEtat() throws {
@@ -389,7 +416,7 @@ final class SuiviTests: XCTestCase {
         let b2 = try t.importer([nouvelle]) { $0.instantane = true }
         let e = try XCTUnwrap(b2.fichiers[0].erreur)
         XCTAssertFalse(e.enAttente)
-        XCTAssertTrue(e.raison.contains("16 des 16 lignes « sollicitations »"), e.raison)
+        XCTAssertTrue(e.raison.contains("aucune ligne en commun (aucun identifiant) avec les 16 lignes"), e.raison)
         XCTAssertTrue(e.conseil.contains("c360 importer --instantane --accepter-suppressions '"), e.conseil)
         XCTAssertEqual(b2.code, .donneesIllisibles)
         XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 16, "rien d'ajouté, rien de supprimé")
