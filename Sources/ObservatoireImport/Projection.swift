@@ -239,13 +239,23 @@ struct ProjectionProfil: Projection {
     /// the file lacks a column the profile reads, or a required canonical column has no source.
     static func compiler(_ source: SourceProfil, profil: ProfilCorrespondance, entete: [String], fichier: String) throws -> ProjectionProfil {
         var positions: [String: Int] = [:]
+        var homonymes: [String: [Int]] = [:]
         for (i, nom) in entete.enumerated() {
             let c = Normalisation.cle(nom)
-            if !c.isEmpty && positions[c] == nil { positions[c] = i }
+            guard !c.isEmpty else { continue }
+            if let premiere = positions[c] { homonymes[c, default: [premiere]].append(i) } else { positions[c] = i }
         }
         var utilisees = Set<Int>()
         var absentes: [String] = []
-        func index(_ nom: String) -> Int? { positions[Normalisation.cle(nom)] }
+        // A name the profile reads that several columns bear (a block of columns copied without
+        // renaming its headers, a new column named like an old one): which one holds the data
+        // cannot be told, and reading the first would lose the other's silently.
+        var ambigus: [String] = []
+        func index(_ nom: String) -> Int? {
+            let c = Normalisation.cle(nom)
+            if homonymes[c] != nil && !ambigus.contains(c) { ambigus.append(c) }
+            return positions[c]
+        }
 
         func conditions(_ c: Conditions, rang: String, manquantes: inout [String]) -> ConditionsCompilees {
             ConditionsCompilees(tests: c.tests.map { t in
@@ -351,6 +361,16 @@ struct ProjectionProfil: Projection {
         }
         var manquantesFiltres: [String] = []
         let filtres = source.ignorer.map { conditions($0, rang: "", manquantes: &manquantesFiltres) }
+        if !ambigus.isEmpty {
+            let details = ambigus.prefix(5).map { c -> String in
+                let colonnes = homonymes[c]!.map { ReferenceCellule.lettres(colonne: $0) }
+                return "les colonnes \(colonnes.dropLast().joined(separator: ", ")) et \(colonnes.last!) s'appellent toutes \(colonnes.count == 2 ? "deux " : "")« \(Normalisation.texte(entete[homonymes[c]![0]])) »"
+            }
+            throw FichierIllisible(
+                fichier: fichier,
+                raison: "\(details.joined(separator: " ; ")) : le profil « \(profil.nom) » lit ce nom, et ne peut pas savoir laquelle porte les données (lire la première perdrait l'autre sans rien dire)",
+                conseil: "Renommez l'une d'elles dans le tableur (par exemple « Orientation 3 » pour un bloc de colonnes recopié), ajoutez-la au profil si elle doit être lue, puis réimportez le fichier.")
+        }
         absentes += manquantesFiltres
         if !absentes.isEmpty {
             var vus: Set<String> = []

@@ -218,6 +218,29 @@ final class SuiviTests: XCTestCase {
         XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 3, "rien n'est effacé")
     }
 
+    /// Review 4 (F2): a column inserted with the name of an old one (or a block of columns
+    /// copied without renaming its headers) was read instead of it, and the data of the other
+    /// lost without a word. A name the profile reads that several columns bear refuses the
+    /// file, naming the columns by their letters.
+    func testDeuxColonnesDuMemeNomLuParLeProfilRefusentLeFichier() throws {
+        let t = try espace()
+        let octets = try Data(contentsOf: SuiviTests.exemples.appendingPathComponent("suivi-appels-2025.csv"))
+        let lignes = try XCTUnwrap(String(data: octets, encoding: .windowsCP1252)).components(separatedBy: "\r\n")
+        let entete = try XCTUnwrap(lignes.firstIndex { $0.hasPrefix("N") && $0.contains(";Date de l") })
+        // A new, empty « Canal » column inserted as column B.
+        let texte = lignes.enumerated().map { i, l -> String in
+            guard i >= entete, !l.isEmpty, let p = l.firstIndex(of: ";") else { return l }
+            return l[..<p] + (i == entete ? ";Canal" : ";") + l[p...]
+        }.joined(separator: "\r\n")
+        let url = t.dossier.appendingPathComponent("suivi-appels-2025.csv")
+        try Data(texte.utf8).write(to: url)
+        let b = try t.importer([url]) { $0.profils = [try! ProfilCorrespondance.charger(SuiviTests.profil)] }
+        let e = try XCTUnwrap(b.fichiers.first?.erreur, "\(b.fichiers.map(\.importees))")
+        XCTAssertTrue(e.raison.contains("les colonnes B et O s'appellent toutes deux « Canal »"), e.raison)
+        XCTAssertTrue(e.conseil.contains("Renommez l'une d'elles"), e.conseil)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sqlite_master WHERE name = 'sollicitations'") == 0 ? 0 : t.compter("SELECT count(*) FROM sollicitations"), 0)
+    }
+
     // MARK: - Snapshots
 
     func testLeTableurReexporteLaisseExactementLeNouvelEtat() throws {
