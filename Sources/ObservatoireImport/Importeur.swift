@@ -1146,6 +1146,15 @@ public final class Importeur {
             lot.append(.ignoree)
         case .lignes(let lignes):
             for var l in lignes {
+                if let (remplies, vides) = l.incomplete {
+                    let liste = { (noms: [String]) in noms.map { "« \(Normalisation.texte($0)) »" }.joined(separator: ", ") }
+                    var r = Rejet(ligne: brut.ligne, colonne: nil, valeur: nil, regle: .valeurManquante,
+                                  message: "\(liste(remplies)) \(remplies.count > 1 ? "sont remplies" : "est remplie") mais \(liste(vides)) \(vides.count > 1 ? "sont vides" : "est vide") : le profil ne crée la ligne (\(validateurs[l.table].table.libelle)) que si \(vides.count > 1 ? "elles sont remplies" : "elle est remplie"), elle n'est donc ni enregistrée ni comptée. Complétez \(liste(vides)) dans le tableur (ligne \(brut.ligne)), ou videz les autres colonnes si rien n'a été proposé, puis réimportez le fichier.")
+                    r.colonneSource = vides.joined(separator: ", ")
+                    r.correction = .tableur
+                    lot.append(.ligne(LigneValidee(ligne: brut.ligne, table: l.table, resultat: .failure(r), avertissements: [], identifiant: "")))
+                    continue
+                }
                 let validateur = validateurs[l.table]
                 let table = validateur.table
                 // An identifier a profile joins from several columns (« assembler » : a name and

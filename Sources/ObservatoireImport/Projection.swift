@@ -36,6 +36,10 @@ struct LigneProjetee {
     var valeurs: [String?]
     /// Where each value came from (nil for a canonical export read as it is).
     var origines: [OrigineValeur?]?
+    /// A rank not created because the column that says it exists is empty, while other
+    /// columns of its own are filled (« Décision 1 » without « Orientation 1 »): the row is
+    /// rejected with both named, rather than dropped without a word.
+    var incomplete: (remplies: [String], vides: [String])? = nil
 }
 
 enum ResultatProjection {
@@ -228,6 +232,12 @@ struct ProjectionProfil: Projection {
         var rang: String
         var creerSi: ConditionsCompilees?
         var colonnes: [Alimentation?]
+        /// When `creerSi` only asks for columns to be filled: the columns this rank alone reads
+        /// (not another rank, another table, the identifiers or the condition itself), which,
+        /// filled while the condition fails, mean a rank left incomplete.
+        var propres: [(index: Int, nom: String)] = []
+        /// The names of the columns `creerSi` asks to be filled.
+        var condition: [String] = []
     }
 
     struct TableCompilee {
@@ -386,6 +396,45 @@ struct ProjectionProfil: Projection {
                 conseil: "Si le tableur a renommé la colonne, corrigez son nom dans le profil \(profil.fichier) ; sinon, vérifiez que c'est le bon fichier (ou la bonne feuille : « feuille » dans le profil).")
         }
         let ignorees = entete.enumerated().filter { !utilisees.contains($0.offset) && !$0.element.isEmpty }.map(\.element)
+        // The columns each rank alone reads, for the ranks created when columns are filled.
+        func lues(_ r: RegleCompilee) -> Set<Int> {
+            Set(r.colonnes.map(\.index) + r.assembler.map(\.index)).union(r.cas.flatMap { c in c.si.tests.compactMap(\.index) + Array(lues(c.regle)) })
+        }
+        func lues(_ rang: RangCompile) -> Set<Int> {
+            Set(rang.colonnes.flatMap { a -> Set<Int> in
+                switch a {
+                case .regle(let r), .identifiantDeLaLigne(let r): return lues(r)
+                case .directe(let i, _): return [i]
+                case .identifiantDerive, nil: return []
+                }
+            })
+        }
+        let parRang = compilees.map { $0.rangs.map(lues) }
+        var identifiants = Set<Int>()
+        for t in compilees {
+            for rang in t.rangs {
+                for (i, a) in rang.colonnes.enumerated() where ProjectionProfil.identifiants.contains(t.table.colonnes[i].nom) || t.table.colonnes[i].nom == "id_sollicitation" {
+                    if case .regle(let r) = a { identifiants.formUnion(lues(r)) }
+                    if case .identifiantDeLaLigne(let r) = a { identifiants.formUnion(lues(r)) }
+                    if case .directe(let x, _) = a { identifiants.insert(x) }
+                }
+            }
+        }
+        for k in compilees.indices {
+            for j in compilees[k].rangs.indices {
+                guard let c = compilees[k].rangs[j].creerSi, c.tests.allSatisfy({ t in
+                    if case .vide(false) = t.test { return t.index != nil }
+                    return false
+                }) else { continue }
+                var autres = identifiants.union(c.tests.compactMap(\.index))
+                for (k2, rangs) in parRang.enumerated() {
+                    for (j2, x) in rangs.enumerated() where (k2, j2) != (k, j) { autres.formUnion(x) }
+                }
+                for r in compilees.indices where r != k { for rang in compilees[r].rangs { if let c2 = rang.creerSi { autres.formUnion(c2.tests.compactMap(\.index)) } } }
+                compilees[k].rangs[j].propres = parRang[k][j].subtracting(autres).sorted().map { ($0, entete[$0]) }
+                compilees[k].rangs[j].condition = c.tests.compactMap { $0.index.map { entete[$0] } }
+            }
+        }
         var projection = ProjectionProfil(tables: source.tables.map(\.table), ignorees: ignorees, collectees: collectees,
                                           utilisees: utilisees, filtres: filtres, compilees: compilees)
         // A declared computed column missing from the file is no error: a column that is not
@@ -455,7 +504,15 @@ struct ProjectionProfil: Projection {
         for (k, t) in compilees.enumerated() {
             let colonnes = t.table.colonnes
             for rang in t.rangs {
-                if let c = rang.creerSi, !c.verifiees(champs) { continue }
+                if let c = rang.creerSi, !c.verifiees(champs) {
+                    let remplies = rang.propres.filter { $0.index < champs.count && !Normalisation.rogner(champs[$0.index]).isEmpty }
+                    if !remplies.isEmpty {
+                        var l = LigneProjetee(table: k, valeurs: [], origines: nil)
+                        l.incomplete = (remplies.map(\.nom), rang.condition)
+                        lignes.append(l)
+                    }
+                    continue
+                }
                 var valeurs = [String?](repeating: nil, count: colonnes.count)
                 var origines = [OrigineValeur?](repeating: nil, count: colonnes.count)
                 var derivee: Int?

@@ -241,6 +241,35 @@ final class SuiviTests: XCTestCase {
         XCTAssertEqual(try t.compter("SELECT count(*) FROM sqlite_master WHERE name = 'sollicitations'") == 0 ? 0 : t.compter("SELECT count(*) FROM sollicitations"), 0)
     }
 
+    /// Review 4 (F4): « Orientation 1 » cleared on a row whose date, setting and decision
+    /// are filled: the proposition was dropped without a word (creer_si). It is now a rejected
+    /// row naming the filled columns and the empty one; a rank left wholly empty still
+    /// creates nothing, and a proposition's count is unchanged elsewhere.
+    func testUnRangRempliSansSaColonneDePresenceEstRejeteEtNonPerdu() throws {
+        let t = try espace()
+        let octets = try Data(contentsOf: SuiviTests.exemples.appendingPathComponent("suivi-appels-2025.csv"))
+        var lignes = try XCTUnwrap(String(data: octets, encoding: .windowsCP1252)).components(separatedBy: "\r\n")
+        let entete = try XCTUnwrap(lignes.firstIndex { $0.hasPrefix("N") && $0.contains(";Date de l") })
+        let noms = lignes[entete].components(separatedBy: ";")
+        let orientation = try XCTUnwrap(noms.firstIndex(of: "Orientation 1"))
+        // The first call with an orientation: its « Orientation 1 » cleared.
+        let k = try XCTUnwrap(lignes.indices.first { $0 > entete && lignes[$0].components(separatedBy: ";")[orientation] != "" })
+        var champs = lignes[k].components(separatedBy: ";")
+        champs[orientation] = ""
+        lignes[k] = champs.joined(separator: ";")
+        let url = t.dossier.appendingPathComponent("suivi-appels-2025.csv")
+        try Data(lignes.joined(separator: "\r\n").utf8).write(to: url)
+        let b = try t.importer([url, SuiviTests.exemples.appendingPathComponent("partenaires-c360.csv")]) {
+            $0.profils = [try! ProfilCorrespondance.charger(SuiviTests.profil)]
+        }
+        let p = try entree(b, .propositions)
+        XCTAssertEqual([p.lues, p.importees, p.rejetees], [12, 9, 3], "\(p.exemples.map(\.message))")
+        let r = try XCTUnwrap(p.exemples.first { $0.message.contains("« Orientation 1 » est vide") }, "\(p.exemples.map(\.message))")
+        XCTAssertEqual(r.ligne, k + 1)
+        XCTAssertTrue(r.message.contains("« Date orientation 1 »") && r.message.contains("ni enregistrée ni comptée"), r.message)
+        XCTAssertEqual(r.colonneSource, "Orientation 1")
+    }
+
     // MARK: - Snapshots
 
     func testLeTableurReexporteLaisseExactementLeNouvelEtat() throws {
