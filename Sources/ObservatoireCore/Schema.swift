@@ -193,4 +193,12 @@ public enum TableCanonique: String, CaseIterable, Comparable, Sendable {
 /// and each import of it is a snapshot.
 public enum RegistreSuivi {
     public static let feuilleMarque = "c360"
+    /// The sheet of each table, in the order a coordinator fills them (written by
+    /// `c360 modele-suivi`, read back by the import).
+    public static let feuilles: [(TableCanonique, String)] = [
+        (.sollicitations, "Sollicitations"), (.propositions, "Propositions"), (.acteurs, "Acteurs"),
+        (.equipe, "Équipe"), (.membresCoeur, "Membres cœur"),
+    ]
+    /// The sheets of the ready-made tracker that hold no table.
+    public static let feuillesAnnexes = ["Mode d'emploi", "Listes", feuilleMarque]
 }

@@ -550,12 +550,28 @@ public final class Importeur {
         try Importeur.refuserFormat(ext, nom: nom)
         let cle = { (t: TableCanonique) in options.instantane ? "instantane:\(t.rawValue)" : "fichier:\(nom)" }
         // A workbook with one sheet per table (the ready-made tracker): each such sheet.
-        if ["xlsx", "xlsm"].contains(ext), options.table == nil, TableCanonique.depuisNomDeFichier(nom) == nil {
+        // Looked at before the file's name: a ready-made tracker saved as « suivi des
+        // sollicitations 2025.xlsx » is still one (its first sheet is the user guide).
+        if ["xlsx", "xlsm"].contains(ext), options.table == nil {
             let feuilles = try LecteurXLSX.nomsDesFeuilles(url)
             let parTable = feuilles.compactMap { f in (TableCanonique.depuisNom(f) ?? TableCanonique.depuisNomDeFichier(f)).map { (f, $0) } }
-            if parTable.count > 1 {
-                // The ready-made tracker (`c360 modele-suivi`) is a complete register: a snapshot.
-                let registre = try Importeur.estUnRegistreComplet(url, feuilles: feuilles)
+            // The ready-made tracker (`c360 modele-suivi`) is a complete register: a snapshot.
+            let registre = try Importeur.estUnRegistreComplet(url, feuilles: feuilles)
+            if registre {
+                // A table's sheet renamed (« Propositions » become « Orientations ») would be
+                // skipped, and the table's old rows kept for ever: the workbook is refused, and
+                // the sheet to rename named.
+                let manquantes = RegistreSuivi.feuilles.filter { t, _ in !parTable.contains { $0.1 == t } }.map(\.1)
+                if !manquantes.isEmpty {
+                    let connues = Set(RegistreSuivi.feuilles.map { Normalisation.cle($0.1) } + RegistreSuivi.feuillesAnnexes.map(Normalisation.cle))
+                    let autres = feuilles.filter { f in !connues.contains(Normalisation.cle(f)) && !parTable.contains { $0.0 == f } }
+                    throw FichierIllisible(
+                        fichier: nom,
+                        raison: "ce tableur de suivi (modèle c360) n'a plus de feuille \(manquantes.map { "« \($0) »" }.joined(separator: ", "))\(autres.isEmpty ? "" : " ; ses autres feuilles : \(Masque.listeEntetes(autres))") ; une feuille renommée ne serait pas lue, et les lignes de sa table resteraient celles d'avant",
+                        conseil: "Redonnez à la feuille son nom d'origine (\(manquantes.map { "« \($0) »" }.joined(separator: ", "))), enregistrez le classeur puis réimportez-le.")
+                }
+            }
+            if parTable.count > 1 || registre {
                 return try parTable.map { (feuille, table) in
                     let source = try LecteurXLSX(url: url, feuille: feuille)
                     let c = try Correspondance.etablir(entete: source.entete, table: table, fichier: "\(nom) (feuille « \(feuille) »)")

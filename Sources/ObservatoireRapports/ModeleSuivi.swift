@@ -67,10 +67,7 @@ public enum ModeleSuivi {
     public static let lignesPreparees = 3_000
 
     /// The sheet of each table, in the order a coordinator fills them.
-    public static let feuilles: [(TableCanonique, String)] = [
-        (.sollicitations, "Sollicitations"), (.propositions, "Propositions"), (.acteurs, "Acteurs"),
-        (.equipe, "Équipe"), (.membresCoeur, "Membres cœur"),
-    ]
+    public static var feuilles: [(TableCanonique, String)] { RegistreSuivi.feuilles }
 
 
     static let aides: [String: String] = [

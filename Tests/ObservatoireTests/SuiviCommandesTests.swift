@@ -113,11 +113,11 @@ final class SuiviCommandesTests: XCTestCase {
         XCTAssertTrue(vide.fichiers.allSatisfy { $0.erreur == nil && $0.lues == 0 && $0.instantane })
 
         // A filled tracker with the same headers, labels as values (as the drop-downs give them).
-        func rempli(_ url: URL, sollicitations: [[String]]) throws {
+        func rempli(_ url: URL, sollicitations: [[String]], renommer: [String: String] = [:]) throws {
             let c = try ClasseurXLSX(chemin: url.path)
             _ = try c.feuille("Mode d'emploi")
             for (table, nom) in ModeleSuivi.feuilles {
-                let f = try c.feuille(nom)
+                let f = try c.feuille(renommer[nom] ?? nom)
                 for (j, col) in table.colonnes.enumerated() { try f.texte(0, j, col.libelle) }
                 let lignes: [[String]]
                 switch table {
@@ -150,6 +150,21 @@ final class SuiviCommandesTests: XCTestCase {
         let s2 = try XCTUnwrap(try t.importer([v2]).fichiers.first { $0.table == .sollicitations })
         XCTAssertEqual([s2.inchangees, s2.supprimees], [2, 1])
         XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 2)
+        // Review 4 (F5): saved under a name a coordinator would choose, it was read as a
+        // one-table export from its first sheet (the user guide), and refused.
+        let nomme = t.dossier.appendingPathComponent("suivi des sollicitations 2025.xlsx")
+        try rempli(nomme, sollicitations: [sollicitation("2025-0001", "Adulte en situation de handicap"), sollicitation("2025-0003", "Enfant en situation de handicap")])
+        let b3 = try t.importer([nomme])
+        XCTAssertEqual(b3.fichiers.compactMap(\.table).count, 5, "\(b3.fichiers.map { $0.erreur?.description ?? "" })")
+        XCTAssertTrue(b3.fichiers.allSatisfy { $0.erreur == nil })
+        // A table's sheet renamed: refused, the sheet to rename named (it was skipped, and the
+        // table's old rows kept).
+        let renomme = t.dossier.appendingPathComponent("suivi-renomme.xlsx")
+        try rempli(renomme, sollicitations: [sollicitation("2025-0001", "Adulte en situation de handicap")], renommer: ["Propositions": "Orientations"])
+        let b4 = try t.importer([renomme])
+        let e = try XCTUnwrap(b4.fichiers.first?.erreur)
+        XCTAssertTrue(e.raison.contains("n'a plus de feuille « Propositions »") && e.raison.contains("« Orientations »"), e.raison)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 2, "rien n'a changé")
     }
 
     /// The monthly run on the tracker re-exported whole: profile applied by file name, the file
