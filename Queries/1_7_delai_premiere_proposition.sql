@@ -19,7 +19,7 @@
 --   proposition sont comptées à part.
 -- statistique.n: nombre | Sollicitations ayant reçu au moins une proposition
 -- statistique.moyenne: jours | Délai moyen
--- statistique.mediane: jours | Délai médian (la moitié des demandes a attendu moins)
+-- statistique.mediane: jours | Délai médian (au moins la moitié des demandes a attendu ce délai ou moins)
 -- statistique.p90: jours | Délai dans lequel 9 demandes sur 10 ont reçu une proposition
 -- statistique.sans_proposition: nombre | Sollicitations encore sans proposition
 -- entrees: propositions.date_proposition

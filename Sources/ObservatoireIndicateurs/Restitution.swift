@@ -123,6 +123,13 @@ public enum FormatEchange {
 public enum Restitution {
     /// A figure in the JSON: a number, null (not computable), or the word that replaces it
     /// when withheld (`"< 5"`, `"secret"`, `"effectif insuffisant"`).
+    /// A breakdown line as the reports print it: ETP read from the data (each core member's
+    /// time, 0.125) rounded to hundredths like the total, half away from zero on their decimal
+    /// writing; counts as they are.
+    static func arrondie(_ x: Double?, _ unite: Indicateur.Unite) -> Double? {
+        unite == .etp ? x.map { FormatFrancais.arrondi($0, 2) } : x
+    }
+
     static func nombreJSON(_ x: Double?, retenue: Retenue?, seuil: Int) -> JSON {
         if let retenue { return .texte(SecretStatistique.texte(retenue, seuil: seuil)) }
         guard let x else { return .nul }
@@ -153,7 +160,7 @@ public enum Restitution {
                 paires.append(("statistiques", .objet(v.statistiques.map { ($0.nom, nombreJSON($0.valeur, retenue: $0.retenue, seuil: s)) })))
             }
             paires.append(("repartition", .tableau(v.repartition.map { l in
-                .objet([("cle", .texte(l.cle)), ("n", nombreJSON(l.n, retenue: l.retenue, seuil: s)),
+                .objet([("cle", .texte(l.cle)), ("n", nombreJSON(Restitution.arrondie(l.n, v.indicateur.unite), retenue: l.retenue, seuil: s)),
                         ("taux", l.taux.map { .nombre($0) } ?? .nul)])
             })))
             paires.append(("territorial", .booleen(v.indicateur.territorial)))
@@ -236,7 +243,7 @@ public enum Restitution {
             }
             for l in v.repartition {
                 // The base of a share is the breakdown's total: not written when the share is withheld.
-                lignes.append((debut + ["repartition", champ(l.cle), n(l.n, retenue: l.retenue), "",
+                lignes.append((debut + ["repartition", champ(l.cle), n(Restitution.arrondie(l.n, v.indicateur.unite), retenue: l.retenue), "",
                                         l.tauxRetenu != nil ? "" : n(l.base), n(l.taux, retenue: l.tauxRetenu), "", "", "", ""] + fin).joined(separator: ";"))
             }
         }

@@ -223,6 +223,22 @@ final class IndicateursTests: XCTestCase {
         XCTAssertEqual(v["x.delais"]?.statut, .calcule)
     }
 
+    /// Review (calcul F5): each core member's ETP was written to the JSON and CSV as read
+    /// (0,125), while the reports print it to the hundredth (0,13) like the total. The machine
+    /// outputs now give what the reports print, rounded half away from zero on the decimal.
+    func testLesETPDesMembresSontArrondisCommeDansLesRapports() throws {
+        let t = try EspaceDeTest(territoires: ["Arrageois"])
+        let membres = try t.ecrire("membres_coeur.csv", "annee;membre;etp\n2025;MDPH;0,125\n2025;ARS;0,575\n2025;Département;0,005\n")
+        XCTAssertEqual(try t.importer([membres]).totalRejetees, 0)
+        let tableau = try Moteur(base: try t.base(), configuration: t.espace.configuration).tableau(.annee(2025), diffusion: .interne)
+        let json = Restitution.json(tableau).texteCompact
+        XCTAssertTrue(json.contains("{\"cle\":\"MDPH\",\"n\":0.13,"), json)
+        XCTAssertTrue(json.contains("{\"cle\":\"ARS\",\"n\":0.58,"), json)
+        XCTAssertTrue(json.contains("{\"cle\":\"Département\",\"n\":0.01,"), json)
+        let csv = Restitution.csv(tableau, configuration: t.espace.configuration)
+        XCTAssertTrue(csv.contains(";repartition;MDPH;0.13;"), csv)
+    }
+
     func testParTerritoireEtParMois() throws {
         let (_, moteur) = try preparer()
         let ternois = try valeurs(moteur, territoire: "Ternois")
