@@ -49,6 +49,21 @@ public enum Normalisation {
         return String(resultat)
     }
 
+    /// Whether a text with no letter and no digit (its ``cle(_:)`` is empty) holds a symbol all
+    /// the same: a check mark (✓ ✗ ☑ ✅), a star, an emoji, an arrow, a currency or math sign.
+    /// Such a cell is not empty — someone typed something — and must be reported as a value not
+    /// understood, never read as empty. Punctuation alone (`-`, `?`, `.`, `/`) and white space
+    /// are not symbols: a dash or a question mark is the usual way to leave a cell blank.
+    /// Only called on the rare texts whose key is empty.
+    public static func symbolique<S: StringProtocol>(_ texte: S) -> Bool {
+        texte.unicodeScalars.contains { s in
+            switch s.properties.generalCategory {
+            case .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol: return true
+            default: return s.properties.isEmojiPresentation
+            }
+        }
+    }
+
     /// Removes white space (and non-breaking spaces) at both ends. Returns the string itself,
     /// without copying, when there is nothing to remove (the common case).
     public static func rogner(_ s: String) -> String {

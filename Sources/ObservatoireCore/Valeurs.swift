@@ -120,11 +120,39 @@ public enum Valeurs {
     }
 
     /// Booleans: `oui`/`non`, `o`/`n`, `1`/`0`, `true`/`false`, `vrai`/`faux`, `x`/empty,
-    /// case-insensitive (`Oui`, `VRAI`, `X`). Empty is *non renseigné*.
+    /// case-insensitive (`Oui`, `VRAI`, `X`), and the check marks of spreadsheets (see
+    /// ``coche(_:)``). Empty is *non renseigné*; any other symbol alone (`★`, `→`) is
+    /// `.invalide`, never empty (``Normalisation/symbolique(_:)``).
     public static func booleen(_ brut: String) -> Lecture<Bool> {
         // An exact accepted spelling is its own normalised key: the text is normalised (an
         // allocation) only when it is not one.
-        booleenNormalise(brut) ?? booleenNormalise(Normalisation.cle(brut)) ?? .invalide
+        if let l = booleenNormalise(brut) { return l }
+        let cle = Normalisation.cle(brut)
+        if cle.isEmpty {
+            // No letter, no digit: a check mark, another symbol, or really nothing.
+            if let b = coche(brut) { return .valeur(b) }
+            return Normalisation.symbolique(brut) ? .invalide : .vide
+        }
+        return booleenNormalise(cle) ?? .invalide
+    }
+
+    /// Check marks meaning yes, and crosses meaning no (with or without an emoji variation
+    /// selector): what a tracker's O/N column often holds instead of a word.
+    static let cochesOui: Set<Unicode.Scalar> = ["\u{2713}", "\u{2714}", "\u{2611}", "\u{2705}", "\u{1F5F8}"]  // ✓ ✔ ☑ ✅ 🗸
+    static let cochesNon: Set<Unicode.Scalar> = ["\u{2717}", "\u{2718}", "\u{2612}", "\u{274C}", "\u{274E}"]  // ✗ ✘ ☒ ❌ ❎
+
+    /// The reading of a cell made of check marks only (`✓`, `✔️`, `✗`): true for a tick, false for
+    /// a cross, nil for anything else (a tick and a cross together, another symbol, text).
+    /// Deliberately not `×` or `✕`: a multiplication sign may stand for an `x` (yes) as well as
+    /// for a cross (no), so it is reported as not understood.
+    public static func coche<S: StringProtocol>(_ texte: S) -> Bool? {
+        var oui = false, non = false
+        for s in texte.unicodeScalars {
+            if cochesOui.contains(s) { oui = true } else if cochesNon.contains(s) { non = true }
+            else if s == "\u{FE0E}" || s == "\u{FE0F}" || s.properties.isWhitespace { continue }
+            else { return nil }
+        }
+        return oui == non ? nil : oui
     }
 
     /// The reading of a normalised boolean key; nil for any other text.

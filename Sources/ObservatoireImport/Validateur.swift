@@ -384,7 +384,7 @@ public final class Validateur: Sendable {
                 return nil
             case .invalide:
                 throw rejet(colonne, .booleenInvalide,
-                            "« \(Masque.extrait(brut(colonne))) » n'est pas une réponse oui/non lisible pour « \(colonne.nom) ». Valeurs acceptées : oui/non, o/n, 1/0, vrai/faux, true/false, x/vide.")
+                            "« \(Masque.extrait(brut(colonne))) » n'est pas une réponse oui/non lisible pour « \(colonne.nom) ». Valeurs acceptées : oui/non, o/n, 1/0, vrai/faux, true/false, x/vide, ✓/✗.")
             case .valeur(let b):
                 return b
             }
@@ -394,7 +394,9 @@ public final class Validateur: Sendable {
             let t = brut(colonne)
             // Most exports write the canonical value itself: no normalisation needed then.
             if let e = E(rawValue: t) { return e }
-            if Normalisation.cle(t).isEmpty {
+            // No letter, no digit: empty, unless it is a symbol (a check mark, a star), which
+            // someone typed and is reported as a value not understood below.
+            if Normalisation.cle(t).isEmpty && !Normalisation.symbolique(t) {
                 if v.table.colonnes[index(colonne)].valeurObligatoire && !v.nonCollectees.contains(colonne.nom) { throw manquante(colonne) }
                 return nil
             }
