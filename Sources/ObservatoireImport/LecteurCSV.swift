@@ -4,8 +4,10 @@ import ObservatoireCore
 
 /// A streaming CSV reader implementing the reading rules of `spec/format-export.md`.
 ///
-/// - Encoding: UTF-8 with or without BOM, or Windows-1252 (what French Excel writes). The
-///   file's encoding is decided by its first non-ASCII bytes; a later record that does not
+/// - Encoding: UTF-8 with or without BOM, Windows-1252 (what French Excel writes), Mac Roman
+///   (Excel for Mac) or ISO-8859-15 (LibreOffice's « Europe occidentale (ISO-8859-15/EURO) »).
+///   The file's encoding is decided by its first bytes (ISO-8859-15, see
+///   ``semblableISO885915(_:)``) or its first non-ASCII record; a later record that does not
 ///   fit it (mixed encodings) is flagged, not guessed.
 /// - Separator `;`, `,` or tab, detected from the header line.
 /// - Quoted fields with separators, doubled quotes and line breaks; CRLF, LF or CR line ends.
@@ -27,6 +29,9 @@ public final class LecteurCSV: SourceTabulaire {
         case windows1252 = "Windows-1252"
         /// What Excel for Mac writes as « CSV » or « CSV (Macintosh) ».
         case macRoman = "Mac Roman (Excel pour Mac)"
+        /// What LibreOffice offers as « Europe occidentale (ISO-8859-15/EURO) »: Windows-1252
+        /// but for œ Œ € Š š Ž ž Ÿ, at other bytes.
+        case iso885915 = "ISO-8859-15 (Europe occidentale)"
     }
 
     public private(set) var entete: [String] = []
@@ -59,6 +64,9 @@ public final class LecteurCSV: SourceTabulaire {
     /// File offsets of opening quotes to read as ordinary characters (see `relire`).
     private var guillemetsLitteraux: Set<Int> = []
     private var bomUTF8 = false
+    /// A byte 0x80–0x9F was met in a record read as Windows-1252 (punctuation there, control
+    /// characters in ISO-8859-15): the file is then not ISO-8859-15.
+    private var vuOctetC1 = false
 
     // Record being built: the bytes of its fields end to end, and where each field ends.
     private var octets: [UInt8] = []
@@ -187,6 +195,12 @@ public final class LecteurCSV: SourceTabulaire {
             bomUTF8 = true
             encodage = .utf8
             position = 3
+        }
+        if !bomUTF8 && LecteurCSV.semblableISO885915(tampon[0..<fin]) == .iso885915 {
+            // Decided on the first buffer (the whole file, for a tracker): the header may hold
+            // no œ while the data do (« Cœur d'Ostrevent »), and the summary names the encoding
+            // from the first records.
+            encodage = .iso885915
         }
         separateur = detecterSeparateur()
         // Header: among the first records, the one that names the most known columns (title
@@ -476,12 +490,23 @@ public final class LecteurCSV: SourceTabulaire {
         let valideUTF8 = LecteurCSV.estUTF8Valide(octets)
         switch encodage {
         case .indetermine:
-            encodage = valideUTF8 ? .utf8 : (LecteurCSV.semblableMacRoman(octets) ? .macRoman : .windows1252)
+            if valideUTF8 { encodage = .utf8 }
+            else if LecteurCSV.semblableMacRoman(octets) { encodage = .macRoman }
+            else { encodage = LecteurCSV.semblableISO885915(octets) == .iso885915 ? .iso885915 : .windows1252 }
         case .utf8:
             if !valideUTF8 && anomalie == nil {
                 anomalie = .encodage("des caractères ne sont pas en UTF-8 alors que le début du fichier l'est (encodages mélangés)")
             }
-        case .windows1252, .macRoman:
+        case .windows1252 where !vuOctetC1 && !valideUTF8:
+            // Beyond the first buffer of a large file: the first œ between letters, in a file
+            // with no byte 0x80–0x9F so far, makes it ISO-8859-15 from there on (the records
+            // before it read the same in both, but for a lone ½ ¼ ¾ ¤ ¦ ¨ ´ ¸).
+            switch LecteurCSV.semblableISO885915(octets) {
+            case .iso885915: encodage = .iso885915
+            case .windows1252: vuOctetC1 = true
+            case .indecis: break
+            }
+        case .windows1252, .macRoman, .iso885915:
             if valideUTF8 && anomalie == nil {
                 anomalie = .encodage("des caractères sont en UTF-8 alors que le début du fichier est en \(encodage.rawValue) (encodages mélangés)")
             }
@@ -491,6 +516,14 @@ public final class LecteurCSV: SourceTabulaire {
             let tranche = octets[debut..<f]
             if encodage == .macRoman {
                 champs.append(LecteurCSV.decoderMacRoman(tranche))
+            } else if encodage == .iso885915 {
+                guard let t = LecteurCSV.decoderISO885915(tranche) else {
+                    if anomalie == nil { anomalie = .encodage("un octet ne correspond à aucun caractère ISO-8859-15 (encodages mélangés ?)") }
+                    champs.append(String(decoding: tranche, as: UTF8.self))
+                    debut = f
+                    continue
+                }
+                champs.append(t)
             } else if encodage == .windows1252 {
                 guard let t = LecteurCSV.decoderWindows1252(tranche) else {
                     if anomalie == nil { anomalie = .encodage("un octet ne correspond à aucun caractère Windows-1252") }
@@ -563,6 +596,66 @@ public final class LecteurCSV: SourceTabulaire {
             courant = suivant
         }
         return mac > windows
+    }
+
+    /// What the bytes of a text that is not UTF-8 say about ISO-8859-15 against Windows-1252.
+    enum IndiceISO: Equatable { case iso885915, windows1252, indecis }
+
+    /// Whether single-byte text reads as ISO-8859-15 rather than Windows-1252. The two differ on
+    /// eight bytes, letters in ISO-8859-15 (œ 0xBD, Œ 0xBC, € 0xA4, Š 0xA6, š 0xA8, Ž 0xB4,
+    /// ž 0xB8, Ÿ 0xBE) and signs in Windows-1252 (½ ¼ ¤ ¦ ¨ ´ ¸ ¾), and on 0x80–0x9F, punctuation
+    /// and letters in Windows-1252 (’ œ …) but control characters in ISO-8859-15:
+    /// - any byte 0x80–0x9F: Windows-1252 (or Mac Roman), never ISO-8859-15;
+    /// - œ/Œ before an ASCII letter, after an ASCII letter or at a word's start (« cœur »,
+    ///   « sœur », « Œuvre »), or š ž € Š Ÿ between two ASCII letters: ISO-8859-15, as ½ in the
+    ///   middle of a word means nothing in Windows-1252. Only ASCII neighbours count, so that
+    ///   UTF-8 (where these bytes follow a lead byte ≥ 0xC2) never matches.
+    ///   0xB4 is left out: it is also the acute accent some type for an apostrophe
+    ///   (« l´aidant » in Windows-1252).
+    static func semblableISO885915<C: Collection>(_ octets: C) -> IndiceISO where C.Element == UInt8 {
+        func lettre(_ b: UInt8?) -> Bool { b.map { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A } ?? false }
+        func debutDeMot(_ b: UInt8?) -> Bool { b.map { $0 == 0x20 || $0 == 0x27 || $0 == 0x22 || $0 == 0x3B || $0 == 0x2C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x28 || $0 == 0x2D } ?? true }
+        var iso = false
+        var precedent: UInt8?
+        var it = octets.makeIterator()
+        var courant = it.next()
+        while let b = courant {
+            let suivant = it.next()
+            switch b {
+            case 0x80...0x9F: return .windows1252
+            case 0xBC, 0xBD:
+                if lettre(suivant) && (lettre(precedent) || debutDeMot(precedent)) { iso = true }
+            case 0xA4, 0xA6, 0xA8, 0xB8, 0xBE:
+                if lettre(precedent) && lettre(suivant) { iso = true }
+            default: break
+            }
+            precedent = b
+            courant = suivant
+        }
+        return iso ? .iso885915 : .indecis
+    }
+
+    /// ISO-8859-15: ISO-8859-1 but for eight bytes; nil for a byte 0x80–0x9F (control
+    /// characters, never in text: the file mixes encodings). By hand rather than through
+    /// Foundation: Foundation names no such encoding (it takes a CoreFoundation constant), and
+    /// decoding a field through `Data` would cost an allocation per field.
+    static func decoderISO885915<C: Collection>(_ octets: C) -> String? where C.Element == UInt8 {
+        var scalaires = String.UnicodeScalarView()
+        for b in octets {
+            switch b {
+            case 0x80...0x9F: return nil
+            case 0xA4: scalaires.append("\u{20AC}")  // €
+            case 0xA6: scalaires.append("\u{0160}")  // Š
+            case 0xA8: scalaires.append("\u{0161}")  // š
+            case 0xB4: scalaires.append("\u{017D}")  // Ž
+            case 0xB8: scalaires.append("\u{017E}")  // ž
+            case 0xBC: scalaires.append("\u{0152}")  // Œ
+            case 0xBD: scalaires.append("\u{0153}")  // œ
+            case 0xBE: scalaires.append("\u{0178}")  // Ÿ
+            default: scalaires.append(Unicode.Scalar(b))
+            }
+        }
+        return String(scalaires)
     }
 
     /// Mac Roman, 0x80–0xFF (every byte is a character): the table of Apple's `ROMAN.TXT`.

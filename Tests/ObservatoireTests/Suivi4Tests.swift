@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(CoreFoundation)
+import CoreFoundation
+#endif
 import GRDB
 import XCTest
 @testable import ObservatoireCore
@@ -114,5 +117,81 @@ final class Suivi4Tests: XCTestCase {
         XCTAssertEqual(s.exemples.first?.regle, .valeurInconnue)
         XCTAssertEqual(try t.compter("SELECT orientation_rapt FROM sollicitations WHERE id_sollicitation = 'S3'"), 1)
         XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE id_sollicitation = 'S2' AND canal IS NULL"), 1)
+    }
+}
+
+// MARK: - F7: ISO-8859-15
+
+extension Suivi4Tests {
+    /// A text in ISO-8859-15 (a character it lacks, such as the title's dash, becomes « - »).
+    static func iso885915(_ texte: String) -> Data {
+        let propres: [Unicode.Scalar: UInt8] = ["€": 0xA4, "Š": 0xA6, "š": 0xA8, "Ž": 0xB4, "ž": 0xB8, "Œ": 0xBC, "œ": 0xBD, "Ÿ": 0xBE]
+        let remplaces: Set<UInt32> = [0xA4, 0xA6, 0xA8, 0xB4, 0xB8, 0xBC, 0xBD, 0xBE]
+        return Data(texte.unicodeScalars.map { s -> UInt8 in
+            if let b = propres[s] { return b }
+            if s.value < 0x80 || (s.value >= 0xA0 && s.value <= 0xFF && !remplaces.contains(s.value)) { return UInt8(s.value) }
+            return UInt8(ascii: "-")
+        })
+    }
+
+    func testLesOctetsDunCSVISO885915SontReconnus() throws {
+        XCTAssertEqual(LecteurCSV.semblableISO885915(Suivi4Tests.iso885915("Code;Structure;Membre cœur")), .iso885915)
+        XCTAssertEqual(LecteurCSV.semblableISO885915(Suivi4Tests.iso885915("Œuvre;manœuvre")), .iso885915)
+        XCTAssertEqual(LecteurCSV.semblableISO885915(Suivi4Tests.iso885915("Cœur d'Ostrevent")), .iso885915)
+        // Windows-1252: œ and ’ are 0x9C and 0x92, which ISO-8859-15 never holds.
+        XCTAssertEqual(LecteurCSV.semblableISO885915(Array("Membre cœur;Côte d’Opale".data(using: .windowsCP1252)!)), .windows1252)
+        // A half or an acute accent typed for an apostrophe: not ISO-8859-15.
+        XCTAssertEqual(LecteurCSV.semblableISO885915(Array("1½ jour;½ journée;l´aidant;Réf.".data(using: .windowsCP1252)!)), .indecis)
+        XCTAssertEqual(LecteurCSV.semblableISO885915(Array("Réf. personne;Âge".data(using: .isoLatin1)!)), .indecis)
+        XCTAssertFalse(LecteurCSV.semblableMacRoman(Suivi4Tests.iso885915("Réf. personne;Décision 1;Membre cœur")))
+        // The hand table against Foundation's own ISO-8859-15 (CoreFoundation's constant).
+        let foundation = String.Encoding(rawValue: CFStringConvertEncodingToNSStringEncoding(CFStringEncoding(0x020F)))
+        for b in [UInt8](0x20...0x7E) + [UInt8](0xA0...0xFF) {
+            XCTAssertEqual(LecteurCSV.decoderISO885915([b]), String(data: Data([b]), encoding: foundation), "0x\(String(b, radix: 16))")
+        }
+        XCTAssertNil(LecteurCSV.decoderISO885915([0x63, 0x9C, 0x75]), "0x80–0x9F : pas de l'ISO-8859-15")
+    }
+
+    /// Review 4 (F7): the example tracker saved by LibreOffice in ISO-8859-15 stored its calls
+    /// under « C½ur d'Ostrevent », and its partners file was refused for lacking « Membre cœur »
+    /// (« la plus proche : Membre c½ur »). Both are now read as ISO-8859-15, and the summary says
+    /// so.
+    func testUnCSVEnISO885915EstLuCommeTel() throws {
+        let t = try espace()
+        let fichier = try jumeau(t, ["A-001": [12: "Cœur d'Ostrevent"], "A-004": [12: "Cœur d'Ostrevent"]], encodage: Suivi4Tests.iso885915)
+        let source = try String(contentsOf: Suivi4Tests.partenaires, encoding: .windowsCP1252)
+        let partenaires = try t.ecrire("partenaires-c360.csv", octets: Array(Suivi4Tests.iso885915(source)))
+        let b = try importer(t, [fichier, partenaires])
+        let s = try entree(b, .sollicitations), a = try entree(b, .acteurs)
+        XCTAssertTrue(s.format.contains("ISO-8859-15"), s.format)
+        XCTAssertTrue(a.format.contains("ISO-8859-15"), a.format)
+        XCTAssertNil(a.erreur, "\(a.erreur.map { "\($0)" } ?? "")")
+        XCTAssertEqual([a.lues, a.importees], [4, 4])
+        XCTAssertEqual([s.lues, s.importees, s.rejetees], [14, 12, 2], "les mêmes lignes que le CSV d'origine")
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE territoire = 'Cœur d''Ostrevent'"), 2)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE territoire LIKE '%½%'"), 0)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE territoire = 'Montreuillois'"), 2, "les accents hors œ inchangés")
+    }
+
+    /// A large file whose first œ comes after the first buffer: read as Windows-1252 until then,
+    /// as ISO-8859-15 from that record on; a Windows-1252 file (a ’ at 0x92 earlier) stays so.
+    func testUnCoeurLoinDansLeFichierBasculeEnISO885915() throws {
+        let t = try EspaceDeTest()
+        var iso: [UInt8] = Array("id_sollicitation;territoire\n".utf8)
+        for i in 0..<40 { iso += Array("S\(i);Arras ".utf8) + [0xE9] + Array("t\n".utf8) }
+        iso += Array("S40;C".utf8) + [0xBD] + Array("ur d'Ostrevent\n".utf8)
+        let lecteur = try LecteurCSV(url: try t.ecrire("iso.csv", octets: iso), tailleTampon: 64)
+        var valeurs: [String] = []
+        while let r = try lecteur.suivant() { valeurs.append(r.champs[1]); XCTAssertNil(r.anomalie) }
+        XCTAssertEqual(valeurs.first, "Arras ét")
+        XCTAssertEqual(valeurs.last, "Cœur d'Ostrevent")
+
+        var cp1252 = iso
+        cp1252.insert(0x92, at: 40)  // a ’ in the first rows
+        let lecteur1252 = try LecteurCSV(url: try t.ecrire("cp1252.csv", octets: cp1252), tailleTampon: 64)
+        var dernier: String?
+        while let r = try lecteur1252.suivant() { dernier = r.champs[1] }
+        XCTAssertEqual(dernier, "C½ur d'Ostrevent", "un fichier Windows-1252 le reste")
+        XCTAssertEqual(lecteur1252.encodage, .windows1252)
     }
 }
