@@ -194,6 +194,67 @@ public struct RegleColonne: Sendable {
     public init() {}
 }
 
+extension RegleColonne {
+    /// What trackers put between several values of one cell besides a profile's `separateur`:
+    /// a line break (Alt+Entrée), a comma, « + », « ; », « / », « | ».
+    static let separateursUsuels: [Character] = ["\n", "\r", ",", "+", ";", "/", "|"]
+
+    /// The translation of one value (`valeurs`, then `plages`), nil when the rule knows none:
+    /// the reading a compiled rule makes of each element.
+    func traduire(_ texte: String) -> String? {
+        let cle = Normalisation.cle(texte)
+        for (m, v) in valeurs where m.correspond(cle) { return v }
+        if !plages.isEmpty, let x = Plage.nombre(texte) {
+            for p in plages where p.contient(x) { return p.valeur }
+        }
+        return nil
+    }
+
+    /// How a cell holding several values splits, for a rule that translates them: on the rule's
+    /// `separateur` first (its reading today); then each element the rule does not translate is
+    /// split again on ``separateursUsuels`` when every piece of it then translates (« Logement,
+    /// Emploi » under `separateur: "/"`). A value the rule translates whole is never split (a
+    /// key « Aide, conseil » stays one value).
+    ///
+    /// - Returns: the elements, the separators met that are not the rule's own (in the order
+    ///   met), and the elements still untranslated.
+    func decoupage(_ texte: String) -> (elements: [String], autresSeparateurs: [String], nonTraduits: [String]) {
+        let premiers: [String]
+        if let separateur, !separateur.isEmpty {
+            premiers = texte.components(separatedBy: separateur).map { Normalisation.rogner($0) }.filter { !$0.isEmpty }
+        } else {
+            premiers = [Normalisation.rogner(texte)].filter { !$0.isEmpty }
+        }
+        var elements: [String] = [], autres: [String] = [], nonTraduits: [String] = []
+        for e in premiers {
+            if traduire(e) != nil { elements.append(e); continue }
+            let morceaux = e.split(whereSeparator: { RegleColonne.separateursUsuels.contains($0) })
+                .map { Normalisation.rogner(String($0)) }.filter { !$0.isEmpty }
+            if morceaux.count > 1 && morceaux.allSatisfy({ traduire($0) != nil }) {
+                elements += morceaux
+                for c in e where RegleColonne.separateursUsuels.contains(c) {
+                    let nom = c == "\n" || c == "\r" ? "retour à la ligne" : String(c)
+                    if !autres.contains(nom) { autres.append(nom) }
+                }
+            } else {
+                elements.append(e)
+                // The pieces the rule does not know, when the element splits; the element
+                // itself otherwise.
+                let inconnus = morceaux.count > 1 ? morceaux.filter { traduire($0) == nil } : [e]
+                nonTraduits += inconnus
+            }
+        }
+        return (elements, autres, nonTraduits)
+    }
+
+    /// The rule, or one of its `cas`, written at YAML line `ligne`.
+    func regle(aLaLigne ligne: Int) -> RegleColonne? {
+        if ligneYAML == ligne { return self }
+        for c in cas { if let r = c.regle.regle(aLaLigne: ligne) { return r } }
+        return nil
+    }
+}
+
 /// A value pattern: exact after normalisation, or a shell-style pattern (`total*`, `?-*`)
 /// matched on the normalised text.
 public struct Motif: Sendable, CustomStringConvertible {
