@@ -185,7 +185,7 @@ public final class LecteurCSV: SourceTabulaire {
                                    conseil: "Renommez-le avec l'extension .xlsx, ou enregistrez-le au format CSV.")
         }
         if debut.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
-            throw FichierIllisible.xls(nom, extensionTrompeuse: true)
+            throw FichierIllisible.conteneurOLE(nom, fd: fd, extensionTrompeuse: true)
         }
         if debut.starts(with: [0xFF, 0xFE]) || debut.starts(with: [0xFE, 0xFF]) {
             throw FichierIllisible(fichier: nom, raison: "le fichier est encodé en UTF-16 (« Texte Unicode »)",

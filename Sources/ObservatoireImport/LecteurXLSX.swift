@@ -80,7 +80,7 @@ public final class LecteurXLSX: SourceTabulaire {
         tailleTotale = taille
         empreinteFichier = empreinte
         if signature.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
-            throw FichierIllisible.xls(nom, extensionTrompeuse: true)
+            throw FichierIllisible.conteneurOLE(nom, fd: fichier.fd, extensionTrompeuse: true)
         }
         guard signature.starts(with: [0x50, 0x4B]) else { throw illisible("ce n'est pas un classeur .xlsx valide (ce n'est pas une archive ZIP)") }
         let archive: Archive
@@ -155,7 +155,7 @@ public final class LecteurXLSX: SourceTabulaire {
         var signature = [UInt8](repeating: 0, count: 8)
         let n = signature.withUnsafeMutableBytes { pread(fichier.fd, $0.baseAddress, 8, 0) }
         signature = Array(signature.prefix(max(0, n)))
-        if signature.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) { throw FichierIllisible.xls(nom, extensionTrompeuse: true) }
+        if signature.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) { throw FichierIllisible.conteneurOLE(nom, fd: fichier.fd, extensionTrompeuse: true) }
         guard signature.starts(with: [0x50, 0x4B]), let archive = try? Archive(url: URL(fileURLWithPath: fichier.cheminDuDescripteur), accessMode: .read) else {
             throw FichierIllisible(fichier: nom, raison: "ce n'est pas un classeur .xlsx valide", conseil: FichierIllisible.reenregistrer)
         }

@@ -196,6 +196,62 @@ public struct FichierIllisible: Error, CustomStringConvertible, Sendable {
                          conseil: reenregistrer)
     }
 
+    /// A workbook protected by a password to open: Excel (and LibreOffice) write it as an OLE
+    /// container, the magic bytes of an `.xls`, whose streams hold the encrypted `.xlsx`.
+    public static func chiffre(_ fichier: String) -> FichierIllisible {
+        FichierIllisible(fichier: fichier,
+                         raison: "c'est un classeur protégé par un mot de passe à l'ouverture : son contenu est chiffré et c360 ne peut pas le lire",
+                         conseil: "Enregistrez-en une copie sans mot de passe, rangée dans un dossier protégé (ses données sont personnelles), et importez cette copie : dans Excel, Fichier > Informations > Protéger le classeur > Chiffrer avec mot de passe, effacez le mot de passe, validez puis enregistrez ; dans LibreOffice, Fichier > Enregistrer sous, décochez « Enregistrer avec mot de passe ». Réenregistrer au format .xlsx ne suffit pas : le mot de passe reste.")
+    }
+
+    /// An OLE (Compound File) container, magic `D0 CF 11 E0`: a password-protected workbook
+    /// (``chiffre(_:)``) or an old `.xls` (``xls(_:extensionTrompeuse:)``).
+    static func conteneurOLE(_ fichier: String, fd: Int32, extensionTrompeuse: Bool) -> FichierIllisible {
+        FichierIllisible.estClasseurChiffre(fd: fd) ? chiffre(fichier) : xls(fichier, extensionTrompeuse: extensionTrompeuse)
+    }
+
+    /// Whether an OLE container holds the `EncryptedPackage` (or `EncryptionInfo`) stream of a
+    /// workbook encrypted with a password. Its directory names streams in UTF-16LE; only two
+    /// bounded windows are read: the first 64 KiB (where small files keep their directory), and
+    /// 64 KiB from the first directory sector the header names (offset 0x30; sector size
+    /// 2^(offset 0x1E)), where a large file may keep it. Written by hand: no library reads this
+    /// container, and a name search is all the question needs.
+    static func estClasseurChiffre(fd: Int32) -> Bool {
+        let fenetre = 1 << 16
+        func lire(_ offset: Int, _ taille: Int) -> [UInt8] {
+            var octets = [UInt8](repeating: 0, count: taille)
+            var n = 0
+            while n < taille {
+                let lus = octets.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + n, taille - n, off_t(offset + n)) }
+                if lus < 0 && errno == EINTR { continue }
+                if lus <= 0 { break }
+                n += lus
+            }
+            return Array(octets.prefix(n))
+        }
+        let noms = ["EncryptedPackage", "EncryptionInfo"].map { Array($0.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }) }
+        func contientUnNom(_ octets: [UInt8]) -> Bool {
+            noms.contains { nom in
+                guard octets.count >= nom.count else { return false }
+                var i = 0
+                while i + nom.count <= octets.count {
+                    if octets[i] == nom[0] && octets[i..<(i + nom.count)].elementsEqual(nom) { return true }
+                    i += 1
+                }
+                return false
+            }
+        }
+        let debut = lire(0, fenetre)
+        if contientUnNom(debut) { return true }
+        guard debut.count >= 0x34 else { return false }
+        let decalage = Int(debut[0x1E]) | Int(debut[0x1F]) << 8
+        guard decalage == 9 || decalage == 12 else { return false }
+        let secteur = Int(debut[0x30]) | Int(debut[0x31]) << 8 | Int(debut[0x32]) << 16 | Int(debut[0x33]) << 24
+        // 0xFFFFFFFx are markers, not sectors.
+        guard secteur < 0xFFFF_FFF0 else { return false }
+        return contientUnNom(lire((secteur + 1) << decalage, fenetre))
+    }
+
     public var erreur: ErreurObservatoire {
         ErreurObservatoire(.donneesIllisibles, "Fichier illisible « \(TexteSur.surUneLigne(fichier)) » : \(raison).", conseil: conseil)
     }

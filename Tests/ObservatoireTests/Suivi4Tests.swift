@@ -253,3 +253,49 @@ extension Suivi4Tests {
         XCTAssertFalse(inconnue.contains("Fo••"), "pas la cellule entière : \(inconnue)")
     }
 }
+
+// MARK: - F6: password-protected workbooks
+
+extension Suivi4Tests {
+    /// An OLE container (the magic of an `.xls`) whose directory, at sector `secteurRepertoire`
+    /// (512-byte sectors), names `flux` in UTF-16LE, as Excel writes them.
+    static func conteneurOLE(flux: [String], secteurRepertoire: Int) -> [UInt8] {
+        var octets = [UInt8](repeating: 0, count: (secteurRepertoire + 2) * 512)
+        octets.replaceSubrange(0..<8, with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
+        octets[0x1A] = 0x3E; octets[0x1C] = 0xFE; octets[0x1D] = 0xFF; octets[0x1E] = 9; octets[0x20] = 6
+        for k in 0..<4 { octets[0x30 + k] = UInt8((secteurRepertoire >> (8 * k)) & 0xFF) }
+        var position = (secteurRepertoire + 1) * 512
+        for nom in ["Root Entry"] + flux {
+            let utf16 = Array(nom.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+            octets.replaceSubrange(position..<(position + utf16.count), with: utf16)
+            position += 128
+        }
+        return octets
+    }
+
+    /// Review 4 (F6): a workbook protected by a password to open was called « un classeur
+    /// Excel 97-2003 (.xls) », with advice that cannot work (re-saving as .xlsx keeps the
+    /// password). It now says it is password-protected and how to save a copy without it; a
+    /// real `.xls` keeps its message. The directory is found at the start of the file or where
+    /// the header says (a large file).
+    func testUnClasseurProtegeParMotDePasseEstNommeTel() throws {
+        let t = try EspaceDeTest()
+        let chiffre = try t.ecrire("suivi-appels-motdepasse.xlsx", octets: Suivi4Tests.conteneurOLE(
+            flux: ["\u{6}DataSpaces", "EncryptionInfo", "EncryptedPackage"], secteurRepertoire: 1))
+        let loin = try t.ecrire("suivi-loin.xlsx", octets: Suivi4Tests.conteneurOLE(flux: ["EncryptedPackage"], secteurRepertoire: 300))
+        let csv = try t.ecrire("suivi-motdepasse.csv", octets: Suivi4Tests.conteneurOLE(flux: ["EncryptedPackage"], secteurRepertoire: 1))
+        let xls = try t.ecrire("ancien.xlsx", octets: Suivi4Tests.conteneurOLE(flux: ["Workbook", "\u{5}SummaryInformation"], secteurRepertoire: 1))
+        for url in [chiffre, loin, csv] {
+            let b = try t.importer([url])
+            let e = try XCTUnwrap(b.fichiers.first?.erreur, url.lastPathComponent)
+            XCTAssertTrue(e.raison.contains("protégé par un mot de passe à l'ouverture"), e.raison)
+            XCTAssertFalse(e.raison.contains("97-2003"), e.raison)
+            XCTAssertTrue(e.conseil.contains("Fichier > Informations > Protéger le classeur > Chiffrer avec mot de passe")
+                          && e.conseil.contains("effacez le mot de passe"), e.conseil)
+            XCTAssertEqual(b.code, .donneesIllisibles)
+        }
+        let e = try XCTUnwrap(try t.importer([xls]).fichiers.first?.erreur)
+        XCTAssertTrue(e.raison.contains("Excel 97-2003 (.xls)"), e.raison)
+        XCTAssertFalse(e.raison.contains("mot de passe"), e.raison)
+    }
+}
