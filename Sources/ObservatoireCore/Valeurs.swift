@@ -175,6 +175,36 @@ public enum Valeurs {
         return .valeur(v)
     }
 
+    /// A full-time equivalent: a decimal (``decimal(_:)``), or a percentage as a spreadsheet
+    /// writes a cell formatted « % » to CSV (`50%`, `80 %`, `100 %`), read as its hundredth
+    /// (0,5 ; 0,8 ; 1).
+    public static func etp(_ brut: String) -> Lecture<Double> {
+        let lecture = decimal(brut)
+        guard case .invalide = lecture else { return lecture }
+        var t = Normalisation.rogner(brut)
+        guard t.hasSuffix("%") else { return .invalide }
+        t.removeLast()
+        // The space before « % » may be a non-breaking one (French typography).
+        t = Normalisation.rogner(t)
+        guard !t.isEmpty, case .valeur(let x) = decimal(t) else { return .invalide }
+        return .valeur(x / 100)
+    }
+
+    /// Whether a date cell holds a month and a year but no day (`février 2025`, `févr. 2025`,
+    /// `02/2025`): what to tell is that the day is missing.
+    public static func moisSansJour(_ brut: String) -> Bool {
+        let texte = Normalisation.rogner(brut)
+        guard texte.utf8.count <= 64 else { return false }
+        let separateurs: Set<Character> = [" ", "\u{A0}", "\u{202F}", "\t", "-", "/", "."]
+        let morceaux = texte.split(whereSeparator: { separateurs.contains($0) })
+        guard morceaux.count == 2, morceaux[1].count == 4, morceaux[1].allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+        let mois = morceaux[0]
+        if mois.allSatisfy({ $0.isASCII && $0.isNumber }) { return Int(mois).map { (1...12).contains($0) && mois.count <= 2 } ?? false }
+        guard mois.allSatisfy(\.isLetter) else { return false }
+        let cle = Normalisation.cle(mois)
+        return cle.count >= 3 && moisEnLettres.filter { $0.hasPrefix(cle) }.count == 1
+    }
+
     /// Whole numbers; `2.0` or `2,0` (as a spreadsheet may write them) are read as 2.
     public static func entier(_ brut: String) -> Lecture<Int> {
         // Fast path: only ASCII digits.

@@ -355,7 +355,9 @@ public final class Validateur: Sendable {
                 return nil
             case .invalide:
                 var message = "« \(Masque.extrait(brut(colonne))) » n'est pas une date valide pour « \(colonne.nom) ». Formats acceptés : AAAA-MM-JJ, JJ/MM/AAAA ou JJ/MM/AA (jour avant mois), ou le mois en lettres avec l'année sur quatre chiffres (3 févr. 2025), avec un jour qui existe."
-                if Validateur.moisAvantJour(brut(colonne)) {
+                if Valeurs.moisSansJour(brut(colonne)) {
+                    message += " Il manque le jour : écrivez la date complète, jour, mois et année (par exemple 03/02/2025 ou 3 février 2025)."
+                } else if Validateur.moisAvantJour(brut(colonne)) {
                     message += " Cette date ne se lit que le mois en premier (MM/JJ/AAAA, un tableur réglé en anglais) : si toute la colonne est ainsi, ajoutez « format_date: MM/JJ/AAAA » à cette colonne dans le profil, ou enregistrez le classeur avec la langue Français ; les dates de cette colonne dont le jour est au plus 12 ont alors été lues à l'envers."
                 } else if Validateur.numeroDeSerie(brut(colonne)) {
                     message += " Un nombre de cinq chiffres est une date Excel enregistrée sans son format : donnez à la colonne le format Date dans le tableur avant d'enregistrer le CSV."
@@ -412,10 +414,11 @@ public final class Validateur: Sendable {
         }
 
         func decimal(_ colonne: Col) throws -> Double {
-            switch Valeurs.decimal(brut(colonne)) {
+            // Only ETP columns are decimal: a percentage (50 %) is read too.
+            switch Valeurs.etp(brut(colonne)) {
             case .vide: throw manquante(colonne)
             case .invalide:
-                throw rejet(colonne, .nombreInvalide, "« \(Masque.extrait(brut(colonne))) » n'est pas un nombre lisible pour « \(colonne.nom) » (exemples : 0,5 ou 0.5).")
+                throw rejet(colonne, .nombreInvalide, "« \(Masque.extrait(brut(colonne))) » n'est pas un nombre lisible pour « \(colonne.nom) » : écrivez un nombre, par exemple 1 pour un temps plein et 0,5 pour un mi-temps (0.5 et 50 % sont lus aussi).")
             case .valeur(let x): return x
             }
         }

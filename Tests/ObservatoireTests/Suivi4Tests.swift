@@ -299,3 +299,34 @@ extension Suivi4Tests {
         XCTAssertFalse(e.raison.contains("mot de passe"), e.raison)
     }
 }
+
+// MARK: - L7, L3: a month without its day, an ETP in percent
+
+extension Suivi4Tests {
+    func testUnMoisSansJourLeDitEtUnETPEnPourcentEstLu() throws {
+        for s in ["février 2025", "févr. 2025", "FEVRIER 2025", "02/2025", "2-2025", "sept 2025"] { XCTAssertTrue(Valeurs.moisSansJour(s), s) }
+        for s in ["3 février 2025", "jui 2025", "13/2025", "2025", "février", "Arras 2025"] { XCTAssertFalse(Valeurs.moisSansJour(s), s) }
+        func etp(_ s: String) -> Double? { if case .valeur(let x) = Valeurs.etp(s) { return x } else { return nil } }
+        XCTAssertEqual(etp("50%"), 0.5)
+        XCTAssertEqual(etp("80 %"), 0.8)
+        XCTAssertEqual(etp("80\u{202F}%"), 0.8)
+        XCTAssertEqual(etp("100 %"), 1)
+        XCTAssertEqual(etp("0,5"), 0.5)
+        XCTAssertNil(etp("%"))
+        XCTAssertNil(etp("mi-temps"))
+
+        let t = try EspaceDeTest(territoires: ["Arrageois"])
+        let s = try t.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, [CSV.sollicitation("S1", date: "février 2025")]))
+        let e = try t.ecrire("equipe.csv", CSV.fichier("poste_id;fonction;etp;recherche_solutions;date_debut;date_fin", [
+            "P1;coordinateur;100%;oui;2024-01-01;", "P2;conseiller_parcours;50 %;oui;2024-01-01;", "P3;autre;mi-temps;non;2024-01-01;",
+        ]))
+        let b = try t.importer([s, e])
+        let date = try XCTUnwrap(b.fichiers.first { $0.table == .sollicitations }?.exemples.first)
+        XCTAssertTrue(date.message.contains("Il manque le jour"), date.message)
+        let equipe = try XCTUnwrap(b.fichiers.first { $0.table == .equipe })
+        XCTAssertEqual([equipe.importees, equipe.rejetees], [2, 1])
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM equipe WHERE (poste_id = 'P1' AND etp = 1) OR (poste_id = 'P2' AND etp = 0.5)"), 2)
+        let texte = try XCTUnwrap(equipe.exemples.first).message
+        XCTAssertTrue(texte.contains("0,5 pour un mi-temps"), texte)
+    }
+}
