@@ -64,14 +64,11 @@ struct ContexteMessages: Sendable {
         let d = r.decoupage(brut)
         let ou = "ligne \(ligne)\(libelle.map { ", colonne \($0)" } ?? "")"
         let dansLaColonne = libelle.map { " de la colonne \($0)" } ?? ""
-        if !d.autresSeparateurs.isEmpty && d.nonTraduits.isEmpty {
+        // With a `separateur`, such a cell is read (split on the usual separators too): only a
+        // rule that separates nothing gets here.
+        if !d.autresSeparateurs.isEmpty && d.nonTraduits.isEmpty && r.separateur == nil {
             let separes = d.autresSeparateurs.map { $0 == "retour à la ligne" ? "des retours à la ligne" : "« \($0) »" }.joined(separator: " et ")
-            let regleSeparateur: String
-            if let s = r.separateur {
-                regleSeparateur = "ne les sépare qu'au « \(s) » (« separateur » de « \(colonne) ») : écrivez-les séparées par « \(s) » dans le tableur (\(ou)), ou changez « separateur » dans le profil si tout le tableur les sépare ainsi"
-            } else {
-                regleSeparateur = "ne sépare pas les valeurs de « \(colonne) » : ajoutez à sa règle un « separateur » (par exemple separateur: \"/\") et écrivez-les séparées ainsi dans le tableur (\(ou))"
-            }
+            let regleSeparateur = "ne sépare pas les valeurs de « \(colonne) » : ajoutez à sa règle un « separateur » (par exemple separateur: \"/\") et écrivez-les séparées ainsi dans le tableur (\(ou))"
             return ("La cellule\(dansLaColonne) contient \(FormatFrancais.pluriel(d.elements.count, "valeur", "valeurs")) séparées par \(separes), toutes connues du profil ; mais \(ouProfil) \(regleSeparateur).", .tableur)
         }
         guard !d.nonTraduits.isEmpty, d.elements.count > 1 || d.nonTraduits.first != Normalisation.rogner(brut) else { return nil }

@@ -138,6 +138,9 @@ struct ProjectionProfil: Projection {
         var valeurs: [(motif: Motif, valeur: String)] = []
         var plages: [Plage] = []
         var separateur: String?
+        /// The profile's rule, whose translation and splitting of a cell this one applies
+        /// (``RegleColonne/traduire(_:)``, ``RegleColonne/decoupage(_:)``).
+        var regle = RegleColonne()
         var defaut: String?
         var cas: [(si: ConditionsCompilees, regle: RegleCompilee)] = []
         var formatDate: ProfilCorrespondance.FormatDate?
@@ -187,7 +190,9 @@ struct ProjectionProfil: Projection {
             guard var t = texte else { return (nil, o) }
             if traduit && !Normalisation.rogner(t).isEmpty {
                 if let separateur, !separateur.isEmpty {
-                    let elements = t.components(separatedBy: separateur).map { Normalisation.rogner($0) }.filter { !$0.isEmpty }
+                    // Split on the rule's separator, and on a comma, a line break, « + »… when
+                    // every piece then translates (« Logement, Emploi » under « / »).
+                    let elements = regle.decoupage(t).elements
                     var sortie: [String] = []
                     for e in elements {
                         if let x = traduire(e) { sortie.append(x) } else { sortie.append(e); o.nonTraduite = true }
@@ -207,14 +212,7 @@ struct ProjectionProfil: Projection {
             return (t, o)
         }
 
-        private func traduire(_ texte: String) -> String? {
-            let cle = Normalisation.cle(texte)
-            for (m, v) in valeurs where m.correspond(cle) { return v }
-            if !plages.isEmpty, let x = Plage.nombre(texte) {
-                for p in plages where p.contient(x) { return p.valeur }
-            }
-            return nil
-        }
+        private func traduire(_ texte: String) -> String? { regle.traduire(texte) }
     }
 
     /// How one canonical column is fed.
@@ -282,6 +280,7 @@ struct ProjectionProfil: Projection {
             c.valeurs = r.valeurs
             c.plages = r.plages
             c.separateur = r.separateur
+            c.regle = r
             c.defaut = r.defaut
             c.formatDate = r.formatDate ?? source.formatDate
             c.ligneYAML = r.ligneYAML

@@ -226,26 +226,20 @@ extension Suivi4Tests {
     }
 
     /// Review 4 (F9): « Logement, Emploi », « Scolarité⏎Loisirs » or « Répit + Transport » in
-    /// « Motif(s) » (the profile splits on « / ») was rejected with « ajoutez-la à la rubrique
-    /// valeurs » although every piece is there. The message now says the values are known but
-    /// separated otherwise, and what to write; a cell with one unknown piece names that piece
-    /// (masked), not the whole cell.
-    ///
-    /// Not done here: splitting such a cell when it is read (it belongs to the compiled rule of
-    /// `Projection.swift`, which another change is editing); ``RegleColonne/decoupage(_:)`` is
-    /// the reading to call there.
-    func testPlusieursMotifsSeparesAutrementDisentQuoiEcrire() throws {
+    /// « Motif(s) » (the profile splits on « / ») rejected the whole call and its orientations,
+    /// with « ajoutez-la à la rubrique valeurs » although every piece is there. Such a cell is
+    /// now read as its values (split on the usual separators when every piece translates); a
+    /// cell with one unknown piece is still rejected, naming that piece (masked), not the
+    /// whole cell.
+    func testPlusieursMotifsSeparesAutrementSontLus() throws {
         let t = try espace()
         let fichier = try jumeau(t, ["A-001": [8: "\"Scolarité\nLoisirs\""], "A-005": [8: "Répit + Transport"],
                                      "A-009": [8: "Logement, Emploi"], "A-014": [8: "Formation, Voisinage"]])
         let b = try importer(t, [fichier, Suivi4Tests.partenaires])
         XCTAssertEqual(try entree(b, .sollicitations).lues, 14, "le retour à la ligne entre guillemets reste dans sa ligne")
-        for (ligne, separateur) in [(5, "des retours à la ligne"), (9, "« + »"), (13, "« , »")] {
-            let m = try XCTUnwrap(try message(t, ligne: ligne, colonne: "problematiques"), "ligne \(ligne)")
-            XCTAssertTrue(m.contains("2 valeurs séparées par \(separateur), toutes connues du profil"), m)
-            XCTAssertTrue(m.contains("écrivez-les séparées par « / » dans le tableur (ligne \(ligne), colonne « Motif(s) »)"), m)
-            XCTAssertFalse(m.contains("ajoutez-la à la rubrique"), m)
-            XCTAssertFalse(m.contains("Lo••") || m.contains("Sc••") || m.contains("Ré••"), "aucune valeur citée : \(m)")
+        for (id, ligne) in [("A-001", 5), ("A-005", 9), ("A-009", 13)] {
+            XCTAssertNil(try message(t, ligne: ligne, colonne: "problematiques"), "ligne \(ligne)")
+            XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitation_problematiques WHERE id_sollicitation = '\(id)'"), 2, id)
         }
         let inconnue = try XCTUnwrap(try message(t, ligne: 19, colonne: "problematiques"))
         XCTAssertTrue(inconnue.contains("la valeur « Vo••••••• » n'a pas de traduction")
