@@ -269,6 +269,13 @@ public final class Importeur {
     /// refused request's, put in the place of the other request's).
     private var demandesEnConflit: Set<String> = []
 
+    /// With no list of territories in the configuration: the spelling kept for each territory
+    /// (by its key: case, accents and spaces aside), loaded from the base when first needed;
+    /// each raw spelling met and the one kept; the spellings folded, for the summary.
+    private var territoiresGardes: [String: String]?
+    private var graphiesTerritoires: [String: String] = [:]
+    private var territoiresFusionnes: [String: Set<String>] = [:]
+
     public init(espace: EspaceDeTravail, base: Base, journal: Logger = Journal.muet) {
         self.espace = espace
         self.base = base
@@ -430,6 +437,11 @@ public final class Importeur {
         }
         progression.terminer()
         bilan.fichiers += illisibles
+        if !options.simulation {
+            for (garde, variantes) in territoiresFusionnes.sorted(by: { $0.key < $1.key }) {
+                bilan.notes.append("Territoire « \(TexteSur.surUneLigne(garde)) » : \(variantes.sorted().map { "« \(TexteSur.surUneLigne($0)) »" }.joined(separator: ", ")) \(variantes.count > 1 ? "sont d'autres écritures" : "est une autre écriture") du même nom (majuscules, accents ou espaces), \(variantes.count > 1 ? "comptées" : "comptée") avec lui. Pour choisir l'écriture, ou refuser les territoires inconnus, listez les territoires dans observatoire.yml.")
+            }
+        }
         // Which state was kept, once known: a newer state refused (a snapshot that lost too many
         // rows) leaves the older one.
         for noms in etatsSuccessifs {
@@ -514,6 +526,33 @@ public final class Importeur {
                 try ecrivain.definirMeta(Importeur.rejetsASignaler, String(deja + bilan.totalRejetees))
             }
         }
+    }
+
+    /// The spelling a territory is stored under when the configuration lists none: « ternois »
+    /// and « TERNOIS » are « Ternois », the most frequent spelling of the base (or the first one
+    /// met). Spellings the base already holds apart are folded into that one the first time
+    /// (their propositions follow, by the schema's trigger).
+    private func territoireGarde(_ t: String, _ ecrivain: Ecrivain) throws -> String {
+        if let g = graphiesTerritoires[t] { return g }
+        if territoiresGardes == nil {
+            var gardes: [String: String] = [:]
+            for (nom, _) in try ecrivain.territoiresStockes() {
+                let cle = Normalisation.cle(nom)
+                if let garde = gardes[cle] {
+                    try ecrivain.renommerTerritoire(nom, en: garde)
+                    territoiresFusionnes[garde, default: []].insert(nom)
+                } else {
+                    gardes[cle] = nom
+                }
+            }
+            territoiresGardes = gardes
+        }
+        let cle = Normalisation.cle(t)
+        let garde = territoiresGardes![cle] ?? t
+        if territoiresGardes![cle] == nil { territoiresGardes![cle] = t }
+        if garde != t { territoiresFusionnes[garde, default: []].insert(t) }
+        if graphiesTerritoires.count < 10_000 { graphiesTerritoires[t] = garde }
+        return garde
     }
 
     private struct AnnulationStricte: Error {}
@@ -987,6 +1026,14 @@ public final class Importeur {
                                 try rejeter(dansLesMotsDeLaSource(r, ligne), k)
                                 continue
                             }
+                        }
+                    }
+                    if case .sollicitation(var s) = enregistrement, espace.configuration.territoires.isEmpty {
+                        let garde = try territoireGarde(s.territoire, ecrivain)
+                        if garde != s.territoire {
+                            s.territoire = garde
+                            try stocker(ligne, .sollicitation(s), demande)
+                            continue
                         }
                     }
                     try stocker(ligne, enregistrement, demande)

@@ -640,6 +640,18 @@ public final class Ecrivain {
                        arguments: [cle, valeur])
     }
 
+    /// The territories of the stored requests, the most frequent first.
+    public func territoiresStockes() throws -> [(String, Int)] {
+        try Row.fetchAll(db, sql: "SELECT territoire, count(*) FROM sollicitations GROUP BY territoire ORDER BY count(*) DESC, territoire")
+            .map { ($0[0], $0[1]) }
+    }
+
+    /// Stores the requests of territory `ancien` under `nouveau` (their propositions follow,
+    /// by the schema's trigger).
+    public func renommerTerritoire(_ ancien: String, en nouveau: String) throws {
+        try db.execute(sql: "UPDATE sollicitations SET territoire = ? WHERE territoire = ?", arguments: [nouveau, ancien])
+    }
+
     /// The value of `cle`, removed from the base (in the caller's transaction).
     public func prendreMeta(_ cle: String) throws -> String? {
         try String.fetchOne(db, sql: "DELETE FROM meta WHERE cle = ? RETURNING valeur", arguments: [cle])

@@ -424,3 +424,39 @@ final class NumerosPartagesTests: XCTestCase {
         XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE id_sollicitation = '2' AND date_sollicitation = '2025-03-12'"), 1)
     }
 }
+
+/// Review 4 (F1): with no list of territories in the configuration, « Ternois », « ternois »
+/// and « TERNOIS » were three territories: three small rows in the reports. They are one, under
+/// the spelling the base holds most (or met first), and the summary says which were folded;
+/// spellings a base already holds apart are folded too.
+final class TerritoiresEcrituresTests: XCTestCase {
+    func testLesEcrituresDUnMemeTerritoireSontUnSeulTerritoire() throws {
+        let t = try EspaceDeTest()
+        XCTAssertTrue(t.espace.configuration.territoires.isEmpty)
+        let f1 = try t.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, [
+            CSV.sollicitation("S1", personne: "P1", territoire: "Ternois"), CSV.sollicitation("S2", personne: "P2", territoire: "ternois"),
+            CSV.sollicitation("S3", personne: "P3", territoire: "TERNOIS"), CSV.sollicitation("S4", personne: "P4", territoire: "Arrageois"),
+            CSV.sollicitation("S7", personne: "P7", territoire: "Arrageois")]))
+        let p1 = try t.ecrire("propositions.csv", CSV.fichier(CSV.entetePropositions, [CSV.proposition("PR2", "S2")]))
+        let b = try t.importer([f1, p1])
+        XCTAssertEqual(try t.compter("SELECT count(DISTINCT territoire) FROM sollicitations"), 2)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE territoire = 'Ternois'"), 3)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM propositions WHERE territoire = 'Ternois'"), 1)
+        let note = try XCTUnwrap(b.notes.first { $0.hasPrefix("Territoire « Ternois »") }, "\(b.notes)")
+        XCTAssertTrue(note.contains("« TERNOIS », « ternois » sont d'autres écritures du même nom"), note)
+        // A base that holds two spellings apart (written before this rule): folded into the
+        // most frequent at the next import.
+        let base = try t.base()
+        try base.file.write { db in try db.execute(sql: "UPDATE sollicitations SET territoire = 'arrageois' WHERE id_sollicitation = 'S7'") }
+        let f2 = try t.ecrire("sollicitations-2.csv", CSV.fichier(CSV.enteteSollicitations, [
+            CSV.sollicitation("S5", personne: "P5", territoire: "Arrageois"), CSV.sollicitation("S6", personne: "P6", territoire: "Arrageois")]))
+        _ = try t.importer([f2])
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE territoire = 'Arrageois'"), 4)
+        XCTAssertEqual(try t.compter("SELECT count(DISTINCT territoire) FROM sollicitations"), 2)
+        // A configured list: spellings are the configuration's, as before (nothing folded here).
+        let u = try EspaceDeTest(territoires: ["Ternois"])
+        let f3 = try u.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, [CSV.sollicitation("S1", personne: "P1", territoire: "TERNOIS")]))
+        XCTAssertTrue(try u.importer([f3]).notes.allSatisfy { !$0.hasPrefix("Territoire ") })
+        XCTAssertEqual(try u.compter("SELECT count(*) FROM sollicitations WHERE territoire = 'Ternois'"), 1)
+    }
+}
