@@ -403,6 +403,9 @@ public final class Moteur {
         func garder(_ c: Collecte, _ cle: String) { verrou.withLock { collectes[cle] = c } }
         func collecteesDeLImport(_ id: Int64) -> Set<String>?? { verrou.withLock { parImport[id] } }
         func garder(_ c: Set<String>?, import id: Int64) { verrou.withLock { parImport[id] = c } }
+        private var renseignees: [String: Bool] = [:]
+        func renseignee(_ cle: String) -> Bool? { verrou.withLock { renseignees[cle] } }
+        func garder(renseignee: Bool, _ cle: String) { verrou.withLock { renseignees[cle] = renseignee } }
         private var avecPropositions: Bool?
         func propositions() -> Bool? { verrou.withLock { avecPropositions } }
         func garder(propositions: Bool) { verrou.withLock { avecPropositions = propositions } }
@@ -432,10 +435,25 @@ public final class Moteur {
         for e in i.entrees {
             guard let col = e.colonne, let x = c[e.table], x.lignes > 0 else { continue }
             // `problematiques` lives in its own table: only whether the sources collect it.
-            if col != "problematiques" && (x.renseignees[col] ?? 0) == 0 { return .nonCollectees }
+            // Empty on every row of the period: not collected when no row of the base has it
+            // either (a column exported but never filled); otherwise the sources do collect it,
+            // and the period's rows are « non renseigné », kept in the denominator
+            // (indicateurs.md 3.1) — a short period, a territory, would flip between a figure and
+            // « non collecté ».
+            if col != "problematiques" && (x.renseignees[col] ?? 0) == 0, try !renseigneeDansLaBase(e.table, col, db) { return .nonCollectees }
             if let collectees = x.collectees, !collectees.contains(col) { return .nonCollectees }
         }
         return .collectees
+    }
+
+    /// Whether some row of `table` has `colonne` filled.
+    private func renseigneeDansLaBase(_ table: TableCanonique, _ colonne: String, _ db: Database) throws -> Bool {
+        let cle = "\(table.rawValue).\(colonne)"
+        if let r = memoire.renseignee(cle) { return r }
+        // Table and column names of the schema, never from the data.
+        let r = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table.rawValue) WHERE \(colonne) IS NOT NULL)") ?? false
+        memoire.garder(renseignee: r, cle)
+        return r
     }
 
     /// Whether the base holds any proposition (the sources collect them).

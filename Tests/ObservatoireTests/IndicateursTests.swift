@@ -239,6 +239,28 @@ final class IndicateursTests: XCTestCase {
         XCTAssertTrue(csv.contains(";repartition;MDPH;0.13;"), csv)
     }
 
+    /// Review (calcul F3): a month whose only accompanied request has its life project left
+    /// empty, in a base whose sources fill it elsewhere, showed « non collecté » (the column
+    /// empty on every row of the month). It is « non renseigné », kept in the denominator
+    /// (indicateurs.md 3.1); a column filled on no row of the base stays « non collecté ».
+    func testUneColonneRecueillieMaisVideSurUnMoisEstNonRenseignee() throws {
+        let t = try EspaceDeTest(territoires: ["Arrageois"])
+        let f = try t.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, [
+            CSV.sollicitation("S1", date: "2025-06-10", personne: "P1", projet: "personne", rapt: "non"),
+            CSV.sollicitation("S2", date: "2025-07-10", personne: "P2", projet: "", rapt: "")]))
+        XCTAssertEqual(try t.importer([f]).totalRejetees, 0)
+        let v = try valeurs(Moteur(base: try t.base(), configuration: t.espace.configuration), .mois(2025, 7))
+        XCTAssertEqual(v["3.1"]?.statut, .calcule)
+        XCTAssertEqual(v["3.1"]?.denominateur, 1)
+        XCTAssertEqual(repartition(v["3.1"])["non_renseigne"], 1)
+        XCTAssertEqual(v["x.rapt"]?.statut, .calcule)
+        // Filled nowhere: not collected.
+        let u = try EspaceDeTest(territoires: ["Arrageois"])
+        let g = try u.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, [CSV.sollicitation("S1", date: "2025-07-10", personne: "P1", projet: "")]))
+        XCTAssertEqual(try u.importer([g]).totalRejetees, 0)
+        XCTAssertEqual(try valeurs(Moteur(base: try u.base(), configuration: u.espace.configuration), .mois(2025, 7))["3.1"]?.statut, .nonCollecte)
+    }
+
     func testParTerritoireEtParMois() throws {
         let (_, moteur) = try preparer()
         let ternois = try valeurs(moteur, territoire: "Ternois")
