@@ -121,10 +121,12 @@ public struct Rejet: Equatable, Sendable {
 /// 1.1, its propositions in 1.4–2.3, and it is *non renseigné* in 1.3).
 public enum RegleAvertissement: String, CaseIterable, Sendable, Codable {
     case problematiquesNonRenseignees = "problematiques_non_renseignees"
+    case personneNonIdentifiee = "personne_non_identifiee"
 
     public var libelle: String {
         switch self {
         case .problematiquesNonRenseignees: return "problématiques non renseignées (demande de recherche de solution)"
+        case .personneNonIdentifiee: return "personne non identifiée (« anonyme », « inconnu »…), comptée à part"
         }
     }
 }

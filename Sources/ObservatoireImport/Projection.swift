@@ -473,12 +473,29 @@ struct ProjectionProfil: Projection {
     ///
     /// A row with anything else (a name, a note, an orientation typed in) is a call.
     func ecartee(_ champs: [String], calculees: [Int]) -> Bool {
-        filtres.contains { $0.verifiees(champs) } || saisies(champs, calculees: calculees).isEmpty
+        filtres.contains { $0.verifiees(champs) } || saisies(champs, calculees: calculees).isEmpty || ProjectionProfil.ligneDAide(champs)
     }
 
     func seulesNonLues(_ champs: [String], calculees: [Int]) -> [Int]? {
         let s = saisies(champs, calculees: calculees)
         return !s.isEmpty && !s.contains(where: utilisees.contains) ? s : nil
+    }
+
+    /// The formats a help row under the header gives its columns (« JJ/MM/AAAA », « O/N »), by
+    /// key. A row with two of them or more is that help row, whatever its other cells say
+    /// (« ex. A-001 », « en années »): no call holds two placeholders (review 4, L2: such a
+    /// row was rejected every month). One alone is a call whose date was left to fill: rejected.
+    static let indicationsDeSaisie: Set<String> = [
+        "jjmmaaaa", "jjmmaa", "aaaammjj", "mmjjaaaa", "ddmmyyyy", "yyyymmdd", "jjmm", "mmaaaa", "on", "ouinon", "ooun", "ouiounon", "hhmm",
+    ]
+
+    static func ligneDAide(_ champs: [String]) -> Bool {
+        var n = 0
+        for c in champs where c.utf8.count <= 16 && indicationsDeSaisie.contains(Normalisation.cle(c)) {
+            n += 1
+            if n >= 2 { return true }
+        }
+        return false
     }
 
     /// The positions of the cells of the row that hold something typed in, in the sense of

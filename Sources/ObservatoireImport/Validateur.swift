@@ -183,12 +183,33 @@ public final class Validateur: Sendable {
         }
     }
 
+    /// What trackers write for a person they do not know: « anonyme », « inconnu », « NC »,
+    /// « X », « 0 », or signs alone (« - », « ? »).
+    static func personneInconnue(_ brut: String) -> Bool {
+        let cle = Normalisation.cle(brut)
+        return cle.isEmpty || Validateur.personnesInconnues.contains(cle)
+    }
+
+    static let personnesInconnues: Set<String> = [
+        "anonyme", "anonymes", "anonymat", "inconnu", "inconnue", "nonconnu", "nonconnue", "nc", "nr", "ns", "nsp", "na", "nd",
+        "nonrenseigne", "nonrenseignee", "x", "xx", "xxx", "0", "00", "000", "aucun", "aucune", "sansobjet", "so", "anonymise",
+    ]
+
     // MARK: - Tables
 
     private func sollicitation(_ l: inout Ligne) throws -> Sollicitation {
         let id = try l.identifiant(.idSollicitation)
         let date = try l.date(.dateSollicitation, obligatoire: true, passeeSeulement: true)!
-        let personneBrute = try l.identifiant(.personneId)
+        var personneBrute = try l.identifiant(.personneId)
+        if Validateur.personneInconnue(personneBrute) {
+            // A placeholder is no one: all the « anonyme » calls would be one person with many
+            // requests. Each is a person of its own (NUL, refused in every value, keeps this key
+            // apart from any real reference), and the row says so.
+            personneBrute = "inconnue\u{0}" + id
+            l.avertissements.append(Avertissement(
+                ligne: l.numero, colonne: "personne_id", regle: .personneNonIdentifiee,
+                message: "La sollicitation « \(Masque.extrait(id)) » n'a pas de référence de personne (« anonyme », « inconnu », « - »…) : elle est enregistrée et comptée comme la demande d'une personne distincte. Renseignez la référence de la personne dans l'outil de suivi pour relier ses demandes."))
+        }
         let profil: Profil? = try l.enumeration(.profil)
         let type: TypeDemande? = try l.enumeration(.typeDemande)
         let problematiques = try l.problematiques()

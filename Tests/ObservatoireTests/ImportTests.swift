@@ -460,3 +460,24 @@ final class TerritoiresEcrituresTests: XCTestCase {
         XCTAssertEqual(try u.compter("SELECT count(*) FROM sollicitations WHERE territoire = 'Ternois'"), 1)
     }
 }
+
+/// Review 4 (L1): « anonyme » typed as the person of three calls made them one person with
+/// three requests (x.personnes and the repeated requests distorted), and « - » was taken as a
+/// reference. A placeholder is a person of its own, with a warning on the row.
+final class PersonnesInconnuesTests: XCTestCase {
+    func testUneReferenceDeRemplissageNEstPersonne() throws {
+        let t = try EspaceDeTest(territoires: ["Arrageois"])
+        let f = try t.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, [
+            CSV.sollicitation("S1", personne: "anonyme"), CSV.sollicitation("S2", personne: "Anonyme"), CSV.sollicitation("S3", personne: "ANONYME"),
+            CSV.sollicitation("S4", personne: "-"), CSV.sollicitation("S5", personne: "P-7"), CSV.sollicitation("S6", personne: "P-7")]))
+        let b = try t.importer([f])
+        let s = try XCTUnwrap(b.fichiers.first)
+        XCTAssertEqual([s.importees, s.rejetees], [6, 0])
+        XCTAssertEqual(s.avertissements[RegleAvertissement.personneNonIdentifiee.rawValue], 4)
+        XCTAssertEqual(try t.compter("SELECT count(DISTINCT personne) FROM sollicitations"), 5, "quatre personnes inconnues, une connue deux fois")
+        // The same export again: the same pseudonyms (nothing changes).
+        let encore = try t.importer([f])
+        XCTAssertTrue(encore.fichiers.allSatisfy(\.dejaImporte))
+        XCTAssertTrue(Validateur.personneInconnue(" ? ") && Validateur.personneInconnue("N.C.") && !Validateur.personneInconnue("P-101"))
+    }
+}

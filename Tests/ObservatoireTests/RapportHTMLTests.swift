@@ -100,7 +100,7 @@ final class RapportHTMLTests: XCTestCase {
         XCTAssertTrue(carte("1.6").contains("75,0 %"))
         XCTAssertTrue(carte("1.6").contains("6 sur 8 : part des propositions dont la décision est prise"), carte("1.6"))
         XCTAssertTrue(carte("1.7").contains("16,8 j"))
-        XCTAssertTrue(carte("1.7").contains("Délai médian (la moitié des demandes a attendu moins) : 15,0 j"), carte("1.7"))
+        XCTAssertTrue(carte("1.7").contains("Délai médian (au moins la moitié des demandes a attendu ce délai ou moins) : 15,0 j"), carte("1.7"))
         XCTAssertTrue(carte("1.7").contains("Sollicitations ayant reçu au moins une proposition : 8"), carte("1.7"))
         XCTAssertTrue(carte("x.file_active").contains("7"))
         XCTAssertTrue(carte("x.personnes").contains("10"))

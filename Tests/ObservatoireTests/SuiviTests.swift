@@ -270,6 +270,33 @@ final class SuiviTests: XCTestCase {
         XCTAssertEqual(r.colonneSource, "Orientation 1")
     }
 
+    /// Review 4 (L2): a help row under the header (« ex. A-001 », « JJ/MM/AAAA », « O/N »)
+    /// was rejected every month. A row with two input formats or more is that help row, set
+    /// aside; a call with one placeholder date left is still rejected.
+    func testUneLigneDAideSousLEnTeteEstEcartee() throws {
+        let t = try espace()
+        let octets = try Data(contentsOf: SuiviTests.exemples.appendingPathComponent("suivi-appels-2025.csv"))
+        var lignes = try XCTUnwrap(String(data: octets, encoding: .windowsCP1252)).components(separatedBy: "\r\n")
+        let entete = try XCTUnwrap(lignes.firstIndex { $0.hasPrefix("N") && $0.contains(";Date de l") })
+        let noms = lignes[entete].components(separatedBy: ";")
+        func ligne(_ valeurs: [String: String]) -> String { noms.map { valeurs[$0] ?? "" }.joined(separator: ";") }
+        lignes.insert(ligne(["N° appel": "ex. A-001", "Date de l'appel": "JJ/MM/AAAA", "Réf. personne": "n° dossier", "Âge": "en années",
+                             "Aller-vers": "O/N", "Suivi par la C360": "O/N", "Date orientation 1": "JJ/MM/AAAA"]), at: entete + 1)
+        // A call whose date was left as its placeholder: a call to complete.
+        let premier = lignes[entete + 2].components(separatedBy: ";")
+        var oublie = premier
+        oublie[0] = "A-900"
+        oublie[1] = "JJ/MM/AAAA"
+        lignes.insert(oublie.joined(separator: ";"), at: entete + 2)
+        let url = t.dossier.appendingPathComponent("suivi-appels-2025.csv")
+        try Data(lignes.joined(separator: "\r\n").utf8).write(to: url)
+        let b = try t.importer([url]) { $0.profils = [try! ProfilCorrespondance.charger(SuiviTests.profil)] }
+        let s = try entree(b, .sollicitations)
+        XCTAssertEqual([s.lues, s.importees, s.rejetees], [15, 12, 3], "\(s.exemples.map(\.message))")
+        XCTAssertEqual(s.lignesIgnorees, 2, "la ligne d'aide et la ligne de total")
+        XCTAssertTrue(s.exemples.contains { $0.identifiant == "A-900" && $0.regle == .dateInvalide }, "\(s.exemples.map(\.message))")
+    }
+
     // MARK: - Snapshots
 
     func testLeTableurReexporteLaisseExactementLeNouvelEtat() throws {
