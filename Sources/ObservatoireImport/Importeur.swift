@@ -1116,14 +1116,19 @@ public final class Importeur {
             }
             for k in tables.indices.sorted(by: { tables[$0] > tables[$1] }) {
                 guard bilans[k].importees > 0 else {
-                    notes.append("« \(lecture.nom) » (\(tables[k].libelle)) : aucune ligne enregistrée ; par prudence, rien n'a été supprimé de la source (l'état précédent est conservé).")
+                    // Said only when there was something to keep (an empty sheet of the
+                    // ready-made tracker, empty every month, needs no word).
+                    let gardees = try ecrivain.compterAbsentes(tables[k], source: idSource, importId: imports[k])
+                    if gardees > 0 {
+                        notes.append("« \(lecture.nom) » (\(tables[k].libelle)) : aucune ligne enregistrée ; par prudence, rien n'a été supprimé de la source (ses \(FormatFrancais.entier(gardees)) lignes d'avant sont conservées).")
+                    }
                     continue
                 }
                 let s = try ecrivain.supprimerAbsentes(tables[k], source: idSource, importId: imports[k])
                 bilans[k].supprimees = s.lignes
                 if s.propositionsLiees > 0 {
                     if let p = tables.firstIndex(of: .propositions) { bilans[p].supprimees += s.propositionsLiees } else {
-                        notes.append("« \(lecture.nom) » : \(s.propositionsLiees) proposition(s) d'autres fichiers supprimée(s) avec leur sollicitation, absente du nouvel export.")
+                        notes.append("« \(lecture.nom) » : \(FormatFrancais.pluriel(s.propositionsLiees, "proposition supprimée", "propositions supprimées")) avec leur sollicitation, absente du nouvel export (lues dans une autre feuille ou un autre fichier).")
                     }
                 }
                 if s.acteursDetaches > 0 {

@@ -111,6 +111,8 @@ final class SuiviCommandesTests: XCTestCase {
         let vide = try t.importer([modele])
         XCTAssertEqual(vide.fichiers.compactMap(\.table), [.acteurs, .equipe, .membresCoeur, .sollicitations, .propositions])
         XCTAssertTrue(vide.fichiers.allSatisfy { $0.erreur == nil && $0.lues == 0 && $0.instantane })
+        // Review 4 (L6): an empty sheet, with nothing stored before, needs no « par prudence » note.
+        XCTAssertFalse(vide.notes.contains { $0.contains("aucune ligne enregistrée") }, "\(vide.notes)")
 
         // A filled tracker with the same headers, labels as values (as the drop-downs give them).
         func rempli(_ url: URL, sollicitations: [[String]], renommer: [String: String] = [:]) throws {
