@@ -53,6 +53,9 @@ public final class LecteurXLSX: SourceTabulaire {
     private let entreeFeuille: Entry
     /// The shared strings; nil when the workbook has no such part.
     private let partages: [String]?
+    /// The number formats that write a whole number as text (« 000 », « "A-"000 »), by cell
+    /// style (``FormatNumero``).
+    private let formatsNumeros: [Int: FormatNumero]
     /// Where the header row is among the rows of the sheet (0-based, in the order of the sheet).
     private let indexEntete: Int
     /// The merged ranges below the header (top row after the header row), by top row.
@@ -120,9 +123,12 @@ public final class LecteurXLSX: SourceTabulaire {
         } else {
             partages = nil
         }
+        formatsNumeros = archive["xl/styles.xml"] == nil ? [:]
+            : try LecteurXLSX.lirePartie(archive, "xl/styles.xml", nom: nom, obligatoire: false, DelegueStyles()).formatsNumeros
 
         // First pass: merged cells and the first rows, to find the header.
         let apercu = DelegueFeuille(partages: partages, limiteChamp: limiteChamp, limiteChamps: limiteChamps)
+        apercu.formatsNumeros = formatsNumeros
         apercu.apercuMax = DetectionEntete.profondeur
         try LecteurXLSX.parcourirPartie(archive, entree, nom: nom, apercu)
         guard let (index, noms) = LecteurXLSX.choisirEntete(apercu, autresNoms: autresNoms) else {
@@ -176,6 +182,7 @@ public final class LecteurXLSX: SourceTabulaire {
     public func parcourir(_ traiter: (EnregistrementBrut) throws -> Void) throws {
         try withoutActuallyEscaping(traiter) { traiter in
             let d = DelegueFeuille(partages: partages, limiteChamp: limiteChamp, limiteChamps: limiteChamps)
+            d.formatsNumeros = formatsNumeros
             d.indexEntete = indexEntete
             d.colonnesLues = colonnesLues
             if !fusionsDonnees.isEmpty {
@@ -421,6 +428,89 @@ final class DelegueChainesPartagees: DelegueXML {
     }
 }
 
+/// A number format that writes a whole number as text, as Excel shows it: zeros to pad it and
+/// literal text around (« 000 » shows 7 as « 007 », « "A-"000 » as « A-007 »). A tracker's
+/// numbers typed as 7 under such a format read « A-007 » from its CSV export: read « 7 » from
+/// the workbook, the same calls would change their numbers from one format to the other.
+/// Other formats (decimals, thousands, dates, sections) are left alone.
+struct FormatNumero: Equatable {
+    var prefixe = ""
+    var zeros = 0
+    var suffixe = ""
+
+    /// `formatCode` when it is literal text, one run of zeros, literal text; nil otherwise.
+    init?(_ code: String) {
+        let c = Array(code)
+        var i = 0
+        // Before the zeros, in them, after them.
+        var etat = 0
+        while i < c.count {
+            if c[i] == "0" {
+                guard etat < 2 else { return nil }
+                etat = 1
+                zeros += 1
+                i += 1
+                continue
+            }
+            if etat == 1 { etat = 2 }
+            var litteral = ""
+            switch c[i] {
+            case "\"":
+                i += 1
+                while i < c.count && c[i] != "\"" { litteral.append(c[i]); i += 1 }
+                guard i < c.count else { return nil }
+            case "\\":
+                i += 1
+                guard i < c.count else { return nil }
+                litteral.append(c[i])
+            case "-", " ", "/", "(", ")", ":", "+":
+                litteral.append(c[i])
+            default:
+                return nil
+            }
+            if etat == 0 { prefixe += litteral } else { suffixe += litteral }
+            i += 1
+        }
+        guard zeros >= 1, zeros <= 15, zeros >= 2 || !prefixe.isEmpty || !suffixe.isEmpty,
+              prefixe.count <= 20, suffixe.count <= 20 else { return nil }
+    }
+
+    /// `nombre` (a whole number as the reader writes it) as the format shows it; nil for
+    /// anything else (a negative or decimal number is left as it is).
+    func ecrire(_ nombre: String) -> String? {
+        guard !nombre.isEmpty, nombre.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        let chiffres = nombre.count < zeros ? String(repeating: "0", count: zeros - nombre.count) + nombre : nombre
+        return prefixe + chiffres + suffixe
+    }
+}
+
+/// `styles.xml`: the custom number formats (`numFmt`) and the formats of the cell styles
+/// (`cellXfs`), kept only for the styles whose format is a ``FormatNumero``.
+final class DelegueStyles: DelegueXML {
+    private var codes: [Int: String] = [:]
+    private var dansXfs = false
+    private var index = 0
+    var formatsNumeros: [Int: FormatNumero] = [:]
+    var veutTexte: Bool { false }
+    func debut(_ nom: Substring, _ attributs: [(Substring, String)], vide: Bool) throws {
+        switch nom {
+        case "numFmt":
+            guard codes.count < 10_000, let id = attributs.first(where: { $0.0 == "numFmtId" }).flatMap({ Int($0.1) }),
+                  let code = attributs.first(where: { $0.0 == "formatCode" })?.1, code.utf8.count <= 255 else { return }
+            codes[id] = code
+        case "cellXfs": dansXfs = true
+        case "xf" where dansXfs:
+            defer { index += 1 }
+            guard index < 65_536, let id = attributs.first(where: { $0.0 == "numFmtId" }).flatMap({ Int($0.1) }),
+                  let code = codes[id], let f = FormatNumero(code) else { return }
+            formatsNumeros[index] = f
+        default: break
+        }
+    }
+    func fin(_ nom: Substring) throws { if nom == "cellXfs" { dansXfs = false } }
+    func texte(_ t: String) throws {}
+}
+
 /// A merged range, 1-based rows and 0-based columns.
 struct Fusion {
     let ligne1: Int, colonne1: Int, ligne2: Int, colonne2: Int
@@ -467,6 +557,9 @@ final class DelegueFeuille: DelegueXML {
     private var cellules: [(Int, String)] = []
     /// Columns of the current row whose value a formula gave (see `EnregistrementBrut.calculees`).
     private var calculees: [Int] = []
+    /// See ``LecteurXLSX/formatsNumeros``; the current cell's style.
+    var formatsNumeros: [Int: FormatNumero] = [:]
+    private var style = 0
     private var colonne = 0
     private var type = ""
     private var valeur = ""
@@ -519,6 +612,7 @@ final class DelegueFeuille: DelegueXML {
                 throw AnalyseurXML.Erreur(description: "une cellule est au-delà de la dernière colonne d'Excel")
             }
             type = attributs.first { $0.0 == "t" }?.1 ?? "n"
+            style = formatsNumeros.isEmpty ? 0 : attributs.first { $0.0 == "s" }.flatMap { Int($0.1) } ?? 0
             valeur = ""
             formule = false
             avecValeur = false
@@ -606,7 +700,9 @@ final class DelegueFeuille: DelegueXML {
             noterIllisible(.erreurExcel(code: CelluleIllisible.codesErreurExcel[code]))
             return ""
         case "n":
-            return DelegueFeuille.nombre(valeur)
+            let n = DelegueFeuille.nombre(valeur)
+            if let f = formatsNumeros[style], let ecrit = f.ecrire(n) { return ecrit }
+            return n
         default:
             return valeur
         }

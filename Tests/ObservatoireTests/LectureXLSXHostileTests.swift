@@ -423,3 +423,36 @@ final class LectureXLSXHostileTests: XCTestCase {
         XCTAssertEqual(f.rejetees, 3)
     }
 }
+
+/// Review 4 (L4): a tracker's numbers typed as 1, 2… under the format `"A-"000` show « A-001 »
+/// in Excel and in its CSV export, but were read « 1 » from the workbook: alternating the two
+/// exports changed every number, and the snapshot guard refused the file. The formats that
+/// write a whole number as text (zeros, literal text around) are applied; others are not.
+final class FormatsNumerosTests: XCTestCase {
+    func testLesFormatsQuiEcriventUnNumeroSontAppliques() throws {
+        XCTAssertEqual(FormatNumero("\"A-\"000")?.ecrire("7"), "A-007")
+        XCTAssertEqual(FormatNumero("0000")?.ecrire("42"), "0042")
+        XCTAssertEqual(FormatNumero("\\N\\°0")?.ecrire("5"), "N°5")
+        XCTAssertEqual(FormatNumero("000\" bis\"")?.ecrire("12345"), "12345 bis")
+        for autre in ["0", "0.00", "#,##0", "0%", "dd/mm/yyyy", "000;-000", "@", "General", "0 00", "00\"x\"00"] {
+            XCTAssertNil(FormatNumero(autre), autre)
+        }
+        XCTAssertNil(FormatNumero("000")?.ecrire("1.5"), "un nombre décimal reste tel quel")
+
+        let t = try EspaceDeTest()
+        typealias X = LectureXLSXHostileTests
+        let styles = """
+            <styleSheet><numFmts count="2"><numFmt numFmtId="164" formatCode="&quot;S-&quot;000"/><numFmt numFmtId="165" formatCode="0.00"/></numFmts>
+            <cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="165"/></cellXfs></styleSheet>
+            """
+        let url = t.dossier.appendingPathComponent("sollicitations.xlsx")
+        try AttaquesTests.classeur(url, AttaquesTests.partiesClasseur(feuille: "<worksheet><sheetData>" + [
+            X.entete(),
+            X.ligne(2, X.sollicitation(""), cellules: [0: "<c r=\"@\" s=\"1\"><v>7</v></c>"]),
+            X.ligne(3, X.sollicitation(""), cellules: [0: "<c r=\"@\" s=\"2\"><v>8</v></c>"]),
+        ].joined() + "</sheetData></worksheet>") + [("xl/styles.xml", styles)])
+        let b = try t.importer([url])
+        XCTAssertEqual(b.totalImportees, 2, "\(b.fichiers.flatMap(\.exemples))")
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE id_sollicitation IN ('S-007', '8')"), 2)
+    }
+}
