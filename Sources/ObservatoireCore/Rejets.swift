@@ -48,7 +48,7 @@ public enum RegleRejet: String, CaseIterable, Sendable, Codable {
         case .horsBornes: return "valeur hors des bornes"
         case .booleenInvalide: return "oui/non illisible"
         case .referenceInconnue: return "référence inconnue"
-        case .doublon: return "identifiant en double dans le fichier"
+        case .doublon: return "identifiant en double (dans le fichier, ou déjà celui d'une autre demande ou d'un autre classeur)"
         case .ligneMalformee: return "ligne mal formée"
         case .champTropLong: return "champ trop long"
         case .encodageInvalide: return "caractères illisibles"
