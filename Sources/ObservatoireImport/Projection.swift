@@ -409,13 +409,19 @@ struct ProjectionProfil: Projection {
             })
         }
         let parRang = compilees.map { $0.rangs.map(lues) }
+        // The columns the identifiers are read from (see ``ecartee(_:calculees:)``).
         var identifiants = Set<Int>()
         for t in compilees {
             for rang in t.rangs {
-                for (i, a) in rang.colonnes.enumerated() where ProjectionProfil.identifiants.contains(t.table.colonnes[i].nom) || t.table.colonnes[i].nom == "id_sollicitation" {
-                    if case .regle(let r) = a { identifiants.formUnion(lues(r)) }
-                    if case .identifiantDeLaLigne(let r) = a { identifiants.formUnion(lues(r)) }
-                    if case .directe(let x, _) = a { identifiants.insert(x) }
+                for (i, a) in rang.colonnes.enumerated() where ProjectionProfil.identifiants.contains(t.table.colonnes[i].nom) {
+                    switch a {
+                    case .regle(let r), .identifiantDeLaLigne(let r):
+                        // A number column; not the columns an identifier is joined from (a name,
+                        // a date: data of the call).
+                        identifiants.formUnion(r.colonnes.map(\.index))
+                    case .directe(let index, _): identifiants.insert(index)
+                    case .identifiantDerive, nil: break
+                    }
                 }
             }
         }
@@ -439,20 +445,7 @@ struct ProjectionProfil: Projection {
         // A declared computed column missing from the file is no error: a column that is not
         // there cannot make a row look filled in.
         projection.positionsCalculees = Set(source.colonnesCalculees.compactMap(index))
-        for t in compilees {
-            for rang in t.rangs {
-                for (i, a) in rang.colonnes.enumerated() where ProjectionProfil.identifiants.contains(t.table.colonnes[i].nom) {
-                    switch a {
-                    case .regle(let r), .identifiantDeLaLigne(let r):
-                        // A number column; not the columns an identifier is joined from (a name,
-                        // a date: data of the call).
-                        projection.positionsIdentifiants.formUnion(r.colonnes.map(\.index))
-                    case .directe(let index, _): projection.positionsIdentifiants.insert(index)
-                    case .identifiantDerive, nil: break
-                    }
-                }
-            }
-        }
+        projection.positionsIdentifiants = identifiants
         return projection
     }
 
