@@ -466,7 +466,7 @@ struct ProjectionProfil: Projection {
     ///
     /// A row with anything else (a name, a note, an orientation typed in) is a call.
     func ecartee(_ champs: [String], calculees: [Int]) -> Bool {
-        filtres.contains { $0.verifiees(champs) } || saisies(champs, calculees: calculees).isEmpty || ProjectionProfil.ligneDAide(champs)
+        filtres.contains { $0.verifiees(champs) } || saisies(champs, calculees: calculees).isEmpty
     }
 
     func seulesNonLues(_ champs: [String], calculees: [Int]) -> [Int]? {
@@ -474,14 +474,17 @@ struct ProjectionProfil: Projection {
         return !s.isEmpty && !s.contains(where: utilisees.contains) ? s : nil
     }
 
-    /// The formats a help row under the header gives its columns (« JJ/MM/AAAA », « O/N »), by
-    /// key. A row with two of them or more is that help row, whatever its other cells say
-    /// (« ex. A-001 », « en années »): no call holds two placeholders (review 4, L2: such a
-    /// row was rejected every month). One alone is a call whose date was left to fill: rejected.
+    /// The input formats a tracker shows in its cells (« JJ/MM/AAAA », « O/N »), by key: not
+    /// data. A row holding nothing else (but its number or formulas) is a row prepared in
+    /// advance, set aside; a row with anything typed besides is a call, rejected for what it
+    /// lacks (a call with two hints left was set aside by a first version of this rule: the
+    /// regression review's H1), and a help row under the header with other words (« ex.
+    /// A-001 », « en années ») is rejected with the advice to filter it (``ligneDAide(_:)``).
     static let indicationsDeSaisie: Set<String> = [
         "jjmmaaaa", "jjmmaa", "aaaammjj", "mmjjaaaa", "ddmmyyyy", "yyyymmdd", "jjmm", "mmaaaa", "on", "ouinon", "ooun", "ouiounon", "hhmm",
     ]
 
+    /// Whether a row shows two input formats or more: a help row under the header, most likely.
     static func ligneDAide(_ champs: [String]) -> Bool {
         var n = 0
         for c in champs where c.utf8.count <= 16 && indicationsDeSaisie.contains(Normalisation.cle(c)) {
@@ -502,6 +505,8 @@ struct ProjectionProfil: Projection {
             while k < calculees.count && calculees[k] < i { k += 1 }
             let formule = k < calculees.count && calculees[k] == i
             if formule && (v == "0" || !utilisees.contains(i)) { continue }
+            // An input format left in a cell (« JJ/MM/AAAA », « O/N ») is not data.
+            if v.utf8.count <= 16 && ProjectionProfil.indicationsDeSaisie.contains(Normalisation.cle(v)) { continue }
             positions.append(i)
         }
         return positions

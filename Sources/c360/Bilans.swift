@@ -72,7 +72,7 @@ enum Bilans {
                 l.append("      instantané : \(pluriel(f.ajoutees, "ajoutée")), \(pluriel(f.modifiees, "modifiée")), \(pluriel(f.inchangees, "inchangée")), \(pluriel(f.supprimees, "supprimée")) (absentes du nouvel export)")
             }
             if f.lignesIgnorees > 0 && premiereFois {
-                l.append("      \(pluriel(f.lignesIgnorees, "ligne écartée", "lignes écartées")) par le profil (ses filtres ignorer_lignes : ligne de total… ; ou préparées d'avance : rien que leur numéro et des formules recopiées ; ou ligne d'aide sous l'en-tête : JJ/MM/AAAA, O/N)")
+                l.append("      \(pluriel(f.lignesIgnorees, "ligne écartée", "lignes écartées")) par le profil (ses filtres ignorer_lignes : ligne de total… ; ou préparées d'avance : rien que leur numéro, des formules recopiées ou des formats de saisie comme JJ/MM/AAAA)")
             }
             if !f.format.isEmpty && premiereFois { l.append("      lu comme : \(f.format)") }
             for (regle, n) in f.motifs.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {

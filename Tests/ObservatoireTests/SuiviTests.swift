@@ -270,31 +270,36 @@ final class SuiviTests: XCTestCase {
         XCTAssertEqual(r.colonneSource, "Orientation 1")
     }
 
-    /// Review 4 (L2): a help row under the header (« ex. A-001 », « JJ/MM/AAAA », « O/N »)
-    /// was rejected every month. A row with two input formats or more is that help row, set
-    /// aside; a call with one placeholder date left is still rejected.
-    func testUneLigneDAideSousLEnTeteEstEcartee() throws {
+    /// Review 4 (L2) and the regression review (H1): a row holding only input formats
+    /// (« JJ/MM/AAAA », « O/N ») besides its number is prepared in advance, set aside; a help
+    /// row with other words (« ex. A-001 », « en années ») is rejected with the advice to filter
+    /// it; a call with two hints left in its cells is a call, rejected for what it lacks (a
+    /// first version set it aside without a word).
+    func testLesFormatsDeSaisieNeSontPasDesDonnees() throws {
         let t = try espace()
         let octets = try Data(contentsOf: SuiviTests.exemples.appendingPathComponent("suivi-appels-2025.csv"))
         var lignes = try XCTUnwrap(String(data: octets, encoding: .windowsCP1252)).components(separatedBy: "\r\n")
         let entete = try XCTUnwrap(lignes.firstIndex { $0.hasPrefix("N") && $0.contains(";Date de l") })
         let noms = lignes[entete].components(separatedBy: ";")
         func ligne(_ valeurs: [String: String]) -> String { noms.map { valeurs[$0] ?? "" }.joined(separator: ";") }
-        lignes.insert(ligne(["N° appel": "ex. A-001", "Date de l'appel": "JJ/MM/AAAA", "Réf. personne": "n° dossier", "Âge": "en années",
-                             "Aller-vers": "O/N", "Suivi par la C360": "O/N", "Date orientation 1": "JJ/MM/AAAA"]), at: entete + 1)
-        // A call whose date was left as its placeholder: a call to complete.
-        let premier = lignes[entete + 2].components(separatedBy: ";")
-        var oublie = premier
-        oublie[0] = "A-900"
-        oublie[1] = "JJ/MM/AAAA"
-        lignes.insert(oublie.joined(separator: ";"), at: entete + 2)
+        let aide = ligne(["N° appel": "ex. A-001", "Date de l'appel": "JJ/MM/AAAA", "Réf. personne": "n° dossier", "Âge": "en années",
+                          "Aller-vers": "O/N", "Suivi par la C360": "O/N", "Date orientation 1": "JJ/MM/AAAA"])
+        let preparee = ligne(["N° appel": "A-800", "Date de l'appel": "JJ/MM/AAAA", "Aller-vers": "O/N", "Suivi par la C360": "O/N"])
+        // A call typed in a prepared row, two hints left (its date is there).
+        var appel = lignes[entete + 1].components(separatedBy: ";")
+        appel[0] = "A-900"
+        appel[try XCTUnwrap(noms.firstIndex(of: "Aller-vers"))] = "O/N"
+        appel[try XCTUnwrap(noms.firstIndex(of: "Date de clôture"))] = "JJ/MM/AAAA"
+        lignes.insert(contentsOf: [aide, preparee, appel.joined(separator: ";")], at: entete + 1)
         let url = t.dossier.appendingPathComponent("suivi-appels-2025.csv")
         try Data(lignes.joined(separator: "\r\n").utf8).write(to: url)
         let b = try t.importer([url]) { $0.profils = [try! ProfilCorrespondance.charger(SuiviTests.profil)] }
         let s = try entree(b, .sollicitations)
-        XCTAssertEqual([s.lues, s.importees, s.rejetees], [15, 12, 3], "\(s.exemples.map(\.message))")
-        XCTAssertEqual(s.lignesIgnorees, 2, "la ligne d'aide et la ligne de total")
-        XCTAssertTrue(s.exemples.contains { $0.identifiant == "A-900" && $0.regle == .dateInvalide }, "\(s.exemples.map(\.message))")
+        XCTAssertEqual(s.lignesIgnorees, 2, "la ligne préparée et la ligne de total")
+        XCTAssertEqual([s.lues, s.importees, s.rejetees], [16, 12, 4], "\(s.exemples.map(\.message))")
+        let rejetAide = try XCTUnwrap(s.exemples.first { $0.ligne == entete + 2 }, "\(s.exemples.map(\.ligne))")
+        XCTAssertTrue(rejetAide.message.contains("ligne d'aide sous l'en-tête") && rejetAide.message.contains("ignorer_lignes"), rejetAide.message)
+        XCTAssertTrue(s.exemples.contains { $0.identifiant == "A-900" }, "l'appel est rejeté, pas écarté : \(s.exemples.map(\.message))")
     }
 
     // MARK: - Snapshots
