@@ -304,7 +304,9 @@ public enum ExecutionMensuelle {
         // after their import) are signalled now, by its exit code.
         do {
             let aSignaler = try base.file.write { db in Int(try Ecrivain(db).prendreMeta(Importeur.rejetsASignaler) ?? "") ?? 0 }
-            bilan.rejetsAnterieurs = max(0, aSignaler - (bilan.importation?.totalRejetees ?? 0))
+            // Only what is still to fix: rows corrected since (the file dropped again) are no
+            // longer rejected (the regression review's L5).
+            bilan.rejetsAnterieurs = min(max(0, aSignaler - (bilan.importation?.totalRejetees ?? 0)), bilan.rejetsCourants)
         } catch {
             throw ExecutionInterrompue(bilan: bilan, cause: Base.erreurFrancaise(error) ?? error)
         }

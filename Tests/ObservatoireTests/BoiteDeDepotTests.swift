@@ -162,6 +162,23 @@ final class BoiteDeDepotTests: XCTestCase {
         XCTAssertEqual(try executer(1, 2026, le: Jour(annee: 2026, mois: 2, jour: 4)!).anneesRafraichies, [])
     }
 
+    /// The regression review (L5): rows rejected by a stopped run, then corrected (the file
+    /// dropped again, fixed) are no longer to fix: the next run does not signal them.
+    func testDesRejetsCorrigesDepuisNeSontPlusSignales() throws {
+        let t = try EspaceDeTest()
+        _ = try deposer(t, "sollicitations.csv", Self.sollicitations.replacingOccurrences(of: "S3;", with: "S3;x"))
+        var o = options()
+        let mois = t.espace.dossierArchives.appendingPathComponent("2025-06")
+        o.avantArchivage = { try! Data("pas un dossier".utf8).write(to: mois) }
+        XCTAssertThrowsError(try ExecutionMensuelle.executer(espace: t.espace, options: o))
+        try FileManager.default.removeItem(at: mois)
+        _ = try deposer(t, "sollicitations.csv", Self.sollicitations)
+        let b = try ExecutionMensuelle.executer(espace: t.espace, options: options())
+        XCTAssertEqual(b.rejetsCourants, 0)
+        XCTAssertEqual(b.rejetsAnterieurs, 0)
+        XCTAssertEqual(b.code, .succes, b.resume)
+    }
+
     /// A dry run neither signals nor clears what a stopped run left to signal.
     func testUneExecutionABlancNeConsommePasLesRejetsASignaler() throws {
         let t = try EspaceDeTest()

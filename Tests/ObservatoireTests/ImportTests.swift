@@ -422,6 +422,15 @@ final class NumerosPartagesTests: XCTestCase {
         let c = try t.importer([correction])
         XCTAssertEqual([c.totalImportees, c.totalRejetees], [1, 0])
         XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE id_sollicitation = '2' AND date_sollicitation = '2025-03-12'"), 1)
+        // Regression review (M1): corrected in the tool for both its person and its date (a few
+        // days), or a proposition moved to another request of the same territory (requests
+        // merged): updates, as before.
+        let fusion = try t.ecrire("sollicitations_nord_mai.csv", CSV.fichier(CSV.enteteSollicitations, [
+            CSV.sollicitation("3", date: "2025-03-05", personne: "N9", territoire: "Arrageois")]))
+        XCTAssertEqual(try t.importer([fusion]).totalRejetees, 0)
+        let deplacee = try t.ecrire("propositions_nord_mai.csv", CSV.fichier(CSV.entetePropositions, [CSV.proposition("1", "3", date: "2025-03-20")]))
+        XCTAssertEqual(try t.importer([deplacee]).totalRejetees, 0)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM propositions WHERE id_proposition = '1' AND id_sollicitation = '3'"), 1)
     }
 }
 
