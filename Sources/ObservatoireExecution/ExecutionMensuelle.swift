@@ -417,8 +417,8 @@ public enum ExecutionMensuelle {
     }
 
     /// What a year's reports read of the base, as a short fingerprint: the year's requests, the
-    /// propositions asked, made or decided that year, the actors, the team and the year's core
-    /// members (each table's row count and the sum of its rows' fingerprints, cut to 28 bits so
+    /// propositions asked, made or decided that year, the actors referenced and the posts held
+    /// during the year, and the year's core members (each table's row count and the sum of its rows' fingerprints, cut to 28 bits so
     /// that the sum cannot overflow). Another value means another report.
     static func empreinteAnnee(_ annee: Int, base: Base) throws -> String {
         let (debut, fin) = ("\(annee)-01-01", "\(annee)-12-31")
@@ -428,7 +428,11 @@ public enum ExecutionMensuelle {
         let sql = [
             partie("sollicitations", "date_sollicitation BETWEEN :debut AND :fin"),
             partie("propositions", "date_sollicitation BETWEEN :debut AND :fin OR date_proposition BETWEEN :debut AND :fin OR date_decision BETWEEN :debut AND :fin"),
-            partie("acteurs", "1"), partie("equipe", "1"), partie("membres_coeur", "annee = :annee"),
+            // The actors referenced and the posts held during the year: a partner added the
+            // next year changes none of its figures (the regression review's M3).
+            partie("acteurs", "date_referencement <= :fin AND (date_sortie IS NULL OR date_sortie >= :debut)"),
+            partie("equipe", "date_debut <= :fin AND (date_fin IS NULL OR date_fin >= :debut)"),
+            partie("membres_coeur", "annee = :annee"),
         ].joined(separator: " || '/' || ")
         return try base.file.read { db in
             try String.fetchOne(db, sql: "SELECT " + sql, arguments: ["debut": debut, "fin": fin, "annee": annee]) ?? ""

@@ -427,16 +427,22 @@ struct ProjectionProfil: Projection {
         }
         for k in compilees.indices {
             for j in compilees[k].rangs.indices {
-                guard let c = compilees[k].rangs[j].creerSi, c.tests.allSatisfy({ t in
+                let rang = compilees[k].rangs[j].rang
+                guard !rang.isEmpty, let c = compilees[k].rangs[j].creerSi, c.tests.allSatisfy({ t in
                     if case .vide(false) = t.test { return t.index != nil }
                     return false
                 }) else { continue }
+                // Only the columns named after the rank (« Décision {n} »): a column read for
+                // every call (« Éval. existante ») is filled on calls with no orientation.
+                let table = source.tables.first { $0.table == compilees[k].table }
+                let duRang = Set((table?.regles.values.flatMap(\.colonnesLues) ?? []).filter { $0.contains("{n}") }
+                    .compactMap { positions[Normalisation.cle(TableProfil.substituer($0, rang: rang))] })
                 var autres = identifiants.union(c.tests.compactMap(\.index))
                 for (k2, rangs) in parRang.enumerated() {
                     for (j2, x) in rangs.enumerated() where (k2, j2) != (k, j) { autres.formUnion(x) }
                 }
                 for r in compilees.indices where r != k { for rang in compilees[r].rangs { if let c2 = rang.creerSi { autres.formUnion(c2.tests.compactMap(\.index)) } } }
-                compilees[k].rangs[j].propres = parRang[k][j].subtracting(autres).sorted().map { ($0, entete[$0]) }
+                compilees[k].rangs[j].propres = parRang[k][j].intersection(duRang).subtracting(autres).sorted().map { ($0, entete[$0]) }
                 compilees[k].rangs[j].condition = c.tests.compactMap { $0.index.map { entete[$0] } }
             }
         }
@@ -519,7 +525,12 @@ struct ProjectionProfil: Projection {
             let colonnes = t.table.colonnes
             for rang in t.rangs {
                 if let c = rang.creerSi, !c.verifiees(champs) {
-                    let remplies = rang.propres.filter { $0.index < champs.count && !Normalisation.rogner(champs[$0.index]).isEmpty }
+                    // Typed in: not a formula copied down the rank's columns, nor a column the
+                    // profile declares computed.
+                    let remplies = rang.propres.filter {
+                        $0.index < champs.count && !Normalisation.rogner(champs[$0.index]).isEmpty
+                            && !calculees.contains($0.index) && !positionsCalculees.contains($0.index)
+                    }
                     if !remplies.isEmpty {
                         var l = LigneProjetee(table: k, valeurs: [], origines: nil)
                         l.incomplete = (remplies.map(\.nom), rang.condition)

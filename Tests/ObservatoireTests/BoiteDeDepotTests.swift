@@ -157,6 +157,10 @@ final class BoiteDeDepotTests: XCTestCase {
         XCTAssertTrue(fevrier.rapports.contains(rapport2025))
         XCTAssertTrue(fevrier.rapports.contains { $0.lastPathComponent.contains("2025-12") }, "\(fevrier.rapports.map(\.lastPathComponent))")
         XCTAssertNotEqual(try String(contentsOf: rapport2025, encoding: .utf8), avant, "le rapport 2025 suit les décisions")
+        // A partner referenced in 2026 changes no 2025 figure: 2025 is left (regression review M3).
+        _ = try deposer(t, "acteurs.csv", "acteur_id;nom;categorie;membre_coeur;partenaire;date_referencement;date_sortie\nA9;Nouveau partenaire;droit_commun;non;oui;2026-01-20;\n")
+        XCTAssertEqual(try executer(1, 2026, le: Jour(annee: 2026, mois: 2, jour: 3)!).anneesRafraichies, [])
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM acteurs WHERE acteur_id = 'A9'"), 1)
         // Once rewritten, 2025 is up to date again.
         _ = try deposer(t, "sollicitations-2026-b.csv", CSV.fichier(CSV.enteteSollicitations, [CSV.sollicitation("S21", date: "2026-01-06", personne: "P21")]))
         XCTAssertEqual(try executer(1, 2026, le: Jour(annee: 2026, mois: 2, jour: 4)!).anneesRafraichies, [])
