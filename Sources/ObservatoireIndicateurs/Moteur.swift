@@ -406,9 +406,7 @@ public final class Moteur {
         private var renseignees: [String: Bool] = [:]
         func renseignee(_ cle: String) -> Bool? { verrou.withLock { renseignees[cle] } }
         func garder(renseignee: Bool, _ cle: String) { verrou.withLock { renseignees[cle] = renseignee } }
-        private var avecPropositions: Bool?
-        func propositions() -> Bool? { verrou.withLock { avecPropositions } }
-        func garder(propositions: Bool) { verrou.withLock { avecPropositions = propositions } }
+
     }
 
     private func etatDesEntrees(_ i: Indicateur, _ p: Periode, _ territoire: String?, _ arguments: StatementArguments,
@@ -424,7 +422,7 @@ public final class Moteur {
             // first proposition), in a C360 whose sources do give propositions: none is a
             // figure — a rate not calculable, the requests still waiting counted —, not
             // missing data.
-            if t == .propositions && x.vide, try propositionsRecues(db),
+            if t == .propositions && x.vide, try renseigneeDansLAnnee(.propositions, nil, p, db),
                try !collecte(.sollicitations, p, i.territorial ? territoire : nil, arguments, db).vide {
                 x.vide = false
             }
@@ -440,27 +438,28 @@ public final class Moteur {
             // and the period's rows are « non renseigné », kept in the denominator
             // (indicateurs.md 3.1) — a short period, a territory, would flip between a figure and
             // « non collecté ».
-            if col != "problematiques" && (x.renseignees[col] ?? 0) == 0, try !renseigneeDansLaBase(e.table, col, db) { return .nonCollectees }
+            if col != "problematiques" && (x.renseignees[col] ?? 0) == 0, try !renseigneeDansLAnnee(e.table, col, p, db) { return .nonCollectees }
             if let collectees = x.collectees, !collectees.contains(col) { return .nonCollectees }
         }
         return .collectees
     }
 
-    /// Whether some row of `table` has `colonne` filled.
-    private func renseigneeDansLaBase(_ table: TableCanonique, _ colonne: String, _ db: Database) throws -> Bool {
-        let cle = "\(table.rawValue).\(colonne)"
+    /// Whether the C360 (all its territories) collected this in the year of the period, up to
+    /// its end: some row of `table` for a request of that time, with `colonne` filled (any row
+    /// when nil). A period or a territory with none, in a year that has some, has zeros or
+    /// « non renseigné »; a year before the sources collected it has « pas de données » or
+    /// « non collecté » (the regression review's M4: the whole base was asked first, and years
+    /// before propositions were entered showed 0 % and missed targets).
+    private func renseigneeDansLAnnee(_ table: TableCanonique, _ colonne: String?, _ p: Periode, _ db: Database) throws -> Bool {
+        guard table == .sollicitations || table == .propositions else { return true }
+        let debut = "\(p.fin.annee)-01-01"
+        let cle = "\(table.rawValue).\(colonne ?? "*")|\(debut)|\(p.fin.iso)"
         if let r = memoire.renseignee(cle) { return r }
         // Table and column names of the schema, never from the data.
-        let r = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table.rawValue) WHERE \(colonne) IS NOT NULL)") ?? false
+        let r = try Bool.fetchOne(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM \(table.rawValue) WHERE date_sollicitation BETWEEN ? AND ?\(colonne.map { " AND \($0) IS NOT NULL" } ?? ""))
+            """, arguments: [debut, p.fin.iso]) ?? false
         memoire.garder(renseignee: r, cle)
-        return r
-    }
-
-    /// Whether the base holds any proposition (the sources collect them).
-    private func propositionsRecues(_ db: Database) throws -> Bool {
-        if let r = memoire.propositions() { return r }
-        let r = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM propositions)") ?? false
-        memoire.garder(propositions: r)
         return r
     }
 

@@ -203,7 +203,8 @@ final class IndicateursTests: XCTestCase {
     /// says « pas de données ».
     func testDesDemandesSansPropositionNeSontPasUneAbsenceDeDonnees() throws {
         let t = try EspaceDeTest(territoires: ["Arrageois", "Ternois"])
-        let demandes = [CSV.sollicitation("S1", date: "2025-03-10", personne: "P1", territoire: "Arrageois"),
+        let demandes = [CSV.sollicitation("S0", date: "2024-05-10", personne: "P0", territoire: "Ternois"),
+                        CSV.sollicitation("S1", date: "2025-03-10", personne: "P1", territoire: "Arrageois"),
                         CSV.sollicitation("S2", date: "2025-03-11", personne: "P2", territoire: "Ternois"),
                         CSV.sollicitation("S3", date: "2025-04-12", personne: "P3", territoire: "Ternois")]
         let fichier = try t.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, demandes))
@@ -221,6 +222,11 @@ final class IndicateursTests: XCTestCase {
         XCTAssertEqual(v["1.7"]?.statistique("sans_proposition"), 2, "les demandes en attente sont comptées")
         XCTAssertEqual(v["1.7"]?.statistique("n"), 0)
         XCTAssertEqual(v["x.delais"]?.statut, .calcule)
+        // 2024, before the C360 entered any proposition: still « pas de données » (the
+        // regression review's M4: the whole base was asked, and 2024 showed rates of 0).
+        let avant = try valeurs(Moteur(base: try t.base(), configuration: t.espace.configuration), .annee(2024))
+        XCTAssertEqual(avant["1.6"]?.statut, .pasDeDonnees)
+        XCTAssertEqual(avant["1.7"]?.statut, .pasDeDonnees)
     }
 
     /// Review (calcul F5): each core member's ETP was written to the JSON and CSV as read
@@ -246,6 +252,7 @@ final class IndicateursTests: XCTestCase {
     func testUneColonneRecueillieMaisVideSurUnMoisEstNonRenseignee() throws {
         let t = try EspaceDeTest(territoires: ["Arrageois"])
         let f = try t.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, [
+            CSV.sollicitation("S0", date: "2024-06-10", personne: "P0", projet: "", rapt: ""),
             CSV.sollicitation("S1", date: "2025-06-10", personne: "P1", projet: "personne", rapt: "non"),
             CSV.sollicitation("S2", date: "2025-07-10", personne: "P2", projet: "", rapt: "")]))
         XCTAssertEqual(try t.importer([f]).totalRejetees, 0)
@@ -254,6 +261,8 @@ final class IndicateursTests: XCTestCase {
         XCTAssertEqual(v["3.1"]?.denominateur, 1)
         XCTAssertEqual(repartition(v["3.1"])["non_renseigne"], 1)
         XCTAssertEqual(v["x.rapt"]?.statut, .calcule)
+        // 2024, when the sources did not fill it yet: not collected, never a missed target.
+        XCTAssertEqual(try valeurs(Moteur(base: try t.base(), configuration: t.espace.configuration), .annee(2024))["3.1"]?.statut, .nonCollecte)
         // Filled nowhere: not collected.
         let u = try EspaceDeTest(territoires: ["Arrageois"])
         let g = try u.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, [CSV.sollicitation("S1", date: "2025-07-10", personne: "P1", projet: "")]))
