@@ -57,6 +57,9 @@ public enum Normalisation {
     /// Only called on the rare texts whose key is empty.
     public static func symbolique<S: StringProtocol>(_ texte: S) -> Bool {
         texte.unicodeScalars.contains { s in
+            // An empty box (☐ □ ▢) is a box nobody ticked: an empty cell, as before check marks
+            // were read (the regression review's M5: it was refused while ☑ was read).
+            if s == "\u{2610}" || s == "\u{25A1}" || s == "\u{25A2}" { return false }
             switch s.properties.generalCategory {
             case .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol: return true
             default: return s.properties.isEmojiPresentation
