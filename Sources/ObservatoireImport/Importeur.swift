@@ -600,10 +600,14 @@ public final class Importeur {
                 // A table's sheet renamed (« Propositions » become « Orientations ») would be
                 // skipped, and the table's old rows kept for ever: the workbook is refused, and
                 // the sheet to rename named.
-                let manquantes = RegistreSuivi.feuilles.filter { t, _ in !parTable.contains { $0.1 == t } }.map(\.1)
+                let absentes = RegistreSuivi.feuilles.filter { t, _ in !parTable.contains { $0.1 == t } }
+                let connues = Set(RegistreSuivi.feuilles.map { Normalisation.cle($0.1) } + RegistreSuivi.feuillesAnnexes.map(Normalisation.cle))
+                let autres = feuilles.filter { f in !connues.contains(Normalisation.cle(f)) && !parTable.contains { $0.0 == f } }
+                // A sheet deleted because the C360 does not use it (the team, the core members)
+                // is fine; the calls' and orientations' sheets, or a table's sheet beside an
+                // unknown one (renamed), are not (the regression review's M6).
+                let manquantes = absentes.filter { t, _ in t == .sollicitations || t == .propositions || !autres.isEmpty }.map(\.1)
                 if !manquantes.isEmpty {
-                    let connues = Set(RegistreSuivi.feuilles.map { Normalisation.cle($0.1) } + RegistreSuivi.feuillesAnnexes.map(Normalisation.cle))
-                    let autres = feuilles.filter { f in !connues.contains(Normalisation.cle(f)) && !parTable.contains { $0.0 == f } }
                     throw FichierIllisible(
                         fichier: nom,
                         raison: "ce tableur de suivi (modèle c360) n'a plus de feuille \(manquantes.map { "« \($0) »" }.joined(separator: ", "))\(autres.isEmpty ? "" : " ; ses autres feuilles : \(Masque.listeEntetes(autres))") ; une feuille renommée ne serait pas lue, et les lignes de sa table resteraient celles d'avant",

@@ -115,10 +115,10 @@ final class SuiviCommandesTests: XCTestCase {
         XCTAssertFalse(vide.notes.contains { $0.contains("aucune ligne enregistrée") }, "\(vide.notes)")
 
         // A filled tracker with the same headers, labels as values (as the drop-downs give them).
-        func rempli(_ url: URL, sollicitations: [[String]], renommer: [String: String] = [:]) throws {
+        func rempli(_ url: URL, sollicitations: [[String]], renommer: [String: String] = [:], sans: Set<String> = []) throws {
             let c = try ClasseurXLSX(chemin: url.path)
             _ = try c.feuille("Mode d'emploi")
-            for (table, nom) in ModeleSuivi.feuilles {
+            for (table, nom) in ModeleSuivi.feuilles where !sans.contains(nom) {
                 let f = try c.feuille(renommer[nom] ?? nom)
                 for (j, col) in table.colonnes.enumerated() { try f.texte(0, j, col.libelle) }
                 let lignes: [[String]]
@@ -167,6 +167,13 @@ final class SuiviCommandesTests: XCTestCase {
         let e = try XCTUnwrap(b4.fichiers.first?.erreur)
         XCTAssertTrue(e.raison.contains("n'a plus de feuille « Propositions »") && e.raison.contains("« Orientations »"), e.raison)
         XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 2, "rien n'a changé")
+        // The regression review (M6): the sheets of the team and the core members deleted
+        // because the C360 does not use them: the rest is read.
+        let allege = t.dossier.appendingPathComponent("suivi-allege.xlsx")
+        try rempli(allege, sollicitations: [sollicitation("2025-0001", "Adulte en situation de handicap")], sans: ["Équipe", "Membres cœur"])
+        let b5 = try t.importer([allege])
+        XCTAssertEqual(b5.fichiers.compactMap(\.table).sorted { $0.rawValue < $1.rawValue }, [.acteurs, .propositions, .sollicitations], "\(b5.fichiers.map { $0.erreur?.description ?? "" })")
+        XCTAssertTrue(b5.fichiers.allSatisfy { $0.erreur == nil })
     }
 
     /// The monthly run on the tracker re-exported whole: profile applied by file name, the file
