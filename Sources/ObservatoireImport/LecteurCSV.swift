@@ -606,15 +606,16 @@ public final class LecteurCSV: SourceTabulaire {
     /// ž 0xB8, Ÿ 0xBE) and signs in Windows-1252 (½ ¼ ¤ ¦ ¨ ´ ¸ ¾), and on 0x80–0x9F, punctuation
     /// and letters in Windows-1252 (’ œ …) but control characters in ISO-8859-15:
     /// - any byte 0x80–0x9F: Windows-1252 (or Mac Roman), never ISO-8859-15;
-    /// - œ/Œ before an ASCII letter, after an ASCII letter or at a word's start (« cœur »,
-    ///   « sœur », « Œuvre »), or š ž € Š Ÿ between two ASCII letters: ISO-8859-15, as ½ in the
-    ///   middle of a word means nothing in Windows-1252. Only ASCII neighbours count, so that
-    ///   UTF-8 (where these bytes follow a lead byte ≥ 0xC2) never matches.
+    /// - œ/Œ, š ž € Š Ÿ between two ASCII letters (« cœur », « sœur »): ISO-8859-15, as ½ in
+    ///   the middle of a word means nothing in Windows-1252. Not at a word's start: « ½h »,
+    ///   « ¼h » are Windows-1252 (the regression review's L2: such a note made a Windows-1252
+    ///   file ISO-8859-15, and « l´aidant » became « lŽaidant »); « Œuvre » alone is missed.
+    ///   Only ASCII neighbours count, so that UTF-8 (where these bytes follow a lead byte
+    ///   ≥ 0xC2) never matches.
     ///   0xB4 is left out: it is also the acute accent some type for an apostrophe
     ///   (« l´aidant » in Windows-1252).
     static func semblableISO885915<C: Collection>(_ octets: C) -> IndiceISO where C.Element == UInt8 {
         func lettre(_ b: UInt8?) -> Bool { b.map { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A } ?? false }
-        func debutDeMot(_ b: UInt8?) -> Bool { b.map { $0 == 0x20 || $0 == 0x27 || $0 == 0x22 || $0 == 0x3B || $0 == 0x2C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x28 || $0 == 0x2D } ?? true }
         var iso = false
         var precedent: UInt8?
         var it = octets.makeIterator()
@@ -623,9 +624,7 @@ public final class LecteurCSV: SourceTabulaire {
             let suivant = it.next()
             switch b {
             case 0x80...0x9F: return .windows1252
-            case 0xBC, 0xBD:
-                if lettre(suivant) && (lettre(precedent) || debutDeMot(precedent)) { iso = true }
-            case 0xA4, 0xA6, 0xA8, 0xB8, 0xBE:
+            case 0xBC, 0xBD, 0xA4, 0xA6, 0xA8, 0xB8, 0xBE:
                 if lettre(precedent) && lettre(suivant) { iso = true }
             default: break
             }

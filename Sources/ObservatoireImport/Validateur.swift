@@ -183,16 +183,18 @@ public final class Validateur: Sendable {
         }
     }
 
-    /// What trackers write for a person they do not know: « anonyme », « inconnu », « NC »,
-    /// « X », « 0 », or signs alone (« - », « ? »).
+    /// What trackers write for a person they do not know: « anonyme », « inconnu », « non
+    /// renseigné », or signs alone (« - », « ? »).
     static func personneInconnue(_ brut: String) -> Bool {
         let cle = Normalisation.cle(brut)
         return cle.isEmpty || Validateur.personnesInconnues.contains(cle)
     }
 
+    /// Words only: two letters (« NC », « ND ») may be a person's initials, which small trackers
+    /// use as references (the regression review's L3).
     static let personnesInconnues: Set<String> = [
-        "anonyme", "anonymes", "anonymat", "inconnu", "inconnue", "nonconnu", "nonconnue", "nc", "nr", "ns", "nsp", "na", "nd",
-        "nonrenseigne", "nonrenseignee", "x", "xx", "xxx", "0", "00", "000", "aucun", "aucune", "sansobjet", "so", "anonymise",
+        "anonyme", "anonymes", "anonymat", "anonymise", "anonymisee", "inconnu", "inconnue", "inconnus", "nonconnu", "nonconnue",
+        "nonrenseigne", "nonrenseignee", "aucun", "aucune", "sansobjet", "xxx", "xxxx",
     ]
 
     // MARK: - Tables

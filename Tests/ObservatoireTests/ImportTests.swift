@@ -487,6 +487,8 @@ final class PersonnesInconnuesTests: XCTestCase {
         // The same export again: the same pseudonyms (nothing changes).
         let encore = try t.importer([f])
         XCTAssertTrue(encore.fichiers.allSatisfy(\.dejaImporte))
-        XCTAssertTrue(Validateur.personneInconnue(" ? ") && Validateur.personneInconnue("N.C.") && !Validateur.personneInconnue("P-101"))
+        XCTAssertTrue(Validateur.personneInconnue(" ? ") && Validateur.personneInconnue("Non renseigné") && !Validateur.personneInconnue("P-101"))
+        // Initials are references (regression review L3).
+        XCTAssertFalse(Validateur.personneInconnue("NC") || Validateur.personneInconnue("N.D.") || Validateur.personneInconnue("X"))
     }
 }

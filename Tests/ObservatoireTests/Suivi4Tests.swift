@@ -143,6 +143,8 @@ extension Suivi4Tests {
         XCTAssertEqual(LecteurCSV.semblableISO885915(Array("Membre cœur;Côte d’Opale".data(using: .windowsCP1252)!)), .windows1252)
         // A half or an acute accent typed for an apostrophe: not ISO-8859-15.
         XCTAssertEqual(LecteurCSV.semblableISO885915(Array("1½ jour;½ journée;l´aidant;Réf.".data(using: .windowsCP1252)!)), .indecis)
+        // At a word's start (« ½h », « ¼h » in a note): Windows-1252 (regression review L2).
+        XCTAssertEqual(LecteurCSV.semblableISO885915(Array("rappel dans ½h;¼h plus tard;l´aidant".data(using: .windowsCP1252)!)), .indecis)
         XCTAssertEqual(LecteurCSV.semblableISO885915(Array("Réf. personne;Âge".data(using: .isoLatin1)!)), .indecis)
         XCTAssertFalse(LecteurCSV.semblableMacRoman(Suivi4Tests.iso885915("Réf. personne;Décision 1;Membre cœur")))
         // The hand table against Foundation's own ISO-8859-15 (CoreFoundation's constant).
