@@ -166,9 +166,9 @@ final class BoiteDeDepotTests: XCTestCase {
         XCTAssertEqual(try executer(1, 2026, le: Jour(annee: 2026, mois: 2, jour: 4)!).anneesRafraichies, [])
     }
 
-    /// The regression review (L5): rows rejected by a stopped run, then corrected (the file
-    /// dropped again, fixed) are no longer to fix: the next run does not signal them.
-    func testDesRejetsCorrigesDepuisNeSontPlusSignales() throws {
+    /// A run whose import rejected one row (of three) and stopped while filing: the archive's
+    /// month folder was a file. The folder is usable again afterwards.
+    func arreteeApresLImport() throws -> EspaceDeTest {
         let t = try EspaceDeTest()
         _ = try deposer(t, "sollicitations.csv", Self.sollicitations.replacingOccurrences(of: "S3;", with: "S3;x"))
         var o = options()
@@ -176,6 +176,13 @@ final class BoiteDeDepotTests: XCTestCase {
         o.avantArchivage = { try! Data("pas un dossier".utf8).write(to: mois) }
         XCTAssertThrowsError(try ExecutionMensuelle.executer(espace: t.espace, options: o))
         try FileManager.default.removeItem(at: mois)
+        return t
+    }
+
+    /// The regression review (L5): rows rejected by a stopped run, then corrected (the file
+    /// dropped again, fixed) are no longer to fix: the next run does not signal them.
+    func testDesRejetsCorrigesDepuisNeSontPlusSignales() throws {
+        let t = try arreteeApresLImport()
         _ = try deposer(t, "sollicitations.csv", Self.sollicitations)
         let b = try ExecutionMensuelle.executer(espace: t.espace, options: options())
         XCTAssertEqual(b.rejetsCourants, 0)
@@ -185,13 +192,7 @@ final class BoiteDeDepotTests: XCTestCase {
 
     /// A dry run neither signals nor clears what a stopped run left to signal.
     func testUneExecutionABlancNeConsommePasLesRejetsASignaler() throws {
-        let t = try EspaceDeTest()
-        _ = try deposer(t, "sollicitations.csv", Self.sollicitations.replacingOccurrences(of: "S3;", with: "S3;x"))
-        var o = options()
-        let mois = t.espace.dossierArchives.appendingPathComponent("2025-06")
-        o.avantArchivage = { try! Data("pas un dossier".utf8).write(to: mois) }
-        XCTAssertThrowsError(try ExecutionMensuelle.executer(espace: t.espace, options: o))
-        try FileManager.default.removeItem(at: mois)
+        let t = try arreteeApresLImport()
         var blanc = options()
         blanc.aBlanc = true
         XCTAssertEqual(try ExecutionMensuelle.executer(espace: t.espace, options: blanc).rejetsAnterieurs, 0)

@@ -47,6 +47,14 @@ final class SuiviTests: XCTestCase {
         }
     }
 
+    /// The lines of the example tracker's CSV twin (Windows-1252, CRLF) and the index of its
+    /// header line, for tests that change a few cells.
+    static func lignesDuJumeau() throws -> (lignes: [String], entete: Int) {
+        let octets = try Data(contentsOf: SuiviTests.exemples.appendingPathComponent("suivi-appels-2025.csv"))
+        let lignes = try XCTUnwrap(String(data: octets, encoding: .windowsCP1252)).components(separatedBy: "\r\n")
+        return (lignes, try XCTUnwrap(lignes.firstIndex { $0.hasPrefix("N") && $0.contains(";Date de l") }))
+    }
+
     func tableau(_ t: EspaceDeTest) throws -> TableauIndicateurs {
         try Moteur(base: try t.base(), configuration: t.espace.configuration).tableau(.annee(2025), diffusion: .interne)
     }
@@ -197,9 +205,7 @@ final class SuiviTests: XCTestCase {
     /// tracker its own source.
     func testUnAutreTableurLuCommeLaMemeSourceEstRefuse() throws {
         let t = try espace()
-        let octets = try Data(contentsOf: SuiviTests.exemples.appendingPathComponent("suivi-appels-2025.csv"))
-        let lignes = try XCTUnwrap(String(data: octets, encoding: .windowsCP1252)).components(separatedBy: "\r\n")
-        let entete = try XCTUnwrap(lignes.firstIndex { $0.hasPrefix("N") && $0.contains(";Date de l") })
+        let (lignes, entete) = try SuiviTests.lignesDuJumeau()
         func tableur(_ nom: String, _ rangs: ClosedRange<Int>, prefixe: String) throws -> URL {
             let texte = (lignes[...entete] + rangs.map { prefixe + lignes[entete + $0].dropFirst(4) }).joined(separator: "\r\n") + "\r\n"
             let url = t.dossier.appendingPathComponent(nom)
@@ -224,9 +230,7 @@ final class SuiviTests: XCTestCase {
     /// file, naming the columns by their letters.
     func testDeuxColonnesDuMemeNomLuParLeProfilRefusentLeFichier() throws {
         let t = try espace()
-        let octets = try Data(contentsOf: SuiviTests.exemples.appendingPathComponent("suivi-appels-2025.csv"))
-        let lignes = try XCTUnwrap(String(data: octets, encoding: .windowsCP1252)).components(separatedBy: "\r\n")
-        let entete = try XCTUnwrap(lignes.firstIndex { $0.hasPrefix("N") && $0.contains(";Date de l") })
+        let (lignes, entete) = try SuiviTests.lignesDuJumeau()
         // A new, empty « Canal » column inserted as column B.
         let texte = lignes.enumerated().map { i, l -> String in
             guard i >= entete, !l.isEmpty, let p = l.firstIndex(of: ";") else { return l }
@@ -247,9 +251,7 @@ final class SuiviTests: XCTestCase {
     /// creates nothing, and a proposition's count is unchanged elsewhere.
     func testUnRangRempliSansSaColonneDePresenceEstRejeteEtNonPerdu() throws {
         let t = try espace()
-        let octets = try Data(contentsOf: SuiviTests.exemples.appendingPathComponent("suivi-appels-2025.csv"))
-        var lignes = try XCTUnwrap(String(data: octets, encoding: .windowsCP1252)).components(separatedBy: "\r\n")
-        let entete = try XCTUnwrap(lignes.firstIndex { $0.hasPrefix("N") && $0.contains(";Date de l") })
+        var (lignes, entete) = try SuiviTests.lignesDuJumeau()
         let noms = lignes[entete].components(separatedBy: ";")
         let orientation = try XCTUnwrap(noms.firstIndex(of: "Orientation 1"))
         // The first call with an orientation: its « Orientation 1 » cleared.
@@ -277,9 +279,7 @@ final class SuiviTests: XCTestCase {
     /// first version set it aside without a word).
     func testLesFormatsDeSaisieNeSontPasDesDonnees() throws {
         let t = try espace()
-        let octets = try Data(contentsOf: SuiviTests.exemples.appendingPathComponent("suivi-appels-2025.csv"))
-        var lignes = try XCTUnwrap(String(data: octets, encoding: .windowsCP1252)).components(separatedBy: "\r\n")
-        let entete = try XCTUnwrap(lignes.firstIndex { $0.hasPrefix("N") && $0.contains(";Date de l") })
+        var (lignes, entete) = try SuiviTests.lignesDuJumeau()
         let noms = lignes[entete].components(separatedBy: ";")
         func ligne(_ valeurs: [String: String]) -> String { noms.map { valeurs[$0] ?? "" }.joined(separator: ";") }
         let aide = ligne(["N° appel": "ex. A-001", "Date de l'appel": "JJ/MM/AAAA", "Réf. personne": "n° dossier", "Âge": "en années",
