@@ -919,7 +919,7 @@ public final class Importeur {
             case .autreDemande(let fichier):
                 let autre = fichier.map { "enregistrée depuis « \(TexteSur.surUneLigne($0)) »" } ?? "enregistrée par un autre fichier"
                 let quoi = tables[k] == .sollicitations
-                    ? "d'une autre demande, \(autre) (une autre personne, sur un autre territoire ou à plus d'un mois d'écart)"
+                    ? "d'une autre demande, \(autre) (une autre personne, à une autre date ou sur un autre territoire)"
                     : "d'une proposition d'une autre demande, \(autre) (ou sa demande a été refusée par cet import pour la même raison)"
                 var r = Rejet(ligne: ligne.ligne, colonne: tables[k].identifiant.joined(separator: " + "), valeur: ligne.identifiant, regle: .doublon,
                               message: "Le numéro « \(Masque.extrait(ligne.identifiant)) » est déjà celui \(quoi) : elle n'est pas remplacée. Deux exports (deux antennes, deux outils, deux années) ne peuvent pas utiliser les mêmes numéros, l'un écraserait l'autre : faites précéder ceux de l'un d'un préfixe (par exemple SUD-1, ou 2026-001) dans l'outil ou le tableur, puis réimportez ce fichier ; ou lisez chaque tableur avec son profil (voir « Un classeur par territoire » dans docs/format-des-exports.md).")

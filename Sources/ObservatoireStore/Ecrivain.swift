@@ -58,11 +58,10 @@ public final class Ecrivain {
         /// written: each snapshot source owns its rows, and would delete the other's.
         case autreSource
         /// Append-only imports: the identifier is stored already, from another file, for
-        /// another request — another person, and another territory or a date more than a month
-        /// away (two exports that both number from 1: two antennas, two tools). Nothing written:
-        /// replacing it would lose the stored one without a word. A proposition: the identifier
-        /// is stored for a proposition of a request of another territory. `fichier`: the file
-        /// that stored it.
+        /// another request — another person, and another date or territory (two exports that
+        /// both number from 1: two antennas, two tools). Nothing written: replacing it would
+        /// lose the stored one without a word. A proposition: the identifier is stored for a
+        /// proposition of another person's request. `fichier`: the file that stored it.
         case autreDemande(fichier: String?)
     }
 
@@ -108,26 +107,31 @@ public final class Ecrivain {
     /// source, for what is plainly another request (see ``Operation/autreDemande(fichier:)``),
     /// the name of the file that stored it (nil inside when unknown); nil otherwise (a new
     /// identifier, or the same request updated: its date, territory or person corrected alone).
-    private func autreDemande(_ e: Enregistrement, source: Int64, demandeEnConflit: Bool, territoire: String?) throws -> String?? {
+    private func autreDemande(_ e: Enregistrement, source: Int64, demandeEnConflit: Bool) throws -> String?? {
         let ligne: Row?
         switch e {
         case .sollicitation(let s):
-            // Another person, and another territory or a date more than a month away: a
-            // correction in the tool moves one of them, or the person and the date by a few
-            // days (the regression review: a request corrected for both was refused every month).
+            // Another person, and another date or territory: a correction in the tool moves
+            // one of them. (A looser rule — a date more than a month away — let another
+            // antenna's requests of the same month overwrite the first's without a word: the
+            // second regression review's N1. A request corrected for both its person and its
+            // date is refused, with why: visible, never lost.)
             ligne = try Row.fetchOne(db, sql: """
                 SELECT s.source_id, c.cle FROM sollicitations s LEFT JOIN sources c ON c.id = s.source_id
                 WHERE s.id_sollicitation = ? AND s.source_id IS NOT ? AND s.personne <> ?
-                  AND (s.territoire <> ? OR abs(julianday(s.date_sollicitation) - julianday(?)) > 31)
-                """, arguments: [s.idSollicitation, source, s.personne, s.territoire, s.dateSollicitation.iso])
+                  AND (s.date_sollicitation <> ? OR s.territoire <> ?)
+                """, arguments: [s.idSollicitation, source, s.personne, s.dateSollicitation.iso, s.territoire])
         case .proposition(let p):
-            // A proposition moved to another request of the same territory is a merge in the
-            // tool; to a request of another territory, another antenna's number.
+            // A proposition moved to another request of the same person is a merge of duplicate
+            // requests in the tool: it follows. Moved to another person's request, it is
+            // another export's number (a new year's propositions starting again at 1).
             ligne = try Row.fetchOne(db, sql: """
                 SELECT p.source_id, c.cle FROM propositions p LEFT JOIN sources c ON c.id = p.source_id
                 WHERE p.id_proposition = ? AND p.source_id IS NOT ?
-                  AND (? OR (p.id_sollicitation <> ? AND ? IS NOT NULL AND p.territoire <> ?))
-                """, arguments: [p.idProposition, source, demandeEnConflit, p.idSollicitation, territoire, territoire])
+                  AND (? OR (p.id_sollicitation <> ?
+                             AND (SELECT personne FROM sollicitations WHERE id_sollicitation = p.id_sollicitation)
+                                 IS NOT (SELECT personne FROM sollicitations WHERE id_sollicitation = ?)))
+                """, arguments: [p.idProposition, source, demandeEnConflit, p.idSollicitation, p.idSollicitation])
         default:
             return nil
         }
@@ -316,7 +320,7 @@ public final class Ecrivain {
                 }
             }
         }
-        if !instantane && !vide, let fichier = try autreDemande(e, source: source, demandeEnConflit: demandeEnConflit, territoire: sollicitation?.territoire) {
+        if !instantane && !vide, let fichier = try autreDemande(e, source: source, demandeEnConflit: demandeEnConflit) {
             return .autreDemande(fichier: fichier)
         }
         guard try ecrire(e, importId: importId, source: source, empreinte: empreinte, sollicitation: sollicitation) else { return .doublon }

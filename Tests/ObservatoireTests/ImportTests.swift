@@ -422,15 +422,22 @@ final class NumerosPartagesTests: XCTestCase {
         let c = try t.importer([correction])
         XCTAssertEqual([c.totalImportees, c.totalRejetees], [1, 0])
         XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE id_sollicitation = '2' AND date_sollicitation = '2025-03-12'"), 1)
-        // Regression review (M1): corrected in the tool for both its person and its date (a few
-        // days), or a proposition moved to another request of the same territory (requests
-        // merged): updates, as before.
+        // Regression reviews (M1, N1): a request whose person is merged in the tool (same date)
+        // is updated; a proposition moved to another request of the same person (duplicate
+        // requests merged) follows it; moved to another person's request (a new export's
+        // proposition numbers starting again at 1), it is refused, even in the same territory.
         let fusion = try t.ecrire("sollicitations_nord_mai.csv", CSV.fichier(CSV.enteteSollicitations, [
-            CSV.sollicitation("3", date: "2025-03-05", personne: "N9", territoire: "Arrageois")]))
+            CSV.sollicitation("3", date: "2025-03-03", personne: "N1", territoire: "Arrageois")]))
         XCTAssertEqual(try t.importer([fusion]).totalRejetees, 0)
         let deplacee = try t.ecrire("propositions_nord_mai.csv", CSV.fichier(CSV.entetePropositions, [CSV.proposition("1", "3", date: "2025-03-20")]))
         XCTAssertEqual(try t.importer([deplacee]).totalRejetees, 0)
         XCTAssertEqual(try t.compter("SELECT count(*) FROM propositions WHERE id_proposition = '1' AND id_sollicitation = '3'"), 1)
+        let nouvelle = try t.ecrire("sollicitations_2026.csv", CSV.fichier(CSV.enteteSollicitations, [
+            CSV.sollicitation("2026-1", date: "2025-03-04", personne: "N8", territoire: "Arrageois")]))
+        let pnouvelle = try t.ecrire("propositions_2026.csv", CSV.fichier(CSV.entetePropositions, [CSV.proposition("1", "2026-1", date: "2025-03-21")]))
+        let b2 = try t.importer([nouvelle, pnouvelle])
+        XCTAssertEqual(b2.totalRejetees, 1, "\(b2.fichiers.flatMap(\.exemples).map(\.message))")
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM propositions WHERE id_proposition = '1' AND id_sollicitation = '3'"), 1, "rien d'écrasé")
     }
 }
 
