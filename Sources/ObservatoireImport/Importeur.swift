@@ -1254,9 +1254,15 @@ public final class Importeur {
                         r.message = "La ligne n'a que \(n) champ\(n > 1 ? "s" : "") pour \(m + 1) colonnes (ligne incomplète, ou coupée en deux par un retour à la ligne dans une cellule sans guillemets). " + r.message
                     }
                     if let origines = l.origines { r = contexte.dansLesMotsDeLaSource(r, table: table, origines: origines) }
-                    if ProjectionProfil.ligneDAide(brut.champs), let indice = validateur.table.colonnes.indices.first(where: { l.origines?[$0]?.colonnes.isEmpty == false }),
-                       let colonne = l.origines?[indice]?.colonnes.first {
-                        r.message += " Cette ligne montre des formats de saisie (JJ/MM/AAAA, O/N) : si c'est la ligne d'aide sous l'en-tête, écartez-la par un filtre du profil, par exemple ignorer_lignes: [ { \"\(colonne)\": { motif: \"ex*\" } } ] sur sa première colonne, ou supprimez-la du tableur."
+                    // The filter to advise: on a column showing a format, by its first letters
+                    // (« JJ* » for « JJ/MM/AAAA »), which a call's real date never matches.
+                    if ProjectionProfil.ligneDAide(brut.champs),
+                       let i = brut.champs.indices.first(where: { i in
+                           i < entete.count && !entete[i].isEmpty && brut.champs[i].utf8.count <= 16
+                               && ["jjmmaaaa", "jjmmaa", "aaaammjj"].contains(Normalisation.cle(brut.champs[i]))
+                       }) {
+                        let motif = String(Normalisation.rogner(brut.champs[i]).prefix(2)) + "*"
+                        r.message += " Cette ligne montre des formats de saisie (JJ/MM/AAAA, O/N) : si c'est la ligne d'aide sous l'en-tête, écartez-la par un filtre du profil, ignorer_lignes: [ { \"\(Normalisation.texte(entete[i]))\": { motif: \"\(motif)\" } } ], ou supprimez-la du tableur."
                     }
                     if let nonLues = projection.seulesNonLues(brut.champs, calculees: brut.calculees) {
                         r.message += " En dehors de son numéro, la ligne n'a rien que dans \(nonLues.count > 1 ? "des colonnes" : "une colonne") que le profil ne lit pas (\(Masque.listeEntetes(nonLues.map { $0 < entete.count ? entete[$0] : "" }))) : si \(nonLues.count > 1 ? "ce sont des formules recopiées" : "c'est une formule recopiée") vers le bas sur des lignes préparées d'avance, déclarez \(nonLues.count > 1 ? "ces colonnes" : "cette colonne") dans « colonnes_calculees » du profil (voir « Ce que devient une ligne » dans docs/format-des-exports.md) : ces lignes seront écartées tant qu'elles ne sont pas remplies."

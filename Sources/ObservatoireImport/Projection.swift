@@ -182,7 +182,9 @@ struct ProjectionProfil: Projection {
                 }
                 o.brut = texte
             }
-            if Normalisation.rogner(texte ?? "").isEmpty, let defaut {
+            // An empty box nobody ticked (☐) is a blank cell: the default applies (the second
+            // regression review's M5).
+            if Normalisation.rogner(texte ?? "").isEmpty || Valeurs.caseVide(texte ?? ""), let defaut {
                 texte = defaut
                 o.parLeProfil = true
                 return (texte, o)

@@ -190,11 +190,11 @@ public final class Validateur: Sendable {
         return cle.isEmpty || Validateur.personnesInconnues.contains(cle)
     }
 
-    /// Words only: two letters (« NC », « ND ») may be a person's initials, which small trackers
-    /// use as references (the regression review's L3).
+    /// Words, « X » and zeros: two letters (« NC », « ND ») may be a person's initials, which
+    /// small trackers use as references (the regression review's L3).
     static let personnesInconnues: Set<String> = [
         "anonyme", "anonymes", "anonymat", "anonymise", "anonymisee", "inconnu", "inconnue", "inconnus", "nonconnu", "nonconnue",
-        "nonrenseigne", "nonrenseignee", "aucun", "aucune", "sansobjet", "xxx", "xxxx",
+        "nonrenseigne", "nonrenseignee", "aucun", "aucune", "sansobjet", "nsp", "x", "xx", "xxx", "xxxx", "0", "00", "000",
     ]
 
     // MARK: - Tables

@@ -444,20 +444,22 @@ public final class Moteur {
         return .collectees
     }
 
-    /// Whether the C360 (all its territories) collected this in the year of the period, up to
-    /// its end: some row of `table` for a request of that time, with `colonne` filled (any row
+    /// Whether the C360 (all its territories) collected this in the twelve months up to the
+    /// period's end: some row of `table` for a request of that time, with `colonne` filled (any row
     /// when nil). A period or a territory with none, in a year that has some, has zeros or
     /// « non renseigné »; a year before the sources collected it has « pas de données » or
     /// « non collecté » (the regression review's M4: the whole base was asked first, and years
     /// before propositions were entered showed 0 % and missed targets).
     private func renseigneeDansLAnnee(_ table: TableCanonique, _ colonne: String?, _ p: Periode, _ db: Database) throws -> Bool {
         guard table == .sollicitations || table == .propositions else { return true }
-        let debut = "\(p.fin.annee)-01-01"
+        // The twelve months up to the period's end (a January is judged with the year before
+        // it: the second regression review's N4).
+        let debut = "\(p.fin.annee - 1)" + p.fin.iso.dropFirst(4)
         let cle = "\(table.rawValue).\(colonne ?? "*")|\(debut)|\(p.fin.iso)"
         if let r = memoire.renseignee(cle) { return r }
         // Table and column names of the schema, never from the data.
         let r = try Bool.fetchOne(db, sql: """
-            SELECT EXISTS (SELECT 1 FROM \(table.rawValue) WHERE date_sollicitation BETWEEN ? AND ?\(colonne.map { " AND \($0) IS NOT NULL" } ?? ""))
+            SELECT EXISTS (SELECT 1 FROM \(table.rawValue) WHERE date_sollicitation > ? AND date_sollicitation <= ?\(colonne.map { " AND \($0) IS NOT NULL" } ?? ""))
             """, arguments: [debut, p.fin.iso]) ?? false
         memoire.garder(renseignee: r, cle)
         return r

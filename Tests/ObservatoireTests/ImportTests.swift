@@ -496,6 +496,38 @@ final class PersonnesInconnuesTests: XCTestCase {
         XCTAssertTrue(encore.fichiers.allSatisfy(\.dejaImporte))
         XCTAssertTrue(Validateur.personneInconnue(" ? ") && Validateur.personneInconnue("Non renseigné") && !Validateur.personneInconnue("P-101"))
         // Initials are references (regression review L3).
-        XCTAssertFalse(Validateur.personneInconnue("NC") || Validateur.personneInconnue("N.D.") || Validateur.personneInconnue("X"))
+        XCTAssertFalse(Validateur.personneInconnue("NC") || Validateur.personneInconnue("N.D."))
+        // « X » and zeros are no one (second regression review N6).
+        XCTAssertTrue(Validateur.personneInconnue("X") && Validateur.personneInconnue("0") && Validateur.personneInconnue("NSP"))
+    }
+}
+
+/// The second regression review (M5): an empty box (☐) in a yes/no column whose rule has a
+/// default was refused as a missing value; it is a blank cell, and the default applies.
+final class CaseVideTests: XCTestCase {
+    func testUneCaseVidePrendLaValeurParDefaut() throws {
+        let t = try EspaceDeTest(territoires: ["Arrageois"])
+        let profil = try ProfilCorrespondance.analyser("""
+            nom: p
+            sources:
+              s:
+                fichiers: ["*.csv"]
+                tables:
+                  sollicitations:
+                    accompagnee: { colonne: Suivi, defaut: non }
+            """, fichier: "p.yml", nomParDefaut: "p")
+        let colonnes = CSV.enteteSollicitations.split(separator: ";").map(String.init)
+        let k = try XCTUnwrap(colonnes.firstIndex(of: "accompagnee"))
+        var entete = colonnes
+        entete[k] = "Suivi"
+        var valeurs = CSV.sollicitation("S1").split(separator: ";", omittingEmptySubsequences: false).map(String.init)
+        valeurs[k] = "☐"
+        var coche = CSV.sollicitation("S2", personne: "P2").split(separator: ";", omittingEmptySubsequences: false).map(String.init)
+        coche[k] = "☑"
+        let f = try t.ecrire("suivi.csv", [entete, valeurs, coche].map { $0.joined(separator: ";") }.joined(separator: "\n") + "\n")
+        let b = try t.importer([f]) { $0.profil = profil }
+        XCTAssertEqual([b.totalImportees, b.totalRejetees], [2, 0], "\(b.fichiers.flatMap(\.exemples).map(\.message))")
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE id_sollicitation = 'S1' AND accompagnee = 0"), 1)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE id_sollicitation = 'S2' AND accompagnee = 1"), 1)
     }
 }

@@ -254,13 +254,16 @@ final class IndicateursTests: XCTestCase {
         let f = try t.ecrire("sollicitations.csv", CSV.fichier(CSV.enteteSollicitations, [
             CSV.sollicitation("S0", date: "2024-06-10", personne: "P0", projet: "", rapt: ""),
             CSV.sollicitation("S1", date: "2025-06-10", personne: "P1", projet: "personne", rapt: "non"),
-            CSV.sollicitation("S2", date: "2025-07-10", personne: "P2", projet: "", rapt: "")]))
+            CSV.sollicitation("S2", date: "2025-07-10", personne: "P2", projet: "", rapt: ""),
+            CSV.sollicitation("S3", date: "2026-01-10", personne: "P3", projet: "", rapt: "")]))
         XCTAssertEqual(try t.importer([f]).totalRejetees, 0)
         let v = try valeurs(Moteur(base: try t.base(), configuration: t.espace.configuration), .mois(2025, 7))
         XCTAssertEqual(v["3.1"]?.statut, .calcule)
         XCTAssertEqual(v["3.1"]?.denominateur, 1)
         XCTAssertEqual(repartition(v["3.1"])["non_renseigne"], 1)
         XCTAssertEqual(v["x.rapt"]?.statut, .calcule)
+        // January 2026 is judged with the twelve months before it (second regression review N4).
+        XCTAssertEqual(try valeurs(Moteur(base: try t.base(), configuration: t.espace.configuration), .mois(2026, 1))["3.1"]?.statut, .calcule)
         // 2024, when the sources did not fill it yet: not collected, never a missed target.
         XCTAssertEqual(try valeurs(Moteur(base: try t.base(), configuration: t.espace.configuration), .annee(2024))["3.1"]?.statut, .nonCollecte)
         // Filled nowhere: not collected.

@@ -299,6 +299,7 @@ final class SuiviTests: XCTestCase {
         XCTAssertEqual([s.lues, s.importees, s.rejetees], [16, 12, 4], "\(s.exemples.map(\.message))")
         let rejetAide = try XCTUnwrap(s.exemples.first { $0.ligne == entete + 2 }, "\(s.exemples.map(\.ligne))")
         XCTAssertTrue(rejetAide.message.contains("ligne d'aide sous l'en-tête") && rejetAide.message.contains("ignorer_lignes"), rejetAide.message)
+        XCTAssertTrue(rejetAide.message.contains("{ \"Date de l'appel\": { motif: \"JJ*\" } }"), rejetAide.message)
         XCTAssertTrue(s.exemples.contains { $0.identifiant == "A-900" }, "l'appel est rejeté, pas écarté : \(s.exemples.map(\.message))")
     }
 
