@@ -269,6 +269,9 @@ public final class Importeur {
     /// refused request's, put in the place of the other request's).
     private var demandesEnConflit: Set<String> = []
 
+    /// What opening the files found worth saying (a sheet of the ready-made tracker deleted).
+    private var notesOuverture: [String] = []
+
     /// With no list of territories in the configuration: the spelling kept for each territory
     /// (by its key: case, accents and spaces aside), loaded from the base when first needed;
     /// each raw spelling met and the one kept; the spellings folded, for the summary.
@@ -352,6 +355,8 @@ public final class Importeur {
                 illisibles.append(b)
             }
         }
+        bilan.notes += notesOuverture
+        notesOuverture = []
         // Dependency order, then file names; but several complete states of one snapshot
         // source (March's and April's export dropped together) go from the oldest to the
         // newest by modification time, so that the newest is the state that stays (by name,
@@ -607,6 +612,12 @@ public final class Importeur {
                 // is fine; the calls' and orientations' sheets, or a table's sheet beside an
                 // unknown one (renamed), are not (the regression review's M6).
                 let manquantes = absentes.filter { t, _ in t == .sollicitations || t == .propositions || !autres.isEmpty }.map(\.1)
+                if manquantes.isEmpty, !absentes.isEmpty {
+                    // Said every time: what the base holds of those tables is no longer updated
+                    // by this workbook (the second regression review's N2).
+                    let noms = absentes.map { "« \($0.1) »" }.joined(separator: ", ")
+                    notesOuverture.append("« \(TexteSur.surUneLigne(nom)) » : \(absentes.count > 1 ? "les feuilles \(noms) du tableur de suivi sont absentes : leurs tables ne sont pas mises à jour" : "la feuille \(noms) du tableur de suivi est absente : sa table n'est pas mise à jour") par ce classeur (ce que la base en a déjà reste). Si la C360 ne s'en sert pas, il n'y a rien à faire ; sinon, remettez la feuille.")
+                }
                 if !manquantes.isEmpty {
                     throw FichierIllisible(
                         fichier: nom,

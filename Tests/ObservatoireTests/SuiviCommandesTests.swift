@@ -174,6 +174,8 @@ final class SuiviCommandesTests: XCTestCase {
         let b5 = try t.importer([allege])
         XCTAssertEqual(b5.fichiers.compactMap(\.table).sorted { $0.rawValue < $1.rawValue }, [.acteurs, .propositions, .sollicitations], "\(b5.fichiers.map { $0.erreur?.description ?? "" })")
         XCTAssertTrue(b5.fichiers.allSatisfy { $0.erreur == nil })
+        // … and said: those tables are no longer updated by the workbook (second review N2).
+        XCTAssertTrue(b5.notes.contains { $0.contains("les feuilles « Équipe », « Membres cœur » du tableur de suivi sont absentes") }, "\(b5.notes)")
     }
 
     /// The monthly run on the tracker re-exported whole: profile applied by file name, the file
