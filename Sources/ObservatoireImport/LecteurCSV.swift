@@ -607,9 +607,10 @@ public final class LecteurCSV: SourceTabulaire {
     /// and letters in Windows-1252 (’ œ …) but control characters in ISO-8859-15:
     /// - any byte 0x80–0x9F: Windows-1252 (or Mac Roman), never ISO-8859-15;
     /// - œ/Œ, š ž € Š Ÿ between two ASCII letters (« cœur », « sœur »): ISO-8859-15, as ½ in
-    ///   the middle of a word means nothing in Windows-1252. Not at a word's start: « ½h »,
-    ///   « ¼h » are Windows-1252 (the regression review's L2: such a note made a Windows-1252
-    ///   file ISO-8859-15, and « l´aidant » became « lŽaidant »); « Œuvre » alone is missed.
+    ///   the middle of a word means nothing in Windows-1252; at a word's start, only before the
+    ///   letters a French word gives Œ (« Œuvre », « Œil »): « ½h », « ¼h » are Windows-1252
+    ///   (the regression review's L2: such a note made a Windows-1252 file ISO-8859-15, and
+    ///   « l´aidant » became « lŽaidant »).
     ///   Only ASCII neighbours count, so that UTF-8 (where these bytes follow a lead byte
     ///   ≥ 0xC2) never matches.
     ///   0xB4 is left out: it is also the acute accent some type for an apostrophe
@@ -626,6 +627,10 @@ public final class LecteurCSV: SourceTabulaire {
             case 0x80...0x9F: return .windows1252
             case 0xBC, 0xBD, 0xA4, 0xA6, 0xA8, 0xB8, 0xBE:
                 if lettre(precedent) && lettre(suivant) { iso = true }
+                // Œ/œ starting a word is followed by the letters French words give it (Œuvre,
+                // Œil, Œdème, Œsophage, Œnologie), never by the units a ½ or ¼ goes with
+                // (« ½h », « ¼l »): the second regression review's N3.
+                else if (b == 0xBC || b == 0xBD) && !lettre(precedent) && (precedent ?? 0) < 0x80, let s = suivant, [0x75, 0x69, 0x64, 0x73, 0x6E].contains(s | 0x20) { iso = true }
             default: break
             }
             precedent = b

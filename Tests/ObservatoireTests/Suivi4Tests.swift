@@ -145,6 +145,10 @@ extension Suivi4Tests {
         XCTAssertEqual(LecteurCSV.semblableISO885915(Array("1½ jour;½ journée;l´aidant;Réf.".data(using: .windowsCP1252)!)), .indecis)
         // At a word's start (« ½h », « ¼h » in a note): Windows-1252 (regression review L2).
         XCTAssertEqual(LecteurCSV.semblableISO885915(Array("rappel dans ½h;¼h plus tard;l´aidant".data(using: .windowsCP1252)!)), .indecis)
+        // Œ starting a word, alone (second regression review N3).
+        XCTAssertEqual(LecteurCSV.semblableISO885915(Suivi4Tests.iso885915("A7;Œuvre Falret;association")), .iso885915)
+        // UTF-8 never matches (ü is C3 BC, before an n).
+        XCTAssertNotEqual(LecteurCSV.semblableISO885915(Array("Münster;Kœnig".utf8)), .iso885915)
         XCTAssertEqual(LecteurCSV.semblableISO885915(Array("Réf. personne;Âge".data(using: .isoLatin1)!)), .indecis)
         XCTAssertFalse(LecteurCSV.semblableMacRoman(Suivi4Tests.iso885915("Réf. personne;Décision 1;Membre cœur")))
         // The hand table against Foundation's own ISO-8859-15 (CoreFoundation's constant).
