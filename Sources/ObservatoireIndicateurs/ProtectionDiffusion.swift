@@ -795,10 +795,11 @@ private struct Modele {
         }
         let classees = relationsDe[c].compactMap { r in rang(r).map { (r, $0) } }.sorted { ($0.1.0, $0.1.1, $0.1.2, $0.0) < ($1.1.0, $1.1.1, $1.1.2, $1.0) }
         for (r, _) in classees { if let x = meilleur(r) { return x } }
-        // Nothing next to it: the smallest published count of any relation of its group.
+        // Nothing next to it: the smallest published count of any relation of its group, a
+        // breakdown line before a headline and the whole activity last, as above.
         let groupe = composante(de: c)
         return Set(groupe.flatMap { relationsDe[$0] }).sorted().compactMap(meilleur)
-            .min { (cellules[$0].valeur!, cellules[$0].cle) < (cellules[$1].valeur!, cellules[$1].cle) }
+            .min { (rangDeLecture($0), cellules[$0].valeur!, cellules[$0].cle) < (rangDeLecture($1), cellules[$1].valeur!, cellules[$1].cle) }
     }
 
     /// How much readers lose when a cell is withheld: a breakdown line (0), a headline figure
