@@ -136,19 +136,12 @@ public enum Valeurs {
         return booleenNormalise(cle) ?? .invalide
     }
 
-    /// Whether a cell holds only empty boxes (☐ □ ▢) and spaces: a box nobody ticked, blank.
-    public static func caseVide(_ texte: String) -> Bool {
-        var boite = false
-        for s in texte.unicodeScalars {
-            if s == "\u{2610}" || s == "\u{25A1}" || s == "\u{25A2}" { boite = true } else if !s.properties.isWhitespace { return false }
-        }
-        return boite
-    }
-
     /// Check marks meaning yes, and crosses meaning no (with or without an emoji variation
     /// selector): what a tracker's O/N column often holds instead of a word.
     static let cochesOui: Set<Unicode.Scalar> = ["\u{2713}", "\u{2714}", "\u{2611}", "\u{2705}", "\u{1F5F8}"]  // ✓ ✔ ☑ ✅ 🗸
-    static let cochesNon: Set<Unicode.Scalar> = ["\u{2717}", "\u{2718}", "\u{2612}", "\u{274C}", "\u{274E}"]  // ✗ ✘ ☒ ❌ ❎
+    /// An empty box (☐ □ ▢) is the unticked counterpart of ☑: no (the second regression
+    /// review's M5: read as blank, it made a required column « vide »).
+    static let cochesNon: Set<Unicode.Scalar> = ["\u{2717}", "\u{2718}", "\u{2612}", "\u{274C}", "\u{274E}", "\u{2610}", "\u{25A1}", "\u{25A2}"]  // ✗ ✘ ☒ ❌ ❎ ☐ □ ▢
 
     /// The reading of a cell made of check marks only (`✓`, `✔️`, `✗`): true for a tick, false for
     /// a cross, nil for anything else (a tick and a cross together, another symbol, text).

@@ -490,9 +490,17 @@ public final class Importeur {
                         if let p = parentesEnAttente.first(where: { p in
                             bilans.contains { $0.table == p.table && ($0.motifs[RegleRejet.referenceInconnue.rawValue] ?? 0) > 0 }
                         }) {
+                            // Actors are masculine (« absents »); the same workbook refused for
+                            // another of its sheets says so (the second regression review).
+                            let absentes = p.parente == .acteurs || p.parente == .membresCoeur ? "absents" : "absentes"
+                            let memeFichier = p.fichier == lecture.nom
                             retenue = FichierIllisible(fichier: lecture.nom,
-                                                       raison: "des \(p.table.libelle) renvoient à des \(p.parente.libelle) absentes de la base, et le fichier « \(TexteSur.surUneLigne(p.fichier)) » n'est pas lu dans cette exécution",
-                                                       conseil: "Il attend ce fichier et sera importé avec lui : corrigez ou complétez « \(TexteSur.surUneLigne(p.fichier)) » ; rien n'est perdu.",
+                                                       raison: memeFichier
+                                                        ? "des \(p.table.libelle) renvoient à des \(p.parente.libelle) \(absentes) de la base, que ce même classeur devait apporter mais dont la lecture a été refusée (voir le motif ci-dessus)"
+                                                        : "des \(p.table.libelle) renvoient à des \(p.parente.libelle) \(absentes) de la base, et le fichier « \(TexteSur.surUneLigne(p.fichier)) » n'est pas lu dans cette exécution",
+                                                       conseil: memeFichier
+                                                        ? "Corrigez ce qui a fait refuser cette feuille, puis réimportez le classeur ; rien n'est perdu."
+                                                        : "Il attend ce fichier et sera importé avec lui : corrigez ou complétez « \(TexteSur.surUneLigne(p.fichier)) » ; rien n'est perdu.",
                                                        enAttente: true)
                             return .rollback
                         }

@@ -182,9 +182,7 @@ struct ProjectionProfil: Projection {
                 }
                 o.brut = texte
             }
-            // An empty box nobody ticked (☐) is a blank cell: the default applies (the second
-            // regression review's M5).
-            if Normalisation.rogner(texte ?? "").isEmpty || Valeurs.caseVide(texte ?? ""), let defaut {
+            if Normalisation.rogner(texte ?? "").isEmpty, let defaut {
                 texte = defaut
                 o.parLeProfil = true
                 return (texte, o)

@@ -99,7 +99,8 @@ enum Bilans {
         if bilan.annule {
             l.append("Import annulé (--strict) : \(pluriel(bilan.totalRejetees, "ligne rejetée", "lignes rejetées")), rien n'a été enregistré. Corrigez les lignes citées puis relancez.")
         } else {
-            let illisibles = bilan.fichiers.filter { $0.erreur != nil }.count
+            // Counted by file: a workbook refused for two of its sheets is one file.
+            let illisibles = Set(bilan.fichiers.filter { $0.erreur != nil }.map(\.fichier)).count
             let nombreFichiers = Set(bilan.fichiers.map(\.fichier)).count
             var resume = "Bilan : \(pluriel(nombreFichiers, "fichier"))\(bilan.fichiers.count > nombreFichiers ? " (\(bilan.fichiers.count) tables nourries)" : ""), \(pluriel(bilan.totalLues, "ligne lue", "lignes lues")), \(pluriel(bilan.totalImportees, "importée")), \(pluriel(bilan.totalRejetees, "rejetée"))"
             if illisibles > 0 { resume += ", \(pluriel(illisibles, "fichier illisible", "fichiers illisibles"))" }

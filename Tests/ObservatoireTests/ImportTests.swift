@@ -502,10 +502,11 @@ final class PersonnesInconnuesTests: XCTestCase {
     }
 }
 
-/// The second regression review (M5): an empty box (☐) in a yes/no column whose rule has a
-/// default was refused as a missing value; it is a blank cell, and the default applies.
+/// The regression reviews (M5): an empty box (☐) in a yes/no column was refused (as not
+/// understood, then as a missing value even with a default); it is the unticked counterpart of
+/// ☑: no.
 final class CaseVideTests: XCTestCase {
-    func testUneCaseVidePrendLaValeurParDefaut() throws {
+    func testUneCaseVideEstUnNon() throws {
         let t = try EspaceDeTest(territoires: ["Arrageois"])
         let profil = try ProfilCorrespondance.analyser("""
             nom: p
@@ -514,7 +515,7 @@ final class CaseVideTests: XCTestCase {
                 fichiers: ["*.csv"]
                 tables:
                   sollicitations:
-                    accompagnee: { colonne: Suivi, defaut: non }
+                    accompagnee: { colonne: Suivi, defaut: oui }
             """, fichier: "p.yml", nomParDefaut: "p")
         let colonnes = CSV.enteteSollicitations.split(separator: ";").map(String.init)
         let k = try XCTUnwrap(colonnes.firstIndex(of: "accompagnee"))

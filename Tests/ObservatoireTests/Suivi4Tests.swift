@@ -63,12 +63,12 @@ final class Suivi4Tests: XCTestCase {
             }
         }
         for s in ["✓", "✔", "✔\u{FE0F}", "☑", "✅", " ✓ ", "\u{A0}✓", "✓✓"] { XCTAssertEqual(lu(s), "oui", s) }
-        for s in ["✗", "✘", "☒", "❌", "❎", " ✗"] { XCTAssertEqual(lu(s), "non", s) }
+        for s in ["✗", "✘", "☒", "❌", "❎", " ✗", "☐", "□"] { XCTAssertEqual(lu(s), "non", s) }
         // A symbol nobody defined: typed, so not empty; reported as not understood.
         for s in ["★", "→", "✓✗", "×", "€", "🙂"] { XCTAssertEqual(lu(s), "invalide", s) }
-        // Punctuation alone still leaves a cell blank, as before; so does an empty box nobody
-        // ticked (regression review M5: it was refused while ☑ was read).
-        for s in ["", "  ", "-", "?", "/", "☐", "□"] { XCTAssertEqual(lu(s), "vide", s) }
+        // Punctuation alone still leaves a cell blank, as before. An empty box is the
+        // unticked counterpart of ☑ (regression reviews M5): no, above.
+        for s in ["", "  ", "-", "?", "/"] { XCTAssertEqual(lu(s), "vide", s) }
         // Unchanged readings.
         XCTAssertEqual(lu("Oui"), "oui")
         XCTAssertEqual(lu("N"), "non")
