@@ -85,6 +85,56 @@ final class SuiviCommandesTests: XCTestCase {
         XCTAssertTrue(r.sortie.contains("ligne 10"), "les lignes suivantes gardent leur numéro de ligne Excel")
     }
 
+    /// A filled ready-made tracker with the template's headers, labels as values (as the
+    /// drop-downs give them): `sollicitations`, one proposition of 2025-0001 (to `acteur`),
+    /// `acteurs`; `renommer` renames sheets, `sans` leaves some out.
+    static func rempli(_ url: URL, sollicitations: [[String]], acteurs: [[String]] = [], acteur: String = "",
+                       renommer: [String: String] = [:], sans: Set<String> = []) throws {
+        let c = try ClasseurXLSX(chemin: url.path)
+        _ = try c.feuille("Mode d'emploi")
+        for (table, nom) in ModeleSuivi.feuilles where !sans.contains(nom) {
+            let f = try c.feuille(renommer[nom] ?? nom)
+            for (j, col) in table.colonnes.enumerated() { try f.texte(0, j, col.libelle) }
+            let lignes: [[String]]
+            switch table {
+            case .sollicitations: lignes = sollicitations
+            case .propositions: lignes = [["2025-0001-1", "2025-0001", "2025-03-12", "oui", "non", "oui", "Acceptée", "", acteur]]
+            case .acteurs: lignes = acteurs
+            default: lignes = []
+            }
+            for (i, l) in lignes.enumerated() { for (j, v) in l.enumerated() where !v.isEmpty { try f.texte(i + 1, j, v) } }
+        }
+        let m = try c.feuille(RegistreSuivi.feuilleMarque)
+        try m.texte(0, 0, "format"); try m.texte(0, 1, "modele-suivi"); try m.texte(1, 0, "instantane"); try m.texte(1, 1, "oui")
+        try c.fermer()
+    }
+
+    static func sollicitation(_ id: String, _ profil: String) -> [String] {
+        [id, "10/03/2025", "D-\(id)", profil, "Recherche de solution", "emploi", "Demande entrante", "oui", "Avec la personne", "Arrageois",
+         "", "Numéro vert 0 800 360 360", "2", "non", "Plus de 21 ans", ""]
+    }
+
+    /// The second regression review: a ready-made tracker whose two partners' codes were all
+    /// renamed has its partners' sheet refused (no code in common with the directory it
+    /// stored); its calls wait, and say they wait for this same workbook — not for a file
+    /// « not read » —, and the summary counts one refused file.
+    func testUnClasseurDontLaFeuilleDesActeursEstRefuseeLeDit() throws {
+        let t = try EspaceDeTest(territoires: ["Arrageois"])
+        func acteur(_ code: String) -> [String] { [code, "Partenaire \(code)", "droit_commun", "non", "oui", "01/01/2025", ""] }
+        let demandes = [Self.sollicitation("2025-0001", "Aidant")]
+        let v1 = t.dossier.appendingPathComponent("suivi-p.xlsx")
+        try Self.rempli(v1, sollicitations: demandes, acteurs: [acteur("A1"), acteur("A2")], acteur: "A1")
+        let b1 = try t.importer([v1])
+        XCTAssertTrue(b1.fichiers.allSatisfy { $0.erreur == nil }, "\(b1.fichiers.map { $0.erreur?.description ?? "" })")
+        try FileManager.default.removeItem(at: v1)
+        try Self.rempli(v1, sollicitations: demandes, acteurs: [acteur("B1"), acteur("B2")], acteur: "B1")
+        let b2 = try t.importer([v1])
+        let attente = try XCTUnwrap(b2.fichiers.first { $0.erreur?.raison.contains("renvoient à des") == true }, "\(b2.fichiers.map { $0.erreur?.description ?? "" })")
+        XCTAssertTrue(attente.erreur!.raison.contains("acteurs (annuaire) absents de la base, que ce même classeur devait apporter"), attente.erreur!.raison)
+        XCTAssertEqual(Set(b2.fichiers.filter { $0.erreur != nil }.map(\.fichier)).count, 1)
+        XCTAssertEqual(try t.compter("SELECT count(*) FROM acteurs WHERE acteur_id IN ('A1', 'A2')"), 2, "rien n'est effacé")
+    }
+
     func testModeleSuiviSeRelitSansProfilEtSeReimporteEnInstantane() throws {
         let t = try EspaceDeTest(territoires: ["Arrageois", "Ternois"])
         let modele = t.dossier.appendingPathComponent("suivi.xlsx")
@@ -114,32 +164,9 @@ final class SuiviCommandesTests: XCTestCase {
         // Review 4 (L6): an empty sheet, with nothing stored before, needs no « par prudence » note.
         XCTAssertFalse(vide.notes.contains { $0.contains("aucune ligne enregistrée") }, "\(vide.notes)")
 
-        // A filled tracker with the same headers, labels as values (as the drop-downs give them).
-        func rempli(_ url: URL, sollicitations: [[String]], renommer: [String: String] = [:], sans: Set<String> = []) throws {
-            let c = try ClasseurXLSX(chemin: url.path)
-            _ = try c.feuille("Mode d'emploi")
-            for (table, nom) in ModeleSuivi.feuilles where !sans.contains(nom) {
-                let f = try c.feuille(renommer[nom] ?? nom)
-                for (j, col) in table.colonnes.enumerated() { try f.texte(0, j, col.libelle) }
-                let lignes: [[String]]
-                switch table {
-                case .sollicitations: lignes = sollicitations
-                case .propositions: lignes = [["2025-0001-1", "2025-0001", "2025-03-12", "oui", "non", "oui", "Acceptée", "", ""]]
-                default: lignes = []
-                }
-                for (i, l) in lignes.enumerated() { for (j, v) in l.enumerated() where !v.isEmpty { try f.texte(i + 1, j, v) } }
-            }
-            let m = try c.feuille(RegistreSuivi.feuilleMarque)
-            try m.texte(0, 0, "format"); try m.texte(0, 1, "modele-suivi"); try m.texte(1, 0, "instantane"); try m.texte(1, 1, "oui")
-            try c.fermer()
-        }
-        func sollicitation(_ id: String, _ profil: String) -> [String] {
-            [id, "10/03/2025", "D-\(id)", profil, "Recherche de solution", "emploi", "Demande entrante", "oui", "Avec la personne", "Arrageois",
-             "", "Numéro vert 0 800 360 360", "2", "non", "Plus de 21 ans", ""]
-        }
         let v1 = t.dossier.appendingPathComponent("suivi-rempli.xlsx")
-        try rempli(v1, sollicitations: [sollicitation("2025-0001", "Adulte en situation de handicap"), sollicitation("2025-0002", "Aidant"),
-                                        sollicitation("2025-0003", "Enfant en situation de handicap")])
+        try Self.rempli(v1, sollicitations: [Self.sollicitation("2025-0001", "Adulte en situation de handicap"), Self.sollicitation("2025-0002", "Aidant"),
+                                        Self.sollicitation("2025-0003", "Enfant en situation de handicap")])
         let b1 = try t.importer([v1])
         XCTAssertEqual(b1.fichiers.count, 5, "\(b1.fichiers.map { "\($0.table.map(\.rawValue) ?? "?") \($0.erreur?.description ?? "")" })")
         let s1 = try XCTUnwrap(b1.fichiers.first { $0.table == .sollicitations })
@@ -148,21 +175,21 @@ final class SuiviCommandesTests: XCTestCase {
         XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations WHERE profil = 'enfant_sh' AND canal = 'numero_vert' AND tranche_age = 'plus_21'"), 1)
         // A row removed from the register disappears from the base.
         let v2 = t.dossier.appendingPathComponent("suivi-rempli-2.xlsx")
-        try rempli(v2, sollicitations: [sollicitation("2025-0001", "Adulte en situation de handicap"), sollicitation("2025-0003", "Enfant en situation de handicap")])
+        try Self.rempli(v2, sollicitations: [Self.sollicitation("2025-0001", "Adulte en situation de handicap"), Self.sollicitation("2025-0003", "Enfant en situation de handicap")])
         let s2 = try XCTUnwrap(try t.importer([v2]).fichiers.first { $0.table == .sollicitations })
         XCTAssertEqual([s2.inchangees, s2.supprimees], [2, 1])
         XCTAssertEqual(try t.compter("SELECT count(*) FROM sollicitations"), 2)
         // Review 4 (F5): saved under a name a coordinator would choose, it was read as a
         // one-table export from its first sheet (the user guide), and refused.
         let nomme = t.dossier.appendingPathComponent("suivi des sollicitations 2025.xlsx")
-        try rempli(nomme, sollicitations: [sollicitation("2025-0001", "Adulte en situation de handicap"), sollicitation("2025-0003", "Enfant en situation de handicap")])
+        try Self.rempli(nomme, sollicitations: [Self.sollicitation("2025-0001", "Adulte en situation de handicap"), Self.sollicitation("2025-0003", "Enfant en situation de handicap")])
         let b3 = try t.importer([nomme])
         XCTAssertEqual(b3.fichiers.compactMap(\.table).count, 5, "\(b3.fichiers.map { $0.erreur?.description ?? "" })")
         XCTAssertTrue(b3.fichiers.allSatisfy { $0.erreur == nil })
         // A table's sheet renamed: refused, the sheet to rename named (it was skipped, and the
         // table's old rows kept).
         let renomme = t.dossier.appendingPathComponent("suivi-renomme.xlsx")
-        try rempli(renomme, sollicitations: [sollicitation("2025-0001", "Adulte en situation de handicap")], renommer: ["Propositions": "Orientations"])
+        try Self.rempli(renomme, sollicitations: [Self.sollicitation("2025-0001", "Adulte en situation de handicap")], renommer: ["Propositions": "Orientations"])
         let b4 = try t.importer([renomme])
         let e = try XCTUnwrap(b4.fichiers.first?.erreur)
         XCTAssertTrue(e.raison.contains("n'a plus de feuille « Propositions »") && e.raison.contains("« Orientations »"), e.raison)
@@ -170,7 +197,7 @@ final class SuiviCommandesTests: XCTestCase {
         // The regression review (M6): the sheets of the team and the core members deleted
         // because the C360 does not use them: the rest is read.
         let allege = t.dossier.appendingPathComponent("suivi-allege.xlsx")
-        try rempli(allege, sollicitations: [sollicitation("2025-0001", "Adulte en situation de handicap")], sans: ["Équipe", "Membres cœur"])
+        try Self.rempli(allege, sollicitations: [Self.sollicitation("2025-0001", "Adulte en situation de handicap")], sans: ["Équipe", "Membres cœur"])
         let b5 = try t.importer([allege])
         XCTAssertEqual(b5.fichiers.compactMap(\.table).sorted { $0.rawValue < $1.rawValue }, [.acteurs, .propositions, .sollicitations], "\(b5.fichiers.map { $0.erreur?.description ?? "" })")
         XCTAssertTrue(b5.fichiers.allSatisfy { $0.erreur == nil })
