@@ -1277,8 +1277,7 @@ public final class Importeur {
                     // (« JJ* » for « JJ/MM/AAAA »), which a call's real date never matches.
                     if ProjectionProfil.ligneDAide(brut.champs),
                        let i = brut.champs.indices.first(where: { i in
-                           i < entete.count && !entete[i].isEmpty && brut.champs[i].utf8.count <= 16
-                               && ["jjmmaaaa", "jjmmaa", "aaaammjj"].contains(Normalisation.cle(brut.champs[i]))
+                           i < entete.count && !entete[i].isEmpty && ProjectionProfil.estIndicationDeSaisie(brut.champs[i], dates: true)
                        }) {
                         let motif = String(Normalisation.rogner(brut.champs[i]).prefix(2)) + "*"
                         r.message += " Cette ligne montre des formats de saisie (JJ/MM/AAAA, O/N) : si c'est la ligne d'aide sous l'en-tête, écartez-la par un filtre du profil, ignorer_lignes: [ { \"\(Normalisation.texte(entete[i]))\": { motif: \"\(motif)\" } } ], ou supprimez-la du tableur."

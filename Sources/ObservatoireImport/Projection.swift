@@ -135,11 +135,8 @@ struct ProjectionProfil: Projection {
         var colonnes: [(index: Int, nom: String)] = []
         var assembler: [(index: Int, nom: String)] = []
         var valeur: String?
-        var valeurs: [(motif: Motif, valeur: String)] = []
-        var plages: [Plage] = []
-        var separateur: String?
         /// The profile's rule, whose translation and splitting of a cell this one applies
-        /// (``RegleColonne/traduire(_:)``, ``RegleColonne/decoupage(_:)``).
+        /// (``RegleColonne/traduire(_:)``, ``RegleColonne/decoupage(_:)``, its `separateur`).
         var regle = RegleColonne()
         var defaut: String?
         var cas: [(si: ConditionsCompilees, regle: RegleCompilee)] = []
@@ -149,7 +146,8 @@ struct ProjectionProfil: Projection {
         /// default applies.
         var absente = false
 
-        var traduit: Bool { !valeurs.isEmpty || !plages.isEmpty }
+        var traduit: Bool { regle.traduit }
+        var separateur: String? { regle.separateur }
 
         /// The value and where it came from.
         func evaluer(_ champs: [String], type: TypeColonne) -> (String?, OrigineValeur) {
@@ -277,9 +275,6 @@ struct ProjectionProfil: Projection {
         func compiler(_ r: RegleColonne, rang: String, manquantes: inout [String]) -> RegleCompilee {
             let c = RegleCompilee()
             c.valeur = r.valeur
-            c.valeurs = r.valeurs
-            c.plages = r.plages
-            c.separateur = r.separateur
             c.regle = r
             c.defaut = r.defaut
             c.formatDate = r.formatDate ?? source.formatDate
@@ -490,10 +485,18 @@ struct ProjectionProfil: Projection {
         "jjmmaaaa", "jjmmaa", "aaaammjj", "mmjjaaaa", "ddmmyyyy", "yyyymmdd", "jjmm", "mmaaaa", "on", "ouinon", "ooun", "ouiounon", "hhmm",
     ]
 
+    /// Whether a cell holds an input format (``indicationsDeSaisie``); `dates` only a date's
+    /// (« JJ/MM/AAAA »).
+    static func estIndicationDeSaisie(_ valeur: String, dates: Bool = false) -> Bool {
+        guard valeur.utf8.count <= 16 else { return false }
+        let cle = Normalisation.cle(valeur)
+        return dates ? ["jjmmaaaa", "jjmmaa", "aaaammjj", "mmjjaaaa", "ddmmyyyy", "yyyymmdd"].contains(cle) : indicationsDeSaisie.contains(cle)
+    }
+
     /// Whether a row shows two input formats or more: a help row under the header, most likely.
     static func ligneDAide(_ champs: [String]) -> Bool {
         var n = 0
-        for c in champs where c.utf8.count <= 16 && indicationsDeSaisie.contains(Normalisation.cle(c)) {
+        for c in champs where estIndicationDeSaisie(c) {
             n += 1
             if n >= 2 { return true }
         }
@@ -512,7 +515,7 @@ struct ProjectionProfil: Projection {
             let formule = k < calculees.count && calculees[k] == i
             if formule && (v == "0" || !utilisees.contains(i)) { continue }
             // An input format left in a cell (« JJ/MM/AAAA », « O/N ») is not data.
-            if v.utf8.count <= 16 && ProjectionProfil.indicationsDeSaisie.contains(Normalisation.cle(v)) { continue }
+            if ProjectionProfil.estIndicationDeSaisie(v) { continue }
             positions.append(i)
         }
         return positions

@@ -186,6 +186,9 @@ public final class Validateur: Sendable {
     /// What trackers write for a person they do not know: « anonyme », « inconnu », « non
     /// renseigné », or signs alone (« - », « ? »).
     static func personneInconnue(_ brut: String) -> Bool {
+        // Checked for every request: a reference with a digit other than 0 (nearly all) is a
+        // reference, decided on its bytes without building a key.
+        if brut.utf8.contains(where: { $0 >= 0x31 && $0 <= 0x39 }) { return false }
         let cle = Normalisation.cle(brut)
         return cle.isEmpty || Validateur.personnesInconnues.contains(cle)
     }

@@ -116,22 +116,22 @@ public final class Ecrivain {
             // antenna's requests of the same month overwrite the first's without a word: the
             // second regression review's N1. A request corrected for both its person and its
             // date is refused, with why: visible, never lost.)
-            ligne = try Row.fetchOne(db, sql: """
+            ligne = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT s.source_id, c.cle FROM sollicitations s LEFT JOIN sources c ON c.id = s.source_id
                 WHERE s.id_sollicitation = ? AND s.source_id IS NOT ? AND s.personne <> ?
                   AND (s.date_sollicitation <> ? OR s.territoire <> ?)
-                """, arguments: [s.idSollicitation, source, s.personne, s.dateSollicitation.iso, s.territoire])
+                """), arguments: [s.idSollicitation, source, s.personne, s.dateSollicitation.iso, s.territoire])
         case .proposition(let p):
             // A proposition moved to another request of the same person is a merge of duplicate
             // requests in the tool: it follows. Moved to another person's request, it is
             // another export's number (a new year's propositions starting again at 1).
-            ligne = try Row.fetchOne(db, sql: """
+            ligne = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT p.source_id, c.cle FROM propositions p LEFT JOIN sources c ON c.id = p.source_id
                 WHERE p.id_proposition = ? AND p.source_id IS NOT ?
                   AND (? OR (p.id_sollicitation <> ?
                              AND (SELECT personne FROM sollicitations WHERE id_sollicitation = p.id_sollicitation)
                                  IS NOT (SELECT personne FROM sollicitations WHERE id_sollicitation = ?)))
-                """, arguments: [p.idProposition, source, demandeEnConflit, p.idSollicitation, p.idSollicitation])
+                """), arguments: [p.idProposition, source, demandeEnConflit, p.idSollicitation, p.idSollicitation])
         default:
             return nil
         }
